@@ -1,0 +1,150 @@
+"""The `madoguchi` command.
+
+`assess` must answer in well under a second on a laptop, so this module imports only the
+engine; Django is loaded only by the server commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+
+
+class UsageError(Exception):
+    """Bad input from the command line or a file: exit 2 with this message."""
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _parse_now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--now: {value!r} is not an ISO 8601 time") from None
+
+
+def _console(stream: object = None):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False, markup=False, soft_wrap=True)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from madoguchi.engine import SiteFileError, assess, load_catalog, parse_site
+
+    now = _parse_now(args.now)
+    text = _read(args.file)
+    try:
+        loaded = parse_site(text, load_catalog())
+    except SiteFileError as exc:
+        for problem in exc.problems:
+            print(f"{args.file}: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    warnings = [str(w) for w in loaded.warnings]
+    for warning in warnings:
+        print(f"{args.file}: warning: {warning}", file=sys.stderr)
+    result = assess(loaded.site, now=now, lang=args.lang, warnings=warnings)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from madoguchi.engine.render import print_assessment
+
+        print_assessment(_console(), result)
+    return EXIT_OK
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from madoguchi.engine import load_catalog
+
+    parties, options = load_catalog().search(args.query or "")
+    if args.json:
+        data = {
+            "parties": [p.model_dump(mode="json") for p in parties],
+            "options": [o.model_dump(mode="json") for o in options],
+        }
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not parties and not options:
+        print(f"nothing in the catalog matches {args.query!r}", file=sys.stderr)
+        return EXIT_OK
+    from madoguchi.engine.render import print_catalog
+
+    print_catalog(_console(), args.lang, parties, options)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="madoguchi",
+        description="Who to call when the fiber line, ひかり電話 or FAX dies.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    assess = sub.add_parser("assess", help="assess a site file: who to call, why, what is wrong")
+    assess.add_argument("file", help="site file (YAML), or - for standard input")
+    assess.add_argument(
+        "--now", help="evaluate at this ISO 8601 time (default: the file's now:, else the clock)"
+    )
+    assess.add_argument(
+        "--json", action="store_true", help="print the assessment as one JSON object"
+    )
+    assess.add_argument(
+        "--lang", choices=("ja", "en"), default="ja", help="language of the sentences"
+    )
+    assess.set_defaults(handler=cmd_assess)
+
+    catalog = sub.add_parser(
+        "catalog", help="list or search the shipped parties, desks and options"
+    )
+    catalog.add_argument("query", nargs="?", help="text to look for in slugs, names and numbers")
+    catalog.add_argument("--json", action="store_true", help="print the entries as JSON")
+    catalog.add_argument("--lang", choices=("ja", "en"), default="ja")
+    catalog.set_defaults(handler=cmd_catalog)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"madoguchi: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback for a user
+        if os.environ.get("MADOGUCHI_DEBUG"):
+            raise
+        print(
+            f"madoguchi: internal error ({type(exc).__name__}: {exc}); "
+            "run again with MADOGUCHI_DEBUG=1 for details and please report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

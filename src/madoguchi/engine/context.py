@@ -1,0 +1,228 @@
+"""Facts derived once per assessment and shared by every rule.
+
+The rules never look at raw YAML or the database: they read a `Context`, which answers
+questions such as "who holds the isp service today?" the same way for all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.model import (
+    TOKYO,
+    Contract,
+    Desk,
+    EventKind,
+    Lamp,
+    Party,
+    PartyKind,
+    Purpose,
+    Region,
+    Service,
+    SiteFile,
+    Symptom,
+)
+
+# Which services each symptom touches, in the order routes are listed (SITE-FILE.md).
+SYMPTOM_SERVICES: dict[Symptom, tuple[Service, ...]] = {
+    Symptom.INTERNET_DOWN: (Service.ACCESS, Service.ISP),
+    Symptom.PHONE_DOWN: (Service.PHONE, Service.ACCESS),
+    Symptom.FAX_DOWN: (Service.PHONE, Service.ACCESS),
+    Symptom.TV_DOWN: (Service.TV, Service.ACCESS),
+    Symptom.MAIL_ERROR: (Service.MAIL,),  # falls back to isp when no mail contract
+    Symptom.SLOW: (Service.ISP, Service.ACCESS),
+    Symptom.WIFI_WEAK: (Service.EQUIPMENT,),
+    Symptom.UNKNOWN_CHARGE: (),
+}
+
+# Services whose end leaves the customer without something they use every day.
+CORE_SERVICES = (Service.ACCESS, Service.ISP, Service.PHONE, Service.TV, Service.MAIL)
+
+# Events that move or stop a service.
+SWITCH_EVENTS = frozenset({EventKind.TENYO, EventKind.JIGYOSHA_HENKO})
+STOPPING_EVENTS = frozenset(
+    {EventKind.CANCEL_REQUEST, EventKind.NUMBER_PORT, EventKind.TENYO, EventKind.JIGYOSHA_HENKO}
+)
+
+FAULT_PURPOSES = (Purpose.FAULT, Purpose.INQUIRY)
+
+
+@dataclass(frozen=True, slots=True)
+class Lamps:
+    """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""
+
+    power: Lamp | None
+    optical: Lamp | None
+    auth: Lamp | None
+    uni: Lamp | None
+    ppp: Lamp | None
+
+    @property
+    def observed(self) -> bool:
+        return any(v is not None for v in (self.power, self.optical, self.auth, self.uni, self.ppp))
+
+    @property
+    def line_down(self) -> bool:
+        return self.power == Lamp.OFF or self.optical in (Lamp.OFF, Lamp.RED)
+
+    @property
+    def line_flaky(self) -> bool:
+        return not self.line_down and self.optical == Lamp.BLINKING
+
+    @property
+    def line_up(self) -> bool:
+        return self.optical == Lamp.ON and self.power != Lamp.OFF
+
+    @property
+    def session_failed(self) -> bool:
+        bad = (Lamp.OFF, Lamp.RED, Lamp.BLINKING)
+        return self.auth in bad or self.ppp in bad
+
+    @property
+    def all_fine(self) -> bool:
+        return self.line_up and not self.session_failed and self.uni != Lamp.OFF
+
+
+@dataclass
+class Context:
+    site: SiteFile
+    catalog: Catalog
+    now: dt.datetime
+    lang: str = "ja"
+    _holders: dict[Service, Contract | None] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def today(self) -> dt.date:
+        return self.now.astimezone(TOKYO).date()
+
+    @cached_property
+    def parties(self) -> dict[str, Party]:
+        """Catalog parties, replaced by the site file's own entry with the same slug."""
+        merged = dict(self.catalog.parties)
+        merged.update((p.slug, p) for p in self.site.parties)
+        return merged
+
+    @cached_property
+    def region(self) -> Region | None:
+        info = self.site.site
+        if info.region is not None:
+            return info.region
+        if info.prefecture:
+            pref = self.catalog.prefecture(info.prefecture)
+            if pref is not None:
+                return pref.region
+        # No address: a contract with one NTT company tells the region.
+        for contract in self.site.contracts:
+            party = self.parties.get(contract.party)
+            if party is not None and party.kind == PartyKind.WHOLESALER and party.region:
+                return party.region
+        return None
+
+    @cached_property
+    def wholesaler(self) -> str | None:
+        """The NTT company whose line area the site is in."""
+        if self.region is None:
+            return None
+        for slug, party in self.catalog.parties.items():
+            if party.kind == PartyKind.WHOLESALER and party.region == self.region:
+                return slug
+        return None
+
+    @cached_property
+    def lamps(self) -> Lamps:
+        onu = self.site.observations.onu
+        return Lamps(onu.power, onu.optical, onu.auth, onu.uni, onu.ppp)
+
+    @cached_property
+    def active(self) -> list[Contract]:
+        return [c for c in self.site.contracts if c.is_active(self.today)]
+
+    @cached_property
+    def contracts_by_ref(self) -> dict[str, Contract]:
+        return {c.ref: c for c in self.site.contracts}
+
+    @cached_property
+    def said_no_contract(self) -> frozenset[str]:
+        return frozenset(self.site.observations.said_no_contract)
+
+    @cached_property
+    def symptoms(self) -> tuple[Symptom, ...]:
+        return tuple(dict.fromkeys(self.site.symptoms))
+
+    @cached_property
+    def touched(self) -> tuple[Service, ...]:
+        """Services the reported symptoms touch, in a stable order, without repeats."""
+        services: list[Service] = []
+        for symptom in self.symptoms:
+            for service in SYMPTOM_SERVICES[symptom]:
+                if service == Service.MAIL and self.holding_contract(Service.MAIL) is None:
+                    service = Service.ISP
+                if service not in services:
+                    services.append(service)
+        return tuple(services)
+
+    def is_wholesaler(self, slug: str | None) -> bool:
+        party = self.parties.get(slug) if slug else None
+        return party is not None and party.kind == PartyKind.WHOLESALER
+
+    def holding_contract(self, service: Service) -> Contract | None:
+        """The active contract on record for a service.
+
+        A contract for the service itself beats an access set that includes the ISP (the
+        customer signed for that ISP separately); among equals, the latest start wins.
+        """
+        if service not in self._holders:
+            candidates = [c for c in self.active if c.holds(service)]
+            candidates.sort(
+                key=lambda c: (c.service == service, c.start or dt.date.min), reverse=True
+            )
+            self._holders[service] = candidates[0] if candidates else None
+        return self._holders[service]
+
+    def holder(self, service: Service) -> str | None:
+        """The party to call for a service, or None when nobody is known to hold it."""
+        contract = self.holding_contract(service)
+        if contract is None or contract.party in self.said_no_contract:
+            return None
+        return contract.party
+
+    def party_name(self, slug: str | None) -> str:
+        if slug is None:
+            return "?"
+        party = self.parties.get(slug)
+        if party is None:
+            return slug
+        if self.lang == "en" and party.name_en:
+            return party.name_en
+        return party.name
+
+    def desk_for(self, slug: str | None, purposes: tuple[Purpose, ...]) -> Desk | None:
+        """The party's first desk for the first purpose in `purposes` that it has."""
+        party = self.parties.get(slug) if slug else None
+        if party is None:
+            return None
+        for purpose in purposes:
+            for desk in party.desks:
+                if purpose in desk.purposes:
+                    return desk
+        return None
+
+    def desk_name(self, desk: Desk | None) -> str | None:
+        if desk is None:
+            return None
+        if self.lang == "en" and desk.name_en:
+            return desk.name_en
+        return desk.name or desk.slug
+
+    @cached_property
+    def line_left_wholesaler(self) -> bool:
+        """The line moved from NTT to another holder by 転用 or 事業者変更."""
+        access = self.holding_contract(Service.ACCESS)
+        if access is None or self.is_wholesaler(access.party):
+            return False
+        if access.acquired is not None and access.acquired.value in {"tenyo", "jigyosha-henko"}:
+            return True
+        return any(e.kind in SWITCH_EVENTS for e in self.site.events)

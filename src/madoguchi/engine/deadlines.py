@@ -1,0 +1,99 @@
+"""Dated deadlines: 初期契約解除, 承諾番号 validity, promises, and contract ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from madoguchi.engine.context import SWITCH_EVENTS, Context
+from madoguchi.engine.findings import initial_cancellation_due
+from madoguchi.engine.messages import label, say
+from madoguchi.engine.model import EventKind
+from madoguchi.engine.results import Deadline
+
+CONSENT_NUMBER_DAYS = 15  # counting the day of issue as day 1 (DOMAIN-FACTS 1.7, 1.13)
+CONTRACT_END_NOTICE = dt.timedelta(days=60)
+
+
+def initial_cancellation(ctx: Context) -> Iterator[Deadline]:
+    for contract in ctx.site.contracts:
+        due = initial_cancellation_due(contract)
+        if due is not None and due >= ctx.today:
+            yield Deadline(
+                code="initial-cancellation",
+                due=due.isoformat(),
+                contract=contract.ref,
+                why=say(ctx.lang, "deadline.initial-cancellation", ref=contract.ref),
+            )
+
+
+def consent_number(ctx: Context) -> Iterator[Deadline]:
+    for issued in ctx.site.events:
+        if issued.kind != EventKind.CONSENT_NUMBER_ISSUED:
+            continue
+        used = any(
+            e.kind in SWITCH_EVENTS
+            and e.date >= issued.date
+            and (issued.contract is None or e.contract in (None, issued.contract))
+            for e in ctx.site.events
+        )
+        if used:
+            continue
+        due = issued.date + dt.timedelta(days=CONSENT_NUMBER_DAYS - 1)
+        yield Deadline(
+            code="consent-number",
+            due=due.isoformat(),
+            contract=issued.contract,
+            why=say(ctx.lang, "deadline.consent-number", date=issued.date.isoformat()),
+            past=due < ctx.today,
+        )
+
+
+def promises(ctx: Context) -> Iterator[Deadline]:
+    for case in ctx.site.cases:
+        for promise in case.promises:
+            if promise.kept is None:
+                yield Deadline(
+                    code="promise",
+                    due=promise.due.isoformat(timespec="minutes"),
+                    case=case.ref,
+                    party=promise.by,
+                    past=promise.due < ctx.now,
+                    why=say(
+                        ctx.lang,
+                        "deadline.promise",
+                        party=ctx.party_name(promise.by),
+                        what=promise.what,
+                    ),
+                )
+
+
+def contract_ends(ctx: Context) -> Iterator[Deadline]:
+    for contract in ctx.active:
+        if contract.end is not None and contract.end - ctx.today <= CONTRACT_END_NOTICE:
+            yield Deadline(
+                code="contract-end",
+                due=contract.end.isoformat(),
+                contract=contract.ref,
+                party=contract.party,
+                why=say(
+                    ctx.lang,
+                    "deadline.contract-end",
+                    ref=contract.ref,
+                    service=label(ctx.lang, contract.service),
+                    party=ctx.party_name(contract.party),
+                ),
+            )
+
+
+RULES: tuple[Callable[[Context], Iterator[Deadline]], ...] = (
+    initial_cancellation,
+    consent_number,
+    promises,
+    contract_ends,
+)
+
+
+def collect(ctx: Context) -> list[Deadline]:
+    """Every deadline, soonest first."""
+    return sorted((d for rule in RULES for d in rule(ctx)), key=Deadline.sort_key)

@@ -1,0 +1,76 @@
+"""Where to go, in order, when the first desk does not resolve the trouble.
+
+The ladder: the holder's desk → the holder's complaint desk → 総務省 電気通信消費者相談センター
+→ 消費者ホットライン 188; the police consultation line and 法テラス are added when the
+trouble looks like fraud or money that a ceased company will not return.
+"""
+
+from __future__ import annotations
+
+from madoguchi.engine.context import FAULT_PURPOSES, Context
+from madoguchi.engine.messages import say
+from madoguchi.engine.model import Acquired, EventKind, Purpose
+from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
+from madoguchi.engine.routes import contact
+
+SOUMU = "soumu-telecom-consumer-center"
+HOTLINE = "consumer-hotline"
+POLICE = "police-consultation"
+HOUTERASU = "houterasu"
+PUBLIC_PURPOSES = (Purpose.COMPLAINT, Purpose.INQUIRY)
+FRAUD_SIGNS = frozenset({"unwanted-option", "not-cheaper", "duplicate-application"})
+
+
+def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> list[Step]:
+    if not ctx.touched and not findings:
+        return []
+    rungs: list[tuple[str, tuple[Purpose, ...], str]] = []
+    holder = first.party if first else _party_of_worst_finding(findings)
+    if holder is not None:
+        rungs.append(
+            (holder, FAULT_PURPOSES if first else (Purpose.INQUIRY, Purpose.BILLING), "esc.holder")
+        )
+        complaint = ctx.desk_for(holder, (Purpose.COMPLAINT,))
+        first_desk = ctx.desk_for(holder, rungs[0][1])
+        if complaint is not None and complaint is not first_desk:
+            rungs.append((holder, (Purpose.COMPLAINT,), "esc.complaint"))
+    rungs.append((SOUMU, PUBLIC_PURPOSES, "esc.soumu"))
+    rungs.append((HOTLINE, PUBLIC_PURPOSES, "esc.hotline"))
+    codes = {f.code for f in findings}
+    if "holder-ceased" in codes or _sold_by_phone_or_visit(ctx, codes):
+        rungs.append((POLICE, PUBLIC_PURPOSES, "esc.police"))
+        rungs.append((HOUTERASU, PUBLIC_PURPOSES, "esc.houterasu"))
+
+    steps: list[Step] = []
+    for number, (party, purposes, key) in enumerate(rungs, start=1):
+        reach = contact(ctx, party, purposes)
+        steps.append(
+            Step(
+                step=number,
+                party=party,
+                desk=reach.desk.slug if reach.desk else None,
+                phone=reach.desk.phone if reach.desk else None,
+                why=say(ctx.lang, key, party=ctx.party_name(party)),
+                party_name=ctx.party_name(party),
+                desk_name=ctx.desk_name(reach.desk),
+                open_now=reach.status.open_now,
+                next_open=reach.next_open,
+            )
+        )
+    return steps
+
+
+def _party_of_worst_finding(findings: list[Finding]) -> str | None:
+    public = {SOUMU, HOTLINE, POLICE, HOUTERASU}
+    for finding in sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity]):
+        if finding.party and finding.party not in public:
+            return finding.party
+    return None
+
+
+def _sold_by_phone_or_visit(ctx: Context, codes: set[str]) -> bool:
+    """A sales call or door-to-door sale that left the customer worse off."""
+    pushed = any(
+        c.acquired in (Acquired.PHONE_SALES, Acquired.VISIT_SALES) for c in ctx.site.contracts
+    ) or any(e.kind == EventKind.SALES_CALL for e in ctx.site.events)
+    return pushed and bool(codes & FRAUD_SIGNS)

@@ -1,0 +1,492 @@
+"""Checks over the contract map, the bills and the open promises: one function per trap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from itertools import pairwise
+
+from madoguchi.engine import checks
+from madoguchi.engine.context import CORE_SERVICES, SWITCH_EVENTS, Context
+from madoguchi.engine.messages import join, label, say, yen
+from madoguchi.engine.model import (
+    Contract,
+    EventKind,
+    PartyStatus,
+    Payment,
+    Purpose,
+    Service,
+)
+from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
+
+DUPLICATE_WINDOW = dt.timedelta(days=30)
+INITIAL_CANCELLATION_DAYS = 8  # counting the day the document arrives as day 1
+GAP_LOOKBACK = dt.timedelta(days=30)  # an end longer ago than this is old news, not a gap
+STOPPING_FOR_GAP = frozenset({EventKind.CANCEL_REQUEST, EventKind.NUMBER_PORT})
+# A fault line cannot cancel a contract or explain a bill: never fall back to it here.
+CANCEL_DESK = (Purpose.CANCEL, Purpose.INQUIRY)
+BILLING_DESK = (Purpose.BILLING, Purpose.INQUIRY)
+
+
+def _finding(
+    ctx: Context,
+    code: str,
+    severity: Severity,
+    contracts: list[str],
+    key: str,
+    party: str | None = None,
+    purposes: tuple[Purpose, ...] = BILLING_DESK,
+    **kw: object,
+) -> Finding:
+    desk = ctx.desk_for(party, purposes) if party else None
+    kw.setdefault("desk", _desk_text(ctx, party, purposes))
+    return Finding(
+        code=code,
+        severity=severity,
+        contracts=contracts,
+        why=say(ctx.lang, f"{key}.why", **kw),
+        action=say(ctx.lang, f"{key}.action", **kw),
+        party=party,
+        desk=desk.slug if desk else None,
+        phone=desk.phone if desk else None,
+    )
+
+
+def _desk_text(ctx: Context, party: str | None, purposes: tuple[Purpose, ...]) -> str:
+    """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
+    desk = ctx.desk_for(party, purposes) if party else None
+    name = ctx.party_name(party) if party else "?"
+    if desk is None:
+        return name
+    desk_name = ctx.desk_name(desk) or ""
+    number = desk.phone or desk.url
+    text = f"{name} {desk_name}"
+    return text + (f" ({number})" if number and number not in desk_name else "")
+
+
+def _contract_label(ctx: Context, contract: Contract) -> str:
+    if contract.option and contract.option in ctx.catalog.options:
+        option = ctx.catalog.options[contract.option]
+        return option.name_en if ctx.lang == "en" else option.name
+    return contract.product or label(ctx.lang, contract.service)
+
+
+def holder_unknown(ctx: Context) -> Iterator[Finding]:
+    for service in ctx.touched:
+        if ctx.holder(service) is not None:
+            continue
+        contract = ctx.holding_contract(service)
+        if contract is not None:  # on record, but that party says there is no contract
+            yield _finding(
+                ctx,
+                "holder-unknown",
+                Severity.CRITICAL,
+                [contract.ref],
+                "find.holder-unknown.denied",
+                service=label(ctx.lang, service),
+                party_name=ctx.party_name(contract.party),
+            )
+        else:
+            severity = Severity.INFO if service == Service.EQUIPMENT else Severity.WARN
+            yield _finding(
+                ctx,
+                "holder-unknown",
+                severity,
+                [],
+                "find.holder-unknown.none",
+                service=label(ctx.lang, service),
+            )
+
+
+def split_responsibility(ctx: Context) -> Iterator[Finding]:
+    holders: dict[Service, Contract] = {}
+    for service in (Service.ACCESS, Service.ISP, Service.PHONE, Service.TV):
+        contract = ctx.holding_contract(service)
+        if contract is not None:
+            holders[service] = contract
+    if len({c.party for c in holders.values()}) < 2:
+        return
+    detail = join(
+        ctx.lang,
+        [f"{label(ctx.lang, s)}: {ctx.party_name(c.party)}" for s, c in holders.items()],
+    )
+    refs = list(dict.fromkeys(c.ref for c in holders.values()))
+    yield _finding(
+        ctx, "split-responsibility", Severity.INFO, refs, "find.split-responsibility", detail=detail
+    )
+
+
+def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
+    if not ctx.line_left_wholesaler:
+        return
+    left = [c for c in ctx.active if ctx.is_wholesaler(c.party) and c.service != Service.ACCESS]
+    switch_month = _switch_month(ctx)
+    billed = [
+        b
+        for b in ctx.site.bills
+        if ctx.is_wholesaler(b.party) and (switch_month is None or b.month >= switch_month)
+    ]
+    if not left and not billed:
+        return
+    party = left[0].party if left else billed[0].party
+    names = [_contract_label(ctx, c) for c in left]
+    names += [b.item for b in billed if b.item and b.item not in names]
+    refs = [c.ref for c in left] + [b.contract for b in billed if b.contract]
+    yield _finding(
+        ctx,
+        "residual-wholesaler-option",
+        Severity.WARN,
+        list(dict.fromkeys(refs)),
+        "find.residual-wholesaler-option",
+        party=party,
+        purposes=CANCEL_DESK,
+        party_name=ctx.party_name(party),
+        items=join(ctx.lang, names),
+    )
+
+
+def _switch_month(ctx: Context) -> str | None:
+    dates = [e.effective or e.date for e in ctx.site.events if e.kind in SWITCH_EVENTS]
+    access = ctx.holding_contract(Service.ACCESS)
+    if not dates and access is not None and access.start is not None:
+        dates.append(access.start)
+    return min(dates).strftime("%Y-%m") if dates else None
+
+
+def bill_findings(ctx: Context) -> Iterator[Finding]:
+    """double-billing, charge-after-end and unknown-charge share one pass over the bills."""
+    billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
+    for bill in ctx.site.bills:
+        matched = checks.matching_contracts(ctx, bill)
+        what = bill.item or (label(ctx.lang, bill.service) if bill.service else "?")
+        if not matched:
+            yield _finding(
+                ctx,
+                "unknown-charge",
+                Severity.WARN,
+                [],
+                "find.unknown-charge",
+                party=bill.party,
+                party_name=ctx.party_name(bill.party),
+                month=bill.month,
+                item=what,
+                yen=yen(ctx.lang, bill.yen),
+            )
+            continue
+        ends = [c.end for c in matched]
+        if all(ends) and bill.month > max(e for e in ends if e).strftime("%Y-%m"):
+            last = max(e for e in ends if e)
+            yield _finding(
+                ctx,
+                "charge-after-end",
+                Severity.WARN,
+                [c.ref for c in matched],
+                "find.charge-after-end",
+                party=bill.party,
+                party_name=ctx.party_name(bill.party),
+                month=bill.month,
+                item=what,
+                yen=yen(ctx.lang, bill.yen),
+                end=last.isoformat(),
+            )
+        for key in checks.bill_keys(ctx, bill, matched):
+            billers[key][bill.month].add(bill.party)
+            refs_by_key[key].update(c.ref for c in matched)
+    for key, months in billers.items():
+        doubled = sorted(m for m, parties in months.items() if len(parties) > 1)
+        if not doubled:
+            continue
+        service, option = key
+        what = (
+            ctx.catalog.options[option].name
+            if option in ctx.catalog.options
+            else label(ctx.lang, service)
+        )
+        parties = sorted(set().union(*(months[m] for m in doubled)))
+        yield _finding(
+            ctx,
+            "double-billing",
+            Severity.WARN,
+            sorted(refs_by_key[key]),
+            "find.double-billing",
+            party=parties[0],
+            item=what,
+            months=join(ctx.lang, doubled),
+            parties=join(ctx.lang, [ctx.party_name(p) for p in parties]),
+        )
+
+
+def course_mismatch(ctx: Context) -> Iterator[Finding]:
+    mismatch = checks.course_mismatch(ctx)
+    if mismatch is not None:
+        party = ctx.holder(Service.ISP)
+        yield _finding(
+            ctx,
+            "course-mismatch",
+            Severity.CRITICAL,
+            mismatch.contracts,
+            "find.course-mismatch",
+            party=party,
+            purposes=(Purpose.INQUIRY, Purpose.FAULT),
+            detail=mismatch.detail,
+        )
+
+
+def line_provider_split(ctx: Context) -> Iterator[Finding]:
+    for bundle, isp in checks.line_provider_splits(ctx):
+        yield _finding(
+            ctx,
+            "line-provider-split",
+            Severity.WARN,
+            [bundle.ref, isp.ref],
+            "find.line-provider-split",
+            party=bundle.party,
+            purposes=CANCEL_DESK,
+            set=ctx.party_name(bundle.party),
+            isp=ctx.party_name(isp.party),
+        )
+
+
+def duplicate_application(ctx: Context) -> Iterator[Finding]:
+    groups: dict[tuple[Service, str | None, str], list[Contract]] = defaultdict(list)
+    for contract in ctx.active:
+        if contract.start is not None:
+            groups[(contract.service, contract.option, contract.party)].append(contract)
+    for (service, _option, party), contracts in groups.items():
+        contracts.sort(key=lambda c: c.start or dt.date.min)
+        close = [
+            (a, b)
+            for a, b in pairwise(contracts)
+            if a.start and b.start and b.start - a.start <= DUPLICATE_WINDOW
+        ]
+        if close:
+            refs = list(dict.fromkeys(r for pair in close for r in (pair[0].ref, pair[1].ref)))
+            yield _finding(
+                ctx,
+                "duplicate-application",
+                Severity.WARN,
+                refs,
+                "find.duplicate-application",
+                party=party,
+                purposes=CANCEL_DESK,
+                party_name=ctx.party_name(party),
+                service=label(ctx.lang, service),
+                count=len(refs),
+            )
+
+
+def not_cheaper(ctx: Context) -> Iterator[Finding]:
+    for contract in ctx.active:
+        if contract.start is None or contract.monthly_yen is None or not _is_switch(ctx, contract):
+            continue
+        day_before = contract.start - dt.timedelta(days=1)
+        after_day = max(contract.start, ctx.today)
+        before = [c for c in ctx.site.contracts if c.is_active(day_before) and c is not contract]
+        replaced = [c for c in before if not c.is_active(after_day) and c.monthly_yen is not None]
+        if not replaced:
+            continue
+        after = [c for c in ctx.site.contracts if c.is_active(after_day)]
+        before_total = sum(c.monthly_yen or 0 for c in before)
+        after_total = sum(c.monthly_yen or 0 for c in after)
+        if after_total >= before_total:
+            yield _finding(
+                ctx,
+                "not-cheaper",
+                Severity.WARN,
+                [contract.ref, *(c.ref for c in replaced)],
+                "find.not-cheaper",
+                party=contract.party,
+                purposes=CANCEL_DESK,
+                before=yen(ctx.lang, before_total),
+                after=yen(ctx.lang, after_total),
+                date=contract.start.isoformat(),
+            )
+
+
+def _is_switch(ctx: Context, contract: Contract) -> bool:
+    """Did this contract replace something: 転用, 事業者変更, or a new holder of a service?"""
+    if contract.acquired is not None and contract.acquired.value in {"tenyo", "jigyosha-henko"}:
+        return True
+    if any(e.kind in SWITCH_EVENTS and e.contract == contract.ref for e in ctx.site.events):
+        return True
+    assert contract.start is not None
+    return any(
+        other.end is not None
+        and other.party != contract.party
+        and contract.start - dt.timedelta(days=31) <= other.end < contract.start
+        and set(other.services) & set(contract.services)
+        for other in ctx.site.contracts
+    )
+
+
+def unwanted_option(ctx: Context) -> Iterator[Finding]:
+    for contract in ctx.active:
+        if contract.wanted:
+            continue
+        yield _finding(
+            ctx,
+            "unwanted-option",
+            Severity.WARN,
+            [contract.ref],
+            "find.unwanted-option",
+            party=contract.party,
+            purposes=CANCEL_DESK,
+            item=_contract_label(ctx, contract),
+            yen=yen(ctx.lang, contract.monthly_yen) if contract.monthly_yen is not None else "?",
+        )
+
+
+def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
+    by_party: dict[str, list[Contract]] = defaultdict(list)
+    for contract in ctx.active:
+        if contract.payment == Payment.CONVENIENCE_STORE:
+            by_party[contract.party].append(contract)
+    for party, contracts in by_party.items():
+        yield _finding(
+            ctx,
+            "convenience-store-fee",
+            Severity.INFO,
+            [c.ref for c in contracts],
+            "find.convenience-store-fee",
+            party=party,
+            party_name=ctx.party_name(party),
+            items=join(ctx.lang, [_contract_label(ctx, c) for c in contracts]),
+        )
+
+
+def initial_cancellation_due(contract: Contract) -> dt.date | None:
+    """Last day of 初期契約解除 (電気通信事業法 第26条の3): day 8 counting receipt as day 1."""
+    if contract.document_received is None or contract.service not in (Service.ACCESS, Service.ISP):
+        return None
+    return contract.document_received + dt.timedelta(days=INITIAL_CANCELLATION_DAYS - 1)
+
+
+def initial_cancellation_window(ctx: Context) -> Iterator[Finding]:
+    for contract in ctx.site.contracts:
+        due = initial_cancellation_due(contract)
+        if due is None or not (contract.document_received or due) <= ctx.today <= due:
+            continue
+        yield _finding(
+            ctx,
+            "initial-cancellation-window",
+            Severity.CRITICAL,
+            [contract.ref],
+            "find.initial-cancellation-window",
+            party=contract.party,
+            purposes=CANCEL_DESK,
+            item=_contract_label(ctx, contract),
+            due=due.isoformat(),
+            days=(due - ctx.today).days + 1,
+        )
+
+
+def planned_end(ctx: Context, contract: Contract) -> dt.date | None:
+    """The day a contract stops: its end, or a cancellation/porting that takes effect sooner."""
+    ends = [contract.end] if contract.end else []
+    ends += [
+        e.effective or e.date
+        for e in ctx.site.events
+        if e.contract == contract.ref and e.kind in STOPPING_FOR_GAP
+    ]
+    return min(ends) if ends else None
+
+
+def cancellation_gap(ctx: Context) -> Iterator[Finding]:
+    touched = set(ctx.touched)
+    for contract in ctx.site.contracts:
+        end = planned_end(ctx, contract)
+        if end is None or end < ctx.today - GAP_LOOKBACK:
+            continue
+        for service in contract.services:
+            if service not in CORE_SERVICES or _replaced(ctx, contract, service, end):
+                continue
+            urgent = service in touched or end <= ctx.today + dt.timedelta(days=7)
+            yield _finding(
+                ctx,
+                "cancellation-gap",
+                Severity.CRITICAL if urgent else Severity.WARN,
+                [contract.ref],
+                "find.cancellation-gap",
+                party=contract.party,
+                purposes=(Purpose.CANCEL, Purpose.INQUIRY),
+                service=label(ctx.lang, service),
+                end=end.isoformat(),
+                ref=contract.ref,
+            )
+            break
+
+
+def _replaced(ctx: Context, ending: Contract, service: Service, end: dt.date) -> bool:
+    next_day = end + dt.timedelta(days=1)
+    return any(
+        other is not ending
+        and other.holds(service)
+        and (other.start is None or other.start <= next_day)
+        and (other.end is None or other.end > end)
+        for other in ctx.site.contracts
+    )
+
+
+def promise_overdue(ctx: Context) -> Iterator[Finding]:
+    for case in ctx.site.cases:
+        for promise in case.promises:
+            if promise.kept is not None or promise.due >= ctx.now:
+                continue
+            late = ctx.now - promise.due
+            yield _finding(
+                ctx,
+                "promise-overdue",
+                Severity.CRITICAL,
+                [],
+                "find.promise-overdue",
+                party=promise.by,
+                purposes=(Purpose.COMPLAINT, Purpose.INQUIRY, Purpose.FAULT),
+                party_name=ctx.party_name(promise.by),
+                what=promise.what,
+                case=case.ref,
+                due=promise.due.isoformat(timespec="minutes"),
+                hours=int(late.total_seconds() // 3600),
+            )
+
+
+def holder_ceased(ctx: Context) -> Iterator[Finding]:
+    by_party: dict[str, list[str]] = defaultdict(list)
+    for contract in ctx.site.contracts:
+        party = ctx.parties.get(contract.party)
+        if party is not None and party.status == PartyStatus.CEASED:
+            by_party[contract.party].append(contract.ref)
+    for party, refs in by_party.items():
+        yield _finding(
+            ctx,
+            "holder-ceased",
+            Severity.CRITICAL,
+            refs,
+            "find.holder-ceased",
+            party_name=ctx.party_name(party),
+        )
+
+
+RULES: tuple[Callable[[Context], Iterator[Finding]], ...] = (
+    holder_unknown,
+    split_responsibility,
+    residual_wholesaler_option,
+    bill_findings,
+    course_mismatch,
+    line_provider_split,
+    duplicate_application,
+    not_cheaper,
+    unwanted_option,
+    convenience_store_fee,
+    initial_cancellation_window,
+    cancellation_gap,
+    promise_overdue,
+    holder_ceased,
+)
+
+
+def run_checks(ctx: Context) -> list[Finding]:
+    """Every finding that fires, most severe first (stable within a severity)."""
+    found = [finding for rule in RULES for finding in rule(ctx)]
+    return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])

@@ -1,0 +1,379 @@
+"""Every sentence the engine says, in Japanese and English.
+
+The engine runs without Django (it must start fast on the CLI), so its sentences are kept
+here rather than in gettext catalogs: one entry per message, both languages side by side,
+so a missing translation is visible in review. Each `why`/`action` is one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+LANGS = ("ja", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # services
+    "access": ("光回線", "fiber line"),
+    "isp": ("プロバイダ", "ISP"),
+    "phone": ("電話 (ひかり電話)", "phone"),
+    "tv": ("テレビ", "TV"),
+    "mail": ("メール", "mail"),
+    "option": ("オプション", "option"),
+    "equipment": ("ルーター等の機器", "router and equipment"),
+    "support": ("サポート", "support"),
+    # course / building
+    "building": ("建物", "building"),
+    "detached": ("戸建て", "detached house"),
+    "multi-unit": ("集合住宅", "multi-unit building"),
+    # lamps
+    "on": ("点灯", "on"),
+    "off": ("消灯", "off"),
+    "blinking": ("点滅", "blinking"),
+    "red": ("赤", "red"),
+    # promises
+    "callback": ("折り返しの電話", "a callback"),
+    "visit": ("訪問", "a visit"),
+    "refund": ("返金", "a refund"),
+    "written-answer": ("書面での回答", "a written answer"),
+    "escalation": ("上席への引き継ぎ", "escalation to a supervisor"),
+    # severities
+    "critical": ("緊急", "critical"),
+    "warn": ("注意", "warning"),
+    "info": ("参考", "info"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    # --- routes -----------------------------------------------------------------------
+    "route.held": (
+        "{service}は{party}の契約 ({ref}) なので、{desk}に連絡します。",
+        "The {service} is under contract '{ref}' with {party}, so call {desk}.",
+    ),
+    "route.held-no-desk": (
+        "{service}は{party}の契約 ({ref}) ですが、窓口が登録されていません。",
+        "The {service} is under contract '{ref}' with {party}, but no desk is on record.",
+    ),
+    "route.denied": (
+        "{party}は{service}の契約がないと回答しました。本当の契約先は分かっていません。",
+        "{party} said there is no {service} contract with them; the real holder is not known.",
+    ),
+    "route.none": (
+        "{service}の契約先が記録にありません。",
+        "No holder of the {service} is on record.",
+    ),
+    # --- hypotheses -------------------------------------------------------------------
+    "hyp.collabo-unknown.recorded": (
+        "記録上の契約先の{party}が「契約がない」と言っているので、回線が知らないうちに光コラボ事業者など別の会社に移っている可能性が高いです。",
+        "{party}, the holder on record, says there is no contract, so the line has most likely been moved to a collabo operator or another holder without the customer knowing.",
+    ),
+    "hyp.collabo-unknown.other": (
+        "{party}が「契約がない」と言っているので、回線は別の光コラボ事業者などが持っている可能性があります。",
+        "{party} says there is no contract, so another holder such as a collabo operator may hold the line.",
+    ),
+    "hyp.cancellation-cutoff.cancel-request": (
+        "{date}の解約申込 ({effective} 付) の処理で、契約の最終日より前にサービスが止められた可能性があります。",
+        "The cancellation requested on {date} (effective {effective}) may have stopped the service before the contract's last day.",
+    ),
+    "hyp.cancellation-cutoff.number-port": (
+        "{date}の番号ポータビリティ ({effective} 付) の処理に合わせて、同じ会社のサービスが止められた可能性があります。",
+        "The number porting of {date} (effective {effective}) may have stopped the same company's other services with it.",
+    ),
+    "hyp.cancellation-cutoff.tenyo": (
+        "{date}の転用 ({effective} 付) の切り替え処理中に、サービスが止まっている可能性があります。",
+        "The conversion (tenyo) of {date} (effective {effective}) may have interrupted the service while it is switched.",
+    ),
+    "hyp.cancellation-cutoff.jigyosha-henko": (
+        "{date}の事業者変更 ({effective} 付) の切り替え処理中に、サービスが止まっている可能性があります。",
+        "The change of operator of {date} (effective {effective}) may have interrupted the service while it is switched.",
+    ),
+    "hyp.cancellation-cutoff.ending": (
+        "契約 {ref} は{end}に終わるので、最終日より前に止められた可能性があります。",
+        "Contract {ref} ends on {end}, and service is sometimes stopped before the last day.",
+    ),
+    "hyp.cancellation-cutoff.ceased": (
+        "契約先の{party}は事業をやめているので、サービスが止まった可能性があります。",
+        "The holder {party} has ceased business, which may have stopped the service.",
+    ),
+    "hyp.line-fault.power": (
+        "ONU の電源ランプが消えているので、ONU か電源まわりの故障が疑われます (コンセントも確認してください)。",
+        "The ONU power lamp is off, which points to the ONU or its power supply (check the outlet too).",
+    ),
+    "hyp.line-fault.optical": (
+        "ONU の光回線ランプが「{lamp}」なので、光回線か ONU の故障が疑われます。",
+        "The ONU optical lamp is '{lamp}', which points to a fault on the fiber line or the ONU.",
+    ),
+    "hyp.line-fault.blinking": (
+        "ONU の光回線ランプが点滅しているので、光回線が不安定な可能性があります。",
+        "The ONU optical lamp is blinking, so the fiber line may be unstable.",
+    ),
+    "hyp.line-fault.prior": (
+        "ランプの状態が分からないため、光回線の故障も考えられます (ONU の電源・光回線・認証ランプを見てください)。",
+        "Without the lamp states a line fault is possible (look at the ONU's power, optical and auth lamps).",
+    ),
+    "hyp.isp-auth.lamp": (
+        "光回線ランプは正常ですが認証 (または PPP) ランプが点いていないので、プロバイダへの接続が失敗しています。",
+        "The optical lamp is fine but the auth (or PPP) lamp is not lit, so the session with the ISP is failing.",
+    ),
+    "hyp.isp-auth.prior": (
+        "ランプの状態が分からないため、プロバイダへの接続の失敗も考えられます。",
+        "Without the lamp states a failing ISP session is possible.",
+    ),
+    "hyp.course-mismatch": (
+        "コースが合っていません ({detail}) ので、このままではつながりません。",
+        "The courses do not match ({detail}), so it cannot connect as it is.",
+    ),
+    "hyp.line-provider-split": (
+        "回線とプロバイダのセット ({set}) が残ったまま、別のプロバイダ ({isp}) を契約しているので、新しいプロバイダではつながらない可能性があります。",
+        "The line+ISP set with {set} still holds the line while a separate ISP ({isp}) was signed, so the new ISP may not connect.",
+    ),
+    "hyp.credentials": (
+        "{date}にプロバイダや契約が変わったばかりなので、接続 ID・パスワードの設定違いや書き間違いが疑われます。",
+        "The provider or contract changed on {date}, so a wrong or mistyped connection ID or password is likely.",
+    ),
+    "hyp.service-fault": (
+        "回線は正常なので、{service}のサービス側の故障が疑われます。",
+        "The line looks fine, so the {service} service itself is likely at fault.",
+    ),
+    "hyp.home-equipment.wifi": (
+        "Wi-Fi が弱いのは、ほとんどの場合ルーターの場所や性能の問題です。",
+        "Weak Wi-Fi is almost always down to the router's place or model.",
+    ),
+    "hyp.home-equipment.uni": (
+        "ONU の UNI ランプが消えているので、LAN ケーブルかルーターの問題が疑われます。",
+        "The ONU's UNI lamp is off, which points to the LAN cable or the router.",
+    ),
+    "hyp.home-equipment.lamps-fine": (
+        "ONU のランプはすべて正常なので、ルーター・Wi-Fi・パソコン側の問題が考えられます (再起動と有線での確認を)。",
+        "All ONU lamps are normal, so the router, Wi-Fi or device is likely at fault (restart them and try a wired connection).",
+    ),
+    "hyp.home-equipment.slow": (
+        "遅い場合は、ルーターや Wi-Fi、パソコン側が原因のことも多いです。",
+        "Slowness is often caused by the router, the Wi-Fi or the device.",
+    ),
+    "hyp.home-equipment.device": (
+        "回線は正常なので、電話機・FAX・ケーブルなど宅内機器の問題も考えられます。",
+        "The line is fine, so the phone, FAX or cabling in the home may be at fault.",
+    ),
+    "hyp.home-equipment.prior": (
+        "ルーターや宅内機器の問題も考えられます。",
+        "The router or equipment at home may be at fault.",
+    ),
+    "hyp.area-outage.notice": (
+        "{party}の障害情報にこの地域の障害が出ているので、復旧を待つしかありません。",
+        "{party} reports an outage in this area, so there is nothing to fix at the site.",
+    ),
+    "hyp.area-outage.lamps": (
+        "地域の障害の可能性もあります (事業者の障害情報ページを確認してください)。",
+        "It may be a wider outage (check the operator's outage page).",
+    ),
+    "hyp.area-outage.prior": (
+        "地域の障害の可能性もあります。",
+        "It may be a wider outage.",
+    ),
+    # --- findings ---------------------------------------------------------------------
+    "find.holder-unknown.denied.why": (
+        "{party_name}は{service}の契約がないと言っており、本当の契約先が分かりません。",
+        "{party_name} says there is no {service} contract with them, so the real holder is unknown.",
+    ),
+    "find.holder-unknown.denied.action": (
+        "請求書・カードや口座の明細・メールアドレスのドメイン・ルーターのラベル・申込書の控えから、光コラボ事業者の名前を探してください。",
+        "Find the collabo operator's name on bills, card or bank statements, the e-mail domain, router labels or application copies.",
+    ),
+    "find.holder-unknown.none.why": (
+        "{service}の契約先が記録にありません。",
+        "No holder of the {service} is on record.",
+    ),
+    "find.holder-unknown.none.action": (
+        "契約書や請求書を確認して、{service}の契約先を登録してください。",
+        "Check contracts and bills and record who holds the {service}.",
+    ),
+    "find.split-responsibility.why": (
+        "サービスごとに契約先が違います ({detail})。",
+        "Different companies hold different services ({detail}).",
+    ),
+    "find.split-responsibility.action": (
+        "故障のときは、止まったサービスの契約先に連絡してください (連絡先カードを ONU のそばに貼っておくと安心です)。",
+        "When something fails, call the holder of the service that stopped (keep a contact card next to the ONU).",
+    ),
+    "find.residual-wholesaler-option.why": (
+        "回線は NTT から移っていますが、{items} は今も{party_name}との契約・請求のままです。",
+        "The line has left NTT, but {items} are still contracted or billed by {party_name}.",
+    ),
+    "find.residual-wholesaler-option.action": (
+        "必要かどうかを確かめ、不要なら{desk}で解約してください (これらの故障や請求の窓口も{party_name}です)。",
+        "Check whether they are needed and cancel unwanted ones with {desk} (their faults and bills also go to {party_name}).",
+    ),
+    "find.unknown-charge.why": (
+        "{party_name}の{month}の請求「{item}」({yen}) に当たる契約が記録にありません。",
+        "The {month} charge '{item}' ({yen}) from {party_name} matches no contract on record.",
+    ),
+    "find.unknown-charge.action": (
+        "{desk}に請求の内訳と契約内容を問い合わせてください。",
+        "Ask {desk} for the breakdown and the contract behind it.",
+    ),
+    "find.charge-after-end.why": (
+        "{party_name}の{month}の請求「{item}」({yen}) は、契約が{end}に終わった後の月のものです。",
+        "The {month} charge '{item}' ({yen}) from {party_name} falls after the contract ended on {end}.",
+    ),
+    "find.charge-after-end.action": (
+        "{desk}に、解約後の請求である理由を確認し、返金を求めてください。",
+        "Ask {desk} why it bills after the end and request a refund.",
+    ),
+    "find.double-billing.why": (
+        "{item}が同じ月 ({months}) に複数の会社 ({parties}) から請求されています。",
+        "The {item} is billed by more than one company ({parties}) in the same month ({months}).",
+    ),
+    "find.double-billing.action": (
+        "どちらの契約が不要かを確かめ、不要な方を解約して、重なった期間の返金を求めてください。",
+        "Find which contract is not needed, cancel it, and ask for a refund of the overlap.",
+    ),
+    "find.course-mismatch.why": (
+        "建物と回線・プロバイダのコースが合っていません ({detail})。",
+        "The building and the line and ISP courses disagree ({detail}).",
+    ),
+    "find.course-mismatch.action": (
+        "{desk}に建物の種類に合ったコースへの変更を求めてください (営業の誤りなら費用の負担も)。",
+        "Ask {desk} to change to the course that matches the building (and to bear the cost if the sales agent erred).",
+    ),
+    "find.line-provider-split.why": (
+        "回線とプロバイダのセット ({set}) が続いたまま、別のプロバイダ ({isp}) とも契約しています。",
+        "The line+ISP set with {set} continues while another ISP ({isp}) has been signed.",
+    ),
+    "find.line-provider-split.action": (
+        "どちらか一方にまとめてください: {desk}にセットのプロバイダ部分の扱いを確認し、二重払いの期間の返金を求めます。",
+        "Settle on one of them: ask {desk} how to drop the ISP part of the set and refund the double payments.",
+    ),
+    "find.duplicate-application.why": (
+        "{party_name}の{service}の契約が 30 日以内に{count}件申し込まれています (重複申込の可能性)。",
+        "{count} {service} contracts with {party_name} started within 30 days of each other (possible duplicate applications).",
+    ),
+    "find.duplicate-application.action": (
+        "{desk}に重複していないか確認し、不要な契約を解約してください。",
+        "Ask {desk} whether they are duplicates and cancel the ones not needed.",
+    ),
+    "find.not-cheaper.why": (
+        "{date}の切り替え後の月額合計 ({after}) が、切り替え前 ({before}) より安くなっていません。",
+        "After the switch on {date} the monthly total ({after}) is not lower than before ({before}).",
+    ),
+    "find.not-cheaper.action": (
+        "{desk}に説明と異なる点を伝え、初期契約解除の期間内ならその利用も検討してください。",
+        "Tell {desk} how this differs from what was promised, and consider initial cancellation if still in its window.",
+    ),
+    "find.unwanted-option.why": (
+        "望んでいないオプション「{item}」({yen}/月) が契約されています。",
+        "An option the customer did not want, '{item}' ({yen}/month), is contracted.",
+    ),
+    "find.unwanted-option.action": (
+        "{desk}に連絡して解約してください。",
+        "Call {desk} to cancel it.",
+    ),
+    "find.convenience-store-fee.why": (
+        "{party_name}の{items}はコンビニ払いで、毎月手数料がかかります。",
+        "{items} with {party_name} are paid at a convenience store, which costs a monthly fee.",
+    ),
+    "find.convenience-store-fee.action": (
+        "{desk}で口座振替かクレジットカード払いに変えてください。",
+        "Ask {desk} to switch to bank transfer or card payment.",
+    ),
+    "find.initial-cancellation-window.why": (
+        "「{item}」は初期契約解除の期間中です ({due}まで、残り{days}日)。",
+        "'{item}' is inside its initial-cancellation window (until {due}, {days} days left).",
+    ),
+    "find.initial-cancellation-window.action": (
+        "やめるなら{due}までに書面 (はがき等) で解除を通知してください。違約金はかかりません ({desk})。",
+        "To back out, send a written notice (a postcard will do) by {due}; no penalty applies ({desk}).",
+    ),
+    "find.cancellation-gap.why": (
+        "{service}の契約 {ref} は{end}に終わりますが、翌日までに始まる代わりの契約がありません (最終日より前に止まることもあります)。",
+        "The {service} contract {ref} ends on {end} and nothing replaces it by the next day (service can also stop before the last day).",
+    ),
+    "find.cancellation-gap.action": (
+        "新しい契約の開始日を確かめ、{desk}に最終日まで使えることを確認してください。",
+        "Confirm the start date of a replacement and make {desk} confirm service until the last day.",
+    ),
+    "find.promise-overdue.why": (
+        "{party_name}が約束した{what} ({due}まで、ケース {case}) が{hours}時間過ぎても果たされていません。",
+        "{party_name} promised {what} by {due} (case {case}); it is {hours} hours overdue.",
+    ),
+    "find.promise-overdue.action": (
+        "{desk}に、前回の受付番号と約束の内容を伝えて催促し、対応しないなら上の段階へ進んでください。",
+        "Call {desk} with the previous reference number and the promise, and escalate if nothing happens.",
+    ),
+    "find.holder-ceased.why": (
+        "契約先の{party_name}は事業をやめています (倒産・廃業)。",
+        "The holder {party_name} has ceased business (bankrupt or closed).",
+    ),
+    "find.holder-ceased.action": (
+        "返金や解約は消費生活センター (188) に相談し、必要なら法テラスや警察にも相談してください。",
+        "Take refunds and cancellation to a consumer centre (188), and to Houterasu or the police where needed.",
+    ),
+    # --- deadlines --------------------------------------------------------------------
+    "deadline.initial-cancellation": (
+        "契約 {ref} の初期契約解除の期限です。",
+        "Last day to cancel contract {ref} under initial cancellation.",
+    ),
+    "deadline.consent-number": (
+        "{date}に発行された承諾番号の有効期限です。",
+        "Expiry of the consent number issued on {date}.",
+    ),
+    "deadline.promise": (
+        "{party}の約束 ({what}) の期限です。",
+        "Due time of {party}'s promise ({what}).",
+    ),
+    "deadline.contract-end": (
+        "{party}との{service}の契約 {ref} が終わる日です。",
+        "Last day of the {service} contract {ref} with {party}.",
+    ),
+    # --- escalation -------------------------------------------------------------------
+    "esc.holder": (
+        "まず契約先の{party}の窓口へ。",
+        "First the holder's desk at {party}.",
+    ),
+    "esc.complaint": (
+        "解決しなければ{party}の苦情窓口へ (担当者名と受付番号を伝える)。",
+        "If unresolved, {party}'s complaint desk (give names and reference numbers).",
+    ),
+    "esc.soumu": (
+        "事業者が対応しなければ{party}へ (事業者に伝えて助言をくれます)。",
+        "If the company does not act, {party} (it passes the complaint on and advises).",
+    ),
+    "esc.hotline": (
+        "返金や契約のトラブルは{party}で消費生活センターへ。",
+        "For refunds and contract disputes, {party} connects you to a consumer centre.",
+    ),
+    "esc.police": (
+        "だまされた・業者が消えた場合は{party}へ。",
+        "If you were deceived or the company vanished, {party}.",
+    ),
+    "esc.houterasu": (
+        "お金を取り戻すための法的な相談は{party}へ。",
+        "For legal help getting money back, {party}.",
+    ),
+}
+
+_LIST_SEPARATOR = ("、", ", ")
+
+
+def _index(lang: str) -> int:
+    return 1 if lang == "en" else 0
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    """The sentence `key` in `lang`, with the values filled in."""
+    return TEXT[key][_index(lang)].format(**values)
+
+
+def label(lang: str, value: object) -> str:
+    """A readable name for a code (a service, a course, a promise kind, a severity)."""
+    text = str(value)
+    names = LABELS.get(text)
+    return names[_index(lang)] if names else text
+
+
+def join(lang: str, items: Iterable[str]) -> str:
+    return _LIST_SEPARATOR[_index(lang)].join(items)
+
+
+def yen(lang: str, amount: int | None) -> str:
+    if amount is None:
+        return "?"
+    return f"¥{amount:,}" if lang == "en" else f"{amount:,}円"

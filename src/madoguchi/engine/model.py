@@ -1,0 +1,297 @@
+"""The site file's data: pydantic models that are the engine's plain input.
+
+Field names follow the public contract in SITE-FILE.md. Validation here is per field; the
+checks that need the catalog (party slugs, option slugs, prefectures) or the whole file
+(unique refs, references between sections) live in `sitefile.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+class Service(StrEnum):
+    ACCESS = "access"
+    ISP = "isp"
+    PHONE = "phone"
+    TV = "tv"
+    MAIL = "mail"
+    OPTION = "option"
+    EQUIPMENT = "equipment"
+    SUPPORT = "support"
+
+
+class PartyKind(StrEnum):
+    WHOLESALER = "wholesaler"
+    COLLABO = "collabo"
+    ISP = "isp"
+    INDEPENDENT = "independent"
+    CATV = "catv"
+    AGENT = "agent"
+    INSTALLER = "installer"
+    PUBLIC = "public"
+
+
+class PartyStatus(StrEnum):
+    ACTIVE = "active"
+    CEASED = "ceased"
+
+
+class Purpose(StrEnum):
+    FAULT = "fault"
+    INQUIRY = "inquiry"
+    BILLING = "billing"
+    CANCEL = "cancel"
+    COMPLAINT = "complaint"
+    SALES = "sales"
+    CONSENT = "consent"  # 転用/事業者変更 承諾番号 (an addition to the public contract)
+
+
+class Building(StrEnum):
+    DETACHED = "detached"
+    MULTI_UNIT = "multi-unit"
+
+
+class Region(StrEnum):
+    EAST = "east"
+    WEST = "west"
+
+
+class Acquired(StrEnum):
+    NEW = "new"
+    TENYO = "tenyo"
+    JIGYOSHA_HENKO = "jigyosha-henko"
+    PHONE_SALES = "phone-sales"
+    VISIT_SALES = "visit-sales"
+    STORE = "store"
+    WEB = "web"
+
+
+class Payment(StrEnum):
+    CARD = "card"
+    BANK = "bank"
+    CONVENIENCE_STORE = "convenience-store"
+    INVOICE = "invoice"
+    BUNDLED = "bundled"
+
+
+class EventKind(StrEnum):
+    APPLICATION = "application"
+    TENYO = "tenyo"
+    JIGYOSHA_HENKO = "jigyosha-henko"
+    CANCEL_REQUEST = "cancel-request"
+    NUMBER_PORT = "number-port"
+    SALES_CALL = "sales-call"
+    CONSENT_NUMBER_ISSUED = "consent-number-issued"
+    OTHER = "other"
+
+
+class Symptom(StrEnum):
+    INTERNET_DOWN = "internet-down"
+    PHONE_DOWN = "phone-down"
+    FAX_DOWN = "fax-down"
+    TV_DOWN = "tv-down"
+    MAIL_ERROR = "mail-error"
+    SLOW = "slow"
+    WIFI_WEAK = "wifi-weak"
+    UNKNOWN_CHARGE = "unknown-charge"
+
+
+class Lamp(StrEnum):
+    ON = "on"
+    OFF = "off"
+    BLINKING = "blinking"
+    RED = "red"
+
+
+def _none_to_list(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _none_to_dict(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _assume_tokyo(value: dt.datetime) -> dt.datetime:
+    """A time written without an offset is Japanese local time."""
+    return value.replace(tzinfo=TOKYO) if value.tzinfo is None else value
+
+
+def _valid_hours(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from madoguchi.engine.hours import hours_problem
+
+    problem = hours_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo)]
+Hours = Annotated[str | None, AfterValidator(_valid_hours)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+
+def ListOf[T](item: type[T]) -> Any:
+    return Annotated[list[item], BeforeValidator(_none_to_list)]  # type: ignore[valid-type]
+
+
+class Record(BaseModel):
+    """Base of every site-file record: unknown keys are kept so they can be reported."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        frozen=True,
+        coerce_numbers_to_str=True,
+        str_strip_whitespace=True,
+    )
+
+
+class Provenance(Record):
+    """Where a catalog fact comes from; a site file's own parties may leave it out."""
+
+    source: str | None = None
+    checked: dt.date | None = None
+    verified: bool = True
+
+
+class Desk(Provenance):
+    slug: Slug
+    name: Text | None = None
+    name_en: Text | None = None
+    purposes: ListOf(Purpose) = []
+    phone: Text | None = None
+    hours: Hours = None
+    url: Text | None = None
+    note: Text | None = None
+
+
+class Party(Provenance):
+    slug: Slug
+    name: Text
+    name_en: Text | None = None
+    kind: PartyKind
+    status: PartyStatus = PartyStatus.ACTIVE
+    region: Region | None = None
+    desks: ListOf(Desk) = []
+    url: Text | None = None
+    note: Text | None = None
+
+
+class SiteInfo(Record):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    prefecture: Text | None = None
+    region: Region | None = None
+    building: Building | None = None
+
+
+class Contract(Record):
+    ref: Ref
+    service: Service
+    party: Slug
+    product: Text | None = None
+    option: Slug | None = None
+    course: Building | None = None
+    includes_isp: bool = False
+    ids: Annotated[dict[str, Text], BeforeValidator(_none_to_dict)] = {}
+    start: dt.date | None = None
+    end: dt.date | None = None
+    acquired: Acquired | None = None
+    document_received: dt.date | None = None
+    monthly_yen: Annotated[int, Field(ge=0)] | None = None
+    payment: Payment | None = None
+    wanted: bool = True
+    note: Text | None = None
+
+    def is_active(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def holds(self, service: Service) -> bool:
+        """An access contract that includes the ISP also holds the isp service (a set)."""
+        if self.service == service:
+            return True
+        return service == Service.ISP and self.service == Service.ACCESS and self.includes_isp
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        if self.service == Service.ACCESS and self.includes_isp:
+            return (Service.ACCESS, Service.ISP)
+        return (self.service,)
+
+
+class Event(Record):
+    date: dt.date
+    kind: EventKind
+    contract: Ref | None = None
+    effective: dt.date | None = None
+    party: Slug | None = None
+    note: Text | None = None
+
+
+class OnuLamps(Record):
+    power: Lamp | None = None
+    optical: Lamp | None = None
+    auth: Lamp | None = None
+    uni: Lamp | None = None
+    ppp: Lamp | None = None
+
+
+class Observations(Record):
+    onu: OnuLamps = OnuLamps()
+    said_no_contract: ListOf(Slug) = []
+    outage_notice: ListOf(Slug) = []  # parties whose outage page lists this area (an addition)
+    note: Text | None = None
+
+
+class BillLine(Record):
+    party: Slug
+    month: Month
+    item: Text | None = None
+    yen: int
+    service: Service | None = None
+    contract: Ref | None = None
+
+
+class Promise(Record):
+    by: Slug
+    what: Text
+    due: Time
+    kept: Time | None = None
+    note: Text | None = None
+
+
+class Case(Record):
+    ref: Ref
+    promises: ListOf(Promise) = []
+    note: Text | None = None
+
+
+class SiteFile(Record):
+    version: Literal[1] = 1
+    now: Time | None = None
+    site: SiteInfo
+    parties: ListOf(Party) = []
+    contracts: ListOf(Contract) = []
+    events: ListOf(Event) = []
+    symptoms: ListOf(Symptom) = []
+    observations: Annotated[Observations, BeforeValidator(_none_to_dict)] = Observations()
+    bills: ListOf(BillLine) = []
+    cases: ListOf(Case) = []

@@ -1,0 +1,178 @@
+"""The assessment for a person under stress: who to call first, then why, then the rest.
+
+Rich lays it out with colour on a terminal and degrades to plain text in a pipe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from madoguchi.engine.messages import label
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from madoguchi.engine.catalog import CatalogOption
+    from madoguchi.engine.model import Party
+    from madoguchi.engine.results import Assessment, Route
+
+UI: dict[str, tuple[str, str]] = {
+    "call-first": ("まず電話するところ", "Call first"),
+    "no-first-call": (
+        "連絡先が分かりません。下の指摘事項を見て、まず契約先を探してください。",
+        "No desk to call yet: see the findings below and find the holder first.",
+    ),
+    "no-symptoms": ("症状の報告はありません。", "No symptoms reported."),
+    "open": ("受付中", "open now"),
+    "closed": ("受付時間外", "closed"),
+    "opens": ("次の受付開始", "opens"),
+    "hours-unknown": ("受付時間不明", "hours unknown"),
+    "unverified": ("要確認", "unverified"),
+    "have-ready": ("用意するもの", "Have ready"),
+    "causes": ("考えられる原因", "Likely causes"),
+    "routes": ("サービスごとの連絡先", "Who holds each service"),
+    "unknown-holder": ("契約先不明", "holder unknown"),
+    "findings": ("指摘事項", "Findings"),
+    "deadlines": ("期限", "Deadlines"),
+    "escalation": ("解決しないとき", "If it is not resolved"),
+    "past": ("期限切れ", "past"),
+    "east": ("NTT東日本エリア", "NTT East area"),
+    "west": ("NTT西日本エリア", "NTT West area"),
+    "none": ("なし", "none"),
+}
+
+WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
+SEVERITY_STYLE = {"critical": "bold red", "warn": "yellow", "info": "cyan"}
+
+
+def ui(lang: str, key: str) -> str:
+    return UI[key][1 if lang == "en" else 0]
+
+
+def when(lang: str, iso: str) -> str:
+    """'2/2(月) 09:00' in Japanese, 'Mon 2 Feb 09:00' in English."""
+    at = dt.datetime.fromisoformat(iso)
+    if lang == "en":
+        return at.strftime("%a %-d %b %Y %H:%M")
+    return f"{at.year}/{at.month}/{at.day}({WEEKDAYS[at.weekday()]}) {at:%H:%M}"
+
+
+def _status(lang: str, open_now: bool | None, next_open: str | None) -> tuple[str, str]:
+    if open_now:
+        return ui(lang, "open"), "bold green"
+    if open_now is None:
+        return ui(lang, "hours-unknown"), "dim"
+    text = ui(lang, "closed")
+    if next_open:
+        text += f" — {ui(lang, 'opens')} {when(lang, next_open)}"
+    return text, "bold red"
+
+
+def print_assessment(console: Console, result: Assessment) -> None:
+    from rich.text import Text
+
+    lang = result.lang
+    region = f"  {ui(lang, result.region)}" if result.region else ""
+    console.print(Text(f"{result.site} — {when(lang, result.now)}{region}", style="bold"))
+    console.print()
+
+    console.rule(ui(lang, "call-first"), align="left")
+    routes = {r.service: r for r in result.routes}
+    first = result.first_call
+    if first is None:
+        console.print(ui(lang, "no-symptoms") if not result.routes else ui(lang, "no-first-call"))
+    else:
+        route = routes.get(first.service)
+        line = Text()
+        line.append(f"{first.party_name}", style="bold")
+        if first.desk_name:
+            line.append(f"  {first.desk_name}")
+        if first.phone:
+            line.append(f"  ☎ {first.phone}", style="bold")
+        status, style = _status(lang, first.open_now, first.next_open)
+        line.append(f"  [{status}]", style=style)
+        if route is not None and not route.verified:
+            line.append(f"  ({ui(lang, 'unverified')})", style="yellow")
+        console.print(line)
+        if route is not None:
+            if route.url and not first.phone:
+                console.print(f"  {route.url}")
+            if route.have_ready:
+                ready = ", ".join(f"{k}: {v}" for k, v in route.have_ready.items())
+                console.print(f"  {ui(lang, 'have-ready')}: {ready}")
+    console.print()
+
+    if result.hypotheses:
+        console.rule(ui(lang, "causes"), align="left")
+        for number, hyp in enumerate(result.hypotheses, start=1):
+            console.print(f"{number}. [{round(hyp.confidence * 100)}%] {hyp.code}: {hyp.why}")
+        console.print()
+
+    if result.routes:
+        console.rule(ui(lang, "routes"), align="left")
+        for route in result.routes:
+            console.print(_route_line(lang, route))
+        console.print()
+
+    console.rule(ui(lang, "findings"), align="left")
+    if not result.findings:
+        console.print(ui(lang, "none"))
+    for finding in result.findings:
+        head = Text(f"[{label(lang, finding.severity)}] ", style=SEVERITY_STYLE[finding.severity])
+        head.append(f"{finding.code}: {finding.why}")
+        console.print(head)
+        console.print(f"  → {finding.action}")
+    console.print()
+
+    if result.deadlines:
+        console.rule(ui(lang, "deadlines"), align="left")
+        for deadline in result.deadlines:
+            due = deadline.due if len(deadline.due) == 10 else when(lang, deadline.due)
+            past = f" ({ui(lang, 'past')})" if deadline.past else ""
+            console.print(f"{due}{past}  {deadline.code}: {deadline.why}")
+        console.print()
+
+    if result.escalation:
+        console.rule(ui(lang, "escalation"), align="left")
+        for step in result.escalation:
+            phone = f" ☎ {step.phone}" if step.phone else ""
+            status, _style = _status(lang, step.open_now, step.next_open)
+            console.print(f"{step.step}. {step.party_name}{phone} [{status}] — {step.why}")
+    for warning in result.warnings:
+        console.print(Text(f"! {warning}", style="yellow"))
+
+
+def _route_line(lang: str, route: Route) -> str:
+    service = label(lang, route.service)
+    if route.party is None:
+        return f"{service}: {ui(lang, 'unknown-holder')} — {route.why}"
+    status, _style = _status(lang, route.open_now, route.next_open)
+    contact = route.phone or route.url or ""
+    check = f" ({ui(lang, 'unverified')})" if not route.verified else ""
+    return f"{service}: {route.party_name} / {route.desk_name or '-'} {contact} [{status}]{check}"
+
+
+def print_catalog(
+    console: Console, lang: str, parties: list[Party], options: list[CatalogOption]
+) -> None:
+    from rich.table import Table
+
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    for column in ("slug", "name", "kind", "desks"):
+        table.add_column(column)
+    for party in parties:
+        name = party.name_en if lang == "en" and party.name_en else party.name
+        desks = []
+        for desk in party.desks:
+            desk_name = desk.name_en if lang == "en" and desk.name_en else desk.name
+            contact = desk.phone or desk.url or ""
+            hours = f" [{desk.hours}]" if desk.hours else ""
+            check = f" ({ui(lang, 'unverified')})" if not desk.verified else ""
+            desks.append(f"{desk_name} {contact}{hours}{check}")
+        table.add_row(party.slug, name, str(party.kind), "\n".join(desks))
+    for option in options:
+        name = option.name_en if lang == "en" else option.name
+        check = f" ({ui(lang, 'unverified')})" if not option.verified else ""
+        table.add_row(option.slug, name + check, "option", "")
+    console.print(table)

@@ -1,0 +1,120 @@
+"""The assessment's parts, as plain dataclasses that serialise to the public JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from madoguchi.engine.model import TOKYO, Service
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    WARN = "warn"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.WARN: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    service: str
+    party: str | None
+    desk: str | None
+    phone: str | None
+    open_now: bool | None
+    next_open: str | None
+    why: str
+    party_name: str | None = None
+    desk_name: str | None = None
+    url: str | None = None
+    hours: str | None = None
+    verified: bool = True
+    contract: str | None = None
+    have_ready: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    code: str
+    confidence: float
+    why: str
+    service: Service | None = None  # the service whose holder the cause points at
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    contracts: list[str]
+    why: str
+    action: str
+    party: str | None = None
+    desk: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    code: str
+    due: str  # YYYY-MM-DD or an ISO 8601 time
+    why: str
+    contract: str | None = None
+    case: str | None = None
+    party: str | None = None
+    past: bool = False
+
+    def sort_key(self) -> dt.datetime:
+        if len(self.due) == 10:  # a whole day is due at its end
+            day = dt.date.fromisoformat(self.due)
+            return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=TOKYO)
+        return dt.datetime.fromisoformat(self.due)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    step: int
+    party: str
+    desk: str | None
+    phone: str | None
+    why: str
+    party_name: str | None = None
+    desk_name: str | None = None
+    open_now: bool | None = None
+    next_open: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FirstCall:
+    party: str
+    desk: str | None
+    phone: str | None
+    open_now: bool | None
+    next_open: str | None
+    service: str
+    party_name: str | None = None
+    desk_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    site: str
+    now: str
+    region: str | None
+    routes: list[Route]
+    first_call: FirstCall | None
+    hypotheses: list[Hypothesis]
+    findings: list[Finding]
+    deadlines: list[Deadline]
+    escalation: list[Step]
+    lang: str = "ja"
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for hyp in data["hypotheses"]:
+            hyp["service"] = str(hyp["service"]) if hyp["service"] else None
+        return data

@@ -1,0 +1,101 @@
+"""Who to call for each service the symptoms touch, and whether that desk is open now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from madoguchi.engine.context import FAULT_PURPOSES, Context
+from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
+from madoguchi.engine.messages import label, say
+from madoguchi.engine.model import Desk, Purpose, Service
+from madoguchi.engine.results import FirstCall, Hypothesis, Route
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    desk: Desk | None
+    status: DeskStatus
+
+    @property
+    def next_open(self) -> str | None:
+        at = self.status.next_open
+        return at.isoformat() if at else None
+
+
+def contact(ctx: Context, party: str | None, purposes: tuple[Purpose, ...]) -> Contact:
+    desk = ctx.desk_for(party, purposes)
+    status = desk_status(desk.hours, ctx.now) if desk is not None else UNKNOWN
+    return Contact(desk=desk, status=status)
+
+
+def route_for(ctx: Context, service: Service) -> Route:
+    contract = ctx.holding_contract(service)
+    party = ctx.holder(service)
+    if party is None:
+        key = "route.denied" if contract is not None else "route.none"
+        return Route(
+            service=service.value,
+            party=None,
+            desk=None,
+            phone=None,
+            open_now=None,
+            next_open=None,
+            contract=contract.ref if contract else None,
+            why=say(
+                ctx.lang,
+                key,
+                service=label(ctx.lang, service),
+                party=ctx.party_name(contract.party) if contract else "",
+            ),
+        )
+    assert contract is not None
+    reach = contact(ctx, party, FAULT_PURPOSES)
+    desk = reach.desk
+    return Route(
+        service=service.value,
+        party=party,
+        desk=desk.slug if desk else None,
+        phone=desk.phone if desk else None,
+        open_now=reach.status.open_now,
+        next_open=reach.next_open,
+        why=say(
+            ctx.lang,
+            "route.held" if desk else "route.held-no-desk",
+            service=label(ctx.lang, service),
+            party=ctx.party_name(party),
+            ref=contract.ref,
+            desk=ctx.desk_name(desk) or "",
+        ),
+        party_name=ctx.party_name(party),
+        desk_name=ctx.desk_name(desk),
+        url=(desk.url if desk else None) or ctx.parties[party].url,
+        hours=desk.hours if desk else None,
+        verified=ctx.parties[party].verified and (desk.verified if desk else False),
+        contract=contract.ref,
+        have_ready=dict(contract.ids),
+    )
+
+
+def routes(ctx: Context) -> list[Route]:
+    return [route_for(ctx, service) for service in ctx.touched]
+
+
+def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
+    """The holder of the service that the most likely cause points at."""
+    if not hypotheses or hypotheses[0].service is None:
+        return None
+    service = hypotheses[0].service
+    party = ctx.holder(service)
+    if party is None:
+        return None
+    reach = contact(ctx, party, FAULT_PURPOSES)
+    return FirstCall(
+        party=party,
+        desk=reach.desk.slug if reach.desk else None,
+        phone=reach.desk.phone if reach.desk else None,
+        open_now=reach.status.open_now,
+        next_open=reach.next_open,
+        service=service.value,
+        party_name=ctx.party_name(party),
+        desk_name=ctx.desk_name(reach.desk),
+    )

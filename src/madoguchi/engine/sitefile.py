@@ -1,0 +1,259 @@
+"""Reading a site file: YAML → validated SiteFile, or every problem with its field path.
+
+A problem is reported as `contracts[1].start: '2026-02-30' is not a valid date` so that a
+person can fix the file without reading code. Checks that need the catalog or the whole
+file (unknown party slugs, duplicate refs, references between sections) run after the
+per-field validation, and all problems are collected before anything is reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.model import Record, Service, SiteFile
+from madoguchi.engine.yamlload import YamlError, load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class SiteFileError(ValueError):
+    """A site file that cannot be assessed; `problems` names each field and what is wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    site: SiteFile
+    warnings: list[Problem]
+
+
+def nearest(value: object, choices: Iterable[str]) -> str | None:
+    """The closest valid spelling, for 'did you mean …?'."""
+    if not isinstance(value, str):
+        return None
+    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _did_you_mean(value: object, choices: Iterable[str]) -> str:
+    guess = nearest(value, choices)
+    return f"; did you mean {guess!r}?" if guess else ""
+
+
+def format_path(loc: Iterable[str | int]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
+    # pydantic adds validator names (e.g. 'function-after[...]') to some locations.
+    return [p for p in loc if isinstance(p, int) or not re.match(r"^[a-z-]+\[", str(p))]
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind in ("enum", "literal_error"):
+        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = _did_you_mean(value, allowed)
+        return f"{value!r} is not one of: {', '.join(allowed)}{hint}"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        reason = str(ctx.get("error", "")).strip()
+        shape = (
+            "YYYY-MM-DD" if kind.startswith("date_") else "ISO 8601, e.g. 2026-01-31T09:05+09:00"
+        )
+        because = f": {reason}" if reason else ""
+        return f"{value!r} is not a valid {kind.split('_')[0]} ({shape}){because}"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "a-z0-9" in pattern:
+            return f"{value!r} is not a slug (lowercase a-z, 0-9 and -)"
+        if r"\d{4}" in pattern:
+            return f"{value!r} is not a month (YYYY-MM)"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    message = error["msg"]
+    return f"{message} (got {value!r})" if value is not None and kind != "model_type" else message
+
+
+def _unknown_keys(
+    record: BaseModel, path: list[str | int]
+) -> Iterator[tuple[list[str | int], str, str | None]]:
+    """(path, key, nearest known field) for every key the schema does not know."""
+    known = list(type(record).model_fields)
+    for key in record.model_extra or {}:
+        yield [*path, key], key, nearest(key, known)
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        items: list[tuple[list[str | int], Any]]
+        if isinstance(value, list):
+            items = [([*path, name, i], v) for i, v in enumerate(value)]
+        else:
+            items = [([*path, name], value)]
+        for sub_path, sub in items:
+            if isinstance(sub, Record):
+                yield from _unknown_keys(sub, sub_path)
+
+
+def parse_site(text: str, catalog: Catalog) -> LoadedSite:
+    """Validate a site file's text; raise SiteFileError listing every problem."""
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        raise SiteFileError([Problem("", f"YAML syntax: {exc}")]) from None
+    if data is None:
+        raise SiteFileError([Problem("", "the file is empty; a site file needs at least site:")])
+    if not isinstance(data, dict):
+        raise SiteFileError([Problem("", "the top level must be a mapping (site:, contracts:, …)")])
+    try:
+        site = SiteFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            Problem(format_path(_clean_loc(err["loc"])), _describe(dict(err)))
+            for err in exc.errors(include_url=False)
+        ]
+        # A typo in a top-level key shows as a missing section: name the typo too.
+        problems += [
+            Problem(key, f"is not a known field; did you mean {guess!r}?")
+            for key in data
+            if isinstance(key, str)
+            and key not in SiteFile.model_fields
+            and (guess := nearest(key, SiteFile.model_fields))
+        ]
+        raise SiteFileError(problems) from None
+
+    problems = list(_cross_check(site, catalog))
+    warnings: list[Problem] = []
+    for path, key, guess in _unknown_keys(site, []):
+        if guess:
+            problems.append(
+                Problem(format_path(path), f"is not a known field; did you mean {guess!r}?")
+            )
+        else:
+            warnings.append(Problem(format_path(path), f"unknown field {key!r} is ignored"))
+    if problems:
+        raise SiteFileError(problems)
+    return LoadedSite(site=site, warnings=warnings)
+
+
+def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
+    """Checks that need the catalog or more than one field."""
+    info = site.site
+    if info.prefecture is not None:
+        pref = catalog.prefecture(info.prefecture)
+        if pref is None:
+            hint = _did_you_mean(info.prefecture, catalog.prefecture_names())
+            yield Problem("site.prefecture", f"{info.prefecture!r} is not a prefecture{hint}")
+        elif info.region is not None and info.region != pref.region:
+            yield Problem(
+                "site.region",
+                f"{info.region} does not match {pref.name}, which is in NTT {pref.region}",
+            )
+
+    local_slugs: set[str] = set()
+    desk_slugs: set[str] = set()
+    for i, party in enumerate(site.parties):
+        if party.slug in local_slugs:
+            yield Problem(f"parties[{i}].slug", f"{party.slug!r} is defined twice")
+        local_slugs.add(party.slug)
+        for j, desk in enumerate(party.desks):
+            if desk.slug in desk_slugs:
+                yield Problem(f"parties[{i}].desks[{j}].slug", f"{desk.slug!r} is defined twice")
+            desk_slugs.add(desk.slug)
+    known_parties = set(catalog.parties) | local_slugs
+
+    def unknown_party(slug: str, path: str) -> Problem | None:
+        if slug in known_parties:
+            return None
+        hint = _did_you_mean(slug, known_parties)
+        return Problem(
+            path, f"unknown party {slug!r}: add it under parties: or use a catalog slug{hint}"
+        )
+
+    refs: dict[str, int] = {}
+    for i, contract in enumerate(site.contracts):
+        at = f"contracts[{i}]"
+        if contract.ref in refs:
+            yield Problem(
+                f"{at}.ref", f"{contract.ref!r} is already used by contracts[{refs[contract.ref]}]"
+            )
+        refs.setdefault(contract.ref, i)
+        if problem := unknown_party(contract.party, f"{at}.party"):
+            yield problem
+        if contract.option is not None:
+            if contract.service != Service.OPTION:
+                yield Problem(f"{at}.option", "is only for contracts with service: option")
+            elif contract.option not in catalog.options:
+                hint = _did_you_mean(contract.option, catalog.options)
+                yield Problem(f"{at}.option", f"unknown option {contract.option!r}{hint}")
+        if contract.includes_isp and contract.service != Service.ACCESS:
+            yield Problem(f"{at}.includes_isp", "only an access contract can include the ISP")
+        if contract.start and contract.end and contract.end < contract.start:
+            yield Problem(f"{at}.end", f"{contract.end} is before start {contract.start}")
+
+    def unknown_ref(ref: str | None, path: str) -> Problem | None:
+        if ref is None or ref in refs:
+            return None
+        return Problem(path, f"no contract has ref {ref!r}{_did_you_mean(ref, refs)}")
+
+    for i, event in enumerate(site.events):
+        if problem := unknown_ref(event.contract, f"events[{i}].contract"):
+            yield problem
+        if event.party and (problem := unknown_party(event.party, f"events[{i}].party")):
+            yield problem
+
+    for i, slug in enumerate(site.observations.said_no_contract):
+        if problem := unknown_party(slug, f"observations.said_no_contract[{i}]"):
+            yield problem
+    for i, slug in enumerate(site.observations.outage_notice):
+        if problem := unknown_party(slug, f"observations.outage_notice[{i}]"):
+            yield problem
+
+    for i, bill in enumerate(site.bills):
+        if problem := unknown_party(bill.party, f"bills[{i}].party"):
+            yield problem
+        if problem := unknown_ref(bill.contract, f"bills[{i}].contract"):
+            yield problem
+        elif bill.contract is not None:
+            holder = site.contracts[refs[bill.contract]].party
+            if holder != bill.party:
+                yield Problem(
+                    f"bills[{i}].contract",
+                    f"contract {bill.contract!r} is held by {holder!r}, not {bill.party!r}",
+                )
+
+    case_refs: set[str] = set()
+    for i, case in enumerate(site.cases):
+        if case.ref in case_refs:
+            yield Problem(f"cases[{i}].ref", f"{case.ref!r} is defined twice")
+        case_refs.add(case.ref)
+        for j, promise in enumerate(case.promises):
+            if problem := unknown_party(promise.by, f"cases[{i}].promises[{j}].by"):
+                yield problem

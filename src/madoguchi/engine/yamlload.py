@@ -1,0 +1,72 @@
+"""YAML loading with YAML 1.2-style scalars.
+
+PyYAML follows YAML 1.1, which turns the ONU lamp states `on`/`off` into booleans, reads a
+phone number such as 0120000000 as an octal integer and raises on an impossible date such
+as 2026-02-30 before any field name is known. Site files need none of that: dates stay
+strings for the validator to parse (so the error names the field), only true/false are
+booleans, and a number with a leading zero stays a string. Duplicate keys are an error
+instead of silently keeping the last one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlError(ValueError):
+    """A file that is not well-formed YAML; `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise YamlError(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}",
+                    key_node.start_mark.line + 1,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+_RESOLVERS = [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^[-+]?(?:0|[1-9][0-9]*)$", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$",
+        list("-+0123456789."),
+    ),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    _StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document; raise YamlError with the line on any syntax problem."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "not valid YAML"
+        where = f"line {line}, column {mark.column + 1}: " if mark is not None else ""
+        raise YamlError(f"{where}{problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"not valid YAML: {exc}") from None
