@@ -6,13 +6,18 @@ was checked. This module only reads and indexes them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import os
+import pickle
+import sys
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from functools import cache, lru_cache
+from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from madoguchi.engine.model import Desk, ListOf, Party, Provenance, Record, Region, Slug
 from madoguchi.engine.yamlload import load_yaml
@@ -23,6 +28,9 @@ class CatalogError(RuntimeError):
 
 
 class _Sourced(Record):
+    # Built only when the YAML is validated (a cache miss): most runs load the pickle.
+    model_config = ConfigDict(defer_build=True)
+
     source: str
     checked: dt.date
     verified: bool = True
@@ -44,17 +52,22 @@ class CatalogOption(_Sourced):
 
 
 class Prefecture(Record):
+    model_config = ConfigDict(defer_build=True)
+
     name: str
     romaji: str
     region: Region
 
 
 class CatalogFile(Provenance):
+    model_config = ConfigDict(defer_build=True)
+
     parties: ListOf(CatalogParty) = []
     options: ListOf(CatalogOption) = []
     prefectures: ListOf(Prefecture) = []
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Fold width and case so 'ＮＴＴ' finds 'NTT' and 'ウィルス' finds 'ウイルス' loosely."""
     return unicodedata.normalize("NFKC", text).casefold().replace("・", "").replace(" ", "")
@@ -66,8 +79,14 @@ class Catalog:
     options: dict[str, CatalogOption]
     prefectures: tuple[Prefecture, ...]
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
+    _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
+    _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        for option in self.options.values():
+            self._option_names.extend(
+                (normalize(n), option) for n in (option.name, *option.aliases)
+            )
         for pref in self.prefectures:
             short = pref.name[:-1] if pref.name[-1] in "都府県" else pref.name
             for key in (pref.name, short, pref.romaji):
@@ -81,13 +100,14 @@ class Catalog:
         return [p.name for p in self.prefectures]
 
     def option_for_item(self, item: str) -> CatalogOption | None:
-        """The NTT option a bill line's text names, if any."""
-        text = normalize(item)
-        for option in self.options.values():
-            for name in (option.name, *option.aliases):
-                if normalize(name) in text:
-                    return option
-        return None
+        """The NTT option a bill line's text names, if any (bills repeat: answers are kept)."""
+        if item not in self._options_by_item:
+            if len(self._options_by_item) > 10_000:  # a long-running server sees many bills
+                self._options_by_item.clear()
+            text = normalize(item)
+            found = next((opt for name, opt in self._option_names if name in text), None)
+            self._options_by_item[item] = found
+        return self._options_by_item[item]
 
     def search(self, query: str = "") -> tuple[list[Party], list[CatalogOption]]:
         """Parties and options whose slug, names, desks or phone numbers contain `query`."""
@@ -106,13 +126,13 @@ class Catalog:
         return parties, options
 
 
+# The data ships inside the package directory (setuptools package-data). A plain path
+# avoids importlib.resources, which costs more start-up time than reading the files.
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog_data"
+
+
 def _read_files() -> list[tuple[str, str]]:
-    folder = resources.files("madoguchi") / "catalog_data"
-    return sorted(
-        (entry.name, entry.read_text(encoding="utf-8"))
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    return sorted((p.name, p.read_text(encoding="utf-8")) for p in CATALOG_DIR.glob("*.yaml"))
 
 
 def build_catalog(files: list[tuple[str, str]]) -> Catalog:
@@ -134,7 +154,37 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     return Catalog(parties=parties, options=options, prefectures=tuple(prefectures))
 
 
+def _cache_path(files: list[tuple[str, str]]) -> Path | None:
+    root = os.environ.get("MADOGUCHI_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    base = Path(root) if root else Path.home() / ".cache"
+    digest = hashlib.sha256(repr((sys.version_info[:2], files)).encode()).hexdigest()[:16]
+    return base / "madoguchi" / f"catalog-{digest}.pickle"
+
+
 @cache
 def load_catalog() -> Catalog:
-    """The shipped catalog, read once per process."""
-    return build_catalog(_read_files())
+    """The shipped catalog, read once per process.
+
+    Validating the YAML costs more than the whole assessment, so the validated catalog is
+    kept in a pickle named after the hash of the data files: a changed file never reads a
+    stale cache, and a cache that cannot be read or written is simply skipped.
+    """
+    files = _read_files()
+    path = _cache_path(files)
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, Catalog):
+                return cached
+        except Exception:  # a corrupt or foreign cache file: rebuild it
+            pass
+    catalog = build_catalog(files)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)
+    return catalog

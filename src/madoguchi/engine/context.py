@@ -65,6 +65,15 @@ class Lamps:
         return any(v is not None for v in (self.power, self.optical, self.auth, self.uni, self.ppp))
 
     @property
+    def line_unknown(self) -> bool:
+        """Nothing tells whether the fiber itself is up (the optical lamp was not read)."""
+        return self.optical is None and self.power != Lamp.OFF
+
+    @property
+    def session_unknown(self) -> bool:
+        return self.auth is None and self.ppp is None
+
+    @property
     def line_down(self) -> bool:
         return self.power == Lamp.OFF or self.optical in (Lamp.OFF, Lamp.RED)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from madoguchi.engine.context import SWITCH_EVENTS, Context
 from madoguchi.engine.findings import initial_cancellation_due
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import EventKind
+from madoguchi.engine.model import TOKYO, EventKind
 from madoguchi.engine.results import Deadline
 
 CONSENT_NUMBER_DAYS = 15  # counting the day of issue as day 1 (DOMAIN-FACTS 1.7, 1.13)
@@ -55,7 +55,7 @@ def promises(ctx: Context) -> Iterator[Deadline]:
             if promise.kept is None:
                 yield Deadline(
                     code="promise",
-                    due=promise.due.isoformat(timespec="minutes"),
+                    due=promise.due.astimezone(TOKYO).isoformat(),
                     case=case.ref,
                     party=promise.by,
                     past=promise.due < ctx.now,

@@ -25,11 +25,15 @@ def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> li
     if not ctx.touched and not findings:
         return []
     rungs: list[tuple[str, tuple[Purpose, ...], str]] = []
-    holder = first.party if first else _party_of_worst_finding(findings)
+    # With no first call (the likely cause is at home, say), the holder of a touched service
+    # is still the desk to try before any public one.
+    touched_holder = next((h for s in ctx.touched if (h := ctx.holder(s))), None)
+    holder = first.party if first else touched_holder
+    purposes = FAULT_PURPOSES
+    if holder is None:
+        holder, purposes = _party_of_worst_finding(findings), (Purpose.INQUIRY, Purpose.BILLING)
     if holder is not None:
-        rungs.append(
-            (holder, FAULT_PURPOSES if first else (Purpose.INQUIRY, Purpose.BILLING), "esc.holder")
-        )
+        rungs.append((holder, purposes, "esc.holder"))
         complaint = ctx.desk_for(holder, (Purpose.COMPLAINT,))
         first_desk = ctx.desk_for(holder, rungs[0][1])
         if complaint is not None and complaint is not first_desk:

@@ -11,6 +11,7 @@ from madoguchi.engine import checks
 from madoguchi.engine.context import CORE_SERVICES, SWITCH_EVENTS, Context
 from madoguchi.engine.messages import join, label, say, yen
 from madoguchi.engine.model import (
+    BillLine,
     Contract,
     EventKind,
     PartyStatus,
@@ -155,45 +156,36 @@ def _switch_month(ctx: Context) -> str | None:
 
 
 def bill_findings(ctx: Context) -> Iterator[Finding]:
-    """double-billing, charge-after-end and unknown-charge share one pass over the bills."""
+    """double-billing, charge-after-end and unknown-charge share one pass over the bills.
+
+    Bill lines repeat month after month, so lines with the same party and item are matched
+    once and reported together: one finding lists the months and the total.
+    """
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
+    groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
     for bill in ctx.site.bills:
-        matched = checks.matching_contracts(ctx, bill)
-        what = bill.item or (label(ctx.lang, bill.service) if bill.service else "?")
+        groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
+    for lines in groups.values():
+        first = lines[0]
+        matched = checks.matching_contracts(ctx, first)
+        what = first.item or (label(ctx.lang, first.service) if first.service else "?")
+        common = {"party_name": ctx.party_name(first.party), "item": what}
         if not matched:
-            yield _finding(
-                ctx,
-                "unknown-charge",
-                Severity.WARN,
-                [],
-                "find.unknown-charge",
-                party=bill.party,
-                party_name=ctx.party_name(bill.party),
-                month=bill.month,
-                item=what,
-                yen=yen(ctx.lang, bill.yen),
-            )
+            yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
             continue
         ends = [c.end for c in matched]
-        if all(ends) and bill.month > max(e for e in ends if e).strftime("%Y-%m"):
+        if all(ends):
             last = max(e for e in ends if e)
-            yield _finding(
-                ctx,
-                "charge-after-end",
-                Severity.WARN,
-                [c.ref for c in matched],
-                "find.charge-after-end",
-                party=bill.party,
-                party_name=ctx.party_name(bill.party),
-                month=bill.month,
-                item=what,
-                yen=yen(ctx.lang, bill.yen),
-                end=last.isoformat(),
-            )
-        for key in checks.bill_keys(ctx, bill, matched):
-            billers[key][bill.month].add(bill.party)
+            late = [b for b in lines if b.month > last.strftime("%Y-%m")]
+            if late:
+                refs = [c.ref for c in matched]
+                common["end"] = last.isoformat()
+                yield _bill_finding(ctx, "charge-after-end", first.party, refs, late, common)
+        for key in checks.bill_keys(ctx, first, matched):
             refs_by_key[key].update(c.ref for c in matched)
+            for bill in lines:
+                billers[key][bill.month].add(bill.party)
     for key, months in billers.items():
         doubled = sorted(m for m, parties in months.items() if len(parties) > 1)
         if not doubled:
@@ -216,6 +208,28 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
             months=join(ctx.lang, doubled),
             parties=join(ctx.lang, [ctx.party_name(p) for p in parties]),
         )
+
+
+def _bill_finding(
+    ctx: Context,
+    code: str,
+    party: str,
+    refs: list[str],
+    lines: list[BillLine],
+    values: dict[str, str],
+) -> Finding:
+    months = sorted({b.month for b in lines})
+    return _finding(
+        ctx,
+        code,
+        Severity.WARN,
+        refs,
+        f"find.{code}",
+        party=party,
+        month=join(ctx.lang, months),
+        yen=yen(ctx.lang, sum(b.yen for b in lines)),
+        **values,
+    )
 
 
 def course_mismatch(ctx: Context) -> Iterator[Finding]:

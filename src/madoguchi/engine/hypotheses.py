@@ -154,7 +154,7 @@ def line_fault(ctx: Context) -> Iterator[Hypothesis]:
         )
     elif lamps.line_flaky:
         yield _h(ctx, "line-fault", 0.6, Service.ACCESS, "hyp.line-fault.blinking")
-    elif not lamps.observed:
+    elif lamps.line_unknown:
         yield _h(ctx, "line-fault", 0.35, Service.ACCESS, "hyp.line-fault.prior")
 
 
@@ -164,7 +164,7 @@ def isp_auth(ctx: Context) -> Iterator[Hypothesis]:
     lamps = ctx.lamps
     if lamps.line_up and lamps.session_failed:
         yield _h(ctx, "isp-auth", 0.75, Service.ISP, "hyp.isp-auth.lamp")
-    elif not lamps.observed:
+    elif not lamps.line_down and (lamps.line_unknown or lamps.session_unknown):
         yield _h(ctx, "isp-auth", 0.25, Service.ISP, "hyp.isp-auth.prior")
 
 
@@ -271,12 +271,12 @@ def home_equipment(ctx: Context) -> Iterator[Hypothesis]:
         yield _h(ctx, "home-equipment", 0.4, Service.EQUIPMENT, "hyp.home-equipment.slow")
     elif symptoms & set(SERVICE_SYMPTOMS) and lamps.all_fine:
         yield _h(ctx, "home-equipment", 0.35, Service.EQUIPMENT, "hyp.home-equipment.device")
-    elif ctx.touched and not lamps.observed:
+    elif ctx.touched and not lamps.line_down:
         yield _h(ctx, "home-equipment", 0.2, Service.EQUIPMENT, "hyp.home-equipment.prior")
 
 
 def area_outage(ctx: Context) -> Iterator[Hypothesis]:
-    if not ctx.touched:
+    if not set(ctx.touched) - {Service.EQUIPMENT}:  # weak Wi-Fi is never an area outage
         return
     noticed = set(ctx.site.observations.outage_notice)
     for service in ctx.touched:
@@ -295,7 +295,7 @@ def area_outage(ctx: Context) -> Iterator[Hypothesis]:
     lamps = ctx.lamps
     if lamps.line_down or (lamps.line_up and lamps.session_failed):
         yield _h(ctx, "area-outage", 0.3, Service.ACCESS, "hyp.area-outage.lamps")
-    elif not lamps.observed or lamps.all_fine:
+    else:
         yield _h(ctx, "area-outage", 0.15, Service.ACCESS, "hyp.area-outage.prior")
 
 

@@ -203,16 +203,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Check whether they are needed and cancel unwanted ones with {desk} (their faults and bills also go to {party_name}).",
     ),
     "find.unknown-charge.why": (
-        "{party_name}の{month}の請求「{item}」({yen}) に当たる契約が記録にありません。",
-        "The {month} charge '{item}' ({yen}) from {party_name} matches no contract on record.",
+        "{party_name}の請求「{item}」({month}、計{yen}) に当たる契約が記録にありません。",
+        "The charge '{item}' from {party_name} ({month}; {yen} in all) matches no contract on record.",
     ),
     "find.unknown-charge.action": (
         "{desk}に請求の内訳と契約内容を問い合わせてください。",
         "Ask {desk} for the breakdown and the contract behind it.",
     ),
     "find.charge-after-end.why": (
-        "{party_name}の{month}の請求「{item}」({yen}) は、契約が{end}に終わった後の月のものです。",
-        "The {month} charge '{item}' ({yen}) from {party_name} falls after the contract ended on {end}.",
+        "{party_name}の請求「{item}」({month}、計{yen}) は、契約が{end}に終わった後の月のものです。",
+        "The charge '{item}' from {party_name} ({month}; {yen} in all) falls after the contract ended on {end}.",
     ),
     "find.charge-after-end.action": (
         "{desk}に、解約後の請求である理由を確認し、返金を求めてください。",

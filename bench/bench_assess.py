@@ -1,0 +1,152 @@
+"""Benchmark: assessments per second, and the wall time of one `madoguchi assess` run.
+
+    .venv/bin/python bench/bench_assess.py [--seconds 5]
+
+The site has 10 contracts, 20 events and 50 bill lines (issue 2's yardstick). Goals:
+≥ 1,000 assessments/s on one core, and ≤ 0.3 s for one CLI run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from madoguchi.engine import assess, load_catalog, parse_site
+
+SERVICES = [
+    "access",
+    "isp",
+    "phone",
+    "tv",
+    "mail",
+    "option",
+    "option",
+    "equipment",
+    "support",
+    "isp",
+]
+PARTIES = ["docomo-hikari", "ntt-east", "so-net", "biglobe", "ntt-east"]
+
+
+def benchmark_site() -> dict:
+    contracts = []
+    for i, service in enumerate(SERVICES):
+        item = {
+            "ref": f"c{i}",
+            "service": service,
+            "party": PARTIES[i % len(PARTIES)],
+            "start": f"20{15 + i}-0{1 + i % 9}-01",
+            "monthly_yen": 500 + 100 * i,
+            "payment": "convenience-store" if i % 4 == 0 else "card",
+            "ids": {"customer_id": f"CAF{i:07d}"},
+        }
+        if service == "access":
+            item |= {
+                "includes_isp": True,
+                "course": "detached",
+                "acquired": "tenyo",
+                "document_received": "2026-03-01",
+            }
+        if service == "option":
+            item |= {"option": "virus-clear" if i == 5 else "remote-support", "wanted": i != 6}
+        contracts.append(item)
+    kinds = [
+        "application",
+        "tenyo",
+        "sales-call",
+        "cancel-request",
+        "consent-number-issued",
+        "other",
+    ]
+    events = [
+        {
+            "date": (dt.date(2025, 1, 1) + dt.timedelta(days=18 * i)).isoformat(),
+            "kind": kinds[i % len(kinds)],
+            "contract": f"c{i % 10}",
+        }
+        for i in range(20)
+    ]
+    items = ["ドコモ光", "ひかり電話", "フレッツ・ウイルスクリア", "So-net", "光iフレーム"]
+    bills = [
+        {
+            "party": PARTIES[i % len(PARTIES)],
+            "month": f"2025-{1 + i % 12:02d}",
+            "item": items[i % len(items)],
+            "yen": 440 + i,
+        }
+        for i in range(50)
+    ]
+    return {
+        "version": 1,
+        "now": "2026-03-04T10:00:00+09:00",
+        "site": {"name": "ベンチ邸", "prefecture": "東京都", "building": "detached"},
+        "contracts": contracts,
+        "events": events,
+        "symptoms": ["internet-down", "phone-down"],
+        "observations": {"onu": {"power": "on", "optical": "on", "auth": "off", "uni": "on"}},
+        "bills": bills,
+        "cases": [
+            {
+                "ref": "c",
+                "promises": [
+                    {"by": "so-net", "what": "callback", "due": "2026-03-04T09:00:00+09:00"}
+                ],
+            }
+        ],
+    }
+
+
+def per_second(fn, seconds: float) -> float:  # type: ignore[no-untyped-def]
+    fn()  # warm caches (catalog, parsed hours)
+    count, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        fn()
+        count += 1
+    return count / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    text = yaml.safe_dump(benchmark_site(), allow_unicode=True, sort_keys=False)
+    catalog = load_catalog()
+    site = parse_site(text, catalog).site
+    result = assess(site, catalog=catalog)
+    print(
+        f"site: {len(site.contracts)} contracts, {len(site.events)} events,"
+        f" {len(site.bills)} bills; {len(result.findings)} findings,"
+        f" {len(result.hypotheses)} hypotheses"
+    )
+
+    engine = per_second(lambda: assess(site, catalog=catalog), args.seconds)
+    full = per_second(lambda: assess(parse_site(text, catalog).site, catalog=catalog), args.seconds)
+    print(f"assess (engine only):          {engine:8.0f} /s")
+    print(f"parse + validate + assess:     {full:8.0f} /s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "site.yaml"
+        path.write_text(text, encoding="utf-8")
+        cli = [str(Path(sys.executable).with_name("madoguchi")), "assess", str(path), "--json"]
+        walls = []
+        for _ in range(15):
+            start = time.perf_counter()
+            subprocess.run(cli, check=True, capture_output=True)
+            walls.append(time.perf_counter() - start)
+    print(
+        f"CLI wall time (assess --json): median {statistics.median(walls):.3f} s,"
+        f" max {max(walls):.3f} s over {len(walls)} runs"
+    )
+
+
+if __name__ == "__main__":
+    main()
