@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 from madoguchi.cli import main
 from tests.engine.factories import dump, fiber_site
 
-SPEC_EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples"
+SHARED = Path(os.environ.get("MADOGUCHI_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+SPEC_EXAMPLES = SHARED / "spec" / "examples"
 REPO_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 

@@ -157,7 +157,10 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
 def _cache_path(files: list[tuple[str, str]]) -> Path | None:
     root = os.environ.get("MADOGUCHI_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     base = Path(root) if root else Path.home() / ".cache"
-    digest = hashlib.sha256(repr((sys.version_info[:2], files)).encode()).hexdigest()[:16]
+    # The code that defines the pickled classes is part of the key, not only the data.
+    code = [Path(__file__).read_bytes(), (Path(__file__).parent / "model.py").read_bytes()]
+    key = repr((sys.version_info[:2], files, code)).encode()
+    digest = hashlib.sha256(key).hexdigest()[:16]
     return base / "madoguchi" / f"catalog-{digest}.pickle"
 
 
