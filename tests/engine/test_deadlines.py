@@ -58,6 +58,16 @@ def test_promise_deadline_absent_for_kept_promises() -> None:
     assert "promise" not in codes(run(data).deadlines)
 
 
+def test_contract_end_is_listed_within_60_days() -> None:
+    data = site(contracts=[contract("isp", "isp", "so-net", end="2026-04-30")])
+    assert _deadline(run(data), "contract-end").due == "2026-04-30"
+
+
+def test_contract_end_absent_when_far_away() -> None:
+    data = site(contracts=[contract("isp", "isp", "so-net", end="2027-04-30")])
+    assert "contract-end" not in codes(run(data).deadlines)
+
+
 def test_deadlines_are_sorted_soonest_first() -> None:
     promise = {"by": "so-net", "what": "callback", "due": "2026-03-04T15:00:00+09:00"}
     data = site(

@@ -76,6 +76,13 @@ def test_collabo_unknown_fires_when_an_unrecorded_party_says_no_contract() -> No
     assert "collabo-unknown" in codes(run(data).hypotheses)
 
 
+def test_collabo_unknown_absent_when_another_party_is_known_to_hold_the_line() -> None:
+    data = fiber_site(symptoms=["internet-down"], observations={"said_no_contract": ["ntt-east"]})
+    result = run(data)
+    assert "collabo-unknown" not in codes(result.hypotheses)
+    assert result.first_call is not None
+
+
 def test_collabo_unknown_absent_without_a_denial() -> None:
     result = run(fiber_site(symptoms=["internet-down"], observations={"onu": {"optical": "red"}}))
     assert "collabo-unknown" not in codes(result.hypotheses)

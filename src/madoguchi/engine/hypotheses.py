@@ -68,6 +68,8 @@ def collabo_unknown(ctx: Context) -> Iterator[Hypothesis]:
                 party=ctx.party_name(contract.party),
             )
             return
+    if ctx.holder(Service.ACCESS) is not None:
+        return  # the line's holder is known: a "no contract" from someone else is expected
     names = "、".join(ctx.party_name(s) for s in sorted(said_no))
     yield _h(ctx, "collabo-unknown", 0.75, Service.ACCESS, "hyp.collabo-unknown.other", party=names)
 
