@@ -96,6 +96,15 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Django's management commands (migrate, runserver, sync_catalog, load_demo, …)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.server.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["madoguchi manage", *args.args])
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="madoguchi",
@@ -123,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--json", action="store_true", help="print the entries as JSON")
     catalog.add_argument("--lang", choices=("ja", "en"), default="ja")
     catalog.set_defaults(handler=cmd_catalog)
+
+    manage = sub.add_parser("manage", help="the server's Django commands, e.g. manage migrate")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=cmd_manage)
     return parser
 
 

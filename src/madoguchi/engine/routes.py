@@ -99,3 +99,22 @@ def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
         party_name=ctx.party_name(party),
         desk_name=ctx.desk_name(reach.desk),
     )
+
+
+MAP_ORDER = (
+    Service.ACCESS,
+    Service.ISP,
+    Service.PHONE,
+    Service.TV,
+    Service.MAIL,
+    Service.EQUIPMENT,
+    Service.SUPPORT,
+    Service.OPTION,
+)
+
+
+def contract_map(ctx: Context) -> list[Route]:
+    """Every service held today (and every touched one), with its holder's desk: the map a
+    person pins beside the ONU. Options are listed once per holding party."""
+    services = [s for s in MAP_ORDER if s in ctx.touched or ctx.holding_contract(s) is not None]
+    return [route_for(ctx, service) for service in services]

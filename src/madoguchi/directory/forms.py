@@ -1,0 +1,81 @@
+"""Validation for an organization's own parties and desks (web and API share it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.directory.models import Desk, Party
+from madoguchi.engine.hours import hours_problem
+from madoguchi.engine.model import Purpose
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "kind",
+            "status",
+            "region",
+            "url",
+            "note",
+            "source",
+            "checked",
+            "verified",
+        ]
+
+    def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"]
+        clash = Party.objects.filter(organization=self.organization, slug=slug)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Your organization already has a party with this slug."))
+        return slug
+
+
+class DeskForm(forms.ModelForm):
+    purposes = forms.JSONField(required=False, initial=list)
+
+    class Meta:
+        model = Desk
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "purposes",
+            "phone",
+            "hours",
+            "url",
+            "note",
+            "source",
+            "checked",
+            "verified",
+            "position",
+        ]
+
+    def clean_purposes(self) -> list[str]:
+        purposes = self.cleaned_data.get("purposes") or []
+        if not isinstance(purposes, list):
+            raise forms.ValidationError(_('Enter a list such as ["fault", "inquiry"].'))
+        unknown = [p for p in purposes if p not in Purpose._value2member_map_]
+        if unknown:
+            allowed = ", ".join(p.value for p in Purpose)
+            raise forms.ValidationError(
+                _("Unknown purpose %(bad)s; use %(allowed)s.")
+                % {"bad": unknown, "allowed": allowed}
+            )
+        return purposes
+
+    def clean_hours(self) -> str:
+        hours = self.cleaned_data.get("hours", "")
+        if hours and (problem := hours_problem(hours)):
+            raise forms.ValidationError(problem)
+        return hours

@@ -1,0 +1,109 @@
+"""Parties (companies and public bodies) and their desks.
+
+Rows without an organization are the shipped catalog, kept in sync with the engine's YAML
+by `manage.py sync_catalog`; rows with an organization are that organization's own (its
+installer desk, a local reseller) and replace a catalog party with the same slug for it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
+from madoguchi.orgs.models import Organization, OrgScopedQuerySet
+
+
+def _choices(enum: type) -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in enum]
+
+
+class PartyQuerySet(OrgScopedQuerySet):
+    def visible_to(self, organization: Organization) -> PartyQuerySet:
+        """The catalog and the organization's own parties."""
+        return self.filter(Q(organization__isnull=True) | Q(organization=organization))
+
+
+class Party(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parties",
+        help_text=_("Empty for the shipped catalog."),
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=_choices(PartyKind))
+    status = models.CharField(
+        _("status"), max_length=10, choices=_choices(PartyStatus), default=PartyStatus.ACTIVE
+    )
+    region = models.CharField(_("region"), max_length=5, choices=_choices(Region), blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.URLField(_("source"), max_length=500, blank=True)
+    checked = models.DateField(_("checked"), null=True, blank=True)
+    verified = models.BooleanField(_("verified"), default=True)
+
+    objects = PartyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "slug"], name="party_slug_unique_per_org"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(organization__isnull=True),
+                name="catalog_party_slug_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug})"
+
+    @property
+    def is_catalog(self) -> bool:
+        return self.organization_id is None
+
+
+class Desk(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="desks")
+    position = models.PositiveSmallIntegerField(default=0)
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    purposes = models.JSONField(_("purposes"), default=list)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hours = models.CharField(
+        _("hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("OpenStreetMap opening_hours, e.g. Mo-Fr 09:00-18:00; PH off"),
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.URLField(_("source"), max_length=500, blank=True)
+    checked = models.DateField(_("checked"), null=True, blank=True)
+    verified = models.BooleanField(_("verified"), default=True)
+
+    class Meta:
+        ordering = ["party", "position", "id"]
+        verbose_name = _("desk")
+        verbose_name_plural = _("desks")
+        constraints = [
+            models.UniqueConstraint(fields=["party", "slug"], name="desk_slug_unique_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party.slug}/{self.slug}"
+
+    @property
+    def purpose_values(self) -> list[str]:
+        return [p for p in self.purposes if p in Purpose._value2member_map_]

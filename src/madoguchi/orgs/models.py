@@ -1,0 +1,122 @@
+"""Organizations, who belongs to them, and with which role.
+
+Every row of customer data carries an organization; `OrgScopedQuerySet.for_user` is the one
+way views, the API and commands read it, so a query cannot forget the scope.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    STAFF = "staff", _("Staff")
+    VIEWER = "viewer", _("Viewer")
+
+
+WRITE_ROLES = (Role.OWNER, Role.STAFF)
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class OrgScopedQuerySet(models.QuerySet):
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
+        """Rows of the organizations the user belongs to (none for anonymous users)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organization__memberships__user=user)
+
+    def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
+        """Rows the user may change: owner or staff of their organization."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organization__memberships__user=user,
+            organization__memberships__role__in=WRITE_ROLES,
+        )
+
+
+class OrgOwned(models.Model):
+    """Base for every row of customer data."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def organizations_for(user: Any, *, write: bool = False) -> models.QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if write:
+        memberships = memberships.filter(role__in=WRITE_ROLES)
+    return Organization.objects.filter(id__in=memberships.values("organization_id"))
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, default="default")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: Any, name: str = "default") -> tuple[ApiToken, str]:
+        token = "mdg_" + secrets.token_urlsafe(32)
+        row = cls.objects.create(user=user, name=name, digest=cls.hash(token), prefix=token[:8])
+        return row, token

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from madoguchi.api.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="sites:list", permanent=False)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("sites/", include("madoguchi.sites.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

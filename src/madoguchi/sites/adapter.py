@@ -1,0 +1,187 @@
+"""One adapter between the database and the engine: a site as a site-file document.
+
+The page, the API and the export all go through `site_document`, and the server's
+assessment is `madoguchi assess` run on that document with the shipped catalog. So exporting
+a site and assessing the file gives the same answer as the site page, by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from madoguchi.cases.models import Case, Promise
+from madoguchi.directory.services import parties_for
+from madoguchi.engine import Assessment, assess, load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.engine.model import TOKYO
+from madoguchi.sites.models import Site
+
+
+def with_site_file_rows(queryset: QuerySet[Site]) -> QuerySet[Site]:
+    """Prefetch everything `site_document` reads: a fixed number of queries per page."""
+    return queryset.select_related("organization", "customer").prefetch_related(
+        "contracts",
+        "events",
+        "bills",
+        Prefetch(
+            "cases",
+            queryset=Case.objects.prefetch_related(
+                Prefetch("promises", queryset=Promise.objects.order_by("due", "id"))
+            ),
+        ),
+    )
+
+
+def _compact(values: dict[str, Any]) -> dict[str, Any]:
+    """Leave out empty optional fields, as a person writing the file would."""
+    return {k: v for k, v in values.items() if v not in (None, "", [], {})}
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return value.astimezone(TOKYO).isoformat() if value else None
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def referenced_parties(document: dict[str, Any]) -> set[str]:
+    slugs = {c["party"] for c in document.get("contracts", [])}
+    slugs |= {e["party"] for e in document.get("events", []) if e.get("party")}
+    slugs |= {b["party"] for b in document.get("bills", [])}
+    observations = document.get("observations", {})
+    slugs |= set(observations.get("said_no_contract", [])) | set(
+        observations.get("outage_notice", [])
+    )
+    slugs |= {p["by"] for case in document.get("cases", []) for p in case.get("promises", [])}
+    return slugs
+
+
+def party_document(party: engine.Party) -> dict[str, Any]:
+    data = party.model_dump(mode="json", exclude_none=True)
+    data["desks"] = [_compact(d) for d in data.get("desks", [])]
+    return _compact(data)
+
+
+def site_document(site: Site, directory: dict[str, engine.Party] | None = None) -> dict[str, Any]:
+    """The site as a site-file mapping (prefetch with `with_site_file_rows`)."""
+    document: dict[str, Any] = {"version": 1}
+    if site.assess_at:
+        document["now"] = _time(site.assess_at)
+    document["site"] = _compact(
+        {
+            "name": site.name,
+            "prefecture": site.prefecture,
+            "region": site.region,
+            "building": site.building,
+        }
+    )
+    document["contracts"] = [
+        _compact(
+            {
+                "ref": c.ref,
+                "service": c.service,
+                "party": c.party,
+                "product": c.product,
+                "option": c.option,
+                "course": c.course,
+                "includes_isp": c.includes_isp or None,
+                "ids": c.ids,
+                "start": _date(c.start),
+                "end": _date(c.end),
+                "acquired": c.acquired,
+                "document_received": _date(c.document_received),
+                "monthly_yen": c.monthly_yen,
+                "payment": c.payment,
+                "wanted": None if c.wanted else False,
+                "note": c.note,
+            }
+        )
+        for c in site.contracts.all()
+    ]
+    document["events"] = [
+        _compact(
+            {
+                "date": _date(e.date),
+                "kind": e.kind,
+                "contract": e.contract,
+                "effective": _date(e.effective),
+                "party": e.party,
+                "note": e.note,
+            }
+        )
+        for e in site.events.all()
+    ]
+    document["symptoms"] = list(site.symptoms)
+    document["observations"] = _compact(
+        {
+            "onu": _compact(dict(site.onu)),
+            "said_no_contract": list(site.said_no_contract),
+            "outage_notice": list(site.outage_notice),
+        }
+    )
+    document["bills"] = [
+        _compact(
+            {
+                "party": b.party,
+                "month": b.month,
+                "item": b.item,
+                "yen": b.yen,
+                "service": b.service,
+                "contract": b.contract,
+            }
+        )
+        for b in site.bills.all()
+    ]
+    document["cases"] = [
+        _compact(
+            {
+                "ref": case.ref,
+                "note": case.note,
+                "promises": [
+                    _compact(
+                        {
+                            "by": p.by,
+                            "what": p.what,
+                            "due": _time(p.due),
+                            "kept": _time(p.kept),
+                            "note": p.note,
+                        }
+                    )
+                    for p in case.promises.all()
+                ],
+            }
+        )
+        for case in site.cases.all()
+    ]
+    # Parties go into the file only where the organization's directory differs from the
+    # shipped catalog: the file then assesses the same anywhere.
+    directory = directory if directory is not None else parties_for(site.organization)
+    shipped = load_catalog().parties
+    wanted = referenced_parties(document) | {
+        slug for slug, p in directory.items() if p.kind in ("wholesaler", "public")
+    }
+    document["parties"] = [
+        party_document(directory[slug])
+        for slug in sorted(wanted)
+        if slug in directory and directory[slug] != shipped.get(slug)
+    ]
+    return _compact(document) | {"site": document["site"], "version": 1}
+
+
+def site_record(site: Site, directory: dict[str, engine.Party] | None = None) -> engine.SiteFile:
+    return engine.SiteFile.model_validate(site_document(site, directory))
+
+
+def assess_site(
+    site: Site,
+    *,
+    now: dt.datetime | None = None,
+    lang: str = "ja",
+    directory: dict[str, engine.Party] | None = None,
+) -> Assessment:
+    """The assessment of a stored site: the engine on its document, with the shipped catalog."""
+    return assess(site_record(site, directory), now=now, lang=lang, catalog=load_catalog())

@@ -1,0 +1,152 @@
+"""Forms for the web pages. Choices come from the engine's enums, so a form can only hold
+values the engine understands; party slugs are checked against the organization's directory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.engine import load_catalog
+from madoguchi.engine.model import Lamp, Symptom
+from madoguchi.sites.models import Contract, Event, Site
+
+LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
+
+
+class PartySlugMixin:
+    """Validates `party` fields against the catalog plus the organization's own parties."""
+
+    party_fields: tuple[str, ...] = ("party",)
+
+    def __init__(self, *args: Any, known_parties: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.known_parties = known_parties
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        for name in self.party_fields:
+            slug = data.get(name)
+            if slug and slug not in self.known_parties:
+                self.add_error(name, _("Unknown party “%(slug)s”.") % {"slug": slug})
+        return data
+
+
+class ContractForm(PartySlugMixin, forms.ModelForm):
+    ids = forms.JSONField(
+        required=False,
+        initial=dict,
+        label=_("IDs"),
+        help_text=_('e.g. {"customer_id": "CAF0000000"}'),
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "ref",
+            "service",
+            "party",
+            "product",
+            "option",
+            "course",
+            "includes_isp",
+            "ids",
+            "start",
+            "end",
+            "acquired",
+            "document_received",
+            "monthly_yen",
+            "payment",
+            "wanted",
+            "note",
+        ]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+            "document_received": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site = site
+
+    def clean_ref(self) -> str:
+        ref = self.cleaned_data["ref"].strip()
+        clash = Contract.objects.filter(site=self.site, ref=ref).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("This site already has a contract with this ref."))
+        return ref
+
+    def clean_ids(self) -> dict[str, str]:
+        ids = self.cleaned_data.get("ids") or {}
+        if not isinstance(ids, dict):
+            raise forms.ValidationError(_('Enter a mapping such as {"customer_id": "CAF0000000"}.'))
+        return {str(k): str(v) for k, v in ids.items()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        option = data.get("option")
+        if option:
+            if data.get("service") != "option":
+                self.add_error("option", _("Only for contracts with service “option”."))
+            elif option not in load_catalog().options:
+                self.add_error("option", _("Unknown option “%(slug)s”.") % {"slug": option})
+        if data.get("includes_isp") and data.get("service") != "access":
+            self.add_error("includes_isp", _("Only an access contract can include the ISP."))
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+
+class EventForm(PartySlugMixin, forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["date", "kind", "contract", "effective", "party", "note"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "effective": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refs = list(site.contracts.values_list("ref", flat=True))
+        self.fields["contract"] = forms.ChoiceField(
+            label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
+        )
+
+
+class TroubleForm(forms.Form):
+    """What is wrong right now: symptoms and the ONU lamps."""
+
+    symptoms = forms.MultipleChoiceField(
+        label=_("symptoms"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(s.value, s.value) for s in Symptom],
+    )
+    power = forms.ChoiceField(label=_("ONU power"), choices=LAMP_CHOICES, required=False)
+    optical = forms.ChoiceField(label=_("ONU optical"), choices=LAMP_CHOICES, required=False)
+    auth = forms.ChoiceField(label=_("ONU auth"), choices=LAMP_CHOICES, required=False)
+    uni = forms.ChoiceField(label=_("ONU UNI"), choices=LAMP_CHOICES, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)]
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("site files (YAML)"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"})
+    )

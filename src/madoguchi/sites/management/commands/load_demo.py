@@ -1,0 +1,51 @@
+"""Create the demo organization, its user, and one site per demo site file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from madoguchi.orgs.models import Membership, Organization, Role
+from madoguchi.sites.models import Site
+from madoguchi.sites.siteio import import_many
+
+REPO_EXAMPLES = Path(__file__).resolve().parents[5] / "examples"
+DEMO_USER = "demo"
+DEMO_PASSWORD = "madoguchi-demo"
+
+
+class Command(BaseCommand):
+    help = "Create the demo organization and user, and load the demo site files (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--examples", type=Path, default=REPO_EXAMPLES)
+
+    @transaction.atomic
+    def handle(self, *args: Any, examples: Path, **options: Any) -> None:
+        if not examples.is_dir():
+            raise CommandError(f"{examples} is not a folder of site files")
+        organization, _ = Organization.objects.get_or_create(
+            slug="demo", defaults={"name": "デモ 設置サポート"}
+        )
+        user, created = get_user_model().objects.get_or_create(username=DEMO_USER)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            organization=organization, user=user, defaults={"role": Role.OWNER}
+        )
+        if Site.objects.filter(organization=organization).exists():
+            self.stdout.write("demo sites already loaded")
+            return
+        files = [
+            (path.name, path.read_text(encoding="utf-8"))
+            for path in sorted(examples.glob("*.yaml"))
+        ]
+        saved, failed = import_many(organization, files)
+        self.stdout.write(f"demo: {len(saved)} sites loaded")
+        for name in failed:
+            self.stdout.write(f"  skipped {name} (not a valid site file, on purpose)")

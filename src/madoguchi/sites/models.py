@@ -1,0 +1,139 @@
+"""Sites and their contract map: the database form of a site file.
+
+Field names and values follow the site file (SITE-FILE.md) so that the adapter between the
+two is a plain copy. Parties are referenced by slug, as in the file: a slug resolves to the
+organization's own party or else the shipped catalog's.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.engine.model import Acquired, Building, EventKind, Payment, Region, Service
+from madoguchi.orgs.models import OrgOwned
+
+
+def _choices(enum: type) -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in enum]
+
+
+class Customer(OrgOwned):
+    name = models.CharField(_("name"), max_length=200)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(OrgOwned):
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="sites"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    prefecture = models.CharField(_("prefecture"), max_length=20, blank=True)
+    region = models.CharField(_("region"), max_length=5, choices=_choices(Region), blank=True)
+    building = models.CharField(
+        _("building"), max_length=12, choices=_choices(Building), blank=True
+    )
+    # The trouble being reported now (site file: symptoms, observations).
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    onu = models.JSONField(_("ONU lamps"), default=dict, blank=True)
+    said_no_contract = models.JSONField(default=list, blank=True)
+    outage_notice = models.JSONField(default=list, blank=True)
+    # A fixed "now" for this site's assessment (site file: now); empty means the clock.
+    assess_at = models.DateTimeField(_("assess as of"), null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+        indexes = [models.Index(fields=["organization", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteChild(OrgOwned):
+    """A row that belongs to one site (and, through it, to one organization)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class Contract(SiteChild):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="contracts")
+    ref = models.CharField(_("ref"), max_length=80)
+    service = models.CharField(_("service"), max_length=10, choices=_choices(Service))
+    party = models.SlugField(_("party"), max_length=80)
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    option = models.SlugField(_("option"), max_length=80, blank=True)
+    course = models.CharField(_("course"), max_length=12, choices=_choices(Building), blank=True)
+    includes_isp = models.BooleanField(_("includes ISP"), default=False)
+    ids = models.JSONField(_("IDs"), default=dict, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    acquired = models.CharField(
+        _("acquired"), max_length=16, choices=_choices(Acquired), blank=True
+    )
+    document_received = models.DateField(_("document received"), null=True, blank=True)
+    monthly_yen = models.PositiveIntegerField(_("monthly (yen)"), null=True, blank=True)
+    payment = models.CharField(_("payment"), max_length=20, choices=_choices(Payment), blank=True)
+    wanted = models.BooleanField(_("wanted"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(SiteChild.Meta):
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "ref"], name="contract_ref_unique_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} ({self.service}, {self.party})"
+
+
+class Event(SiteChild):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=24, choices=_choices(EventKind))
+    contract = models.CharField(_("contract ref"), max_length=80, blank=True)
+    effective = models.DateField(_("effective"), null=True, blank=True)
+    party = models.SlugField(_("party"), max_length=80, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta(SiteChild.Meta):
+        ordering = ["date", "position", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"
+
+
+class BillLine(SiteChild):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="bills")
+    party = models.SlugField(_("party"), max_length=80)
+    month = models.CharField(_("month"), max_length=7, help_text="YYYY-MM")
+    item = models.CharField(_("item"), max_length=200, blank=True)
+    yen = models.IntegerField(_("yen"))
+    service = models.CharField(_("service"), max_length=10, choices=_choices(Service), blank=True)
+    contract = models.CharField(_("contract ref"), max_length=80, blank=True)
+
+    class Meta(SiteChild.Meta):
+        verbose_name = _("bill line")
+        verbose_name_plural = _("bill lines")
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.party} {self.yen}"

@@ -1,0 +1,153 @@
+"""Site files in and out of the database. An import is all-or-nothing."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from madoguchi.cases.models import Case, Promise
+from madoguchi.directory.services import catalog_for, save_party
+from madoguchi.engine import SiteFileError, parse_site
+from madoguchi.engine import model as engine
+from madoguchi.engine.sitefile import LoadedSite, Problem
+from madoguchi.orgs.models import Organization
+from madoguchi.sites.adapter import site_document, with_site_file_rows
+from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
+
+
+def validate_site_text(organization: Organization, text: str) -> LoadedSite:
+    """Parse and validate against this organization's directory; SiteFileError if bad."""
+    return parse_site(text, catalog_for(organization))
+
+
+@transaction.atomic
+def save_site_file(
+    organization: Organization,
+    record: engine.SiteFile,
+    *,
+    site: Site | None = None,
+    customer: Customer | None = None,
+) -> Site:
+    """Store a validated site file as a new site, or as the new contents of `site`."""
+    for party in record.parties:
+        save_party(organization, party)
+    info = record.site
+    values = {
+        "name": info.name,
+        "prefecture": info.prefecture or "",
+        "region": info.region or "",
+        "building": info.building or "",
+        "symptoms": [str(s) for s in record.symptoms],
+        "onu": record.observations.onu.model_dump(mode="json", exclude_none=True),
+        "said_no_contract": list(record.observations.said_no_contract),
+        "outage_notice": list(record.observations.outage_notice),
+        "assess_at": record.now,
+    }
+    if site is None:
+        site = Site.objects.create(organization=organization, customer=customer, **values)
+    else:
+        for name, value in values.items():
+            setattr(site, name, value)
+        site.save()
+        for related in (site.contracts, site.events, site.bills, site.cases):
+            related.all().delete()
+    owned = {"organization": organization, "site": site}
+    Contract.objects.bulk_create(
+        Contract(
+            **owned,
+            position=i,
+            ref=c.ref,
+            service=c.service,
+            party=c.party,
+            product=c.product or "",
+            option=c.option or "",
+            course=c.course or "",
+            includes_isp=c.includes_isp,
+            ids=dict(c.ids),
+            start=c.start,
+            end=c.end,
+            acquired=c.acquired or "",
+            document_received=c.document_received,
+            monthly_yen=c.monthly_yen,
+            payment=c.payment or "",
+            wanted=c.wanted,
+            note=c.note or "",
+        )
+        for i, c in enumerate(record.contracts)
+    )
+    Event.objects.bulk_create(
+        Event(
+            **owned,
+            position=i,
+            date=e.date,
+            kind=e.kind,
+            contract=e.contract or "",
+            effective=e.effective,
+            party=e.party or "",
+            note=e.note or "",
+        )
+        for i, e in enumerate(record.events)
+    )
+    BillLine.objects.bulk_create(
+        BillLine(
+            **owned,
+            position=i,
+            party=b.party,
+            month=b.month,
+            item=b.item or "",
+            yen=b.yen,
+            service=b.service or "",
+            contract=b.contract or "",
+        )
+        for i, b in enumerate(record.bills)
+    )
+    for case_record in record.cases:
+        case = Case.objects.create(
+            organization=organization, site=site, ref=case_record.ref, note=case_record.note or ""
+        )
+        Promise.objects.bulk_create(
+            Promise(
+                organization=organization,
+                case=case,
+                by=p.by,
+                what=p.what,
+                due=p.due,
+                kept=p.kept,
+                note=p.note or "",
+            )
+            for p in case_record.promises
+        )
+    return site
+
+
+def import_site_text(
+    organization: Organization, text: str, *, site: Site | None = None
+) -> tuple[Site, list[Problem]]:
+    """Validate and store one site file; raises SiteFileError and stores nothing if bad."""
+    loaded = validate_site_text(organization, text)
+    return save_site_file(organization, loaded.site, site=site), loaded.warnings
+
+
+def import_many(
+    organization: Organization, files: list[tuple[str, str]]
+) -> tuple[list[Site], dict[str, list[Problem]]]:
+    """Import several files, each on its own: a bad file is reported and stored not at all."""
+    saved: list[Site] = []
+    failed: dict[str, list[Problem]] = {}
+    for name, text in files:
+        try:
+            site, _warnings = import_site_text(organization, text)
+        except SiteFileError as exc:
+            failed[name] = exc.problems
+        else:
+            saved.append(site)
+    return saved, failed
+
+
+def export_site_text(site: Site) -> str:
+    import yaml
+
+    if not hasattr(site, "_prefetched_objects_cache"):
+        site = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
+    document = site_document(site)
+    header = f"# Madoguchi site file: {site.name}\n"
+    return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,200 @@
+"""Web pages for sites: list, site page with the contract map and the call-now panel,
+forms for contracts, events and the current trouble, import and export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from madoguchi.directory.services import parties_for
+from madoguchi.engine.sitemap import site_map
+from madoguchi.orgs.models import organizations_for
+from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
+from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
+from madoguchi.sites.models import Contract, Site
+from madoguchi.sites.siteio import export_site_text, import_many
+
+PAGE_SIZE = 25
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+def _get_site(request: HttpRequest, pk: int, *, write: bool = False) -> Site:
+    """The user's site, 404 if it is another organization's, 403 if they may only read it.
+
+    Prefetches what the site page and the assessment read.
+    """
+    site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=pk)
+    if write and not Site.objects.writable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return site
+
+
+def searched_sites(request: HttpRequest) -> QuerySet[Site]:
+    sites = Site.objects.for_user(request.user).select_related("customer", "organization")
+    if query := request.GET.get("q", "").strip():
+        sites = sites.filter(
+            Q(name__icontains=query)
+            | Q(customer__name__icontains=query)
+            | Q(prefecture__icontains=query)
+            | Q(contracts__ids__icontains=query)
+        ).distinct()
+    return sites.annotate(contract_count=Count("contracts", distinct=True)).order_by("name", "id")
+
+
+@login_required
+@require_GET
+def site_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(searched_sites(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    can_write = organizations_for(request.user, write=True).exists()
+    return render(
+        request,
+        "sites/list.html",
+        {"page": page, "q": request.GET.get("q", ""), "can_write": can_write},
+    )
+
+
+@login_required
+@require_GET
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _get_site(request, pk)
+    directory = parties_for(site.organization)
+    record = site_record(site, directory)
+    assessment = assess_site(site, lang=_lang(), directory=directory)
+    writable = Site.objects.writable_by(request.user).filter(pk=pk).exists()
+    routes = {route.service: route for route in assessment.routes}
+    first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
+    return render(
+        request,
+        "sites/detail.html",
+        {
+            "site": site,
+            "assessment": assessment,
+            "first_route": first_route,
+            "contract_map": site_map(record, lang=_lang()),
+            "contracts": site.contracts.all(),
+            "events": site.events.all(),
+            "can_write": writable,
+            "trouble_form": TroubleForm(initial={"symptoms": site.symptoms, **site.onu}),
+        },
+    )
+
+
+def _known_parties(site: Site) -> set[str]:
+    return set(parties_for(site.organization))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    contract = (
+        get_object_or_404(Contract.objects.filter(site=site), pk=contract_pk)
+        if contract_pk is not None
+        else Contract(site=site, organization=site.organization, position=site.contracts.count())
+    )
+    form = ContractForm(
+        request.POST or None, instance=contract, site=site, known_parties=_known_parties(site)
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Contract saved."))
+        return redirect("sites:detail", pk=site.pk)
+    return render(request, "sites/contract_form.html", {"site": site, "form": form})
+
+
+@login_required
+@require_POST
+def contract_delete(request: HttpRequest, pk: int, contract_pk: int) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    get_object_or_404(Contract.objects.filter(site=site), pk=contract_pk).delete()
+    messages.success(request, _("Contract deleted."))
+    return redirect("sites:detail", pk=site.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    form = EventForm(request.POST or None, site=site, known_parties=_known_parties(site))
+    if request.method == "POST" and form.is_valid():
+        event = form.save(commit=False)
+        event.site, event.organization = site, site.organization
+        event.position = site.events.count()
+        event.save()
+        messages.success(request, _("Event added."))
+        return redirect("sites:detail", pk=site.pk)
+    return render(request, "sites/event_form.html", {"site": site, "form": form})
+
+
+@login_required
+@require_POST
+def trouble_update(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    form = TroubleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        site.symptoms = data["symptoms"]
+        site.onu = {k: data[k] for k in ("power", "optical", "auth", "uni") if data[k]}
+        site.save(update_fields=["symptoms", "onu", "updated"])
+        messages.success(request, _("Trouble updated."))
+    return redirect("sites:detail", pk=site.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_import(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_for(request.user, write=True)
+    if not organizations.exists():
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    failed: dict[str, list[object]] = {}
+    if request.method == "POST" and form.is_valid():
+        chosen = request.POST.get("organization")
+        organization = (
+            organizations.filter(slug=chosen).first() if chosen else organizations.first()
+        )
+        if organization is None:
+            raise PermissionDenied
+        files = []
+        for upload in form.cleaned_data["files"]:
+            try:
+                files.append((upload.name, upload.read().decode("utf-8")))
+            except UnicodeDecodeError:
+                failed[upload.name] = [_("not UTF-8 text")]
+        with transaction.atomic():
+            saved, problems = import_many(organization, files)
+        failed.update(problems)
+        if saved:
+            messages.success(request, _("%(count)d site(s) imported.") % {"count": len(saved)})
+        if not failed:
+            return (
+                redirect("sites:detail", pk=saved[0].pk)
+                if len(saved) == 1
+                else redirect("sites:list")
+            )
+    return render(
+        request,
+        "sites/import.html",
+        {"form": form, "failed": failed, "organizations": organizations},
+    )
+
+
+@login_required
+@require_GET
+def site_export(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _get_site(request, pk)
+    response = HttpResponse(export_site_text(site), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="site-{site.pk}.yaml"'
+    return response

@@ -1,0 +1,68 @@
+"""A small named cast, as in healthchecks: alice owns org A, bob is staff in A, vera views A,
+and mallory owns org B. Tests act as them and check who may see what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from madoguchi.directory.services import sync_catalog
+from madoguchi.orgs.models import ApiToken, Organization, Role
+from madoguchi.sites.models import Contract, Event, Site
+from tests.server.factories import (
+    BillLineFactory,
+    ContractFactory,
+    EventFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PromiseFactory,
+    SiteFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _catalog(db: Any) -> None:
+    sync_catalog()
+
+
+@dataclass
+class World:
+    org_a: Organization
+    org_b: Organization
+    site_a: Site
+    site_b: Site
+    contract_a: Contract
+    event_a: Event
+    clients: dict[str, Client]
+    tokens: dict[str, str]
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org_a, org_b = OrganizationFactory(slug="org-a"), OrganizationFactory(slug="org-b")
+    people = {
+        "alice": MembershipFactory(organization=org_a, role=Role.OWNER).user,
+        "bob": MembershipFactory(organization=org_a, role=Role.STAFF).user,
+        "vera": MembershipFactory(organization=org_a, role=Role.VIEWER).user,
+        "mallory": MembershipFactory(organization=org_b, role=Role.OWNER).user,
+    }
+    site_a = SiteFactory(organization=org_a, name="A社 本社")
+    site_b = SiteFactory(organization=org_b, name="B社 倉庫")
+    contract_a = ContractFactory(site=site_a)
+    ContractFactory(site=site_b)
+    event_a = EventFactory(site=site_a)
+    BillLineFactory(site=site_a)
+    PromiseFactory(case__site=site_a)
+    clients = {name: _client(user) for name, user in people.items()}
+    clients["anonymous"] = Client()
+    tokens = {name: ApiToken.issue(user)[1] for name, user in people.items()}
+    return World(org_a, org_b, site_a, site_b, contract_a, event_a, clients, tokens)

@@ -1,0 +1,165 @@
+"""Tenancy: every URL and API route, walked as another organization's user, as an anonymous
+visitor and as a viewer, against the first organization's objects."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from madoguchi.directory.models import Desk, Party
+from madoguchi.sites.models import Contract, Site
+from tests.server.conftest import World
+
+METHODS = ["get", "post", "put", "patch", "delete"]
+SKIP_PREFIXES = ("admin/", "i18n/", "accounts/", "static/")
+BODY = {
+    "ref": "x1",
+    "service": "isp",
+    "party": "so-net",
+    "name": "侵入",
+    "kind": "isp",
+    "slug": "intruder",
+    "date": "2026-01-01",
+    "content": "site: {name: 侵入}",
+    "purposes": [],
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def routes_with_objects() -> list[str]:
+    """Every route that names an object (a site, contract, event, party or desk)."""
+    return sorted(
+        {
+            r
+            for r in _walk(get_resolver().url_patterns)
+            if "<" in r and not r.startswith(SKIP_PREFIXES)
+        }
+    )
+
+
+def _fill(route: str, ids: dict[str, int]) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route).lstrip(
+        "^"
+    ).rstrip("$")
+
+
+@pytest.fixture
+def ids(world: World) -> dict[str, int]:
+    party = Party.objects.create(
+        organization=world.org_a, slug="a-installer", name="A設備", kind="installer"
+    )
+    desk = Desk.objects.create(party=party, slug="a-desk", purposes=["fault"], phone="03-1111-1111")
+    return {
+        "pk": world.site_a.pk,
+        "site_id": world.site_a.pk,
+        "contract_pk": world.contract_a.pk,
+        "contract_id": world.contract_a.pk,
+        "event_id": world.event_a.pk,
+        "party_id": party.pk,
+        "desk_id": desk.pk,
+    }
+
+
+def _call(client: Any, method: str, url: str, token: str | None = None) -> Any:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if method in ("get", "delete"):
+        return getattr(client, method)(url, **headers)
+    return getattr(client, method)(
+        url, data=json.dumps(BODY), content_type="application/json", **headers
+    )
+
+
+def test_the_walk_covers_the_web_pages_and_the_api() -> None:
+    found = routes_with_objects()
+    assert any(r.startswith("sites/") for r in found)
+    assert any(r.startswith("api/") for r in found)
+    assert len(found) >= 15
+
+
+@pytest.mark.parametrize("route", routes_with_objects())
+def test_another_organization_gets_nothing(world: World, ids: dict[str, int], route: str) -> None:
+    url = _fill(route, ids)
+    for method in METHODS:
+        api = url.startswith("/api/")
+        response = _call(
+            world.clients["mallory"] if not api else world.clients["anonymous"],
+            method,
+            url,
+            token=world.tokens["mallory"] if api else None,
+        )
+        assert response.status_code in (403, 404, 405), (method, url, response.status_code)
+        body = response.content.decode(errors="replace")
+        assert world.site_a.name not in body
+        assert world.contract_a.ref not in body or response.status_code == 405
+    assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
+    assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
+
+
+@pytest.mark.parametrize("route", routes_with_objects())
+def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, int], route: str) -> None:
+    url = _fill(route, ids)
+    for method in METHODS:
+        response = _call(world.clients["anonymous"], method, url)
+        if url.startswith("/api/"):
+            assert response.status_code in (401, 405), (method, url, response.status_code)
+        else:
+            assert response.status_code in (302, 403, 405), (method, url, response.status_code)
+            if response.status_code == 302:
+                assert response["Location"].startswith("/accounts/login/")
+        assert world.site_a.name not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("route", routes_with_objects())
+def test_viewers_cannot_write(world: World, ids: dict[str, int], route: str) -> None:
+    url = _fill(route, ids)
+    api = url.startswith("/api/")
+    for method in ("post", "put", "patch", "delete"):
+        response = _call(
+            world.clients["vera"] if not api else world.clients["anonymous"],
+            method,
+            url,
+            token=world.tokens["vera"] if api else None,
+        )
+        assert response.status_code in (403, 405), (method, url, response.status_code)
+    assert Site.objects.filter(pk=world.site_a.pk).exists()
+
+
+def test_lists_show_only_the_users_organization(world: World) -> None:
+    page = world.clients["mallory"].get("/sites/").content.decode()
+    assert "B社 倉庫" in page
+    assert "A社 本社" not in page
+    api = world.clients["anonymous"].get(
+        "/api/v1/sites", HTTP_AUTHORIZATION=f"Bearer {world.tokens['mallory']}"
+    )
+    assert [s["name"] for s in api.json()["items"]] == ["B社 倉庫"]
+
+
+def test_another_organizations_own_parties_are_invisible(world: World, ids: dict[str, int]) -> None:
+    response = world.clients["anonymous"].get(
+        "/api/v1/parties?own=true", HTTP_AUTHORIZATION=f"Bearer {world.tokens['mallory']}"
+    )
+    assert "a-installer" not in response.content.decode()
+
+
+def test_a_bad_token_is_refused(world: World) -> None:
+    response = world.clients["anonymous"].get(
+        "/api/v1/sites", HTTP_AUTHORIZATION="Bearer mdg_wrong"
+    )
+    assert response.status_code == 401
+
+
+def test_viewers_can_read(world: World) -> None:
+    assert world.clients["vera"].get(f"/sites/{world.site_a.pk}/").status_code == 200
