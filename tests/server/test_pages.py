@@ -1,0 +1,62 @@
+"""Web pages: Japanese by default, English on request, forms with field-level errors."""
+
+from __future__ import annotations
+
+from madoguchi.sites.models import Contract
+from tests.server.conftest import World
+
+
+def test_pages_are_japanese_by_default(world: World) -> None:
+    page = world.clients["alice"].get(f"/sites/{world.site_a.pk}/").content.decode()
+    assert "いま電話するところ" in page
+    assert "契約マップ" in page
+
+
+def test_pages_switch_to_english(world: World) -> None:
+    client = world.clients["alice"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/sites/"})
+    page = client.get(f"/sites/{world.site_a.pk}/").content.decode()
+    assert "Call now" in page
+    assert "a line fault is possible" in page  # the engine's sentences follow too
+
+
+def test_site_page_shows_the_call_now_panel_with_a_tel_link(world: World) -> None:
+    page = world.clients["alice"].get(f"/sites/{world.site_a.pk}/").content.decode()
+    assert 'id="call-now"' in page
+    assert "ドコモ光" in page
+
+
+def test_adding_a_contract_through_the_form(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/add/"
+    response = world.clients["bob"].post(
+        url, {"ref": "tel", "service": "phone", "party": "ntt-east", "wanted": "on"}
+    )
+    assert response.status_code == 302
+    assert Contract.objects.filter(site=world.site_a, ref="tel", party="ntt-east").exists()
+
+
+def test_the_contract_form_names_the_bad_field(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/add/"
+    response = world.clients["bob"].post(
+        url, {"ref": "x", "service": "isp", "party": "docomo-hikar"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"party": ["不明な事業者「docomo-hikar」です。"]}
+
+
+def test_reporting_symptoms_changes_the_assessment(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/trouble/"
+    world.clients["bob"].post(url, {"symptoms": ["wifi-weak"], "optical": "on"})
+    world.site_a.refresh_from_db()
+    assert world.site_a.symptoms == ["wifi-weak"]
+    assert world.site_a.onu == {"optical": "on"}
+
+
+def test_search_finds_sites_by_name(world: World) -> None:
+    page = world.clients["alice"].get("/sites/?q=本社").content.decode()
+    assert "A社 本社" in page
+
+
+def test_the_admin_lists_the_catalog(world: World, admin_client) -> None:  # type: ignore[no-untyped-def]
+    page = admin_client.get("/admin/directory/party/").content.decode()
+    assert "so-net" in page
