@@ -1,0 +1,86 @@
+"""One journey in a real browser: log in, open a demo site, see who to call, add a contract,
+and see the assessment change. Chromium comes from Debian (/usr/bin/chromium); Playwright
+drives it and never downloads a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from madoguchi.orgs.models import Role
+from madoguchi.sites.siteio import import_site_text
+from tests.server.factories import MembershipFactory
+
+CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("MADOGUCHI_SCREENSHOTS", Path(__file__).parents[2] / "build"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page() -> Any:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # fixtures around it are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(locale="ja-JP", viewport={"width": 1200, "height": 1000})
+        yield page
+        browser.close()
+
+
+def test_log_in_see_who_to_call_and_add_a_contract(live_server: Any, browser_page: Any) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    text = (
+        "site: {name: 佐藤家, prefecture: 千葉県, building: detached}\n"
+        "contracts:\n"
+        "  - {ref: line, service: access, party: docomo-hikari, includes_isp: true,"
+        " acquired: tenyo, start: 2016-02-01}\n"
+        "symptoms: [phone-down]\n"
+        "observations: {onu: {power: on, optical: on, auth: on, uni: on}}\n"
+    )
+    site, _warnings = import_site_text(member.organization, text)
+    page = browser_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", member.user.username)
+    page.fill("input[name=password]", "pw-for-tests")
+    page.click("main form button[type=submit]")
+    page.click(f"text={site.name}")
+
+    panel = page.locator("#call-now")
+    assert "いま電話するところ" in panel.inner_text()
+    assert "連絡先が分かりません" in panel.inner_text()  # nobody holds the phone on record
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "site-before.png"), full_page=True)
+
+    page.click("text=契約を追加")
+    page.fill("input[name=ref]", "phone")
+    page.select_option("select[name=service]", "phone")
+    page.fill("input[name=party]", "ntt-east")
+    page.fill("input[name=product]", "ひかり電話")
+    page.click("main form button:has-text('保存')")
+
+    panel = page.locator("#call-now")
+    assert "NTT東日本" in panel.inner_text()
+    assert "113" in panel.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "site-after.png"), full_page=True)
