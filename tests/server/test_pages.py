@@ -44,6 +44,14 @@ def test_the_contract_form_names_the_bad_field(world: World) -> None:
     assert response.context["form"].errors == {"party": ["不明な事業者「docomo-hikar」です。"]}
 
 
+def test_editing_an_event_through_the_form(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/events/{world.event_a.pk}/"
+    response = world.clients["bob"].post(url, {"date": "2026-02-01", "kind": "sales-call"})
+    assert response.status_code == 302
+    world.event_a.refresh_from_db()
+    assert world.event_a.kind == "sales-call"
+
+
 def test_reporting_symptoms_changes_the_assessment(world: World) -> None:
     url = f"/sites/{world.site_a.pk}/trouble/"
     world.clients["bob"].post(url, {"symptoms": ["wifi-weak"], "optical": "on"})

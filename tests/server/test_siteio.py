@@ -91,6 +91,29 @@ def test_a_bad_file_stores_nothing_and_names_the_field(world: World) -> None:
     assert Site.objects.count() == before
 
 
+def test_import_accepts_a_raw_yaml_body(world: World) -> None:
+    response = world.clients["anonymous"].post(
+        "/api/v1/sites/import?organization=org-a",
+        "site: {name: 生YAML}\n",
+        content_type="application/yaml",
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens['alice']}",
+    )
+    assert response.status_code == 201
+    assert Site.objects.get(pk=response.json()["id"]).name == "生YAML"
+
+
+def test_import_accepts_a_file_upload(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("s.yaml", "site: {name: アップロード}\n".encode())
+    response = world.clients["anonymous"].post(
+        "/api/v1/sites/import",
+        {"file": upload, "organization": "org-a"},
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens['alice']}",
+    )
+    assert response.status_code == 201
+
+
 def test_replacing_a_site_keeps_its_id(world: World) -> None:
     text = "site: {name: 置き換え後}\ncontracts: [{ref: x, service: isp, party: biglobe}]\n"
     response = _api(world, "put", f"/api/v1/sites/{world.site_a.pk}/import", {"content": text})

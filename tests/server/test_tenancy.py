@@ -68,6 +68,7 @@ def ids(world: World) -> dict[str, int]:
         "contract_pk": world.contract_a.pk,
         "contract_id": world.contract_a.pk,
         "event_id": world.event_a.pk,
+        "event_pk": world.event_a.pk,
         "party_id": party.pk,
         "desk_id": desk.pk,
     }

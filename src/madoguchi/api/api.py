@@ -133,11 +133,57 @@ def create_site(request: HttpRequest, payload: s.SiteIn) -> Status[Site]:
     return Status(201, site)
 
 
-@sites.post("/sites/import", response={201: s.ImportOut, 422: s.Errors})
-def import_site(request: HttpRequest, payload: s.SiteImportIn) -> Status[Any]:
-    """Create a site from a site file. All or nothing: a bad file stores nothing."""
-    organization = _organization(request, payload.organization)
-    return Status(201, _import(request, organization, payload.content, None))
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": s.SiteImportIn.model_json_schema()},
+            "application/yaml": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+        },
+    }
+}
+
+
+def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
+    """(YAML text, organization slug) from a JSON body, an uploaded file or a raw YAML body."""
+    organization = request.GET.get("organization") or None
+    content_type = request.content_type or ""
+    if content_type == "application/json":
+        try:
+            payload = s.SiteImportIn.model_validate_json(request.body)
+        except ValueError as exc:
+            raise Invalid(
+                "invalid JSON body", [{"path": "content", "message": str(exc)[:300]}]
+            ) from None
+        return payload.content, payload.organization or organization
+    if content_type == "multipart/form-data":
+        upload = request.FILES.get("file") or next(iter(request.FILES.values()), None)
+        if upload is None:
+            raise Invalid(
+                "no file", [{"path": "file", "message": "upload the site file as 'file'"}]
+            )
+        raw, organization = upload.read(), request.POST.get("organization") or organization
+    else:
+        raw = request.body
+    try:
+        return raw.decode("utf-8"), organization
+    except UnicodeDecodeError:
+        raise Invalid("invalid site file", [{"path": "", "message": "not UTF-8 text"}]) from None
+
+
+@sites.post("/sites/import", response={201: s.ImportOut, 422: s.Errors}, openapi_extra=IMPORT_BODY)
+def import_site(request: HttpRequest) -> Status[Any]:
+    """Create a site from a site file: JSON {"content": YAML}, a YAML body, or a file upload
+    ('organization' in the body or the query when you belong to several). All or nothing."""
+    content, slug = _site_file_from(request)
+    organization = _organization(request, slug)
+    return Status(201, _import(request, organization, content, None))
 
 
 @sites.get("/sites/{site_id}", response=s.SiteOut)
@@ -194,11 +240,14 @@ def _import(
     }
 
 
-@sites.put("/sites/{site_id}/import", response={200: s.ImportOut, 422: s.Errors})
-def replace_site(request: HttpRequest, site_id: int, payload: s.SiteImportIn) -> Any:
-    """Replace a site's contents with a site file. All or nothing."""
+@sites.put(
+    "/sites/{site_id}/import", response={200: s.ImportOut, 422: s.Errors}, openapi_extra=IMPORT_BODY
+)
+def replace_site(request: HttpRequest, site_id: int) -> Any:
+    """Replace a site's contents with a site file (same bodies as import). All or nothing."""
     site = _site(request, site_id, write=True)
-    return _import(request, site.organization, payload.content, site)
+    content, _slug = _site_file_from(request)
+    return _import(request, site.organization, content, site)
 
 
 # --- contracts and events ----------------------------------------------------------------

@@ -17,5 +17,7 @@ urlpatterns = [
         views.contract_delete,
         name="contract-delete",
     ),
-    path("<int:pk>/events/add/", views.event_add, name="event-add"),
+    path("<int:pk>/events/add/", views.event_edit, name="event-add"),
+    path("<int:pk>/events/<int:event_pk>/", views.event_edit, name="event-edit"),
+    path("<int:pk>/events/<int:event_pk>/delete/", views.event_delete, name="event-delete"),
 ]

@@ -20,7 +20,7 @@ from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import organizations_for
 from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
-from madoguchi.sites.models import Contract, Site
+from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.siteio import export_site_text, import_many
 
 PAGE_SIZE = 25
@@ -125,17 +125,30 @@ def contract_delete(request: HttpRequest, pk: int, contract_pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def event_add(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: HttpRequest, pk: int, event_pk: int | None = None) -> HttpResponse:
     site = _get_site(request, pk, write=True)
-    form = EventForm(request.POST or None, site=site, known_parties=_known_parties(site))
+    event = (
+        get_object_or_404(Event.objects.filter(site=site), pk=event_pk)
+        if event_pk is not None
+        else Event(site=site, organization=site.organization, position=site.events.count())
+    )
+    form = EventForm(
+        request.POST or None, instance=event, site=site, known_parties=_known_parties(site)
+    )
     if request.method == "POST" and form.is_valid():
-        event = form.save(commit=False)
-        event.site, event.organization = site, site.organization
-        event.position = site.events.count()
-        event.save()
-        messages.success(request, _("Event added."))
+        form.save()
+        messages.success(request, _("Event saved."))
         return redirect("sites:detail", pk=site.pk)
     return render(request, "sites/event_form.html", {"site": site, "form": form})
+
+
+@login_required
+@require_POST
+def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    get_object_or_404(Event.objects.filter(site=site), pk=event_pk).delete()
+    messages.success(request, _("Event deleted."))
+    return redirect("sites:detail", pk=site.pk)
 
 
 @login_required

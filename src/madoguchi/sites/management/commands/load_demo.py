@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from madoguchi.orgs.models import Membership, Organization, Role
+from madoguchi.orgs.models import ApiToken, Membership, Organization, Role
 from madoguchi.sites.models import Site
 from madoguchi.sites.siteio import import_many
 
@@ -38,6 +38,9 @@ class Command(BaseCommand):
         Membership.objects.get_or_create(
             organization=organization, user=user, defaults={"role": Role.OWNER}
         )
+        if not ApiToken.objects.filter(user=user).exists():
+            _row, token = ApiToken.issue(user, name="demo")
+            self.stdout.write(f"demo API token (shown once): {token}")
         if Site.objects.filter(organization=organization).exists():
             self.stdout.write("demo sites already loaded")
             return

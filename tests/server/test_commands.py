@@ -1,0 +1,51 @@
+"""Management commands: import, export, tokens and the demo."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from madoguchi.engine import load_catalog, parse_site
+from madoguchi.orgs.models import ApiToken
+from madoguchi.sites.models import Site
+from tests.server.conftest import World
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_import_sites_stores_good_files_and_fails_on_bad_ones(world: World) -> None:
+    good = EXAMPLES / "seed002-bankrupt-provider.yaml"
+    with pytest.raises(CommandError, match="1 file"):
+        call_command(
+            "import_sites",
+            "--org",
+            "org-a",
+            str(good),
+            str(EXAMPLES / "invalid-site.yaml"),
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+    assert Site.objects.filter(organization=world.org_a, name="田中家").exists()
+
+
+def test_export_site_prints_a_valid_site_file(world: World) -> None:
+    out = StringIO()
+    call_command("export_site", str(world.site_a.pk), stdout=out)
+    assert parse_site(out.getvalue(), load_catalog()).site.site.name == "A社 本社"
+
+
+def test_create_token_issues_a_working_token(world: World) -> None:
+    out = StringIO()
+    user = world.org_a.memberships.first().user
+    call_command("create_token", user.username, stdout=out)
+    assert ApiToken.objects.filter(digest=ApiToken.hash(out.getvalue().strip())).exists()
+
+
+def test_load_demo_is_idempotent(db: object) -> None:
+    call_command("load_demo", stdout=StringIO())
+    count = Site.objects.count()
+    call_command("load_demo", stdout=StringIO())
+    assert Site.objects.count() == count >= 8
