@@ -3,6 +3,8 @@ forms for contracts, events and the current trouble, import and export."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,60 +97,92 @@ def _known_parties(site: Site) -> set[str]:
     return set(parties_for(site.organization))
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None) -> HttpResponse:
+@dataclass(frozen=True)
+class ChildKind:
+    """How the site page edits one kind of row of a site (contracts, events)."""
+
+    model: type[Contract | Event]
+    form: type[ContractForm | EventForm]
+    related: str
+    title_add: str
+    title_edit: str
+    saved: str
+    deleted: str
+    delete_url: str
+
+
+CONTRACTS = ChildKind(
+    Contract,
+    ContractForm,
+    "contracts",
+    gettext_lazy("Add contract"),
+    gettext_lazy("Edit contract"),
+    gettext_lazy("Contract saved."),
+    gettext_lazy("Contract deleted."),
+    "sites:contract-delete",
+)
+EVENTS = ChildKind(
+    Event,
+    EventForm,
+    "events",
+    gettext_lazy("Add event"),
+    gettext_lazy("Edit event"),
+    gettext_lazy("Event saved."),
+    gettext_lazy("Event deleted."),
+    "sites:event-delete",
+)
+
+
+def _edit_child(
+    request: HttpRequest, kind: ChildKind, pk: int, child_pk: int | None
+) -> HttpResponse:
     site = _get_site(request, pk, write=True)
-    contract = (
-        get_object_or_404(Contract.objects.filter(site=site), pk=contract_pk)
-        if contract_pk is not None
-        else Contract(site=site, organization=site.organization, position=site.contracts.count())
-    )
-    form = ContractForm(
-        request.POST or None, instance=contract, site=site, known_parties=_known_parties(site)
+    if child_pk is not None:
+        row = get_object_or_404(kind.model.objects.filter(site=site), pk=child_pk)
+    else:
+        position = getattr(site, kind.related).count()
+        row = kind.model(site=site, organization=site.organization, position=position)
+    form = kind.form(
+        request.POST or None, instance=row, site=site, known_parties=_known_parties(site)
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Contract saved."))
+        messages.success(request, kind.saved)
         return redirect("sites:detail", pk=site.pk)
-    return render(request, "sites/contract_form.html", {"site": site, "form": form})
+    title = kind.title_edit if row.pk else kind.title_add
+    context = {"site": site, "form": form, "title": title, "delete_url": kind.delete_url}
+    return render(request, "sites/child_form.html", context)
+
+
+def _delete_child(request: HttpRequest, kind: ChildKind, pk: int, child_pk: int) -> HttpResponse:
+    site = _get_site(request, pk, write=True)
+    get_object_or_404(kind.model.objects.filter(site=site), pk=child_pk).delete()
+    messages.success(request, kind.deleted)
+    return redirect("sites:detail", pk=site.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contract_edit(request: HttpRequest, pk: int, contract_pk: int | None = None) -> HttpResponse:
+    return _edit_child(request, CONTRACTS, pk, contract_pk)
 
 
 @login_required
 @require_POST
 def contract_delete(request: HttpRequest, pk: int, contract_pk: int) -> HttpResponse:
-    site = _get_site(request, pk, write=True)
-    get_object_or_404(Contract.objects.filter(site=site), pk=contract_pk).delete()
-    messages.success(request, _("Contract deleted."))
-    return redirect("sites:detail", pk=site.pk)
+    return _delete_child(request, CONTRACTS, pk, contract_pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int, event_pk: int | None = None) -> HttpResponse:
-    site = _get_site(request, pk, write=True)
-    event = (
-        get_object_or_404(Event.objects.filter(site=site), pk=event_pk)
-        if event_pk is not None
-        else Event(site=site, organization=site.organization, position=site.events.count())
-    )
-    form = EventForm(
-        request.POST or None, instance=event, site=site, known_parties=_known_parties(site)
-    )
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Event saved."))
-        return redirect("sites:detail", pk=site.pk)
-    return render(request, "sites/event_form.html", {"site": site, "form": form})
+    return _edit_child(request, EVENTS, pk, event_pk)
 
 
 @login_required
 @require_POST
 def event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
-    site = _get_site(request, pk, write=True)
-    get_object_or_404(Event.objects.filter(site=site), pk=event_pk).delete()
-    messages.success(request, _("Event deleted."))
-    return redirect("sites:detail", pk=site.pk)
+    return _delete_child(request, EVENTS, pk, event_pk)
 
 
 @login_required
