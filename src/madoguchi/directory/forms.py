@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.directory.models import Desk, Party
+from madoguchi.directory.services import DESK_FIELDS, PARTY_FIELDS
 from madoguchi.engine.hours import hours_problem
 from madoguchi.engine.model import Purpose
 
@@ -15,19 +16,7 @@ from madoguchi.engine.model import Purpose
 class PartyForm(forms.ModelForm):
     class Meta:
         model = Party
-        fields = [
-            "slug",
-            "name",
-            "name_en",
-            "kind",
-            "status",
-            "region",
-            "url",
-            "note",
-            "source",
-            "checked",
-            "verified",
-        ]
+        fields = ["slug", *PARTY_FIELDS]
 
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,20 +35,7 @@ class DeskForm(forms.ModelForm):
 
     class Meta:
         model = Desk
-        fields = [
-            "slug",
-            "name",
-            "name_en",
-            "purposes",
-            "phone",
-            "hours",
-            "url",
-            "note",
-            "source",
-            "checked",
-            "verified",
-            "position",
-        ]
+        fields = ["slug", *DESK_FIELDS, "position"]
 
     def clean_purposes(self) -> list[str]:
         purposes = self.cleaned_data.get("purposes") or []
