@@ -1,49 +1,194 @@
-"""Cases and the promises made in them (site file: cases).
+"""Cases: one trouble at a site, from "it is down" to "fixed", with its timeline and promises.
 
-This is the part of a case that the assessment reads; the timeline, statuses and the desk
-dashboard build on it.
+Rows are written only through `cases.services`, which keeps the timeline append-only: a
+status change, a call, a kept or broken promise each add an entry in the same transaction,
+and a correction is a new entry pointing at the one it corrects.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.orgs.models import OrgOwned
+from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
 from madoguchi.sites.models import Site
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("open")
+    WAITING = "waiting", _("waiting on a party")
+    VISIT = "visit", _("visit scheduled")
+    RESOLVED = "resolved", _("resolved")
+    CLOSED = "closed", _("closed")
+
+
+ACTIVE_STATUSES = (Status.OPEN, Status.WAITING, Status.VISIT)
+
+# Which status may follow which; going back to open from resolved or closed is a reopening.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.OPEN: frozenset({Status.WAITING, Status.VISIT, Status.RESOLVED}),
+    Status.WAITING: frozenset({Status.OPEN, Status.VISIT, Status.RESOLVED}),
+    Status.VISIT: frozenset({Status.OPEN, Status.WAITING, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.OPEN}),
+    Status.CLOSED: frozenset({Status.OPEN}),
+}
+
+
+class CaseQuerySet(OrgScopedQuerySet):
+    def active(self) -> CaseQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
 
 
 class Case(OrgOwned):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="cases")
     ref = models.CharField(_("ref"), max_length=80)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    waiting_on = models.SlugField(_("waiting on"), max_length=80, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    outage_started = models.DateTimeField(_("outage started"), null=True, blank=True)
+    outage_ended = models.DateTimeField(_("outage ended"), null=True, blank=True)
+    # The assessment when the case was opened: what was known, and who was called first.
+    assessment = models.JSONField(_("assessment at opening"), default=dict, blank=True)
+    first_party = models.SlugField(max_length=80, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["created", "id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         constraints = [
             models.UniqueConstraint(fields=["site", "ref"], name="case_ref_unique_per_site")
         ]
+        indexes = [
+            models.Index(fields=["organization", "status", "created"]),
+            models.Index(fields=["organization", "first_party"]),
+        ]
 
     def __str__(self) -> str:
-        return self.ref
+        return self.title or self.ref
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def outage(self, now: dt.datetime | None = None) -> dt.timedelta | None:
+        """How long the service has been (or was) out; None when the start is unknown."""
+        if self.outage_started is None:
+            return None
+        return (self.outage_ended or now or timezone.now()) - self.outage_started
+
+
+class EntryKind(models.TextChoices):
+    CALL_OUT = "call-out", _("call (we called)")
+    CALL_IN = "call-in", _("call (they called)")
+    VISIT = "visit", _("visit")
+    LETTER = "letter", _("letter")
+    EMAIL = "email", _("e-mail")
+    NOTE = "note", _("note")
+    STATUS = "status", _("status change")
+    PROMISE = "promise", _("promise kept or broken")
+    CORRECTION = "correction", _("correction")
+
+
+class TimelineEntry(OrgOwned):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    recorded = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    party = models.SlugField(_("party"), max_length=80, blank=True)
+    desk = models.SlugField(_("desk"), max_length=80, blank=True)
+    person = models.CharField(_("person (name as given)"), max_length=100, blank=True)
+    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    said = models.TextField(_("what was said"), blank=True)
+    minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    status_from = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    status_to = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class PromiseKind(models.TextChoices):
+    CALLBACK = "callback", _("callback")
+    VISIT = "visit", _("visit")
+    REFUND = "refund", _("refund")
+    WRITTEN_ANSWER = "written-answer", _("written answer")
+    ESCALATION = "escalation", _("escalation to a supervisor")
+    OTHER = "other", _("other")
+
+
+class PromiseQuerySet(OrgScopedQuerySet):
+    def open(self) -> PromiseQuerySet:
+        return self.filter(kept__isnull=True, broken__isnull=True)
+
+    def overdue(self, now: dt.datetime) -> PromiseQuerySet:
+        return self.open().filter(due__lt=now)
 
 
 class Promise(OrgOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="promises")
+    made_in = models.ForeignKey(
+        TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="promises"
+    )
     by = models.SlugField(_("promised by"), max_length=80)
     what = models.CharField(_("what"), max_length=200)
+    amount_yen = models.PositiveIntegerField(_("amount (yen)"), null=True, blank=True)
     due = models.DateTimeField(_("due"))
     kept = models.DateTimeField(_("kept"), null=True, blank=True)
+    broken = models.DateTimeField(_("broken"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    reminded_due_soon = models.DateTimeField(null=True, blank=True)
+    reminded_overdue = models.DateTimeField(null=True, blank=True)
+
+    objects = PromiseQuerySet.as_manager()
 
     class Meta:
         ordering = ["due", "id"]
         verbose_name = _("promise")
         verbose_name_plural = _("promises")
-        indexes = [models.Index(fields=["organization", "kept", "due"])]
+        indexes = [models.Index(fields=["organization", "kept", "broken", "due"])]
 
     def __str__(self) -> str:
         return f"{self.by}: {self.what} by {self.due:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        if self.kept:
+            return "kept"
+        if self.broken:
+            return "broken"
+        return "open"
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        return self.state == "open" and self.due < now

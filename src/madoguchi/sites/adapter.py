@@ -26,10 +26,14 @@ def with_site_file_rows(queryset: QuerySet[Site]) -> QuerySet[Site]:
         "contracts",
         "events",
         "bills",
+        # A site file speaks of open cases only, and a broken promise is no longer awaited.
         Prefetch(
             "cases",
-            queryset=Case.objects.prefetch_related(
-                Prefetch("promises", queryset=Promise.objects.order_by("due", "id"))
+            queryset=Case.objects.active().prefetch_related(
+                Prefetch(
+                    "promises",
+                    queryset=Promise.objects.filter(broken__isnull=True).order_by("due", "id"),
+                )
             ),
         ),
     )

@@ -48,7 +48,7 @@ def save_site_file(
         for name, value in values.items():
             setattr(site, name, value)
         site.save()
-        for related in (site.contracts, site.events, site.bills, site.cases):
+        for related in (site.contracts, site.events, site.bills):
             related.all().delete()
     owned = {"organization": organization, "site": site}
     Contract.objects.bulk_create(
@@ -101,9 +101,15 @@ def save_site_file(
         for i, b in enumerate(record.bills)
     )
     for case_record in record.cases:
-        case = Case.objects.create(
-            organization=organization, site=site, ref=case_record.ref, note=case_record.note or ""
+        # Cases keep their history across re-imports: only the promises that came from a
+        # file are replaced; the timeline and the promises logged in it stay.
+        case, _created = Case.objects.get_or_create(
+            organization=organization,
+            site=site,
+            ref=case_record.ref,
+            defaults={"note": case_record.note or ""},
         )
+        case.promises.filter(made_in__isnull=True).delete()
         Promise.objects.bulk_create(
             Promise(
                 organization=organization,

@@ -1,0 +1,229 @@
+"""Every write to a case goes through here, in one transaction with its timeline entry.
+
+Nothing is edited in place: a call, a status change, a kept or broken promise and a
+correction are each a new entry, so the timeline is the record a customer can send to a
+provider, 総務省 or a consumer centre.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from madoguchi.cases.models import (
+    TRANSITIONS,
+    Case,
+    EntryKind,
+    Promise,
+    Status,
+    TimelineEntry,
+)
+from madoguchi.sites.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.models import Site
+
+
+class CaseError(ValueError):
+    """A change the case's rules do not allow (e.g. closing a case that is still open)."""
+
+
+@dataclass(frozen=True)
+class PromiseSpec:
+    by: str
+    what: str
+    due: dt.datetime
+    amount_yen: int | None = None
+    note: str = ""
+
+
+def _next_ref(site: Site) -> str:
+    taken = set(Case.objects.filter(site=site).values_list("ref", flat=True))
+    number = len(taken) + 1
+    while f"case-{number}" in taken:
+        number += 1
+    return f"case-{number}"
+
+
+@transaction.atomic
+def open_case(
+    site: Site,
+    *,
+    user: Any,
+    title: str = "",
+    symptoms: list[str] | None = None,
+    outage_started: dt.datetime | None = None,
+    assignee: Any = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Open a case and keep the assessment of that moment with it."""
+    now = now or timezone.now()
+    loaded = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
+    assessment = assess_site(loaded, now=now).to_dict()
+    first = assessment.get("first_call") or {}
+    case = Case.objects.create(
+        organization=site.organization,
+        site=site,
+        ref=_next_ref(site),
+        title=title,
+        symptoms=list(symptoms if symptoms is not None else site.symptoms),
+        outage_started=outage_started,
+        assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
+        assessment=assessment,
+        first_party=first.get("party") or "",
+        created=now,
+    )
+    TimelineEntry.objects.create(
+        organization=case.organization,
+        case=case,
+        kind=EntryKind.STATUS,
+        at=now,
+        recorded=now,
+        author=_author(user),
+        status_to=Status.OPEN,
+        said=_("Case opened."),
+    )
+    return case
+
+
+def _author(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _apply_status(case: Case, to: str, at: dt.datetime) -> str:
+    """Move the case to `to`; returns the status it had. Raises CaseError if not allowed."""
+    before = case.status
+    if to not in TRANSITIONS[before]:
+        raise CaseError(_("A case cannot go from %(from)s to %(to)s.") % {"from": before, "to": to})
+    case.status = to
+    if to == Status.RESOLVED and case.outage_ended is None:
+        case.outage_ended = at
+    if to == Status.OPEN and before in (Status.RESOLVED, Status.CLOSED):
+        case.outage_ended = None  # reopened: the outage is not over after all
+    if to != Status.WAITING:
+        case.waiting_on = ""
+    return before
+
+
+@transaction.atomic
+def log_entry(
+    case: Case,
+    *,
+    user: Any,
+    kind: str,
+    at: dt.datetime | None = None,
+    party: str = "",
+    desk: str = "",
+    person: str = "",
+    reference: str = "",
+    said: str = "",
+    minutes: int | None = None,
+    status: str | None = None,
+    waiting_on: str | None = None,
+    promise: PromiseSpec | None = None,
+) -> TimelineEntry:
+    """Record a call, visit, letter, e-mail or note, with any status change and promise."""
+    now = timezone.now()
+    at = at or now
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    entry = TimelineEntry(
+        organization=locked.organization,
+        case=locked,
+        kind=kind,
+        at=at,
+        recorded=now,
+        author=_author(user),
+        party=party,
+        desk=desk,
+        person=person,
+        reference=reference,
+        said=said,
+        minutes=minutes,
+    )
+    if status and status != locked.status:
+        entry.status_from = _apply_status(locked, status, at)
+        entry.status_to = status
+    if waiting_on is not None and locked.status == Status.WAITING:
+        locked.waiting_on = waiting_on
+    elif locked.status == Status.WAITING and not locked.waiting_on:
+        locked.waiting_on = party
+    entry.save()
+    locked.save()
+    if promise is not None:
+        Promise.objects.create(
+            organization=locked.organization,
+            case=locked,
+            made_in=entry,
+            by=promise.by,
+            what=promise.what,
+            due=promise.due,
+            amount_yen=promise.amount_yen,
+            note=promise.note,
+        )
+    case.refresh_from_db()
+    return entry
+
+
+def change_status(
+    case: Case,
+    *,
+    user: Any,
+    to: str,
+    said: str = "",
+    at: dt.datetime | None = None,
+    waiting_on: str | None = None,
+) -> TimelineEntry:
+    return log_entry(
+        case, user=user, kind=EntryKind.STATUS, at=at, said=said, status=to, waiting_on=waiting_on
+    )
+
+
+@transaction.atomic
+def settle_promise(
+    promise: Promise, *, user: Any, kept: bool, at: dt.datetime | None = None, said: str = ""
+) -> TimelineEntry:
+    """Mark a promise kept or broken, with its timeline entry."""
+    at = at or timezone.now()
+    locked = Promise.objects.select_for_update().get(pk=promise.pk)
+    if locked.kept or locked.broken:
+        raise CaseError(_("This promise is already settled."))
+    if kept:
+        locked.kept = at
+    else:
+        locked.broken = at
+    locked.save(update_fields=["kept", "broken"])
+    verdict = _("kept") if kept else _("broken")
+    text = _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
+        "by": locked.by,
+        "what": locked.what,
+        "due": timezone.localtime(locked.due).strftime("%Y-%m-%d %H:%M"),
+        "verdict": verdict,
+    }
+    entry = TimelineEntry.objects.create(
+        organization=locked.organization,
+        case=locked.case,
+        kind=EntryKind.PROMISE,
+        at=at,
+        recorded=timezone.now(),
+        author=_author(user),
+        party=locked.by,
+        said=f"{text} {said}".strip(),
+    )
+    promise.refresh_from_db()
+    return entry
+
+
+def correct_entry(entry: TimelineEntry, *, user: Any, said: str) -> TimelineEntry:
+    """A correction is a new entry that points at the one it corrects."""
+    return TimelineEntry.objects.create(
+        organization=entry.organization,
+        case=entry.case,
+        kind=EntryKind.CORRECTION,
+        author=_author(user),
+        party=entry.party,
+        said=said,
+        corrects=entry,
+    )
