@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from madoguchi.cases.models import Case, Promise
 from madoguchi.directory.services import sync_catalog
 from madoguchi.orgs.models import ApiToken, Organization, Role
 from madoguchi.sites.models import Contract, Event, Site
@@ -36,6 +37,8 @@ class World:
     site_b: Site
     contract_a: Contract
     event_a: Event
+    case_a: Case
+    promise_a: Promise
     clients: dict[str, Client]
     tokens: dict[str, str]
 
@@ -61,8 +64,19 @@ def world(db: Any) -> World:
     ContractFactory(site=site_b)
     event_a = EventFactory(site=site_a)
     BillLineFactory(site=site_a)
-    PromiseFactory(case__site=site_a)
+    promise_a = PromiseFactory(case__site=site_a)
     clients = {name: _client(user) for name, user in people.items()}
     clients["anonymous"] = Client()
     tokens = {name: ApiToken.issue(user)[1] for name, user in people.items()}
-    return World(org_a, org_b, site_a, site_b, contract_a, event_a, clients, tokens)
+    return World(
+        org_a,
+        org_b,
+        site_a,
+        site_b,
+        contract_a,
+        event_a,
+        promise_a.case,
+        promise_a,
+        clients,
+        tokens,
+    )

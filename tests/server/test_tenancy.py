@@ -50,27 +50,44 @@ def routes_with_objects() -> list[str]:
     )
 
 
-def _fill(route: str, ids: dict[str, int]) -> str:
-    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), route).lstrip(
-        "^"
-    ).rstrip("$")
+@pytest.fixture(autouse=True)
+def _timeline_entry(world: World) -> None:
+    from madoguchi.cases.services import log_entry
+
+    log_entry(world.case_a, user=None, kind="note", said="A社の記録")
+
+
+def _fill(route: str, ids: dict[str, object]) -> str:
+    """The URL of `route` for the first organization's objects ('pk' is a case under cases/)."""
+    values = {**ids, "pk": ids["case_pk"]} if route.startswith("cases/") else ids
+    filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+    return "/" + filled.lstrip("^").rstrip("$")
 
 
 @pytest.fixture
-def ids(world: World) -> dict[str, int]:
+def ids(world: World) -> dict[str, object]:
     party = Party.objects.create(
         organization=world.org_a, slug="a-installer", name="A設備", kind="installer"
     )
     desk = Desk.objects.create(party=party, slug="a-desk", purposes=["fault"], phone="03-1111-1111")
+    entry = world.case_a.entries.first()
     return {
         "pk": world.site_a.pk,
         "site_id": world.site_a.pk,
+        "site_pk": world.site_a.pk,
         "contract_pk": world.contract_a.pk,
         "contract_id": world.contract_a.pk,
         "event_id": world.event_a.pk,
         "event_pk": world.event_a.pk,
         "party_id": party.pk,
         "desk_id": desk.pk,
+        "case_pk": world.case_a.pk,
+        "case_id": world.case_a.pk,
+        "promise_pk": world.promise_a.pk,
+        "promise_id": world.promise_a.pk,
+        "entry_id": entry.pk if entry else 0,
+        "verdict": "kept",
+        "fmt": "md",
     }
 
 
@@ -91,7 +108,9 @@ def test_the_walk_covers_the_web_pages_and_the_api() -> None:
 
 
 @pytest.mark.parametrize("route", routes_with_objects())
-def test_another_organization_gets_nothing(world: World, ids: dict[str, int], route: str) -> None:
+def test_another_organization_gets_nothing(
+    world: World, ids: dict[str, object], route: str
+) -> None:
     url = _fill(route, ids)
     for method in METHODS:
         api = url.startswith("/api/")
@@ -110,7 +129,7 @@ def test_another_organization_gets_nothing(world: World, ids: dict[str, int], ro
 
 
 @pytest.mark.parametrize("route", routes_with_objects())
-def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, int], route: str) -> None:
+def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, object], route: str) -> None:
     url = _fill(route, ids)
     for method in METHODS:
         response = _call(world.clients["anonymous"], method, url)
@@ -124,7 +143,7 @@ def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, int], route
 
 
 @pytest.mark.parametrize("route", routes_with_objects())
-def test_viewers_cannot_write(world: World, ids: dict[str, int], route: str) -> None:
+def test_viewers_cannot_write(world: World, ids: dict[str, object], route: str) -> None:
     url = _fill(route, ids)
     api = url.startswith("/api/")
     for method in ("post", "put", "patch", "delete"):
@@ -148,7 +167,9 @@ def test_lists_show_only_the_users_organization(world: World) -> None:
     assert [s["name"] for s in api.json()["items"]] == ["B社 倉庫"]
 
 
-def test_another_organizations_own_parties_are_invisible(world: World, ids: dict[str, int]) -> None:
+def test_another_organizations_own_parties_are_invisible(
+    world: World, ids: dict[str, object]
+) -> None:
     response = world.clients["anonymous"].get(
         "/api/v1/parties?own=true", HTTP_AUTHORIZATION=f"Bearer {world.tokens['mallory']}"
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sites/", include("madoguchi.sites.urls")),
+    path("cases/", include("madoguchi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

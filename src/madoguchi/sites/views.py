@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.cases.models import Case
 from madoguchi.directory.services import parties_for
 from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import organizations_for
@@ -86,6 +87,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "first_route": first_route,
             "contract_map": site_map(record, lang=_lang()),
             "contracts": site.contracts.all(),
+            "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),
             "can_write": writable,
             "trouble_form": TroubleForm(initial={"symptoms": site.symptoms, **site.onu}),

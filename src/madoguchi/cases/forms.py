@@ -1,0 +1,98 @@
+"""The call log form: one form to record a call's result, a status change and a promise
+while still on the phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.cases.models import EntryKind, PromiseKind, Status
+from madoguchi.cases.services import PromiseSpec
+
+LOGGABLE = [
+    (k.value, k.label)
+    for k in (
+        EntryKind.CALL_OUT,
+        EntryKind.CALL_IN,
+        EntryKind.VISIT,
+        EntryKind.LETTER,
+        EntryKind.EMAIL,
+        EntryKind.NOTE,
+    )
+]
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=LOGGABLE, initial=EntryKind.CALL_OUT)
+    at = forms.DateTimeField(
+        label=_("when"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("empty: now"),
+    )
+    party = forms.ChoiceField(label=_("party"), required=False)
+    person = forms.CharField(label=_("person (name as given)"), required=False, max_length=100)
+    reference = forms.CharField(label=_("reference number"), required=False, max_length=100)
+    said = forms.CharField(
+        label=_("what was said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    minutes = forms.IntegerField(label=_("minutes"), required=False, min_value=0)
+    status = forms.ChoiceField(
+        label=_("new status"), required=False, choices=[("", "—"), *Status.choices]
+    )
+    promise_what = forms.ChoiceField(
+        label=_("they promised"), required=False, choices=[("", "—"), *PromiseKind.choices]
+    )
+    promise_due = forms.DateTimeField(
+        label=_("by"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    promise_amount = forms.IntegerField(label=_("amount (yen)"), required=False, min_value=0)
+
+    def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["party"].choices = [("", "—"), *parties]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("promise_what") and not data.get("promise_due"):
+            self.add_error("promise_due", _("A promise needs the time it is due."))
+        if data.get("promise_what") and not data.get("party"):
+            self.add_error("party", _("Who made the promise?"))
+        return data
+
+    def promise(self) -> PromiseSpec | None:
+        data = self.cleaned_data
+        if not data.get("promise_what"):
+            return None
+        return PromiseSpec(
+            by=data["party"],
+            what=data["promise_what"],
+            due=data["promise_due"],
+            amount_yen=data.get("promise_amount"),
+        )
+
+    def entry_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "at": data.get("at") or timezone.now(),
+            "party": data.get("party") or "",
+            "person": data.get("person") or "",
+            "reference": data.get("reference") or "",
+            "said": data.get("said") or "",
+            "minutes": data.get("minutes"),
+            "status": data.get("status") or None,
+            "promise": self.promise(),
+        }
+
+
+class OpenCaseForm(forms.Form):
+    title = forms.CharField(label=_("title"), required=False, max_length=200)
+    outage_started = forms.DateTimeField(
+        label=_("outage started"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

@@ -1,0 +1,21 @@
+"""Run from cron or a systemd timer, e.g. every 5 minutes: `madoguchi manage send_reminders`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from madoguchi.cases.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = "Mail assignees about promises due soon or overdue. Safe to run repeatedly."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--now", type=dt.datetime.fromisoformat, default=None)
+
+    def handle(self, *args: Any, now: dt.datetime | None, **options: Any) -> None:
+        soon, overdue = send_reminders(now)
+        self.stdout.write(f"reminders: {soon} due soon, {overdue} overdue")

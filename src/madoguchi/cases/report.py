@@ -1,0 +1,50 @@
+"""The case report a customer can attach to a complaint: facts, timeline, promises, outage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from madoguchi.cases.models import Case
+from madoguchi.cases.selectors import timeline
+
+
+def duration_text(value: dt.timedelta | None) -> str:
+    if value is None:
+        return "—"
+    hours = int(value.total_seconds() // 3600)
+    minutes = int(value.total_seconds() % 3600 // 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days}日" if days else "", f"{hours}時間" if hours or days else "", f"{minutes}分"]
+    return "".join(p for p in parts if p)
+
+
+def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    promises = list(case.promises.all())
+    return {
+        "case": case,
+        "site": case.site,
+        "now": now,
+        "entries": list(timeline(case)),
+        "promises": promises,
+        "overdue": [p for p in promises if p.is_overdue(now)],
+        "kept": sum(1 for p in promises if p.state == "kept"),
+        "outage": duration_text(case.outage(now)),
+        "first_call": case.assessment.get("first_call") or {},
+        "findings": case.assessment.get("findings") or [],
+    }
+
+
+def report_markdown(case: Case, now: dt.datetime | None = None) -> str:
+    return render_to_string("cases/report.md", report_context(case, now))
+
+
+def report_pdf(case: Case, now: dt.datetime | None = None) -> bytes:
+    from weasyprint import HTML  # heavy: only when a PDF is asked for
+
+    html = render_to_string("cases/report.html", report_context(case, now))
+    return HTML(string=html).write_pdf()

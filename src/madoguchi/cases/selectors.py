@@ -1,0 +1,62 @@
+"""Reads for the dashboard and the case page, each a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from madoguchi.cases.models import Case, Promise, TimelineEntry
+
+DUE_SOON = dt.timedelta(hours=24)
+
+
+def filtered(queryset: QuerySet, filters: dict[str, Any], *, case_prefix: str = "") -> QuerySet:
+    """Apply the dashboard filters (assignee, party, site) to cases or promises."""
+    p = case_prefix
+    if assignee := filters.get("assignee"):
+        queryset = queryset.filter(**{f"{p}assignee_id": assignee})
+    if site := filters.get("site"):
+        queryset = queryset.filter(**{f"{p}site_id": site})
+    if party := filters.get("party"):
+        party_match = Q(**{f"{p}first_party": party}) | Q(**{f"{p}waiting_on": party})
+        if p:  # promises: the party that promised counts too
+            party_match |= Q(by=party)
+        queryset = queryset.filter(party_match)
+    return queryset
+
+
+def overdue_promises(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
+    rows = (
+        Promise.objects.for_user(user)
+        .overdue(now)
+        .filter(case__status__in=("open", "waiting", "visit"))
+    )
+    rows = filtered(rows, filters, case_prefix="case__")
+    return rows.select_related("case__site", "case__assignee").order_by("due", "id")
+
+
+def promises_due_soon(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
+    rows = Promise.objects.for_user(user).open().filter(due__gte=now, due__lt=now + DUE_SOON)
+    rows = filtered(rows, filters, case_prefix="case__")
+    return rows.select_related("case__site", "case__assignee").order_by("due", "id")
+
+
+def open_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
+    rows = filtered(Case.objects.for_user(user).active(), filters)
+    return rows.select_related("site", "assignee").order_by("created", "id")
+
+
+def case_for_page(user: Any, pk: int) -> Case:
+    """The case with everything its page shows, or Case.DoesNotExist."""
+    return (
+        Case.objects.for_user(user)
+        .select_related("site", "organization", "assignee")
+        .prefetch_related("promises")
+        .get(pk=pk)
+    )
+
+
+def timeline(case: Case) -> QuerySet[TimelineEntry]:
+    return case.entries.select_related("author", "corrects").order_by("at", "id")

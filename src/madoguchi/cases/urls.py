@@ -1,0 +1,20 @@
+from django.urls import path
+
+from madoguchi.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("stats/", views.party_stats, name="stats"),
+    path("open/<int:site_pk>/", views.case_open, name="open"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/log/", views.case_log, name="log"),
+    path("<int:pk>/status/", views.case_status, name="status"),
+    path(
+        "<int:pk>/promises/<int:promise_pk>/<str:verdict>/",
+        views.promise_settle,
+        name="promise-settle",
+    ),
+    path("<int:pk>/report.<str:fmt>", views.case_report, name="report"),
+]

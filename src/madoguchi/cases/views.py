@@ -1,0 +1,237 @@
+"""The desk: dashboard, case page with the call assistant, the report, and statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from madoguchi.cases import selectors
+from madoguchi.cases.forms import LogForm, OpenCaseForm
+from madoguchi.cases.models import Case, Promise, Status
+from madoguchi.cases.report import duration_text, report_markdown, report_pdf
+from madoguchi.cases.services import CaseError, change_status, log_entry, open_case, settle_promise
+from madoguchi.cases.stats import party_figures
+from madoguchi.directory.services import parties_for
+from madoguchi.orgs.models import organizations_for
+from madoguchi.sites.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.models import Site
+
+PAGE_SIZE = 20
+
+
+def _lang() -> str:
+    from django.utils.translation import get_language
+
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    filters: dict[str, Any] = {}
+    for name in ("assignee", "site"):
+        value = request.GET.get(name, "")
+        if value == "me" and name == "assignee":
+            filters[name] = request.user.pk
+        elif value.isdigit():
+            filters[name] = int(value)
+    if party := request.GET.get("party", "").strip():
+        filters["party"] = party
+    return filters
+
+
+def _can_write(request: HttpRequest, case: Case) -> bool:
+    return organizations_for(request.user, write=True).filter(pk=case.organization_id).exists()
+
+
+def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
+    try:
+        case = selectors.case_for_page(request.user, pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if write and not _can_write(request, case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    filters = _filters(request)
+    overdue = Paginator(selectors.overdue_promises(request.user, now, filters), PAGE_SIZE)
+    cases = Paginator(selectors.open_cases(request.user, filters), PAGE_SIZE)
+    return render(
+        request,
+        "cases/dashboard.html",
+        {
+            "now": now,
+            "overdue": overdue.get_page(request.GET.get("overdue_page")),
+            "due_soon": selectors.promises_due_soon(request.user, now, filters)[:PAGE_SIZE],
+            "cases": cases.get_page(request.GET.get("page")),
+            "filters": request.GET,
+        },
+    )
+
+
+def _next_step(assessment: Any, party: str) -> Any:
+    """The rung of the escalation ladder after the party that broke its promise."""
+    ladder = assessment.escalation
+    for index, step in enumerate(ladder):
+        if step.party == party and index + 1 < len(ladder):
+            return ladder[index + 1]
+    return next((s for s in ladder if s.party != party), None)
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    now = timezone.now()
+    site = with_site_file_rows(Site.objects.filter(pk=case.site_id)).get()
+    directory = parties_for(case.organization)
+    assessment = assess_site(site, lang=_lang(), directory=directory)
+    entries = list(selectors.timeline(case))
+    promises = sorted(
+        case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)
+    )
+    overdue = [(p, _next_step(assessment, p.by)) for p in promises if p.is_overdue(now)]
+    routes = {r.service: r for r in assessment.routes}
+    first = assessment.first_call
+    route = routes.get(first.service) if first else None
+    references = [e.reference for e in entries if e.reference]
+    parties = sorted((slug, p.name) for slug, p in directory.items())
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "site": site,
+            "assessment": assessment,
+            "entries": entries,
+            "promises": promises,
+            "overdue": overdue,
+            "first": first,
+            "route": route,
+            "references": references,
+            "outage": duration_text(case.outage(now)),
+            "now": now,
+            "can_write": _can_write(request, case),
+            "log_form": LogForm(parties=parties, initial={"party": first.party if first else ""}),
+            "statuses": Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
+    site = get_object_or_404(Site.objects.for_user(request.user), pk=site_pk)
+    if not Site.objects.writable_by(request.user).filter(pk=site_pk).exists():
+        raise PermissionDenied
+    form = OpenCaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The case could not be opened: check the fields."))
+        return redirect("sites:detail", pk=site.pk)
+    case = open_case(
+        site,
+        user=request.user,
+        title=form.cleaned_data["title"],
+        outage_started=form.cleaned_data["outage_started"] or timezone.now(),
+    )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_log(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    parties = sorted((slug, p.name) for slug, p in parties_for(case.organization).items())
+    form = LogForm(request.POST, parties=parties)
+    if form.is_valid():
+        try:
+            log_entry(case, user=request.user, **form.entry_values())
+        except CaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Logged."))
+    else:
+        for field, errors in form.errors.items():
+            name = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{name}: {' '.join(errors)}")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    try:
+        change_status(
+            case,
+            user=request.user,
+            to=request.POST.get("status", ""),
+            said=request.POST.get("said", ""),
+        )
+    except (CaseError, KeyError):
+        messages.error(request, _("That status change is not allowed."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def promise_settle(request: HttpRequest, pk: int, promise_pk: int, verdict: str) -> HttpResponse:
+    if verdict not in ("kept", "broken"):
+        raise Http404
+    case = _case(request, pk, write=True)
+    promise = get_object_or_404(Promise.objects.filter(case=case), pk=promise_pk)
+    try:
+        settle_promise(promise, user=request.user, kept=verdict == "kept")
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def case_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("md", "pdf"):
+        raise Http404
+    case = _case(request, pk)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "pdf":
+        response = HttpResponse(report_pdf(case), content_type="application/pdf")
+    else:
+        response = HttpResponse(report_markdown(case), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def party_stats(request: HttpRequest) -> HttpResponse:
+    figures = party_figures(request.user, timezone.now())
+    longest = max((f.p90_restore.total_seconds() for f in figures if f.p90_restore), default=0)
+    rows = [
+        {
+            "f": f,
+            "median": duration_text(f.median_restore),
+            "p90": duration_text(f.p90_restore),
+            "bar": int(100 * f.median_restore.total_seconds() / longest)
+            if longest and f.median_restore
+            else 0,
+            "bar90": int(100 * f.p90_restore.total_seconds() / longest)
+            if longest and f.p90_restore
+            else 0,
+            "kept": f"{f.kept_share:.0%}" if f.kept_share is not None else "—",
+        }
+        for f in figures
+    ]
+    return render(request, "cases/stats.html", {"rows": rows})

@@ -1,0 +1,197 @@
+"""The desk: dashboard, case page, logging a call, reminders, the report, statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from madoguchi.cases.models import Case, EntryKind, Promise, Status
+from madoguchi.cases.reminders import send_reminders
+from madoguchi.cases.services import PromiseSpec, change_status, log_entry, open_case
+from tests.server.conftest import World
+from tests.server.factories import ContractFactory, PromiseFactory, SiteFactory
+
+
+@pytest.fixture
+def alice(world: World):  # type: ignore[no-untyped-def]
+    user = world.org_a.memberships.get(role="owner").user
+    user.email = "alice@example.jp"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def case(world: World, alice) -> Case:  # type: ignore[no-untyped-def]
+    return open_case(
+        world.site_a, user=alice, outage_started=timezone.now() - dt.timedelta(hours=5)
+    )
+
+
+def _promise(case: Case, due: dt.datetime, by: str = "docomo-hikari") -> Promise:
+    entry = log_entry(
+        case,
+        user=None,
+        kind=EntryKind.CALL_OUT,
+        promise=PromiseSpec(by=by, what="callback", due=due),
+    )
+    return entry.promises.get()
+
+
+def test_an_overdue_promise_tops_the_dashboard(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=5))
+    page = world.clients["alice"].get("/cases/").content.decode()
+    assert page.index('id="overdue"') < page.index('id="open-cases"')
+    assert "callback" in page or "折り返し" in page
+
+
+def test_the_dashboard_filters_by_party(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=5), by="ntt-east")
+    response = world.clients["alice"].get("/cases/?party=so-net")
+    assert response.context["overdue"].paginator.count == 0
+
+
+def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert world.clients["alice"].get("/cases/").status_code == 200
+        return len(captured)
+
+    first = open_case(world.site_a, user=alice)
+    _promise(first, timezone.now() - dt.timedelta(hours=1))
+    _promise(first, timezone.now() + dt.timedelta(hours=1))
+    few = count()
+    for _ in range(15):
+        more = open_case(SiteFactory(organization=world.org_a), user=alice)
+        _promise(more, timezone.now() - dt.timedelta(hours=2))
+        _promise(more, timezone.now() + dt.timedelta(hours=2))
+    assert count() == few
+
+
+def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert world.clients["alice"].get(f"/cases/{case.pk}/").status_code == 200
+        return len(captured)
+
+    _promise(case, timezone.now() - dt.timedelta(hours=1))
+    few = count()
+    for _ in range(10):
+        _promise(case, timezone.now() + dt.timedelta(hours=3))
+    assert count() == few
+
+
+def test_the_case_page_shows_the_call_assistant_with_a_tel_link(world: World, case: Case) -> None:
+    log_entry(case, user=None, kind=EntryKind.CALL_OUT, reference="R-555")
+    page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="call-assistant"' in page
+    assert 'href="tel:' in page
+    assert "R-555" in page  # previous reference numbers to have ready
+
+
+def test_logging_a_call_with_a_promise_from_the_form(world: World, case: Case) -> None:
+    due = (timezone.localtime() + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    response = world.clients["bob"].post(
+        f"/cases/{case.pk}/log/",
+        {
+            "kind": "call-out",
+            "party": "docomo-hikari",
+            "person": "山田",
+            "reference": "A-1",
+            "said": "2時間以内に折り返し",
+            "status": "waiting",
+            "promise_what": "callback",
+            "promise_due": due,
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.WAITING
+    assert case.promises.get(made_in__isnull=False).by == "docomo-hikari"
+
+
+def test_a_promise_without_a_due_time_is_refused(world: World, case: Case) -> None:
+    world.clients["bob"].post(
+        f"/cases/{case.pk}/log/",
+        {
+            "kind": "call-out",
+            "party": "docomo-hikari",
+            "promise_what": "callback",
+        },
+    )
+    assert not case.promises.exists()
+
+
+def test_settling_a_promise_from_the_page(world: World, case: Case) -> None:
+    promise = _promise(case, timezone.now() + dt.timedelta(hours=1))
+    world.clients["bob"].post(f"/cases/{case.pk}/promises/{promise.pk}/broken/")
+    promise.refresh_from_db()
+    assert promise.state == "broken"
+
+
+def test_reminders_are_sent_once(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=1))
+    _promise(case, timezone.now() + dt.timedelta(minutes=30))
+    assert send_reminders() == (1, 1)
+    assert send_reminders() == (0, 0)
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].to == ["alice@example.jp"]
+
+
+def test_a_due_soon_reminder_is_followed_by_an_overdue_one(world: World, case: Case) -> None:
+    due = timezone.now() + dt.timedelta(minutes=30)
+    _promise(case, due)
+    assert send_reminders() == (1, 0)
+    assert send_reminders(due + dt.timedelta(minutes=1)) == (0, 1)
+
+
+def test_no_reminders_for_resolved_cases(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=1))
+    change_status(case, user=None, to=Status.RESOLVED)
+    assert send_reminders() == (0, 0)
+
+
+def test_the_markdown_report_has_the_facts(world: World, case: Case) -> None:
+    log_entry(
+        case,
+        user=None,
+        kind=EntryKind.CALL_OUT,
+        party="docomo-hikari",
+        person="山田",
+        reference="R-9",
+        said="調査します",
+    )
+    _promise(case, timezone.now() - dt.timedelta(hours=1))
+    text = world.clients["alice"].get(f"/cases/{case.pk}/report.md").content.decode()
+    assert "障害時間 / Outage duration: 5時間" in text
+    assert "受付番号 #R-9" in text
+    assert "期限切れ (未実行)" in text
+
+
+def test_the_pdf_report_is_a_pdf(world: World, case: Case) -> None:
+    response = world.clients["alice"].get(f"/cases/{case.pk}/report.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_party_statistics(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    from madoguchi.cases.stats import party_figures
+
+    start = timezone.now() - dt.timedelta(days=10)
+    for hours in (2, 4, 48):
+        site = SiteFactory(organization=world.org_a)
+        ContractFactory(site=site)
+        c = open_case(site, user=alice, outage_started=start)
+        change_status(c, user=None, to=Status.RESOLVED, at=start + dt.timedelta(hours=hours))
+    PromiseFactory(case=c, by="docomo-hikari", kept=timezone.now())
+    figures = {f.party: f for f in party_figures(alice, timezone.now())}
+    docomo = figures["docomo-hikari"]
+    assert docomo.median_restore == dt.timedelta(hours=4)
+    assert docomo.restored == 3
+    assert docomo.kept == 1
+    page = world.clients["alice"].get("/cases/stats/").content.decode()
+    assert "<svg" in page
