@@ -49,3 +49,37 @@ def test_load_demo_is_idempotent(db: object) -> None:
     count = Site.objects.count()
     call_command("load_demo", stdout=StringIO())
     assert Site.objects.count() == count >= 8
+
+
+def test_case_command_opens_logs_and_reports(world: World) -> None:
+    user = world.org_a.memberships.get(role="owner").user.username
+    out = StringIO()
+    call_command("case", "--user", user, "open", str(world.site_a.pk), "--title", "CLI", stdout=out)
+    case_id = out.getvalue().split()[2]
+    call_command(
+        "case",
+        "--user",
+        user,
+        "log",
+        case_id,
+        "--party",
+        "docomo-hikari",
+        "--reference",
+        "CLI-1",
+        "--promise",
+        "callback",
+        "--due",
+        "2026-06-10T15:00",
+        stdout=StringIO(),
+    )
+    report = StringIO()
+    call_command("case", "--user", user, "report", case_id, stdout=report)
+    assert "CLI-1" in report.getvalue()
+
+
+def test_case_command_refuses_viewers(world: World) -> None:
+    viewer = world.org_a.memberships.get(role="viewer").user.username
+    with pytest.raises(CommandError):
+        call_command(
+            "case", "--user", viewer, "status", str(world.case_a.pk), "waiting", stdout=StringIO()
+        )

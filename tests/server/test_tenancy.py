@@ -28,6 +28,17 @@ BODY = {
     "content": "site: {name: 侵入}",
     "purposes": [],
 }
+# Valid bodies per route family, so that the access check (not validation) answers.
+BODIES = {
+    "/entries": {"kind": "note", "said": "侵入"},
+    "/corrections": {"said": "侵入"},
+    "/events": {"date": "2026-01-01", "kind": "other"},
+    "/cases": {"title": "侵入"},
+}
+
+
+def body_for(url: str) -> dict[str, object]:
+    return next((body for part, body in BODIES.items() if url.rstrip("/").endswith(part)), BODY)
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
@@ -96,7 +107,7 @@ def _call(client: Any, method: str, url: str, token: str | None = None) -> Any:
     if method in ("get", "delete"):
         return getattr(client, method)(url, **headers)
     return getattr(client, method)(
-        url, data=json.dumps(BODY), content_type="application/json", **headers
+        url, data=json.dumps(body_for(url)), content_type="application/json", **headers
     )
 
 

@@ -18,6 +18,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import AUTH
+from madoguchi.api.cases import router as cases_router
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.services import parties_for
@@ -425,5 +426,6 @@ def delete_desk(request: HttpRequest, desk_id: int) -> Status[None]:
 api.add_router("", sites)
 api.add_router("", records)
 api.add_router("", directory)
+api.add_router("", cases_router)
 
 __all__ = ["api"]

@@ -1,0 +1,235 @@
+"""API routes for cases, their timeline entries and promises. Writes go through
+`cases.services`, like the web pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from madoguchi.cases.models import Case, EntryKind, Promise, PromiseKind
+from madoguchi.cases.models import Status as CaseStatus
+from madoguchi.cases.report import report_markdown
+from madoguchi.cases.selectors import filtered
+from madoguchi.cases.services import (
+    CaseError,
+    PromiseSpec,
+    change_status,
+    correct_entry,
+    log_entry,
+    open_case,
+    settle_promise,
+)
+from madoguchi.orgs.models import organizations_for
+from madoguchi.sites.models import Site
+
+router = Router(tags=["cases"])
+
+
+class CaseIn(Schema):
+    title: str = ""
+    outage_started: dt.datetime | None = None
+
+
+class CasePatch(Schema):
+    status: CaseStatus | None = None
+    said: str = ""
+    title: str | None = None
+
+
+class CaseOut(Schema):
+    id: int
+    site: int = Field(alias="site_id")
+    ref: str
+    title: str
+    status: str
+    waiting_on: str
+    assignee: int | None = Field(None, alias="assignee_id")
+    first_party: str
+    outage_started: dt.datetime | None
+    outage_ended: dt.datetime | None
+    created: dt.datetime
+    assessment: dict[str, Any]
+
+
+class PromiseIn(Schema):
+    by: str
+    what: PromiseKind | str
+    due: dt.datetime
+    amount_yen: int | None = None
+
+
+class EntryIn(Schema):
+    kind: EntryKind = EntryKind.CALL_OUT
+    at: dt.datetime | None = None
+    party: str = ""
+    desk: str = ""
+    person: str = ""
+    reference: str = ""
+    said: str = ""
+    minutes: int | None = Field(None, ge=0)
+    status: CaseStatus | None = None
+    promise: PromiseIn | None = None
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    at: dt.datetime
+    recorded: dt.datetime
+    party: str
+    desk: str
+    person: str
+    reference: str
+    said: str
+    minutes: int | None
+    status_from: str
+    status_to: str
+    corrects: int | None = Field(None, alias="corrects_id")
+
+
+class CorrectionIn(Schema):
+    said: str = Field(min_length=1)
+
+
+class PromiseOut(Schema):
+    id: int
+    case: int = Field(alias="case_id")
+    by: str
+    what: str
+    amount_yen: int | None
+    due: dt.datetime
+    kept: dt.datetime | None
+    broken: dt.datetime | None
+    state: str
+
+
+def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
+    case = get_object_or_404(Case.objects.for_user(request.user), pk=pk)
+    if (
+        write
+        and not organizations_for(request.user, write=True).filter(pk=case.organization_id).exists()
+    ):
+        raise HttpError(403, "your role in this organization cannot change it")
+    return case
+
+
+def _refused(exc: CaseError) -> HttpError:
+    return HttpError(409, str(exc))
+
+
+@router.get("/cases", response=list[CaseOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_cases(
+    request: HttpRequest,
+    status: str = "",
+    site: int | None = None,
+    party: str = "",
+    assignee: str = "",
+) -> QuerySet[Case]:
+    rows = Case.objects.for_user(request.user)
+    rows = rows.filter(status=status) if status else rows
+    filters: dict[str, Any] = {"site": site, "party": party}
+    if assignee:
+        filters["assignee"] = (
+            request.user.pk if assignee == "me" else int(assignee) if assignee.isdigit() else -1
+        )
+    return filtered(rows, filters).order_by("created", "id")
+
+
+@router.post("/sites/{site_id}/cases", response={201: CaseOut})
+def create_case(request: HttpRequest, site_id: int, payload: CaseIn) -> Status[Case]:
+    site = get_object_or_404(Site.objects.for_user(request.user), pk=site_id)
+    if not Site.objects.writable_by(request.user).filter(pk=site_id).exists():
+        raise HttpError(403, "your role in this organization cannot change it")
+    return Status(
+        201,
+        open_case(
+            site, user=request.user, title=payload.title, outage_started=payload.outage_started
+        ),
+    )
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def get_case(request: HttpRequest, case_id: int) -> Case:
+    return _case(request, case_id)
+
+
+@router.patch("/cases/{case_id}", response=CaseOut)
+def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
+    case = _case(request, case_id, write=True)
+    if payload.title is not None:
+        Case.objects.filter(pk=case.pk).update(title=payload.title)
+    if payload.status is not None and payload.status != case.status:
+        try:
+            change_status(case, user=request.user, to=payload.status, said=payload.said)
+        except CaseError as exc:
+            raise _refused(exc) from None
+    case.refresh_from_db()
+    return case
+
+
+@router.get("/cases/{case_id}/report", response={200: str})
+def case_report(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return HttpResponse(report_markdown(case), content_type="text/markdown; charset=utf-8")
+
+
+@router.get("/cases/{case_id}/entries", response=list[EntryOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_entries(request: HttpRequest, case_id: int) -> QuerySet[Any]:
+    return _case(request, case_id).entries.order_by("at", "id")
+
+
+@router.post("/cases/{case_id}/entries", response={201: EntryOut})
+def create_entry(request: HttpRequest, case_id: int, payload: EntryIn) -> Status[Any]:
+    case = _case(request, case_id, write=True)
+    data = payload.dict(exclude={"promise"})
+    promise = None
+    if payload.promise is not None:
+        promise = PromiseSpec(
+            by=payload.promise.by,
+            what=str(payload.promise.what),
+            due=payload.promise.due,
+            amount_yen=payload.promise.amount_yen,
+        )
+    try:
+        entry = log_entry(case, user=request.user, promise=promise, **data)
+    except CaseError as exc:
+        raise _refused(exc) from None
+    return Status(201, entry)
+
+
+@router.post("/entries/{entry_id}/corrections", response={201: EntryOut})
+def create_correction(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> Status[Any]:
+    from madoguchi.cases.models import TimelineEntry
+
+    entry = get_object_or_404(TimelineEntry.objects.for_user(request.user), pk=entry_id)
+    _case(request, entry.case_id, write=True)
+    return Status(201, correct_entry(entry, user=request.user, said=payload.said))
+
+
+@router.get("/cases/{case_id}/promises", response=list[PromiseOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_promises(request: HttpRequest, case_id: int) -> QuerySet[Promise]:
+    return _case(request, case_id).promises.order_by("due", "id")
+
+
+@router.post("/promises/{promise_id}/{verdict}", response={200: PromiseOut})
+def settle(request: HttpRequest, promise_id: int, verdict: str) -> Promise:
+    """Mark a promise `kept` or `broken`."""
+    if verdict not in ("kept", "broken"):
+        raise HttpError(404, "use /kept or /broken")
+    promise = get_object_or_404(Promise.objects.for_user(request.user), pk=promise_id)
+    _case(request, promise.case_id, write=True)
+    try:
+        settle_promise(promise, user=request.user, kept=verdict == "kept")
+    except CaseError as exc:
+        raise _refused(exc) from None
+    return promise

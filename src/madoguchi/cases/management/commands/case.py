@@ -1,0 +1,138 @@
+"""Cases from the command line: `madoguchi manage case list|open|log|status|kept|broken|report`.
+
+Writes go through `cases.services`, as from the web and the API. Acts as --user (the
+organization's rules apply to them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from madoguchi.cases.models import Case, EntryKind, Promise
+from madoguchi.cases.report import duration_text, report_markdown
+from madoguchi.cases.services import (
+    CaseError,
+    PromiseSpec,
+    change_status,
+    log_entry,
+    open_case,
+    settle_promise,
+)
+from madoguchi.orgs.models import organizations_for
+from madoguchi.sites.models import Site
+
+
+def _time(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
+
+
+class Command(BaseCommand):
+    help = "List, open and update cases; log calls and promises; print a case report."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--user", required=True, help="act as this user")
+        sub = parser.add_subparsers(dest="action", required=True)
+        listing = sub.add_parser("list")
+        listing.add_argument("--status", default="")
+        opening = sub.add_parser("open")
+        opening.add_argument("site_id", type=int)
+        opening.add_argument("--title", default="")
+        opening.add_argument("--outage-started", type=_time, default=None)
+        logging = sub.add_parser("log")
+        logging.add_argument("case_id", type=int)
+        logging.add_argument(
+            "--kind", default=EntryKind.CALL_OUT, choices=[k.value for k in EntryKind]
+        )
+        logging.add_argument("--party", default="")
+        logging.add_argument("--person", default="")
+        logging.add_argument("--reference", default="")
+        logging.add_argument("--said", default="")
+        logging.add_argument("--minutes", type=int, default=None)
+        logging.add_argument("--status", default=None)
+        logging.add_argument("--promise", default=None, help="what was promised, e.g. callback")
+        logging.add_argument("--due", type=_time, default=None, help="when the promise is due")
+        status = sub.add_parser("status")
+        status.add_argument("case_id", type=int)
+        status.add_argument("to")
+        for verdict in ("kept", "broken"):
+            sub.add_parser(verdict).add_argument("promise_id", type=int)
+        sub.add_parser("report").add_argument("case_id", type=int)
+
+    def handle(self, *args: Any, user: str, action: str, **options: Any) -> None:
+        actor = get_user_model().objects.filter(username=user).first()
+        if actor is None:
+            raise CommandError(f"no user {user!r}")
+        try:
+            getattr(self, f"do_{action}")(actor, **options)
+        except CaseError as exc:
+            raise CommandError(str(exc)) from None
+
+    def _case(self, actor: Any, pk: int, write: bool = False) -> Case:
+        case = Case.objects.for_user(actor).filter(pk=pk).first()
+        if case is None:
+            raise CommandError(f"no case {pk} for this user")
+        if (
+            write
+            and not organizations_for(actor, write=True).filter(pk=case.organization_id).exists()
+        ):
+            raise CommandError("this user may only read that case")
+        return case
+
+    def do_list(self, actor: Any, status: str, **_: Any) -> None:
+        rows = Case.objects.for_user(actor).select_related("site").order_by("created", "id")
+        for case in rows.filter(status=status) if status else rows:
+            outage = duration_text(case.outage())
+            self.stdout.write(f"{case.pk}\t{case.status}\t{case.site.name}\t{case}\t{outage}")
+
+    def do_open(
+        self, actor: Any, site_id: int, title: str, outage_started: dt.datetime | None, **_: Any
+    ) -> None:
+        site = Site.objects.writable_by(actor).filter(pk=site_id).first()
+        if site is None:
+            raise CommandError(f"no site {site_id} this user may change")
+        case = open_case(
+            site, user=actor, title=title, outage_started=outage_started or timezone.now()
+        )
+        self.stdout.write(
+            f"opened case {case.pk} ({case.ref}); call first: {case.first_party or '?'}"
+        )
+
+    def do_log(
+        self, actor: Any, case_id: int, promise: str | None, due: dt.datetime | None, **o: Any
+    ) -> None:
+        case = self._case(actor, case_id, write=True)
+        spec = None
+        if promise:
+            if due is None or not o["party"]:
+                raise CommandError("a promise needs --party and --due")
+            spec = PromiseSpec(by=o["party"], what=promise, due=due)
+        fields = ("kind", "party", "person", "reference", "said", "minutes", "status")
+        entry = log_entry(case, user=actor, promise=spec, **{k: o[k] for k in fields})
+        self.stdout.write(f"logged entry {entry.pk}")
+
+    def do_status(self, actor: Any, case_id: int, to: str, **_: Any) -> None:
+        change_status(self._case(actor, case_id, write=True), user=actor, to=to)
+        self.stdout.write(f"case {case_id}: {to}")
+
+    def _settle(self, actor: Any, promise_id: int, kept: bool) -> None:
+        promise = Promise.objects.for_user(actor).filter(pk=promise_id).first()
+        if promise is None:
+            raise CommandError(f"no promise {promise_id} for this user")
+        self._case(actor, promise.case_id, write=True)
+        settle_promise(promise, user=actor, kept=kept)
+        self.stdout.write(f"promise {promise_id}: {'kept' if kept else 'broken'}")
+
+    def do_kept(self, actor: Any, promise_id: int, **_: Any) -> None:
+        self._settle(actor, promise_id, kept=True)
+
+    def do_broken(self, actor: Any, promise_id: int, **_: Any) -> None:
+        self._settle(actor, promise_id, kept=False)
+
+    def do_report(self, actor: Any, case_id: int, **_: Any) -> None:
+        self.stdout.write(report_markdown(self._case(actor, case_id)), ending="")
