@@ -84,3 +84,46 @@ def test_log_in_see_who_to_call_and_add_a_contract(live_server: Any, browser_pag
     assert "NTT東日本" in panel.inner_text()
     assert "113" in panel.inner_text()
     page.screenshot(path=str(SCREENSHOTS / "site-after.png"), full_page=True)
+
+
+def test_a_broken_callback_tops_the_dashboard(live_server: Any, browser_page: Any) -> None:
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    member = MembershipFactory(role=Role.OWNER)
+    text = (
+        "site: {name: 株式会社サンプル 本社, prefecture: 東京都}\n"
+        "contracts:\n  - {ref: line, service: access, party: docomo-hikari, includes_isp: true}\n"
+        "symptoms: [internet-down]\n"
+    )
+    site, _warnings = import_site_text(member.organization, text)
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", member.user.username)
+    page.fill("input[name=password]", "pw-for-tests")
+    page.click("main form button[type=submit]")
+    page.goto(f"{live_server.url}/sites/{site.pk}/")
+
+    page.fill("input[name=title]", "インターネット・電話・FAX 不通")
+    page.click("button:has-text('ケースを開始')")
+    assert "いま電話するところ" in page.locator("#call-assistant").inner_text()
+
+    due = timezone.localtime() + dt.timedelta(hours=2)
+    page.select_option("select[name=party]", "docomo-hikari")
+    page.fill("input[name=person]", "受付 田中")
+    page.fill("input[name=reference]", "A-2026-0610")
+    page.fill("textarea[name=said]", "技術担当から2時間以内に折り返します")
+    page.select_option("select[name=status]", "waiting")
+    page.select_option("select[name=promise_what]", "callback")
+    page.fill("input[name=promise_due]", due.strftime("%Y-%m-%dT%H:%M"))
+    page.click("button:has-text('記録')")
+    assert "A-2026-0610" in page.locator("#timeline").inner_text()
+
+    with time_machine.travel(due + dt.timedelta(minutes=30), tick=True):
+        page.goto(f"{live_server.url}/cases/")
+        first = page.locator("#overdue .finding").first
+        assert "docomo-hikari" in first.inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dashboard-overdue.png"), full_page=True)
