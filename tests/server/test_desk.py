@@ -195,3 +195,33 @@ def test_party_statistics(world: World, alice) -> None:  # type: ignore[no-untyp
     assert docomo.kept == 1
     page = world.clients["alice"].get("/cases/stats/").content.decode()
     assert "<svg" in page
+
+
+def test_search_finds_a_case_by_reference_number(world: World, case: Case) -> None:
+    log_entry(case, user=None, kind=EntryKind.CALL_OUT, reference="NTT-778899")
+    response = world.clients["alice"].get("/cases/all/?q=NTT-778899")
+    assert [c.pk for c in response.context["cases"]] == [case.pk]
+
+
+def test_search_finds_cases_by_site_name(world: World, case: Case) -> None:
+    response = world.clients["alice"].get("/cases/all/?q=本社")
+    assert case.pk in [c.pk for c in response.context["cases"]]
+
+
+def test_search_never_shows_another_organizations_cases(world: World, case: Case) -> None:
+    response = world.clients["mallory"].get("/cases/all/?q=本社")
+    assert response.context["cases"] == []
+
+
+def test_case_list_queries_are_fixed(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert world.clients["alice"].get("/cases/all/?q=拠点").status_code == 200
+        return len(captured)
+
+    for _ in range(3):
+        open_case(SiteFactory(organization=world.org_a, name="拠点X"), user=alice)
+    few = count()
+    for _ in range(10):
+        open_case(SiteFactory(organization=world.org_a, name="拠点Y"), user=alice)
+    assert count() == few

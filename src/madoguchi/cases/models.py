@@ -80,6 +80,7 @@ class Case(OrgOwned):
         ]
         indexes = [
             models.Index(fields=["organization", "status", "created"]),
+            models.Index(fields=["organization", "created", "id"]),
             models.Index(fields=["organization", "first_party"]),
         ]
 
@@ -133,7 +134,10 @@ class TimelineEntry(OrgOwned):
         ordering = ["at", "id"]
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-        indexes = [models.Index(fields=["case", "at"])]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["reference"], name="timeline_reference_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -63,6 +63,34 @@ def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
 
 @login_required
 @require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Every case, newest first, with keyword search and status filter."""
+    rows = Case.objects.for_user(request.user).select_related("site", "assignee")
+    if status := request.GET.get("status", ""):
+        rows = rows.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        rows = selectors.search(rows, query)
+    page = request.GET.get("page", "1")
+    number = int(page) if page.isdigit() else 1
+    items, more = selectors.page_without_count(rows.order_by("-created", "-id"), number, PAGE_SIZE)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "cases": items,
+            "number": number,
+            "more": more,
+            "q": query,
+            "status": status,
+            "statuses": Status.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = _filters(request)

@@ -59,12 +59,34 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
+def organization_ids(user: Any) -> list[int]:
+    """The user's organization ids, read once per request (kept on the user object).
+
+    Filtering on the ids rather than joining memberships lets the database use the
+    (organization, …) indexes for ordering: a sorted page instead of sorting every row.
+    """
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_madoguchi_organization_ids", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user)
+            .order_by()
+            .values_list("organization_id", flat=True)
+        )
+        user._madoguchi_organization_ids = cached
+    return cached
+
+
 class OrgScopedQuerySet(models.QuerySet):
     def for_user(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
         """Rows of the organizations the user belongs to (none for anonymous users)."""
-        if not user.is_authenticated:
+        ids = organization_ids(user)
+        if not ids:
             return self.none()
-        return self.filter(organization__memberships__user=user)
+        if len(ids) == 1:
+            return self.filter(organization_id=ids[0])
+        return self.filter(organization_id__in=ids)
 
     def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
         """Rows the user may change: owner or staff of their organization."""
