@@ -2,7 +2,8 @@
 and promises, in bulk.
 
     MADOGUCHI_DATA_DIR=bench/data .venv/bin/python bench/generate.py --cases 1000000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/madoguchi_bench .venv/bin/python bench/generate.py --cases 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/madoguchi_bench \
+        .venv/bin/python bench/generate.py --cases 100000
 
 The first organization is a big installer with a tenth of all cases (its user `bench-0`
 is the one the benchmark logs in as); the rest are spread over `--orgs` organizations.
