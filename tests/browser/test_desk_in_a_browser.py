@@ -34,6 +34,13 @@ FLAGS = [
 ]
 
 
+def log_in(page: Any, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-for-tests")
+    page.click("main form button[type=submit]")
+
+
 @pytest.fixture
 def browser_page() -> Any:
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
@@ -61,10 +68,7 @@ def test_log_in_see_who_to_call_and_add_a_contract(live_server: Any, browser_pag
     site, _warnings = import_site_text(member.organization, text)
     page = browser_page
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", member.user.username)
-    page.fill("input[name=password]", "pw-for-tests")
-    page.click("main form button[type=submit]")
+    log_in(page, live_server.url, member.user.username)
     page.click(f"text={site.name}")
 
     panel = page.locator("#call-now")
@@ -100,10 +104,7 @@ def test_a_broken_callback_tops_the_dashboard(live_server: Any, browser_page: An
     )
     site, _warnings = import_site_text(member.organization, text)
     page = browser_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", member.user.username)
-    page.fill("input[name=password]", "pw-for-tests")
-    page.click("main form button[type=submit]")
+    log_in(page, live_server.url, member.user.username)
     page.goto(f"{live_server.url}/sites/{site.pk}/")
 
     page.fill("input[name=title]", "インターネット・電話・FAX 不通")

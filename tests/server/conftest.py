@@ -3,6 +3,7 @@ and mallory owns org B. Tests act as them and check who may see what."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,15 @@ class World:
     promise_a: Promise
     clients: dict[str, Client]
     tokens: dict[str, str]
+
+    def api(self, method: str, url: str, body: object = None, who: str = "alice") -> Any:
+        """Call the API with `who`'s bearer token (no session), JSON in and out."""
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"}
+        client = self.clients["anonymous"]
+        if body is None:
+            return getattr(client, method)(url, **headers)
+        data = json.dumps(body)
+        return getattr(client, method)(url, data, content_type="application/json", **headers)
 
 
 def _client(user: Any) -> Client:

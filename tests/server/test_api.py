@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from tests.server.conftest import World
-
-
-def _api(world: World, method: str, url: str, body: object = None, who: str = "alice") -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[who]}"}
-    client = world.clients["anonymous"]
-    if body is None:
-        return getattr(client, method)(url, **headers)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", **headers
-    )
 
 
 def test_the_openapi_schema_lists_the_routes(world: World) -> None:
@@ -30,28 +17,25 @@ def test_the_docs_page_is_served_without_a_cdn(world: World) -> None:
 
 
 def test_creating_a_contract_changes_the_assessment(world: World) -> None:
-    site = _api(
-        world,
+    site = world.api(
         "post",
         "/api/v1/sites",
         {"name": "新規", "organization": "org-a", "symptoms": ["phone-down"]},
     ).json()
-    before = _api(world, "get", f"/api/v1/sites/{site['id']}/assessment").json()
+    before = world.api("get", f"/api/v1/sites/{site['id']}/assessment").json()
     assert before["routes"][0]["party"] is None
-    created = _api(
-        world,
+    created = world.api(
         "post",
         f"/api/v1/sites/{site['id']}/contracts",
         {"ref": "tel", "service": "phone", "party": "ntt-east"},
     )
     assert created.status_code == 201
-    after = _api(world, "get", f"/api/v1/sites/{site['id']}/assessment").json()
+    after = world.api("get", f"/api/v1/sites/{site['id']}/assessment").json()
     assert after["routes"][0]["party"] == "ntt-east"
 
 
 def test_an_unknown_party_is_a_field_error(world: World) -> None:
-    response = _api(
-        world,
+    response = world.api(
         "post",
         f"/api/v1/sites/{world.site_a.pk}/contracts",
         {"ref": "x", "service": "isp", "party": "no-such-isp"},
@@ -61,8 +45,7 @@ def test_an_unknown_party_is_a_field_error(world: World) -> None:
 
 
 def test_a_duplicate_ref_is_a_field_error(world: World) -> None:
-    response = _api(
-        world,
+    response = world.api(
         "post",
         f"/api/v1/sites/{world.site_a.pk}/contracts",
         {"ref": world.contract_a.ref, "service": "isp", "party": "so-net"},
@@ -72,24 +55,20 @@ def test_a_duplicate_ref_is_a_field_error(world: World) -> None:
 
 
 def test_patching_a_contract_keeps_other_fields(world: World) -> None:
-    response = _api(
-        world, "patch", f"/api/v1/contracts/{world.contract_a.pk}", {"monthly_yen": 4400}
-    )
+    response = world.api("patch", f"/api/v1/contracts/{world.contract_a.pk}", {"monthly_yen": 4400})
     assert response.status_code == 200
     assert response.json()["party"] == "docomo-hikari"
     assert response.json()["monthly_yen"] == 4400
 
 
 def test_own_party_with_a_desk_routes_the_site(world: World) -> None:
-    party = _api(
-        world,
+    party = world.api(
         "post",
         "/api/v1/parties",
         {"slug": "local-isp", "name": "地元ISP", "kind": "isp", "organization": "org-a"},
     )
     assert party.status_code == 201
-    desk = _api(
-        world,
+    desk = world.api(
         "post",
         f"/api/v1/parties/{party.json()['id']}/desks",
         {
@@ -100,38 +79,36 @@ def test_own_party_with_a_desk_routes_the_site(world: World) -> None:
         },
     )
     assert desk.status_code == 201
-    _api(
-        world,
+    world.api(
         "post",
         f"/api/v1/sites/{world.site_a.pk}/contracts",
         {"ref": "isp2", "service": "isp", "party": "local-isp"},
     )
-    result = _api(world, "get", f"/api/v1/sites/{world.site_a.pk}/assessment").json()
+    result = world.api("get", f"/api/v1/sites/{world.site_a.pk}/assessment").json()
     assert {r["service"]: r["phone"] for r in result["routes"]}["isp"] == "03-0000-1111"
 
 
 def test_bad_desk_hours_are_a_field_error(world: World) -> None:
-    party = _api(
-        world,
+    party = world.api(
         "post",
         "/api/v1/parties",
         {"slug": "p2", "name": "P2", "kind": "isp", "organization": "org-a"},
     ).json()
-    response = _api(
-        world, "post", f"/api/v1/parties/{party['id']}/desks", {"slug": "d", "hours": "Mo-Fx 9-5"}
+    response = world.api(
+        "post", f"/api/v1/parties/{party['id']}/desks", {"slug": "d", "hours": "Mo-Fx 9-5"}
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "hours"
 
 
 def test_catalog_parties_are_read_only(world: World) -> None:
-    parties = _api(world, "get", "/api/v1/parties?q=so-net").json()["items"]
-    response = _api(world, "patch", f"/api/v1/parties/{parties[0]['id']}", {"name": "x"})
+    parties = world.api("get", "/api/v1/parties?q=so-net").json()["items"]
+    response = world.api("patch", f"/api/v1/parties/{parties[0]['id']}", {"name": "x"})
     assert response.status_code == 403
 
 
 def test_assessment_in_english(world: World) -> None:
-    result = _api(world, "get", f"/api/v1/sites/{world.site_a.pk}/assessment?lang=en").json()
+    result = world.api("get", f"/api/v1/sites/{world.site_a.pk}/assessment?lang=en").json()
     assert result["routes"][0]["why"].startswith("The fiber line")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 VALID = [p for p in sorted(EXAMPLES.glob("*.yaml")) if p.name != "invalid-site.yaml"]
 
 
-def _api(world: World, method: str, url: str, body: object = None) -> object:
-    client = world.clients["anonymous"]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice']}"}
-    if body is None:
-        return getattr(client, method)(url, **headers)
-    return getattr(client, method)(
-        url, json.dumps(body), content_type="application/json", **headers
-    )
-
-
 def _cli_assessment(text: str) -> dict[str, object]:
     return assess(parse_site(text, load_catalog()).site).to_dict()
 
@@ -32,26 +21,23 @@ def _cli_assessment(text: str) -> dict[str, object]:
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_an_imported_file_assesses_like_the_cli(world: World, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    created = _api(
-        world, "post", "/api/v1/sites/import", {"content": text, "organization": "org-a"}
-    )
+    created = world.api("post", "/api/v1/sites/import", {"content": text, "organization": "org-a"})
     assert created.status_code == 201, created.content
     site_id = created.json()["id"]
-    served = _api(world, "get", f"/api/v1/sites/{site_id}/assessment").json()
+    served = world.api("get", f"/api/v1/sites/{site_id}/assessment").json()
     assert served == _cli_assessment(text)
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_an_exported_site_assesses_like_the_site_page(world: World, path: Path) -> None:
-    created = _api(
-        world,
+    created = world.api(
         "post",
         "/api/v1/sites/import",
         {"content": path.read_text(encoding="utf-8"), "organization": "org-a"},
     )
     site_id = created.json()["id"]
-    exported = _api(world, "get", f"/api/v1/sites/{site_id}/export").content.decode()
-    served = _api(world, "get", f"/api/v1/sites/{site_id}/assessment").json()
+    exported = world.api("get", f"/api/v1/sites/{site_id}/export").content.decode()
+    served = world.api("get", f"/api/v1/sites/{site_id}/assessment").json()
     assert _cli_assessment(exported) == served
 
 
@@ -61,8 +47,7 @@ def test_a_site_with_an_edited_catalog_party_exports_that_party(world: World) ->
     Desk.objects.filter(party__organization__isnull=True, slug="so-net-support").update(
         phone="0000"
     )
-    created = _api(
-        world,
+    created = world.api(
         "post",
         "/api/v1/sites/import",
         {
@@ -74,7 +59,7 @@ def test_a_site_with_an_edited_catalog_party_exports_that_party(world: World) ->
             "organization": "org-a",
         },
     )
-    exported = _api(world, "get", f"/api/v1/sites/{created.json()['id']}/export").content.decode()
+    exported = world.api("get", f"/api/v1/sites/{created.json()['id']}/export").content.decode()
     assert "0000" in exported
     assert _cli_assessment(exported)["routes"][0]["phone"] == "0000"
 
@@ -82,9 +67,7 @@ def test_a_site_with_an_edited_catalog_party_exports_that_party(world: World) ->
 def test_a_bad_file_stores_nothing_and_names_the_field(world: World) -> None:
     before = Site.objects.count()
     text = (EXAMPLES / "invalid-site.yaml").read_text(encoding="utf-8")
-    response = _api(
-        world, "post", "/api/v1/sites/import", {"content": text, "organization": "org-a"}
-    )
+    response = world.api("post", "/api/v1/sites/import", {"content": text, "organization": "org-a"})
     assert response.status_code == 422
     paths = {e["path"] for e in response.json()["errors"]}
     assert {"contracts[0].start", "symptoms[0]"} <= paths
@@ -116,7 +99,7 @@ def test_import_accepts_a_file_upload(world: World) -> None:
 
 def test_replacing_a_site_keeps_its_id(world: World) -> None:
     text = "site: {name: 置き換え後}\ncontracts: [{ref: x, service: isp, party: biglobe}]\n"
-    response = _api(world, "put", f"/api/v1/sites/{world.site_a.pk}/import", {"content": text})
+    response = world.api("put", f"/api/v1/sites/{world.site_a.pk}/import", {"content": text})
     assert response.status_code == 200
     world.site_a.refresh_from_db()
     assert world.site_a.name == "置き換え後"
