@@ -136,6 +136,7 @@ def _children(org: Organization, cases: list[Case], rng: random.Random, now: dt.
             Promise(
                 organization=org,
                 case=case,
+                case_active=active,
                 by=case.first_party,
                 what="callback",
                 due=due if not active else now + dt.timedelta(hours=rng.randint(-48, 48)),

@@ -158,3 +158,16 @@ def test_open_cases_feed_the_assessment_promises(world: World, case: Case) -> No
     site = with_site_file_rows(Site.objects.filter(pk=world.site_a.pk)).get()
     codes = [f.code for f in assess_site(site, now=T0 + dt.timedelta(hours=1)).findings]
     assert codes.count("promise-overdue") == 1  # the factory's own case stays open
+
+
+def test_promises_follow_their_case_in_and_out_of_the_active_states(case: Case) -> None:
+    log_entry(
+        case,
+        user=None,
+        kind=EntryKind.NOTE,
+        promise=PromiseSpec(by="docomo-hikari", what="callback", due=T0),
+    )
+    change_status(case, user=None, to=Status.RESOLVED)
+    assert not case.promises.of_active_cases().exists()
+    change_status(case, user=None, to=Status.OPEN)
+    assert case.promises.of_active_cases().count() == 1

@@ -159,6 +159,9 @@ class PromiseQuerySet(OrgScopedQuerySet):
     def overdue(self, now: dt.datetime) -> PromiseQuerySet:
         return self.open().filter(due__lt=now)
 
+    def of_active_cases(self) -> PromiseQuerySet:
+        return self.filter(case_active=True)
+
 
 class Promise(OrgOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="promises")
@@ -172,6 +175,9 @@ class Promise(OrgOwned):
     kept = models.DateTimeField(_("kept"), null=True, blank=True)
     broken = models.DateTimeField(_("broken"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # A copy of "the case is open, waiting or visit scheduled", kept by cases.services, so the
+    # dashboard finds overdue promises of active cases in one index range.
+    case_active = models.BooleanField(default=True)
     reminded_due_soon = models.DateTimeField(null=True, blank=True)
     reminded_overdue = models.DateTimeField(null=True, blank=True)
 
@@ -181,7 +187,12 @@ class Promise(OrgOwned):
         ordering = ["due", "id"]
         verbose_name = _("promise")
         verbose_name_plural = _("promises")
-        indexes = [models.Index(fields=["organization", "kept", "broken", "due"])]
+        indexes = [
+            models.Index(
+                fields=["organization", "case_active", "kept", "broken", "due"],
+                name="promise_open_by_due_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.by}: {self.what} by {self.due:%Y-%m-%d %H:%M}"

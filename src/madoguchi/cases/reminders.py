@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from madoguchi.cases.models import ACTIVE_STATUSES, Promise
+from madoguchi.cases.models import Promise
 
 DUE_SOON = dt.timedelta(hours=2)
 
@@ -43,8 +43,9 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
     """Send what is due; returns (due-soon mails, overdue mails)."""
     now = now or timezone.now()
     base = (
-        Promise.objects.open()
-        .filter(case__status__in=ACTIVE_STATUSES, case__assignee__isnull=False)
+        Promise.objects.of_active_cases()
+        .open()
+        .filter(case__assignee__isnull=False)
         .exclude(case__assignee__email="")
         .select_related("case__site", "case__assignee")
     )

@@ -28,17 +28,14 @@ def filtered(queryset: QuerySet, filters: dict[str, Any], *, case_prefix: str = 
 
 
 def overdue_promises(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
-    rows = (
-        Promise.objects.for_user(user)
-        .overdue(now)
-        .filter(case__status__in=("open", "waiting", "visit"))
-    )
+    rows = Promise.objects.for_user(user).of_active_cases().overdue(now)
     rows = filtered(rows, filters, case_prefix="case__")
     return rows.select_related("case__site", "case__assignee").order_by("due", "id")
 
 
 def promises_due_soon(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
-    rows = Promise.objects.for_user(user).open().filter(due__gte=now, due__lt=now + DUE_SOON)
+    rows = Promise.objects.for_user(user).of_active_cases().open()
+    rows = rows.filter(due__gte=now, due__lt=now + DUE_SOON)
     rows = filtered(rows, filters, case_prefix="case__")
     return rows.select_related("case__site", "case__assignee").order_by("due", "id")
 

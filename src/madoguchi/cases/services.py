@@ -152,6 +152,8 @@ def log_entry(
         locked.waiting_on = party
     entry.save()
     locked.save()
+    if entry.status_to:
+        Promise.objects.filter(case=locked).update(case_active=locked.is_active)
     if promise is not None:
         Promise.objects.create(
             organization=locked.organization,
@@ -162,6 +164,7 @@ def log_entry(
             due=promise.due,
             amount_yen=promise.amount_yen,
             note=promise.note,
+            case_active=locked.is_active,
         )
     case.refresh_from_db()
     return entry

@@ -119,6 +119,7 @@ def save_site_file(
                 due=p.due,
                 kept=p.kept,
                 note=p.note or "",
+                case_active=case.is_active,
             )
             for p in case_record.promises
         )
