@@ -59,7 +59,12 @@ def main() -> None:
         "search (reference no.)": [
             f"/cases/all/?q=R{rng.choice(mine)}-1" for _ in range(args.runs)
         ],
-        "search (keyword)": [
+        "search (common word)": [
+            f"/cases/all/?q={rng.choice(['不通', '拠点', '受付'])}" for _ in range(args.runs)
+        ],
+        "search (rare word)": [
+            f"/cases/all/?q=受付 {rng.randint(1000, 9999)}" for _ in range(args.runs)
+        ],
             f"/cases/all/?q=受付 {rng.randint(1000, 9999)}" for _ in range(args.runs)
         ],
     }

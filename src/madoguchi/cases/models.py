@@ -188,9 +188,11 @@ class Promise(OrgOwned):
         verbose_name = _("promise")
         verbose_name_plural = _("promises")
         indexes = [
+            # The dashboard's question: open promises of active cases, soonest due first.
             models.Index(
-                fields=["organization", "case_active", "kept", "broken", "due"],
-                name="promise_open_by_due_idx",
+                fields=["organization", "due", "id"],
+                condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
+                name="promise_awaited_by_due_idx",
             )
         ]
 
