@@ -65,8 +65,6 @@ def main() -> None:
         "search (rare word)": [
             f"/cases/all/?q=受付 {rng.randint(1000, 9999)}" for _ in range(args.runs)
         ],
-            f"/cases/all/?q=受付 {rng.randint(1000, 9999)}" for _ in range(args.runs)
-        ],
     }
     client.get("/cases/")  # warm up
     print(f"{total} cases in all; {len(mine)}+ for bench-0; {args.runs} requests each")
