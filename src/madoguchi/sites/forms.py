@@ -12,6 +12,16 @@ from madoguchi.engine import load_catalog
 from madoguchi.engine.model import Lamp, Symptom
 from madoguchi.sites.models import Contract, Event, Site
 
+SYMPTOM_NAMES = {
+    Symptom.INTERNET_DOWN: _("internet down"),
+    Symptom.PHONE_DOWN: _("phone down"),
+    Symptom.FAX_DOWN: _("FAX down"),
+    Symptom.TV_DOWN: _("TV down"),
+    Symptom.MAIL_ERROR: _("mail errors"),
+    Symptom.SLOW: _("slow"),
+    Symptom.WIFI_WEAK: _("weak Wi-Fi"),
+    Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
+}
 LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
 
 
@@ -126,7 +136,7 @@ class TroubleForm(forms.Form):
         label=_("symptoms"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(s.value, s.value) for s in Symptom],
+        choices=[(s.value, SYMPTOM_NAMES[s]) for s in Symptom],
     )
     power = forms.ChoiceField(label=_("ONU power"), choices=LAMP_CHOICES, required=False)
     optical = forms.ChoiceField(label=_("ONU optical"), choices=LAMP_CHOICES, required=False)
