@@ -81,6 +81,12 @@ class Case(OrgOwned):
         indexes = [
             models.Index(fields=["organization", "status", "created"]),
             models.Index(fields=["organization", "created", "id"]),
+            # The dashboard's open cases, oldest first, read a page at a time.
+            models.Index(
+                fields=["organization", "created", "id"],
+                condition=models.Q(status__in=["open", "waiting", "visit"]),
+                name="case_active_by_age_idx",
+            ),
             models.Index(fields=["organization", "first_party"]),
         ]
 
