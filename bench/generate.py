@@ -159,6 +159,7 @@ def main() -> None:
     if Organization.objects.filter(slug="bench-0").exists():
         sys.exit("bench data already present: use a fresh MADOGUCHI_DATA_DIR or database")
     generate(args.cases, args.orgs, args.seed)
+    call_command("optimize_db")
 
 
 if __name__ == "__main__":

@@ -83,3 +83,9 @@ def test_case_command_refuses_viewers(world: World) -> None:
         call_command(
             "case", "--user", viewer, "status", str(world.case_a.pk), "waiting", stdout=StringIO()
         )
+
+
+def test_optimize_db_runs(db: object) -> None:
+    out = StringIO()
+    call_command("optimize_db", stdout=out)
+    assert "statistics updated" in out.getvalue()

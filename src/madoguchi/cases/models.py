@@ -88,6 +88,7 @@ class Case(OrgOwned):
                 name="case_active_by_age_idx",
             ),
             models.Index(fields=["organization", "first_party"]),
+            models.Index(fields=["organization", "ref"], name="case_ref_lookup_idx"),
         ]
 
     def __str__(self) -> str:
