@@ -28,6 +28,14 @@ def case(world: World) -> Case:
     return open_case(world.site_a, user=alice, outage_started=T0 - dt.timedelta(hours=2), now=T0)
 
 
+def test_opening_keeps_the_symptoms_and_lamps_seen(world: World) -> None:
+    world.site_a.onu = {"optical": "red"}
+    world.site_a.save()
+    case = open_case(world.site_a, user=None, now=T0)
+    assert case.symptoms == ["internet-down"]
+    assert case.observations["onu"] == {"optical": "red"}
+
+
 def test_opening_keeps_the_assessment_and_the_first_party(case: Case) -> None:
     assert case.status == Status.OPEN
     assert case.first_party == "docomo-hikari"

@@ -60,6 +60,8 @@ class Case(OrgOwned):
         verbose_name=_("assignee"),
     )
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
+    # What was seen when it was reported: ONU lamps, and who said "no contract".
+    observations = models.JSONField(_("observations"), default=dict, blank=True)
     outage_started = models.DateTimeField(_("outage started"), null=True, blank=True)
     outage_ended = models.DateTimeField(_("outage ended"), null=True, blank=True)
     # The assessment when the case was opened: what was known, and who was called first.

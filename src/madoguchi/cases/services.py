@@ -70,6 +70,7 @@ def open_case(
         ref=_next_ref(site),
         title=title,
         symptoms=list(symptoms if symptoms is not None else site.symptoms),
+        observations={"onu": dict(site.onu), "said_no_contract": list(site.said_no_contract)},
         outage_started=outage_started,
         assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
         assessment=assessment,
