@@ -22,16 +22,11 @@ from madoguchi.cases.services import CaseError, change_status, log_entry, open_c
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
 from madoguchi.orgs.models import organizations_for
+from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
 
 PAGE_SIZE = 20
-
-
-def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:
@@ -125,7 +120,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     site = with_site_file_rows(Site.objects.filter(pk=case.site_id)).get()
     directory = parties_for(case.organization)
-    assessment = assess_site(site, lang=_lang(), directory=directory)
+    assessment = assess_site(site, lang=engine_lang(), directory=directory)
     entries = list(selectors.timeline(case))
     promises = sorted(
         case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)

@@ -13,24 +13,21 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases.models import Case
 from madoguchi.directory.services import parties_for
 from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import organizations_for
+from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
 from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.siteio import export_site_text, import_many
 
 PAGE_SIZE = 25
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 def _get_site(request: HttpRequest, pk: int, *, write: bool = False) -> Site:
@@ -74,7 +71,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = _get_site(request, pk)
     directory = parties_for(site.organization)
     record = site_record(site, directory)
-    assessment = assess_site(site, lang=_lang(), directory=directory)
+    assessment = assess_site(site, lang=engine_lang(), directory=directory)
     writable = Site.objects.writable_by(request.user).filter(pk=pk).exists()
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
@@ -85,7 +82,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "assessment": assessment,
             "first_route": first_route,
-            "contract_map": site_map(record, lang=_lang()),
+            "contract_map": site_map(record, lang=engine_lang()),
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),
