@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from madoguchi.cases.models import Case, Promise, TimelineEntry
@@ -56,13 +57,16 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     Each step is shaped for an index. Reference numbers (what people read out on the phone)
     take two exact lookups alone. Words first collect candidate ids without ordering, which
     a trigram index answers at once on PostgreSQL; a rare word then pages through those few
-    cases, and a common one walks the newest cases, where matches come quickly.
+    cases, and a common one walks the newest cases, where matches come quickly. SQLite has
+    no trigram index, so there the walk is the only path.
     """
     query = query.strip()
     ids = set(TimelineEntry.objects.filter(reference=query).values_list("case_id", flat=True)[:200])
     ids |= set(cases.filter(ref=query).values_list("id", flat=True)[:200])
     if ids:
         return cases.filter(pk__in=ids)
+    if connection.vendor != "postgresql":  # no trigram index: walk the newest cases
+        return cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
     limit = SEARCH_CANDIDATES + 1
     by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
     by_site = list(Site.objects.filter(name__icontains=query).values_list("id", flat=True)[:limit])
