@@ -65,15 +65,24 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     ids |= set(cases.filter(ref=query).values_list("id", flat=True)[:200])
     if ids:
         return cases.filter(pk__in=ids)
-    if connection.vendor != "postgresql":  # no trigram index: walk the newest cases
-        return cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
+    newest_first_walk = cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
+    if connection.vendor != "postgresql":  # no trigram index: the walk is the only path
+        return newest_first_walk
     limit = SEARCH_CANDIDATES + 1
     by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
     by_site = list(Site.objects.filter(name__icontains=query).values_list("id", flat=True)[:limit])
     if len(by_title) < limit and len(by_site) < limit:
         return cases.filter(Q(pk__in=by_title) | Q(site_id__in=by_site))
-    site_ids = Site.objects.filter(name__icontains=query).values("id")
-    return cases.filter(Q(title__icontains=query) | Q(site_id__in=site_ids))
+    return newest_first_walk
+
+
+COUNT_CAP = 1000
+
+
+def capped_count(rows: QuerySet, cap: int = COUNT_CAP) -> str:
+    """'1,000+' instead of counting ten thousand rows: the database stops at cap + 1."""
+    count = rows.order_by()[: cap + 1].count()
+    return f"{cap:,}+" if count > cap else f"{count:,}"
 
 
 def page_without_count(rows: QuerySet, number: int, size: int) -> tuple[list[Any], bool]:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -66,8 +65,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         rows = selectors.search(rows, query)
-    page = request.GET.get("page", "1")
-    number = int(page) if page.isdigit() else 1
+    number = _page_number(request, "page")
     items, more = selectors.page_without_count(rows.order_by("-created", "-id"), number, PAGE_SIZE)
     return render(
         request,
@@ -89,19 +87,34 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = _filters(request)
-    overdue = Paginator(selectors.overdue_promises(request.user, now, filters), PAGE_SIZE)
-    cases = Paginator(selectors.open_cases(request.user, filters), PAGE_SIZE)
+    overdue_rows = selectors.overdue_promises(request.user, now, filters)
+    case_rows = selectors.open_cases(request.user, filters)
+    overdue_page = _page_number(request, "overdue_page")
+    case_page = _page_number(request, "page")
+    overdue, more_overdue = selectors.page_without_count(overdue_rows, overdue_page, PAGE_SIZE)
+    cases, more_cases = selectors.page_without_count(case_rows, case_page, PAGE_SIZE)
     return render(
         request,
         "cases/dashboard.html",
         {
             "now": now,
-            "overdue": overdue.get_page(request.GET.get("overdue_page")),
+            "overdue": overdue,
+            "overdue_count": selectors.capped_count(overdue_rows),
+            "overdue_page": overdue_page,
+            "more_overdue": more_overdue,
             "due_soon": selectors.promises_due_soon(request.user, now, filters)[:PAGE_SIZE],
-            "cases": cases.get_page(request.GET.get("page")),
+            "cases": cases,
+            "case_count": selectors.capped_count(case_rows),
+            "case_page": case_page,
+            "more_cases": more_cases,
             "filters": request.GET,
         },
     )
+
+
+def _page_number(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
 def _next_step(assessment: Any, party: str) -> Any:
