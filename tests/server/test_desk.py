@@ -225,3 +225,27 @@ def test_case_list_queries_are_fixed(world: World, alice) -> None:  # type: igno
     for _ in range(10):
         open_case(SiteFactory(organization=world.org_a, name="拠点Y"), user=alice)
     assert count() == few
+
+
+def test_search_finds_a_word_inside_a_title(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    found = open_case(world.site_a, user=alice, title="FAXだけ不通 受付 4711")
+    response = world.clients["alice"].get("/cases/all/?q=受付 4711")
+    assert [c.pk for c in response.context["cases"]] == [found.pk]
+
+
+def test_search_follows_a_changed_title(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    found = open_case(world.site_a, user=alice, title="古い件名")
+    Case.objects.filter(pk=found.pk).update(title="新しい件名 XYZ")
+    assert world.clients["alice"].get("/cases/all/?q=古い件名").context["cases"] == []
+    hits = world.clients["alice"].get("/cases/all/?q=件名 XYZ").context["cases"]
+    assert [c.pk for c in hits] == [found.pk]
+
+
+def test_sqlite_search_has_its_trigram_tables(db: object) -> None:
+    from django.db import connection
+
+    from madoguchi.cases.selectors import _sqlite_fts_ready
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL uses pg_trgm instead")
+    assert _sqlite_fts_ready()

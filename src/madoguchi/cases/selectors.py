@@ -66,14 +66,44 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     if ids:
         return cases.filter(pk__in=ids)
     newest_first_walk = cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
-    if connection.vendor != "postgresql":  # no trigram index: the walk is the only path
-        return newest_first_walk
     limit = SEARCH_CANDIDATES + 1
-    by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
-    by_site = list(Site.objects.filter(name__icontains=query).values_list("id", flat=True)[:limit])
+    candidates = _trigram_candidates(cases, query, limit)
+    if candidates is None:
+        return newest_first_walk
+    by_title, by_site = candidates
     if len(by_title) < limit and len(by_site) < limit:
         return cases.filter(Q(pk__in=by_title) | Q(site_id__in=by_site))
     return newest_first_walk
+
+
+def _trigram_candidates(
+    cases: QuerySet[Case], query: str, limit: int
+) -> tuple[list[int], list[int]] | None:
+    """Case and site ids whose title or name contains `query`, found through a trigram
+    index (pg_trgm on PostgreSQL, FTS5 on SQLite); None where no such index can answer."""
+    if connection.vendor == "postgresql":
+        by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
+        by_site = list(
+            Site.objects.filter(name__icontains=query).values_list("id", flat=True)[:limit]
+        )
+        return by_title, by_site
+    if connection.vendor != "sqlite" or len(query) < 3 or not _sqlite_fts_ready():
+        return None
+    phrase = '"' + query.replace('"', '""') + '"'
+    with connection.cursor() as cursor:
+        found = []
+        for fts in ("cases_case_fts", "sites_site_fts"):
+            cursor.execute(
+                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s", [phrase, limit]
+            )
+            found.append([row[0] for row in cursor.fetchall()])
+    return found[0], found[1]
+
+
+def _sqlite_fts_ready() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'cases_case_fts'")
+        return cursor.fetchone() is not None
 
 
 COUNT_CAP = 1000
