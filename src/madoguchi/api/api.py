@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from madoguchi.api import schemas as s
-from madoguchi.api.auth import AUTH
+from madoguchi.api.auth import AUTH, READ_ONLY, require_write
 from madoguchi.api.cases import router as cases_router
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
@@ -64,8 +64,8 @@ def _site(request: HttpRequest, pk: int, *, write: bool = False) -> Site:
     site = get_object_or_404(
         Site.objects.for_user(request.user).select_related("organization"), pk=pk
     )
-    if write and not Site.objects.writable_by(request.user).filter(pk=pk).exists():
-        raise HttpError(403, "your role in this organization cannot change it")
+    if write:
+        require_write(request, site.organization_id)
     return site
 
 
@@ -82,7 +82,7 @@ def _organization(request: HttpRequest, slug: str | None) -> Organization:
         organization = choices.filter(slug=slug).first()
         if organization is None:
             if organizations_for(request.user).filter(slug=slug).exists():
-                raise HttpError(403, "your role in this organization cannot change it")
+                raise HttpError(403, READ_ONLY)
             raise HttpError(404, "no such organization")
         return organization
     organizations = list(choices[:2])
@@ -349,8 +349,7 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     party = get_object_or_404(_visible_parties(request).select_related("organization"), pk=pk)
     if party.organization is None:
         raise HttpError(403, "catalog parties are read-only; create your own with the same slug")
-    if not organizations_for(request.user, write=True).filter(pk=party.organization_id).exists():
-        raise HttpError(403, "your role in this organization cannot change it")
+    require_write(request, party.organization_id)
     return party
 
 

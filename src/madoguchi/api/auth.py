@@ -6,9 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from madoguchi.orgs.models import ApiToken
+from madoguchi.orgs.models import ApiToken, can_write
+
+READ_ONLY = "your role in this organization cannot change it"
 
 
 class TokenAuth(HttpBearer):
@@ -22,3 +25,9 @@ class TokenAuth(HttpBearer):
 
 
 AUTH = [TokenAuth(), django_auth]
+
+
+def require_write(request: HttpRequest, organization_id: int) -> None:
+    """403 unless the user is owner or staff of the organization."""
+    if not can_write(request.user, organization_id):
+        raise HttpError(403, READ_ONLY)

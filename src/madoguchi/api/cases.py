@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
+from madoguchi.api.auth import require_write
 from madoguchi.cases.models import Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
 from madoguchi.cases.report import report_markdown
@@ -26,7 +27,6 @@ from madoguchi.cases.services import (
     open_case,
     settle_promise,
 )
-from madoguchi.orgs.models import organizations_for
 from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])
@@ -112,11 +112,8 @@ class PromiseOut(Schema):
 
 def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
     case = get_object_or_404(Case.objects.for_user(request.user), pk=pk)
-    if (
-        write
-        and not organizations_for(request.user, write=True).filter(pk=case.organization_id).exists()
-    ):
-        raise HttpError(403, "your role in this organization cannot change it")
+    if write:
+        require_write(request, case.organization_id)
     return case
 
 
@@ -146,8 +143,7 @@ def list_cases(
 @router.post("/sites/{site_id}/cases", response={201: CaseOut})
 def create_case(request: HttpRequest, site_id: int, payload: CaseIn) -> Status[Case]:
     site = get_object_or_404(Site.objects.for_user(request.user), pk=site_id)
-    if not Site.objects.writable_by(request.user).filter(pk=site_id).exists():
-        raise HttpError(403, "your role in this organization cannot change it")
+    require_write(request, site.organization_id)
     return Status(
         201,
         open_case(

@@ -20,7 +20,7 @@ from madoguchi.cases.report import duration_text, report_markdown, report_pdf
 from madoguchi.cases.services import CaseError, change_status, log_entry, open_case, settle_promise
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
-from madoguchi.orgs.models import organizations_for
+from madoguchi.orgs.models import can_write
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
@@ -42,7 +42,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 
 def _can_write(request: HttpRequest, case: Case) -> bool:
-    return organizations_for(request.user, write=True).filter(pk=case.organization_id).exists()
+    return can_write(request.user, case.organization_id)
 
 
 def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
@@ -170,7 +170,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.for_user(request.user), pk=site_pk)
-    if not Site.objects.writable_by(request.user).filter(pk=site_pk).exists():
+    if not can_write(request.user, site.organization_id):
         raise PermissionDenied
     form = OpenCaseForm(request.POST)
     if not form.is_valid():

@@ -59,23 +59,31 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
+def _roles(user: Any) -> dict[int, str]:
+    """{organization id: role} for the user, read once per request (kept on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_madoguchi_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user=user).order_by().values_list("organization_id", "role")
+        )
+        user._madoguchi_roles = cached
+    return cached
+
+
 def organization_ids(user: Any) -> list[int]:
-    """The user's organization ids, read once per request (kept on the user object).
+    """The user's organization ids.
 
     Filtering on the ids rather than joining memberships lets the database use the
     (organization, …) indexes for ordering: a sorted page instead of sorting every row.
     """
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, "_madoguchi_organization_ids", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user)
-            .order_by()
-            .values_list("organization_id", flat=True)
-        )
-        user._madoguchi_organization_ids = cached
-    return cached
+    return list(_roles(user))
+
+
+def can_write(user: Any, organization_id: int) -> bool:
+    """May the user change this organization's rows (owner or staff)?"""
+    return _roles(user).get(organization_id) in WRITE_ROLES
 
 
 class OrgScopedQuerySet(models.QuerySet):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.cases.models import Case
 from madoguchi.directory.services import parties_for
 from madoguchi.engine.sitemap import site_map
-from madoguchi.orgs.models import organizations_for
+from madoguchi.orgs.models import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
@@ -36,7 +36,7 @@ def _get_site(request: HttpRequest, pk: int, *, write: bool = False) -> Site:
     Prefetches what the site page and the assessment read.
     """
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=pk)
-    if write and not Site.objects.writable_by(request.user).filter(pk=pk).exists():
+    if write and not can_write(request.user, site.organization_id):
         raise PermissionDenied
     return site
 
@@ -72,7 +72,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directory = parties_for(site.organization)
     record = site_record(site, directory)
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
-    writable = Site.objects.writable_by(request.user).filter(pk=pk).exists()
+    writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
     return render(

@@ -23,7 +23,7 @@ from madoguchi.cases.services import (
     open_case,
     settle_promise,
 )
-from madoguchi.orgs.models import organizations_for
+from madoguchi.orgs.models import can_write
 from madoguchi.sites.models import Site
 
 
@@ -77,10 +77,7 @@ class Command(BaseCommand):
         case = Case.objects.for_user(actor).filter(pk=pk).first()
         if case is None:
             raise CommandError(f"no case {pk} for this user")
-        if (
-            write
-            and not organizations_for(actor, write=True).filter(pk=case.organization_id).exists()
-        ):
+        if write and not can_write(actor, case.organization_id):
             raise CommandError("this user may only read that case")
         return case
 
