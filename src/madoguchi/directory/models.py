@@ -13,10 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
-
-
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value) for m in enum]
+from madoguchi.server.choices import enum_choices
 
 
 class PartyQuerySet(OrgScopedQuerySet):
@@ -37,11 +34,11 @@ class Party(models.Model):
     slug = models.SlugField(_("slug"), max_length=80)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=_choices(PartyKind))
+    kind = models.CharField(_("kind"), max_length=20, choices=enum_choices(PartyKind))
     status = models.CharField(
-        _("status"), max_length=10, choices=_choices(PartyStatus), default=PartyStatus.ACTIVE
+        _("status"), max_length=10, choices=enum_choices(PartyStatus), default=PartyStatus.ACTIVE
     )
-    region = models.CharField(_("region"), max_length=5, choices=_choices(Region), blank=True)
+    region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)

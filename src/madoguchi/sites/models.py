@@ -12,10 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine.model import Acquired, Building, EventKind, Payment, Region, Service
 from madoguchi.orgs.models import OrgOwned
-
-
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(m.value, m.value) for m in enum]
+from madoguchi.server.choices import enum_choices
 
 
 class Customer(OrgOwned):
@@ -37,9 +34,9 @@ class Site(OrgOwned):
     )
     name = models.CharField(_("name"), max_length=200)
     prefecture = models.CharField(_("prefecture"), max_length=20, blank=True)
-    region = models.CharField(_("region"), max_length=5, choices=_choices(Region), blank=True)
+    region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
     building = models.CharField(
-        _("building"), max_length=12, choices=_choices(Building), blank=True
+        _("building"), max_length=12, choices=enum_choices(Building), blank=True
     )
     # The trouble being reported now (site file: symptoms, observations).
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
@@ -75,21 +72,25 @@ class SiteChild(OrgOwned):
 class Contract(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="contracts")
     ref = models.CharField(_("ref"), max_length=80)
-    service = models.CharField(_("service"), max_length=10, choices=_choices(Service))
+    service = models.CharField(_("service"), max_length=10, choices=enum_choices(Service))
     party = models.SlugField(_("party"), max_length=80)
     product = models.CharField(_("product"), max_length=200, blank=True)
     option = models.SlugField(_("option"), max_length=80, blank=True)
-    course = models.CharField(_("course"), max_length=12, choices=_choices(Building), blank=True)
+    course = models.CharField(
+        _("course"), max_length=12, choices=enum_choices(Building), blank=True
+    )
     includes_isp = models.BooleanField(_("includes ISP"), default=False)
     ids = models.JSONField(_("IDs"), default=dict, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
     acquired = models.CharField(
-        _("acquired"), max_length=16, choices=_choices(Acquired), blank=True
+        _("acquired"), max_length=16, choices=enum_choices(Acquired), blank=True
     )
     document_received = models.DateField(_("document received"), null=True, blank=True)
     monthly_yen = models.PositiveIntegerField(_("monthly (yen)"), null=True, blank=True)
-    payment = models.CharField(_("payment"), max_length=20, choices=_choices(Payment), blank=True)
+    payment = models.CharField(
+        _("payment"), max_length=20, choices=enum_choices(Payment), blank=True
+    )
     wanted = models.BooleanField(_("wanted"), default=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -107,7 +108,7 @@ class Contract(SiteChild):
 class Event(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="events")
     date = models.DateField(_("date"))
-    kind = models.CharField(_("kind"), max_length=24, choices=_choices(EventKind))
+    kind = models.CharField(_("kind"), max_length=24, choices=enum_choices(EventKind))
     contract = models.CharField(_("contract ref"), max_length=80, blank=True)
     effective = models.DateField(_("effective"), null=True, blank=True)
     party = models.SlugField(_("party"), max_length=80, blank=True)
@@ -128,7 +129,9 @@ class BillLine(SiteChild):
     month = models.CharField(_("month"), max_length=7, help_text="YYYY-MM")
     item = models.CharField(_("item"), max_length=200, blank=True)
     yen = models.IntegerField(_("yen"))
-    service = models.CharField(_("service"), max_length=10, choices=_choices(Service), blank=True)
+    service = models.CharField(
+        _("service"), max_length=10, choices=enum_choices(Service), blank=True
+    )
     contract = models.CharField(_("contract ref"), max_length=80, blank=True)
 
     class Meta(SiteChild.Meta):
