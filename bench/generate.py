@@ -8,7 +8,9 @@ and promises, in bulk.
 The first organization is a big installer with a tenth of all cases (its user `bench-0`
 is the one the benchmark logs in as); the rest are spread over `--orgs` organizations.
 Each case has 3 timeline entries and 1 promise; about a fifth of the cases are still open,
-and some of their promises are overdue.
+and some of their promises are overdue. Like a real case, each keeps the assessment of its
+opening moment (the seed-000 site's, a few kilobytes of JSON), its symptoms and ONU lamps, so
+pages pay for those columns as they would in use.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import random
 import sys
 import time
+from pathlib import Path
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.server.settings")
@@ -40,6 +43,7 @@ PARTIES = ["docomo-hikari", "softbank-hikari", "so-net", "ntt-east", "ntt-west",
 STATUSES = ["closed"] * 7 + ["resolved"] + ["open", "waiting"]
 CASES_PER_SITE = 10
 BATCH = 5000
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def flush(model: type, rows: list) -> list:
@@ -48,8 +52,19 @@ def flush(model: type, rows: list) -> list:
     return created
 
 
+def opening_snapshot() -> dict:
+    """The assessment a case keeps from its opening, taken from a demo site file."""
+    from madoguchi.engine.assess import assess
+    from madoguchi.engine.catalog import load_catalog
+    from madoguchi.engine.sitefile import parse_site
+
+    text = (EXAMPLES / "seed000-office-unknown-collabo.yaml").read_text(encoding="utf-8")
+    return assess(parse_site(text, load_catalog()).site).to_dict()
+
+
 def generate(total: int, orgs: int, seed: int) -> None:
     rng = random.Random(seed)
+    snapshot = opening_snapshot()
     now = timezone.now()
     user_model = get_user_model()
     shares = [total // 10] + [max(1, (total - total // 10) // max(orgs - 1, 1))] * (orgs - 1)
@@ -102,6 +117,9 @@ def generate(total: int, orgs: int, seed: int) -> None:
                         outage_ended=ended,
                         created=opened,
                         assignee=user,
+                        symptoms=["no-internet", "no-phone"],
+                        observations={"onu": {"pon": "on", "los": "blink"}, "said_no_contract": []},
+                        assessment=snapshot,
                     )
                 )
                 if len(cases) >= BATCH:

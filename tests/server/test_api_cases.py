@@ -55,3 +55,12 @@ def test_case_list_filters_by_status(world: World) -> None:
 def test_case_report_as_markdown(world: World) -> None:
     response = world.api("get", f"/api/v1/cases/{world.case_a.pk}/report")
     assert "Case report" in response.content.decode()
+
+
+def test_case_rows_leave_the_assessment_to_the_case_itself(world: World) -> None:
+    opened = world.api("post", f"/api/v1/sites/{world.site_a.pk}/cases", {"title": "不通"})
+    rows = world.api("get", "/api/v1/cases").json()["items"]
+    row = next(r for r in rows if r["id"] == opened.json()["id"])
+    assert "assessment" not in row
+    case = world.api("get", f"/api/v1/cases/{row['id']}").json()
+    assert case["assessment"]["first_call"]["party"] == "docomo-hikari"

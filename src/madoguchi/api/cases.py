@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from madoguchi.api.auth import require_write
-from madoguchi.cases.models import Case, EntryKind, Promise, PromiseKind
+from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
 from madoguchi.cases.report import report_markdown
 from madoguchi.cases.selectors import filtered
@@ -43,7 +43,9 @@ class CasePatch(Schema):
     title: str | None = None
 
 
-class CaseOut(Schema):
+class CaseRowOut(Schema):
+    """A case in a list: the detail (`GET /cases/{id}`) adds the assessment at opening."""
+
     id: int
     site: int = Field(alias="site_id")
     ref: str
@@ -55,6 +57,11 @@ class CaseOut(Schema):
     outage_started: dt.datetime | None
     outage_ended: dt.datetime | None
     created: dt.datetime
+
+
+class CaseOut(CaseRowOut):
+    symptoms: list[str]
+    observations: dict[str, Any]
     assessment: dict[str, Any]
 
 
@@ -121,7 +128,7 @@ def _refused(exc: CaseError) -> HttpError:
     return HttpError(409, str(exc))
 
 
-@router.get("/cases", response=list[CaseOut])
+@router.get("/cases", response=list[CaseRowOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_cases(
     request: HttpRequest,
@@ -130,7 +137,7 @@ def list_cases(
     party: str = "",
     assignee: str = "",
 ) -> QuerySet[Case]:
-    rows = Case.objects.for_user(request.user)
+    rows = Case.objects.for_user(request.user).defer(*CASE_DETAIL_FIELDS)
     rows = rows.filter(status=status) if status else rows
     filters: dict[str, Any] = {"site": site, "party": party}
     if assignee:

@@ -38,9 +38,18 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# What a row in a list never shows: the assessment snapshot alone is a few kilobytes of JSON
+# per case, which lists would otherwise read, send and decode twenty or fifty times a page.
+CASE_DETAIL_FIELDS = ("assessment", "observations", "symptoms", "note")
+
+
 class CaseQuerySet(OrgScopedQuerySet):
     def active(self) -> CaseQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
+
+    def listed(self) -> CaseQuerySet:
+        """Cases as list rows: with site and assignee, without the detail columns."""
+        return self.select_related("site", "assignee").defer(*CASE_DETAIL_FIELDS)
 
 
 class Case(OrgOwned):
@@ -170,6 +179,12 @@ class PromiseQuerySet(OrgScopedQuerySet):
 
     def of_active_cases(self) -> PromiseQuerySet:
         return self.filter(case_active=True)
+
+    def listed(self) -> PromiseQuerySet:
+        """Promises as list rows: with their case, its site and assignee, no case details."""
+        return self.select_related("case__site", "case__assignee").defer(
+            *(f"case__{name}" for name in CASE_DETAIL_FIELDS)
+        )
 
 
 class Promise(OrgOwned):

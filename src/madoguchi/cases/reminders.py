@@ -47,7 +47,7 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
         .open()
         .filter(case__assignee__isnull=False)
         .exclude(case__assignee__email="")
-        .select_related("case__site", "case__assignee")
+        .listed()
     )
     soon = overdue = 0
     for promise in base.filter(

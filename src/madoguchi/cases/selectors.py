@@ -32,19 +32,19 @@ def filtered(queryset: QuerySet, filters: dict[str, Any], *, case_prefix: str = 
 def overdue_promises(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
     rows = Promise.objects.for_user(user).of_active_cases().overdue(now)
     rows = filtered(rows, filters, case_prefix="case__")
-    return rows.select_related("case__site", "case__assignee").order_by("due", "id")
+    return rows.listed().order_by("due", "id")
 
 
 def promises_due_soon(user: Any, now: dt.datetime, filters: dict[str, Any]) -> QuerySet[Promise]:
     rows = Promise.objects.for_user(user).of_active_cases().open()
     rows = rows.filter(due__gte=now, due__lt=now + DUE_SOON)
     rows = filtered(rows, filters, case_prefix="case__")
-    return rows.select_related("case__site", "case__assignee").order_by("due", "id")
+    return rows.listed().order_by("due", "id")
 
 
 def open_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
     rows = filtered(Case.objects.for_user(user).active(), filters)
-    return rows.select_related("site", "assignee").order_by("created", "id")
+    return rows.listed().order_by("created", "id")
 
 
 SEARCH_CANDIDATES = 1000

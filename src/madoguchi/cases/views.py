@@ -59,7 +59,7 @@ def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """Every case, newest first, with keyword search and status filter."""
-    rows = Case.objects.for_user(request.user).select_related("site", "assignee")
+    rows = Case.objects.for_user(request.user).listed()
     if status := request.GET.get("status", ""):
         rows = rows.filter(status=status)
     query = request.GET.get("q", "").strip()

@@ -82,7 +82,7 @@ class Command(BaseCommand):
         return case
 
     def do_list(self, actor: Any, status: str, **_: Any) -> None:
-        rows = Case.objects.for_user(actor).select_related("site").order_by("created", "id")
+        rows = Case.objects.for_user(actor).listed().order_by("created", "id")
         for case in rows.filter(status=status) if status else rows:
             outage = duration_text(case.outage())
             self.stdout.write(f"{case.pk}\t{case.status}\t{case.site.name}\t{case}\t{outage}")
