@@ -249,3 +249,14 @@ def test_sqlite_search_has_its_trigram_tables(db: object) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL uses pg_trgm instead")
     assert _sqlite_fts_ready()
+
+
+def test_a_common_word_pages_through_every_match_newest_first(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    opened = [open_case(world.site_a, user=alice, title=f"共通の不具合 {n}") for n in range(25)]
+    newest_first = [c.pk for c in reversed(opened)]
+    first = world.clients["alice"].get("/cases/all/?q=共通の不具合").context
+    second = world.clients["alice"].get("/cases/all/?q=共通の不具合&page=2").context
+    assert [c.pk for c in first["cases"]] == newest_first[:20]
+    assert first["more"]
+    assert [c.pk for c in second["cases"]] == newest_first[20:]
+    assert not second["more"]

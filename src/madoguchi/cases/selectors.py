@@ -48,6 +48,11 @@ def open_cases(user: Any, filters: dict[str, Any]) -> QuerySet[Case]:
 
 
 SEARCH_CANDIDATES = 1000
+# A word found this often among the newest cases fills a page by walking them: the walk
+# is then the cheap path, and the trigram index (which collects every match before any
+# LIMIT) the expensive one.
+SAMPLE_NEWEST = 500
+SAMPLE_HITS = 21
 
 
 def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
@@ -55,17 +60,20 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     title or site name contains it.
 
     Each step is shaped for an index. Reference numbers (what people read out on the phone)
-    take two exact lookups alone. Words first collect candidate ids without ordering, which
-    a trigram index answers at once on PostgreSQL; a rare word then pages through those few
-    cases, and a common one walks the newest cases, where matches come quickly. SQLite has
-    no trigram index, so there the walk is the only path.
+    take two exact lookups alone. For words, a sample of the newest cases tells common from
+    rare: a common word walks the newest cases, where matches come quickly; a rare one
+    collects candidate ids through a trigram index (pg_trgm on PostgreSQL, FTS5 on SQLite)
+    and pages through those few cases.
     """
     query = query.strip()
     ids = set(TimelineEntry.objects.filter(reference=query).values_list("case_id", flat=True)[:200])
     ids |= set(cases.filter(ref=query).values_list("id", flat=True)[:200])
     if ids:
         return cases.filter(pk__in=ids)
-    newest_first_walk = cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
+    contains = Q(title__icontains=query) | Q(site__name__icontains=query)
+    newest_first_walk = cases.filter(contains)
+    if _common_among_newest(cases, contains):
+        return newest_first_walk
     limit = SEARCH_CANDIDATES + 1
     candidates = _trigram_candidates(cases, query, limit)
     if candidates is None:
@@ -74,6 +82,12 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     if len(by_title) < limit and len(by_site) < limit:
         return cases.filter(Q(pk__in=by_title) | Q(site_id__in=by_site))
     return newest_first_walk
+
+
+def _common_among_newest(cases: QuerySet[Case], contains: Q) -> bool:
+    newest = cases.order_by("-created", "-id").values("id")[:SAMPLE_NEWEST]
+    hits = cases.filter(pk__in=newest).filter(contains).order_by()[:SAMPLE_HITS]
+    return hits.count() >= SAMPLE_HITS
 
 
 def _trigram_candidates(
