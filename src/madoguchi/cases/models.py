@@ -40,7 +40,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # What a row in a list never shows: the assessment snapshot alone is a few kilobytes of JSON
 # per case, which lists would otherwise read, send and decode twenty or fifty times a page.
-CASE_DETAIL_FIELDS = ("assessment", "observations", "symptoms", "note")
+CASE_SNAPSHOT_FIELDS = ("assessment", "observations", "symptoms")
+CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note")
 
 
 class CaseQuerySet(OrgScopedQuerySet):

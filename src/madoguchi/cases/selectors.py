@@ -140,7 +140,7 @@ def case_for_page(user: Any, pk: int) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist."""
     return (
         Case.objects.for_user(user)
-        .select_related("site", "organization", "assignee")
+        .select_related("site__organization", "site__customer", "organization", "assignee")
         .prefetch_related("promises")
         .get(pk=pk)
     )

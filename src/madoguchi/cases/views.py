@@ -22,7 +22,7 @@ from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
 from madoguchi.orgs.models import can_write
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sites.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 
 PAGE_SIZE = 20
@@ -131,7 +131,7 @@ def _next_step(assessment: Any, party: str) -> Any:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     now = timezone.now()
-    site = with_site_file_rows(Site.objects.filter(pk=case.site_id)).get()
+    site = load_site_file_rows(case.site)
     directory = parties_for(case.organization)
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     entries = list(selectors.timeline(case))
