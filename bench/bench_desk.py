@@ -24,20 +24,25 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from madoguchi.cases.models import Case  # noqa: E402
 
 
-def measure(client: Client, urls: list[str]) -> tuple[float, float]:
+def measure(client: Client, urls: list[str]) -> tuple[float, float, int]:
+    """p50 and p95 in ms, and the queries of the last request."""
     times = []
     for url in urls:
         start = time.perf_counter()
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(urls[-1])
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(captured)
 
 
 def main() -> None:
@@ -69,8 +74,8 @@ def main() -> None:
     client.get("/cases/")  # warm up
     print(f"{total} cases in all; {len(mine)}+ for bench-0; {args.runs} requests each")
     for name, urls in pages.items():
-        p50, p95 = measure(client, urls)
-        print(f"{name:24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        p50, p95, queries = measure(client, urls)
+        print(f"{name:24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {queries:2} queries")
 
 
 if __name__ == "__main__":
