@@ -8,11 +8,12 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.cases.services import PromiseSpec, change_status, log_entry, open_case
+from madoguchi.server.i18n import duration_text
 from tests.server.conftest import World
 from tests.server.factories import ContractFactory, PromiseFactory, SiteFactory
 
@@ -49,10 +50,45 @@ def test_an_overdue_promise_tops_the_dashboard(world: World, case: Case) -> None
     assert "callback" in page or "折り返し" in page
 
 
+def test_open_cases_show_their_outage_in_japanese(world: World, case: Case) -> None:
+    page = world.clients["alice"].get("/cases/").content.decode()
+    assert "5時間0分" in page
+
+
+def test_open_cases_show_their_outage_in_english(world: World, case: Case) -> None:
+    client = world.clients["alice"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cases/"})
+    page = client.get("/cases/").content.decode()
+    assert "5 h 0 min" in page
+    assert "時間" not in page
+
+
+@pytest.mark.parametrize(
+    ("span", "text"),
+    [
+        (dt.timedelta(days=3, hours=4, minutes=59), "3日4時間"),
+        (dt.timedelta(hours=2, minutes=5), "2時間5分"),
+        (dt.timedelta(minutes=40, seconds=59), "40分"),
+        (dt.timedelta(minutes=-3), "0分"),  # a clock a little ahead is no negative age
+        (None, "—"),
+    ],
+)
+def test_durations_keep_their_two_largest_units(span: dt.timedelta | None, text: str) -> None:
+    with translation.override("ja"):
+        assert duration_text(span) == text
+
+
 def test_the_dashboard_filters_by_party(world: World, case: Case) -> None:
     _promise(case, timezone.now() - dt.timedelta(minutes=5), by="ntt-east")
     response = world.clients["alice"].get("/cases/?party=so-net")
     assert response.context["overdue"] == []
+
+
+def test_the_dashboard_pages_keep_their_filters(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(21):
+        open_case(world.site_a, user=alice)
+    page = world.clients["alice"].get("/cases/?assignee=me").content.decode()
+    assert 'href="?assignee=me&amp;page=2"' in page
 
 
 def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> None:  # type: ignore[no-untyped-def]

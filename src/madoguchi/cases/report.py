@@ -10,16 +10,7 @@ from django.utils import timezone
 
 from madoguchi.cases.models import Case
 from madoguchi.cases.selectors import timeline
-
-
-def duration_text(value: dt.timedelta | None) -> str:
-    if value is None:
-        return "—"
-    hours = int(value.total_seconds() // 3600)
-    minutes = int(value.total_seconds() % 3600 // 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days}日" if days else "", f"{hours}時間" if hours or days else "", f"{minutes}分"]
-    return "".join(p for p in parts if p)
+from madoguchi.server.i18n import duration_text
 
 
 def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from madoguchi.cases import selectors
 from madoguchi.cases.forms import LogForm, OpenCaseForm
 from madoguchi.cases.models import Case, Promise, Status
-from madoguchi.cases.report import duration_text, report_markdown, report_pdf
+from madoguchi.cases.report import report_markdown, report_pdf
 from madoguchi.cases.services import CaseError, change_status, log_entry, open_case, settle_promise
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
 from madoguchi.orgs.models import can_write
-from madoguchi.server.i18n import engine_lang
+from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sites.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 

@@ -1,12 +1,14 @@
-"""Template filters that speak the engine's language: labels and desk times."""
+"""Template filters that speak the page's language: labels, desk times and ages."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django import template
 
 from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.render import when as engine_when
-from madoguchi.server.i18n import engine_lang
+from madoguchi.server.i18n import duration_text, engine_lang
 
 register = template.Library()
 
@@ -21,3 +23,9 @@ def label(value: object) -> str:
 def when(value: str | None) -> str:
     """An ISO time from the assessment, e.g. 2/2(月) 09:00."""
     return engine_when(engine_lang(), value) if value else ""
+
+
+@register.filter
+def age(since: dt.datetime | None, now: dt.datetime) -> str:
+    """How long ago `since` was at `now`, e.g. 3日4時間; — when unknown."""
+    return duration_text(now - since) if since else "—"

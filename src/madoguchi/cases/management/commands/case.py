@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from madoguchi.cases.models import Case, EntryKind, Promise
-from madoguchi.cases.report import duration_text, report_markdown
+from madoguchi.cases.report import report_markdown
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
@@ -24,6 +24,7 @@ from madoguchi.cases.services import (
     settle_promise,
 )
 from madoguchi.orgs.models import can_write
+from madoguchi.server.i18n import duration_text
 from madoguchi.sites.models import Site
 
 
