@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
+from madoguchi.cases.selectors import capped_counts
 from madoguchi.cases.services import PromiseSpec, change_status, log_entry, open_case
 from madoguchi.server.i18n import duration_text
 from tests.server.conftest import World
@@ -91,6 +94,22 @@ def test_the_dashboard_pages_keep_their_filters(world: World, alice) -> None:  #
     assert 'href="?assignee=me&amp;page=2"' in page
 
 
+def test_counts_stop_at_the_cap(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        open_case(world.site_a, user=alice)
+    cases = Case.objects.for_user(alice)
+    total = cases.count()
+    assert capped_counts(cases, cases.none(), cases.filter(ref="none"), cap=2) == ["2+", "0", "0"]
+    assert capped_counts(cases, cap=total) == [str(total)]
+
+
+def test_a_user_without_an_organization_sees_an_empty_desk(db: object) -> None:
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("loner"))
+    page = client.get("/cases/").content.decode()
+    assert "対応中のケースはありません。" in page
+
+
 def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> None:  # type: ignore[no-untyped-def]
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -106,6 +125,8 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
         _promise(more, timezone.now() - dt.timedelta(hours=2))
         _promise(more, timezone.now() + dt.timedelta(hours=2))
     assert count() == few
+    # session, user, memberships; overdue page, open cases page, both counts; due soon
+    assert few == 7
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
@@ -119,6 +140,7 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     for _ in range(10):
         _promise(case, timezone.now() + dt.timedelta(hours=3))
     assert count() == few
+    assert few == 13
 
 
 def test_the_case_page_shows_the_call_assistant_with_a_tel_link(world: World, case: Case) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -123,10 +124,24 @@ def _sqlite_fts_ready() -> bool:
 COUNT_CAP = 1000
 
 
-def capped_count(rows: QuerySet, cap: int = COUNT_CAP) -> str:
-    """'1,000+' instead of counting ten thousand rows: the database stops at cap + 1."""
-    count = rows.order_by()[: cap + 1].count()
-    return f"{cap:,}+" if count > cap else f"{count:,}"
+def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
+    """'1,000+' instead of counting ten thousand rows: the database stops at cap + 1.
+
+    All the counts come back from one statement, one round trip for the dashboard's two.
+    """
+    parts, params = [], []
+    for index, rows in enumerate(querysets):
+        try:
+            sql, row_params = rows.order_by().values("pk")[: cap + 1].query.sql_with_params()
+        except EmptyResultSet:  # e.g. a user without organizations: nothing to count
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})")
+        params.extend(row_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return [f"{cap:,}+" if count > cap else f"{count:,}" for count in counts]
 
 
 def page_without_count(rows: QuerySet, number: int, size: int) -> tuple[list[Any], bool]:

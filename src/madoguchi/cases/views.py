@@ -93,18 +93,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     case_page = _page_number(request, "page")
     overdue, more_overdue = selectors.page_without_count(overdue_rows, overdue_page, PAGE_SIZE)
     cases, more_cases = selectors.page_without_count(case_rows, case_page, PAGE_SIZE)
+    overdue_count, case_count = selectors.capped_counts(overdue_rows, case_rows)
     return render(
         request,
         "cases/dashboard.html",
         {
             "now": now,
             "overdue": overdue,
-            "overdue_count": selectors.capped_count(overdue_rows),
+            "overdue_count": overdue_count,
             "overdue_page": overdue_page,
             "more_overdue": more_overdue,
             "due_soon": selectors.promises_due_soon(request.user, now, filters)[:PAGE_SIZE],
             "cases": cases,
-            "case_count": selectors.capped_count(case_rows),
+            "case_count": case_count,
             "case_page": case_page,
             "more_cases": more_cases,
             "filters": request.GET,
