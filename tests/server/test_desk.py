@@ -184,6 +184,33 @@ def test_a_promise_without_a_due_time_is_refused(world: World, case: Case) -> No
     assert not case.promises.exists()
 
 
+def test_a_refused_call_log_keeps_what_was_typed(world: World, case: Case) -> None:
+    response = world.clients["bob"].post(
+        f"/cases/{case.pk}/log/",
+        {
+            "kind": "call-out",
+            "party": "docomo-hikari",
+            "reference": "R-2026-777",
+            "said": "明後日に技術担当が訪問",
+            "promise_what": "visit",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "明後日に技術担当が訪問" in page
+    assert 'value="R-2026-777"' in page
+    assert "期限" in page  # the error is next to the due field
+    assert not case.entries.filter(reference="R-2026-777").exists()
+
+
+def test_the_blank_call_log_form_follows_the_page_language(world: World, case: Case) -> None:
+    client = world.clients["alice"]
+    assert "事業者" in client.get(f"/cases/{case.pk}/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/cases/"})
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'for="id_party">party' in page or 'for="id_party">Party' in page
+
+
 def test_settling_a_promise_from_the_page(world: World, case: Case) -> None:
     promise = _promise(case, timezone.now() + dt.timedelta(hours=1))
     world.clients["bob"].post(f"/cases/{case.pk}/promises/{promise.pk}/broken/")

@@ -3,10 +3,12 @@ while still on the phone."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.cases.models import EntryKind, PromiseKind, Status
@@ -87,6 +89,22 @@ class LogForm(forms.Form):
             "status": data.get("status") or None,
             "promise": self.promise(),
         }
+
+
+def blank_log_form(parties: list[tuple[str, str]], party: str) -> SafeString:
+    """The empty call log form as HTML, for the case page.
+
+    Its HTML depends only on the language, the parties and the one preselected, so each such
+    combination is rendered once per process: rendering it costs about 7 ms, a quarter of
+    the case page.
+    """
+    return _blank_log_form(translation.get_language(), tuple(parties), party)
+
+
+@functools.lru_cache(maxsize=256)
+def _blank_log_form(language: str, parties: tuple[tuple[str, str], ...], party: str) -> SafeString:
+    with translation.override(language):
+        return LogForm(parties=list(parties), initial={"party": party}).as_p()
 
 
 class OpenCaseForm(forms.Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.cases import selectors
-from madoguchi.cases.forms import LogForm, OpenCaseForm
+from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.report import report_markdown, report_pdf
 from madoguchi.cases.services import CaseError, change_status, log_entry, open_case, settle_promise
@@ -130,7 +130,11 @@ def _next_step(assessment: Any, party: str) -> Any:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _case(request, pk)
+    return _case_page(request, _case(request, pk))
+
+
+def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None) -> HttpResponse:
+    """The case page; with a refused call log form, that form again with what was typed."""
     now = timezone.now()
     site = load_site_file_rows(case.site)
     directory = parties_for(case.organization)
@@ -144,7 +148,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     first = assessment.first_call
     route = routes.get(first.service) if first else None
     references = [e.reference for e in entries if e.reference]
-    parties = sorted((slug, p.name) for slug, p in directory.items())
+    if log_form is None:
+        parties = sorted((slug, p.name) for slug, p in directory.items())
+        log_form_html = blank_log_form(parties, first.party if first else "")
+    else:
+        log_form_html = log_form.as_p()
     return render(
         request,
         "cases/detail.html",
@@ -161,9 +169,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outage": duration_text(case.outage(now)),
             "now": now,
             "can_write": _can_write(request, case),
-            "log_form": LogForm(parties=parties, initial={"party": first.party if first else ""}),
+            "log_form": log_form_html,
             "statuses": Status.choices,
         },
+        status=200 if log_form is None else 400,
     )
 
 
@@ -200,9 +209,8 @@ def case_log(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Logged."))
     else:
-        for field, errors in form.errors.items():
-            name = form.fields[field].label if field in form.fields else field
-            messages.error(request, f"{name}: {' '.join(errors)}")
+        messages.error(request, _("Not logged yet: check the marked fields."))
+        return _case_page(request, case, log_form=form)
     return redirect("cases:detail", pk=case.pk)
 
 
