@@ -64,3 +64,26 @@ def test_case_rows_leave_the_assessment_to_the_case_itself(world: World) -> None
     assert "assessment" not in row
     case = world.api("get", f"/api/v1/cases/{row['id']}").json()
     assert case["assessment"]["first_call"]["party"] == "docomo-hikari"
+
+
+def test_patching_the_assignee_and_title_writes_entries(world: World) -> None:
+    bob = world.org_a.memberships.get(role="staff").user
+    url = f"/api/v1/cases/{world.case_a.pk}"
+    response = world.api("patch", url, {"assignee_id": bob.pk, "title": "全断"})
+    assert response.status_code == 200
+    assert response.json()["assignee"] == bob.pk
+    assert response.json()["title"] == "全断"
+    said = list(world.case_a.entries.values_list("said", flat=True))
+    assert any(bob.username in text for text in said)
+    assert any("全断" in text for text in said)
+    unassigned = world.api("patch", url, {"assignee_id": None})
+    assert unassigned.json()["assignee"] is None
+
+
+def test_a_stranger_cannot_be_assigned_through_the_api(world: World) -> None:
+    mallory = world.org_b.memberships.get().user
+    url = f"/api/v1/cases/{world.case_a.pk}"
+    response = world.api("patch", url, {"assignee_id": mallory.pk, "title": "x"})
+    assert response.status_code == 409
+    world.case_a.refresh_from_db()
+    assert world.case_a.title != "x"  # the whole change is refused

@@ -11,10 +11,12 @@ from madoguchi.cases.models import Case, EntryKind, Promise, Status, TimelineEnt
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
+    assign,
     change_status,
     correct_entry,
     log_entry,
     open_case,
+    retitle,
     settle_promise,
 )
 from tests.server.conftest import World
@@ -179,3 +181,28 @@ def test_promises_follow_their_case_in_and_out_of_the_active_states(case: Case) 
     assert not case.promises.of_active_cases().exists()
     change_status(case, user=None, to=Status.OPEN)
     assert case.promises.of_active_cases().count() == 1
+
+
+def test_assigning_a_colleague_is_an_entry(world: World, case: Case) -> None:
+    bob = world.org_a.memberships.get(role="staff").user
+    entry = assign(case, user=None, to=bob)
+    assert case.assignee == bob
+    assert entry.kind == EntryKind.NOTE
+    assert bob.username in entry.said
+
+
+def test_nobody_outside_the_organization_can_be_assigned(world: World, case: Case) -> None:
+    mallory = world.org_b.memberships.get().user
+    before = case.assignee
+    with pytest.raises(CaseError):
+        assign(case, user=None, to=mallory)
+    case.refresh_from_db()
+    assert case.assignee == before
+    assert not case.entries.filter(said__contains=mallory.username).exists()
+
+
+def test_a_new_title_keeps_the_old_one_in_the_timeline(case: Case) -> None:
+    retitle(case, user=None, title="本社 光回線 不通")
+    retitle(case, user=None, title="本社 全断")
+    assert case.title == "本社 全断"
+    assert case.entries.filter(said__contains="本社 光回線 不通").count() == 2

@@ -77,6 +77,18 @@ def test_case_command_opens_logs_and_reports(world: World) -> None:
     assert "CLI-1" in report.getvalue()
 
 
+def test_case_command_assigns_and_unassigns(world: World) -> None:
+    owner = world.org_a.memberships.get(role="owner").user.username
+    bob = world.org_a.memberships.get(role="staff").user
+    case = str(world.case_a.pk)
+    call_command("case", "--user", owner, "assign", case, bob.username, stdout=StringIO())
+    world.case_a.refresh_from_db()
+    assert world.case_a.assignee == bob
+    call_command("case", "--user", owner, "assign", case, "-", stdout=StringIO())
+    world.case_a.refresh_from_db()
+    assert world.case_a.assignee is None
+
+
 def test_case_command_refuses_viewers(world: World) -> None:
     viewer = world.org_a.memberships.get(role="viewer").user.username
     with pytest.raises(CommandError):

@@ -125,8 +125,9 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
         _promise(more, timezone.now() - dt.timedelta(hours=2))
         _promise(more, timezone.now() + dt.timedelta(hours=2))
     assert count() == few
-    # session, user, memberships; overdue page, open cases page, both counts; due soon
-    assert few == 7
+    # session, user, memberships; overdue page, open cases page, both counts; due soon;
+    # the colleagues to filter by
+    assert few == 8
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
@@ -140,7 +141,7 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     for _ in range(10):
         _promise(case, timezone.now() + dt.timedelta(hours=3))
     assert count() == few
-    assert few == 13
+    assert few == 14  # 13, and the colleagues a writer can assign the case to
 
 
 def test_the_case_page_shows_the_call_assistant_with_a_tel_link(world: World, case: Case) -> None:
@@ -345,3 +346,29 @@ def test_a_common_word_pages_through_every_match_newest_first(world: World, alic
     assert first["more"]
     assert [c.pk for c in second["cases"]] == newest_first[20:]
     assert not second["more"]
+
+
+def test_a_case_is_handed_to_a_colleague_from_its_page(world: World, case: Case) -> None:
+    bob = world.org_a.memberships.get(role="staff").user
+    page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+    assert f'<option value="{bob.pk}"' in page
+    world.clients["alice"].post(f"/cases/{case.pk}/assign/", {"assignee": bob.pk})
+    case.refresh_from_db()
+    assert case.assignee == bob
+
+
+def test_a_stranger_is_never_offered_nor_assigned(world: World, case: Case) -> None:
+    mallory = world.org_b.memberships.get().user
+    page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+    assert mallory.username not in page
+    world.clients["alice"].post(f"/cases/{case.pk}/assign/", {"assignee": mallory.pk})
+    case.refresh_from_db()
+    assert case.assignee != mallory
+
+
+def test_the_desk_filters_by_any_colleague(world: World, case: Case) -> None:
+    bob = world.org_a.memberships.get(role="staff").user
+    _promise(case, timezone.now() - dt.timedelta(minutes=5))
+    page = world.clients["alice"].get(f"/cases/?assignee={bob.pk}")
+    assert page.context["overdue"] == []
+    assert f'<option value="{bob.pk}" selected>' in page.content.decode()

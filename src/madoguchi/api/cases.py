@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -21,10 +24,12 @@ from madoguchi.cases.selectors import filtered
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
+    assign,
     change_status,
     correct_entry,
     log_entry,
     open_case,
+    retitle,
     settle_promise,
 )
 from madoguchi.sites.models import Site
@@ -38,9 +43,13 @@ class CaseIn(Schema):
 
 
 class CasePatch(Schema):
+    """Each given field is one timeline entry: a status change (with `said`), a new title,
+    a new assignee (null: nobody)."""
+
     status: CaseStatus | None = None
     said: str = ""
     title: str | None = None
+    assignee_id: int | None = None
 
 
 class CaseRowOut(Schema):
@@ -167,15 +176,28 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
 @router.patch("/cases/{case_id}", response=CaseOut)
 def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
     case = _case(request, case_id, write=True)
-    if payload.title is not None:
-        Case.objects.filter(pk=case.pk).update(title=payload.title)
-    if payload.status is not None and payload.status != case.status:
-        try:
-            change_status(case, user=request.user, to=payload.status, said=payload.said)
-        except CaseError as exc:
-            raise _refused(exc) from None
+    try:
+        with transaction.atomic():
+            if payload.title is not None and payload.title != case.title:
+                retitle(case, user=request.user, title=payload.title)
+            if "assignee_id" in payload.model_fields_set:
+                assign(case, user=request.user, to=_member(case, payload.assignee_id))
+            if payload.status is not None and payload.status != case.status:
+                change_status(case, user=request.user, to=payload.status, said=payload.said)
+    except CaseError as exc:
+        raise _refused(exc) from None
     case.refresh_from_db()
     return case
+
+
+def _member(case: Case, user_id: int | None) -> Any:
+    """The user to assign, if a member of the case's organization (checked by `assign`)."""
+    if user_id is None:
+        return None
+    found = get_user_model().objects.filter(pk=user_id).first()
+    if found is None:
+        raise CaseError(_("Only a member of the case's organization can be assigned."))
+    return found
 
 
 @router.get("/cases/{case_id}/report", response={200: str})

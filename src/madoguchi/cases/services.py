@@ -23,6 +23,7 @@ from madoguchi.cases.models import (
     Status,
     TimelineEntry,
 )
+from madoguchi.orgs.models import Membership
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
 
@@ -218,6 +219,49 @@ def settle_promise(
     )
     promise.refresh_from_db()
     return entry
+
+
+@transaction.atomic
+def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
+    """Hand the case to a member of its organization (or to nobody), with its entry."""
+    if (
+        to is not None
+        and not Membership.objects.filter(organization_id=case.organization_id, user=to).exists()
+    ):
+        raise CaseError(_("Only a member of the case's organization can be assigned."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked.assignee = to
+    locked.save(update_fields=["assignee", "updated"])
+    said = _("Assigned to %(name)s.") % {"name": to} if to else _("Unassigned.")
+    case.refresh_from_db()
+    return _note(locked, user, said)
+
+
+@transaction.atomic
+def retitle(case: Case, *, user: Any, title: str) -> TimelineEntry:
+    """Rename the case; the old title stays in the timeline."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    before, locked.title = locked.title, title
+    locked.save(update_fields=["title", "updated"])
+    case.refresh_from_db()
+    return _note(
+        locked,
+        user,
+        _("Title changed from “%(before)s” to “%(after)s”.") % {"before": before, "after": title},
+    )
+
+
+def _note(case: Case, user: Any, said: str) -> TimelineEntry:
+    now = timezone.now()
+    return TimelineEntry.objects.create(
+        organization=case.organization,
+        case=case,
+        kind=EntryKind.NOTE,
+        at=now,
+        recorded=now,
+        author=_author(user),
+        said=said,
+    )
 
 
 def correct_entry(entry: TimelineEntry, *, user: Any, said: str) -> TimelineEntry:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/log/", views.case_log, name="log"),
     path("<int:pk>/status/", views.case_status, name="status"),
+    path("<int:pk>/assign/", views.case_assign, name="assign"),
     path(
         "<int:pk>/promises/<int:promise_pk>/<str:verdict>/",
         views.promise_settle,

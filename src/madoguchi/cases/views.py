@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,10 +18,17 @@ from madoguchi.cases import selectors
 from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.report import report_markdown, report_pdf
-from madoguchi.cases.services import CaseError, change_status, log_entry, open_case, settle_promise
+from madoguchi.cases.services import (
+    CaseError,
+    assign,
+    change_status,
+    log_entry,
+    open_case,
+    settle_promise,
+)
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
-from madoguchi.orgs.models import can_write
+from madoguchi.orgs.models import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sites.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
@@ -109,6 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "case_page": case_page,
             "more_cases": more_cases,
             "filters": request.GET,
+            "assignees": colleagues(request.user),
         },
     )
 
@@ -148,6 +157,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     first = assessment.first_call
     route = routes.get(first.service) if first else None
     references = [e.reference for e in entries if e.reference]
+    can_write_case = _can_write(request, case)
     if log_form is None:
         parties = sorted((slug, p.name) for slug, p in directory.items())
         log_form_html = blank_log_form(parties, first.party if first else "")
@@ -168,7 +178,8 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "references": references,
             "outage": duration_text(case.outage(now)),
             "now": now,
-            "can_write": _can_write(request, case),
+            "can_write": can_write_case,
+            "members": members_of(case.organization_id) if can_write_case else [],
             "log_form": log_form_html,
             "statuses": Status.choices,
         },
@@ -227,6 +238,21 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except (CaseError, KeyError):
         messages.error(request, _("That status change is not allowed."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    value = request.POST.get("assignee", "")
+    to = get_user_model().objects.filter(pk=value).first() if value.isdigit() else None
+    try:
+        if value and to is None:
+            raise CaseError(_("Only a member of the case's organization can be assigned."))
+        assign(case, user=request.user, to=to)
+    except CaseError as exc:
+        messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -126,6 +126,25 @@ def organizations_for(user: Any, *, write: bool = False) -> models.QuerySet[Orga
     return Organization.objects.filter(id__in=memberships.values("organization_id"))
 
 
+def colleagues(user: Any) -> models.QuerySet:
+    """Members of the user's organizations (the user included): whom the desk can be
+    filtered by."""
+    return members_of(*organization_ids(user))
+
+
+def members_of(*organization_ids: int) -> models.QuerySet:
+    """Users of these organizations, by name: who a case can be assigned to."""
+    from django.contrib.auth import get_user_model
+
+    members = Membership.objects.filter(organization_id__in=organization_ids)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user"))
+        .order_by("username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
 class ApiToken(models.Model):
     """A personal API token. Only its hash is stored; the token is shown once."""
 

@@ -18,6 +18,7 @@ from madoguchi.cases.report import report_markdown
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
+    assign,
     change_status,
     log_entry,
     open_case,
@@ -61,6 +62,9 @@ class Command(BaseCommand):
         status = sub.add_parser("status")
         status.add_argument("case_id", type=int)
         status.add_argument("to")
+        assigning = sub.add_parser("assign")
+        assigning.add_argument("case_id", type=int)
+        assigning.add_argument("to", help="a username of the case's organization, or - for nobody")
         for verdict in ("kept", "broken"):
             sub.add_parser(verdict).add_argument("promise_id", type=int)
         sub.add_parser("report").add_argument("case_id", type=int)
@@ -84,7 +88,7 @@ class Command(BaseCommand):
 
     def do_list(self, actor: Any, status: str, **_: Any) -> None:
         rows = Case.objects.for_user(actor).listed().order_by("created", "id")
-        for case in rows.filter(status=status) if status else rows:
+        for case in (rows.filter(status=status) if status else rows).iterator(chunk_size=2000):
             outage = duration_text(case.outage())
             self.stdout.write(f"{case.pk}\t{case.status}\t{case.site.name}\t{case}\t{outage}")
 
@@ -117,6 +121,16 @@ class Command(BaseCommand):
     def do_status(self, actor: Any, case_id: int, to: str, **_: Any) -> None:
         change_status(self._case(actor, case_id, write=True), user=actor, to=to)
         self.stdout.write(f"case {case_id}: {to}")
+
+    def do_assign(self, actor: Any, case_id: int, to: str, **_: Any) -> None:
+        case = self._case(actor, case_id, write=True)
+        person = None
+        if to != "-":
+            person = get_user_model().objects.filter(username=to).first()
+            if person is None:
+                raise CommandError(f"no user {to!r}")
+        assign(case, user=actor, to=person)
+        self.stdout.write(f"case {case_id}: assigned to {person or 'nobody'}")
 
     def _settle(self, actor: Any, promise_id: int, kept: bool) -> None:
         promise = Promise.objects.for_user(actor).filter(pk=promise_id).first()
