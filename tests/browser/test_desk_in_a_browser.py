@@ -125,6 +125,7 @@ def test_a_broken_callback_tops_the_dashboard(live_server: Any, browser_page: An
     with time_machine.travel(due + dt.timedelta(minutes=30), tick=True):
         page.goto(f"{live_server.url}/cases/")
         first = page.locator("#overdue .finding").first
-        assert "docomo-hikari" in first.inner_text()
+        assert "ドコモ光" in first.inner_text()
+        assert "分超過" in first.inner_text()  # how late, e.g. 30分超過
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "dashboard-overdue.png"), full_page=True)

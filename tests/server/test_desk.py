@@ -53,6 +53,13 @@ def test_an_overdue_promise_tops_the_dashboard(world: World, case: Case) -> None
     assert "callback" in page or "折り返し" in page
 
 
+def test_overdue_promises_name_the_party_and_how_late(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(hours=2, minutes=5))
+    page = world.clients["alice"].get("/cases/").content.decode()
+    assert "<strong>ドコモ光</strong>" in page
+    assert "2時間5分超過" in page
+
+
 def test_open_cases_show_their_outage_in_japanese(world: World, case: Case) -> None:
     page = world.clients["alice"].get("/cases/").content.decode()
     assert "5時間0分" in page

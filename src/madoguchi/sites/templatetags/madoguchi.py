@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import template
 
+from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.render import when as engine_when
 from madoguchi.server.i18n import duration_text, engine_lang
@@ -29,3 +31,20 @@ def when(value: str | None) -> str:
 def age(since: dt.datetime | None, now: dt.datetime) -> str:
     """How long ago `since` was at `now`, e.g. 3日4時間; — when unknown."""
     return duration_text(now - since) if since else "—"
+
+
+@register.filter
+def party_name(slug: str | None) -> str:
+    """A party by its name in the page's language (ドコモ光, not docomo-hikari), from the
+    shipped catalog; an organization's own party keeps its slug."""
+    if not slug:
+        return "—"
+    names = _shipped_party_names().get(slug)
+    if names is None:
+        return slug
+    return names[1] if engine_lang() == "en" and names[1] else names[0]
+
+
+@functools.cache
+def _shipped_party_names() -> dict[str, tuple[str, str]]:
+    return {slug: (p.name, p.name_en) for slug, p in load_catalog().parties.items()}
