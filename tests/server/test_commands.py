@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from madoguchi.engine import load_catalog, parse_site
 from madoguchi.orgs.models import ApiToken
@@ -101,3 +102,11 @@ def test_optimize_db_runs(db: object) -> None:
     out = StringIO()
     call_command("optimize_db", stdout=out)
     assert "statistics updated" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_optimize_db_vacuums_postgresql_outside_a_transaction() -> None:
+    out = StringIO()
+    call_command("optimize_db", stdout=out)
+    expected = "VACUUM (ANALYZE)" if connection.vendor == "postgresql" else "ANALYZE"
+    assert f": {expected})" in out.getvalue()
