@@ -312,10 +312,10 @@ def test_case_list_queries_are_fixed(world: World, alice) -> None:  # type: igno
             assert world.clients["alice"].get("/cases/all/?q=拠点").status_code == 200
         return len(captured)
 
-    for _ in range(3):
+    for _ in range(2):
         open_case(SiteFactory(organization=world.org_a, name="拠点X"), user=alice)
     few = count()
-    for _ in range(10):
+    for _ in range(5):  # still a rare word (under SAMPLE_HITS), so the same path
         open_case(SiteFactory(organization=world.org_a, name="拠点Y"), user=alice)
     assert count() == few
 

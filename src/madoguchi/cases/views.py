@@ -67,19 +67,20 @@ def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """Every case, newest first, with keyword search and status filter."""
-    rows = Case.objects.for_user(request.user).listed()
+    rows = Case.objects.for_user(request.user)
     if status := request.GET.get("status", ""):
         rows = rows.filter(status=status)
     query = request.GET.get("q", "").strip()
     if query:
         rows = selectors.search(rows, query)
     number = _page_number(request, "page")
-    items, more = selectors.page_without_count(rows.order_by("-created", "-id"), number, PAGE_SIZE)
+    newest_first = selectors.case_rows(rows.order_by("-created", "-id"))
+    items, more = selectors.page_without_count(newest_first, number, PAGE_SIZE)
     return render(
         request,
         "cases/list.html",
         {
-            "cases": items,
+            "cases": selectors.as_case_rows(items),
             "number": number,
             "more": more,
             "q": query,
@@ -99,20 +100,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     case_rows = selectors.open_cases(request.user, filters)
     overdue_page = _page_number(request, "overdue_page")
     case_page = _page_number(request, "page")
-    overdue, more_overdue = selectors.page_without_count(overdue_rows, overdue_page, PAGE_SIZE)
-    cases, more_cases = selectors.page_without_count(case_rows, case_page, PAGE_SIZE)
+    overdue, more_overdue = selectors.page_without_count(
+        selectors.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
+    )
+    cases, more_cases = selectors.page_without_count(
+        selectors.case_rows(case_rows), case_page, PAGE_SIZE
+    )
+    due_soon = selectors.promise_rows(selectors.promises_due_soon(request.user, now, filters))
     overdue_count, case_count = selectors.capped_counts(overdue_rows, case_rows)
     return render(
         request,
         "cases/dashboard.html",
         {
             "now": now,
-            "overdue": overdue,
+            "overdue": selectors.as_promise_rows(overdue),
             "overdue_count": overdue_count,
             "overdue_page": overdue_page,
             "more_overdue": more_overdue,
-            "due_soon": selectors.promises_due_soon(request.user, now, filters)[:PAGE_SIZE],
-            "cases": cases,
+            "due_soon": selectors.as_promise_rows(due_soon[:PAGE_SIZE]),
+            "cases": selectors.as_case_rows(cases),
             "case_count": case_count,
             "case_page": case_page,
             "more_cases": more_cases,
