@@ -78,21 +78,26 @@ def open_case(
         first_party=first.get("party") or "",
         created=now,
     )
-    TimelineEntry.objects.create(
-        organization=case.organization,
-        case=case,
-        kind=EntryKind.STATUS,
-        at=now,
-        recorded=now,
-        author=_author(user),
-        status_to=Status.OPEN,
-        said=_("Case opened."),
+    _add_entry(
+        case, user, EntryKind.STATUS, _("Case opened."), at=now, recorded=now, status_to=Status.OPEN
     )
     return case
 
 
 def _author(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def _add_entry(case: Case, user: Any, kind: str, said: str, **fields: Any) -> TimelineEntry:
+    """An entry written by the services alongside their change (never on its own)."""
+    return TimelineEntry.objects.create(
+        organization_id=case.organization_id,
+        case=case,
+        kind=kind,
+        author=_author(user),
+        said=said,
+        **fields,
+    )
 
 
 def _apply_status(case: Case, to: str, at: dt.datetime) -> str:
@@ -207,15 +212,8 @@ def settle_promise(
         "due": timezone.localtime(locked.due).strftime("%Y-%m-%d %H:%M"),
         "verdict": verdict,
     }
-    entry = TimelineEntry.objects.create(
-        organization=locked.organization,
-        case=locked.case,
-        kind=EntryKind.PROMISE,
-        at=at,
-        recorded=timezone.now(),
-        author=_author(user),
-        party=locked.by,
-        said=f"{text} {said}".strip(),
+    entry = _add_entry(
+        locked.case, user, EntryKind.PROMISE, f"{text} {said}".strip(), at=at, party=locked.by
     )
     promise.refresh_from_db()
     return entry
@@ -234,7 +232,7 @@ def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
     locked.save(update_fields=["assignee", "updated"])
     said = _("Assigned to %(name)s.") % {"name": to} if to else _("Unassigned.")
     case.refresh_from_db()
-    return _note(locked, user, said)
+    return _add_entry(locked, user, EntryKind.NOTE, said)
 
 
 @transaction.atomic
@@ -244,34 +242,12 @@ def retitle(case: Case, *, user: Any, title: str) -> TimelineEntry:
     before, locked.title = locked.title, title
     locked.save(update_fields=["title", "updated"])
     case.refresh_from_db()
-    return _note(
-        locked,
-        user,
-        _("Title changed from “%(before)s” to “%(after)s”.") % {"before": before, "after": title},
-    )
-
-
-def _note(case: Case, user: Any, said: str) -> TimelineEntry:
-    now = timezone.now()
-    return TimelineEntry.objects.create(
-        organization=case.organization,
-        case=case,
-        kind=EntryKind.NOTE,
-        at=now,
-        recorded=now,
-        author=_author(user),
-        said=said,
-    )
+    said = _("Title changed from “%(before)s” to “%(after)s”.") % {"before": before, "after": title}
+    return _add_entry(locked, user, EntryKind.NOTE, said)
 
 
 def correct_entry(entry: TimelineEntry, *, user: Any, said: str) -> TimelineEntry:
     """A correction is a new entry that points at the one it corrects."""
-    return TimelineEntry.objects.create(
-        organization=entry.organization,
-        case=entry.case,
-        kind=EntryKind.CORRECTION,
-        author=_author(user),
-        party=entry.party,
-        said=said,
-        corrects=entry,
+    return _add_entry(
+        entry.case, user, EntryKind.CORRECTION, said, party=entry.party, corrects=entry
     )
