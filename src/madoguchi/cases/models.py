@@ -42,8 +42,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # per case, which lists would otherwise read, send and decode twenty or fifty times a page.
 CASE_SNAPSHOT_FIELDS = ("assessment", "observations", "symptoms")
 CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note")
-# What a row does show (lists, the dashboard, reminders, `case list`): with sixty rows a page,
-# every column left unread is a value neither sent, decoded nor set on a model.
+# What a case read as a row model shows (reminders, `case list`; the web pages read plain
+# values, see cases.selectors.CASE_ROW_PATHS): columns left unread are neither sent nor decoded.
 CASE_ROW_FIELDS = (
     "organization",
     "site",
