@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -25,6 +23,7 @@ from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
     assign,
+    assignee_by_id,
     change_status,
     correct_entry,
     log_entry,
@@ -181,23 +180,13 @@ def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
             if payload.title is not None and payload.title != case.title:
                 retitle(case, user=request.user, title=payload.title)
             if "assignee_id" in payload.model_fields_set:
-                assign(case, user=request.user, to=_member(case, payload.assignee_id))
+                assign(case, user=request.user, to=assignee_by_id(payload.assignee_id))
             if payload.status is not None and payload.status != case.status:
                 change_status(case, user=request.user, to=payload.status, said=payload.said)
     except CaseError as exc:
         raise _refused(exc) from None
     case.refresh_from_db()
     return case
-
-
-def _member(case: Case, user_id: int | None) -> Any:
-    """The user to assign, if a member of the case's organization (checked by `assign`)."""
-    if user_id is None:
-        return None
-    found = get_user_model().objects.filter(pk=user_id).first()
-    if found is None:
-        raise CaseError(_("Only a member of the case's organization can be assigned."))
-    return found
 
 
 @router.get("/cases/{case_id}/report", response={200: str})

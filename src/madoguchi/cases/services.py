@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,6 +220,21 @@ def settle_promise(
     return entry
 
 
+def _not_a_member() -> CaseError:
+    return CaseError(_("Only a member of the case's organization can be assigned."))
+
+
+def assignee_by_id(user_id: int | str | None) -> Any:
+    """The user an id from a form or the API names, for `assign` (None or "": nobody).
+    An unknown id is refused as a stranger would be, so ids cannot be probed."""
+    if user_id in (None, ""):
+        return None
+    found = get_user_model().objects.filter(pk=user_id).first() if str(user_id).isdigit() else None
+    if found is None:
+        raise _not_a_member()
+    return found
+
+
 @transaction.atomic
 def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
     """Hand the case to a member of its organization (or to nobody), with its entry."""
@@ -226,7 +242,7 @@ def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
         to is not None
         and not Membership.objects.filter(organization_id=case.organization_id, user=to).exists()
     ):
-        raise CaseError(_("Only a member of the case's organization can be assigned."))
+        raise _not_a_member()
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.assignee = to
     locked.save(update_fields=["assignee", "updated"])

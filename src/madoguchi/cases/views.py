@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +20,7 @@ from madoguchi.cases.report import report_markdown, report_pdf
 from madoguchi.cases.services import (
     CaseError,
     assign,
+    assignee_by_id,
     change_status,
     log_entry,
     open_case,
@@ -251,12 +251,8 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, write=True)
-    value = request.POST.get("assignee", "")
-    to = get_user_model().objects.filter(pk=value).first() if value.isdigit() else None
     try:
-        if value and to is None:
-            raise CaseError(_("Only a member of the case's organization can be assigned."))
-        assign(case, user=request.user, to=to)
+        assign(case, user=request.user, to=assignee_by_id(request.POST.get("assignee", "")))
     except CaseError as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)
