@@ -7,6 +7,8 @@ installer desk, a local reseller) and replace a catalog party with the same slug
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -104,3 +106,31 @@ class Desk(models.Model):
     @property
     def purpose_values(self) -> list[str]:
         return [p for p in self.purposes if p in Purpose._value2member_map_]
+
+
+class DirectoryStamp(models.Model):
+    """A value replaced on every change to the parties and desks of one scope: the catalog
+    (no organization) or one organization's own.
+
+    The cached directory of an organization is keyed by its stamp and the catalog's, so a
+    page reads this one small row instead of every party and desk, and a change is seen on
+    the next read. It is a table of its own so that saving an Organization loaded earlier
+    can never write an old stamp back.
+    """
+
+    organization = models.OneToOneField(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    stamp = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(organization__isnull=True),
+                name="one_catalog_directory_stamp",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id or 'catalog'}: {self.stamp}"

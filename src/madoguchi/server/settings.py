@@ -150,6 +150,15 @@ EMAIL_BACKEND = os.environ.get(
     "MADOGUCHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
+# Each process keeps its own copy of what is cached (directories, keyed by a stamp in the
+# database, so the copies cannot disagree with the rows).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
