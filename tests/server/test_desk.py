@@ -53,6 +53,14 @@ def test_an_overdue_promise_tops_the_dashboard(world: World, case: Case) -> None
     assert "callback" in page or "折り返し" in page
 
 
+def test_every_dashboard_row_links_to_its_case(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=5))
+    _promise(case, timezone.now() + dt.timedelta(hours=1))
+    page = world.clients["alice"].get("/cases/").content.decode()
+    # the overdue promise, the promise due soon and the open case
+    assert page.count(f'href="/cases/{case.pk}/"') == 3
+
+
 def test_overdue_promises_name_the_party_and_how_late(world: World, case: Case) -> None:
     _promise(case, timezone.now() - dt.timedelta(hours=2, minutes=5))
     page = world.clients["alice"].get("/cases/").content.decode()

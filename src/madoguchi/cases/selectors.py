@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from madoguchi.cases.models import Case, Promise, Status, TimelineEntry
+from madoguchi.server.links import url_maker
 from madoguchi.sites.models import Site
 
 DUE_SOON = dt.timedelta(hours=24)
@@ -75,6 +76,7 @@ class CaseRow:
     assignee_name: str | None
     created: dt.datetime
     outage_started: dt.datetime | None
+    url: str
 
     def __str__(self) -> str:
         return self.title or self.ref
@@ -105,12 +107,17 @@ def promise_rows(promises: QuerySet[Promise]) -> QuerySet:
 
 
 def as_case_rows(values: list[tuple]) -> list[CaseRow]:
-    return [CaseRow(*row) for row in values]
+    case_url = url_maker("cases:detail")
+    return [CaseRow(*row, url=case_url(row[0])) for row in values]
 
 
 def as_promise_rows(values: list[tuple]) -> list[PromiseRow]:
     split = len(PROMISE_ROW_PATHS)
-    return [PromiseRow(*row[:split], case=CaseRow(*row[split:])) for row in values]
+    case_url = url_maker("cases:detail")
+    return [
+        PromiseRow(*row[:split], case=CaseRow(*row[split:], url=case_url(row[split])))
+        for row in values
+    ]
 
 
 SEARCH_CANDIDATES = 1000
