@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.test import Client
+
 from madoguchi.sites.models import Contract
 from tests.server.conftest import World
 
@@ -68,3 +71,17 @@ def test_search_finds_sites_by_name(world: World) -> None:
 def test_the_admin_lists_the_catalog(world: World, admin_client) -> None:  # type: ignore[no-untyped-def]
     page = admin_client.get("/admin/directory/party/").content.decode()
     assert "so-net" in page
+
+
+def test_a_session_ended_by_logging_out_cannot_be_replayed(world: World) -> None:
+    # With MADOGUCHI_REDIS_URL (as CI's PostgreSQL run sets it), sessions are read from
+    # Redis first: logging out must end them there too.
+    client = world.clients["bob"]
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.get("/cases/").status_code == 200
+    client.post("/accounts/logout/")
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = replay.get("/cases/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

@@ -7,6 +7,8 @@ MADOGUCHI_SECRET_KEY the secret key (default: generated once into the data dir)
 MADOGUCHI_DEBUG      "1" for Django's debug pages (default: off, so no traceback reaches a user)
 MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL)
+MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
+                     from Redis, shared by every worker (default: from the database)
 """
 
 from __future__ import annotations
@@ -152,12 +154,24 @@ EMAIL_BACKEND = os.environ.get(
 
 # Each process keeps its own copy of what is cached (directories, keyed by a stamp in the
 # database, so the copies cannot disagree with the rows).
-CACHES = {
+CACHES: dict[str, dict[str, object]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
 }
+# Sessions are read on every request. With Redis they come from memory shared by all the
+# workers (a session ended by one worker is ended for all) and are written through to the
+# database; a per-process cache could not promise that, so without Redis they stay in the
+# database.
+if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
+    CACHES["sessions"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "madoguchi",
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 LOGGING = {
     "version": 1,
