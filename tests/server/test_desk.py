@@ -15,7 +15,13 @@ from django.utils import timezone, translation
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.cases.selectors import capped_counts
-from madoguchi.cases.services import PromiseSpec, change_status, log_entry, open_case
+from madoguchi.cases.services import (
+    PromiseSpec,
+    change_status,
+    correct_entry,
+    log_entry,
+    open_case,
+)
 from madoguchi.server.i18n import duration_text
 from tests.server.conftest import World, session_queries
 from tests.server.factories import ContractFactory, PromiseFactory, SiteFactory
@@ -161,6 +167,23 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     # bills, open cases and their promises; the directory's stamps (the directory itself is
     # cached); the timeline; the colleagues a writer can assign the case to
     assert few == session_queries() + 12
+
+
+def test_a_correction_names_the_entry_it_corrects_without_a_query_more(
+    world: World, case: Case
+) -> None:
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            content = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+        return content, len(captured)
+
+    entry = log_entry(case, user=None, kind=EntryKind.CALL_OUT, reference="R-1")
+    page()  # the first read of the directory fills the cache
+    _, before = page()
+    correct_entry(entry, user=None, said="受付番号は R-7 の誤り")
+    content, after = page()
+    assert "訂正対象:" in content
+    assert after == before
 
 
 def test_the_case_page_shows_the_call_assistant_with_a_tel_link(world: World, case: Case) -> None:

@@ -20,7 +20,7 @@ def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]
         "case": case,
         "site": case.site,
         "now": now,
-        "entries": list(timeline(case)),
+        "entries": timeline(case),
         "promises": promises,
         "overdue": [p for p in promises if p.is_overdue(now)],
         "kept": sum(1 for p in promises if p.state == "kept"),

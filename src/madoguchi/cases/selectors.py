@@ -239,5 +239,14 @@ def case_for_page(user: Any, pk: int) -> Case:
     return case
 
 
-def timeline(case: Case) -> QuerySet[TimelineEntry]:
-    return case.entries.select_related("author", "corrects").order_by("at", "id")
+def timeline(case: Case) -> list[TimelineEntry]:
+    """The case's entries in order, each correction holding the entry it corrects.
+
+    A correction corrects an entry of the same timeline, so that entry is taken from the
+    list rather than joined again for every row."""
+    entries = list(case.entries.select_related("author").order_by("at", "id"))
+    by_pk = {entry.pk: entry for entry in entries}
+    for entry in entries:
+        if entry.corrects_id in by_pk:
+            entry.corrects = by_pk[entry.corrects_id]
+    return entries

@@ -154,7 +154,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     site = load_site_file_rows(case.site)
     directory = parties_for(case.organization)
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
-    entries = list(selectors.timeline(case))
+    entries = selectors.timeline(case)
     promises = sorted(
         case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)
     )
