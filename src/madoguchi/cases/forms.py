@@ -4,6 +4,7 @@ while still on the phone."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -89,6 +90,11 @@ class LogForm(forms.Form):
             "status": data.get("status") or None,
             "promise": self.promise(),
         }
+
+
+def party_choices(directory: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The log form's party choices from a directory (`parties_for`), by slug."""
+    return sorted((slug, party.name) for slug, party in directory.items())
 
 
 def blank_log_form(parties: list[tuple[str, str]], party: str) -> SafeString:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from madoguchi.cases import selectors
-from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form
+from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form, party_choices
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.report import report_markdown, report_pdf
 from madoguchi.cases.services import (
@@ -165,8 +165,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     references = [e.reference for e in entries if e.reference]
     can_write_case = _can_write(request, case)
     if log_form is None:
-        parties = sorted((slug, p.name) for slug, p in directory.items())
-        log_form_html = blank_log_form(parties, first.party if first else "")
+        log_form_html = blank_log_form(party_choices(directory), first.party if first else "")
     else:
         log_form_html = log_form.as_p()
     return render(
@@ -216,8 +215,7 @@ def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
 @require_POST
 def case_log(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, write=True)
-    parties = sorted((slug, p.name) for slug, p in parties_for(case.organization).items())
-    form = LogForm(request.POST, parties=parties)
+    form = LogForm(request.POST, parties=party_choices(parties_for(case.organization)))
     if form.is_valid():
         try:
             log_entry(case, user=request.user, **form.entry_values())

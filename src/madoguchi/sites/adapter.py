@@ -47,8 +47,7 @@ def with_site_file_rows(queryset: QuerySet[Site]) -> QuerySet[Site]:
 
 
 def load_site_file_rows(site: Site) -> Site:
-    """Fetch what `site_document` reads for a site already in hand (its organization and
-    customer selected with it)."""
+    """Fetch what `site_document` reads for a site already in hand."""
     prefetch_related_objects([site], *SITE_FILE_PREFETCHES)
     return site
 
