@@ -35,7 +35,6 @@ MAX_UPLOAD_FILES = 20
 #: Bytes of one request that carries site files: the file, its JSON escaping or multipart
 #: framing. The web import form carries up to MAX_UPLOAD_FILES files.
 MAX_REQUEST_BYTES = 2 * MAX_FILE_BYTES + 64_000
-MAX_IMPORT_REQUEST_BYTES = MAX_UPLOAD_FILES * MAX_FILE_BYTES + 64_000
 #: Problems reported for one file; the rest are summarized in one line.
 MAX_PROBLEMS = 100
 #: "Did you mean …?" hints computed for one file, and the longest value that gets one.
@@ -78,8 +77,10 @@ def quote(value: object, limit: int = MAX_QUOTE) -> str:
 def size_problem(raw: bytes | str, limit: int = MAX_FILE_BYTES) -> str | None:
     """Why `raw` is too large to read (before decoding or parsing it), or None."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
-    if size <= limit:
-        return None
+    return None if size <= limit else size_message(size, limit)
+
+
+def size_message(size: int, limit: int = MAX_FILE_BYTES) -> str:
     return f"the file is {size:,} bytes; at most {limit:,} bytes are accepted"
 
 
