@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from madoguchi.cli import main
+from madoguchi.engine.limits import MAX_FILE_BYTES
 from tests.engine.factories import dump, fiber_site
+from tests.hostile import many_contracts, nested, run_bounded
 
 SHARED = Path(os.environ.get("MADOGUCHI_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SPEC_EXAMPLES = SHARED / "spec" / "examples"
@@ -139,3 +141,47 @@ def test_public_examples_match_their_expected_answers() -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout
+
+
+@pytest.mark.parametrize("levels", [30_000, 50_000])
+def test_deep_nesting_exits_2_without_a_crash(tmp_path: Path, levels: int) -> None:
+    path = tmp_path / "deep.yaml"
+    path.write_text(nested(levels), encoding="utf-8")
+    run = run_bounded(["-m", "madoguchi.cli", "assess", str(path)], timeout=20)
+    assert run.returncode == 2  # a segfault was -11
+    assert run.stderr == f"{path}: line 3, column 26: nested more than 20 levels deep\n"
+
+
+def test_oversize_file_exits_2_reading_no_more_than_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as stream:
+        stream.truncate(50 * MAX_FILE_BYTES)  # sparse: 50 MB that costs no disk
+    run = run_bounded(["-m", "madoguchi.cli", "assess", str(path)], timeout=20)
+    assert run.returncode == 2
+    assert run.stderr == (
+        f"madoguchi: {path}: the file is larger than 1,000,000 bytes, "
+        "the most a site file may hold\n"
+    )
+
+
+def test_too_many_records_exit_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.yaml"
+    path.write_text(many_contracts(501), encoding="utf-8")
+    assert main(["assess", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{path}: contracts: 501 entries; at most 500 are accepted\n"
+    )
+
+
+def test_standard_input_is_bounded_too(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "madoguchi.cli", "assess", "-"],
+        input=b"#" * (MAX_FILE_BYTES + 10),
+        capture_output=True,
+        timeout=20,
+        check=False,
+    )
+    assert run.returncode == 2
+    assert b"larger than 1,000,000 bytes" in run.stderr

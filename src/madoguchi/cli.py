@@ -22,17 +22,26 @@ class UsageError(Exception):
     """Bad input from the command line or a file: exit 2 with this message."""
 
 
-def _read(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
+def _read(path: str) -> bytes:
+    """The file's bytes, reading no more than a site file may hold (see engine.limits)."""
+    from madoguchi.engine.limits import MAX_FILE_BYTES
+
     try:
-        return Path(path).read_text(encoding="utf-8")
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        else:
+            with Path(path).open("rb") as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(
+            f"{path}: the file is larger than {MAX_FILE_BYTES:,} bytes, the most a site file "
+            "may hold"
+        )
+    return raw
 
 
 def _parse_now(value: str | None) -> dt.datetime | None:
@@ -54,9 +63,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from madoguchi.engine import SiteFileError, assess, load_catalog, parse_site
 
     now = _parse_now(args.now)
-    text = _read(args.file)
+    raw = _read(args.file)
     try:
-        loaded = parse_site(text, load_catalog())
+        loaded = parse_site(raw, load_catalog())
     except SiteFileError as exc:
         for problem in exc.problems:
             print(f"{args.file}: {problem}", file=sys.stderr)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.forms import BaseForm, model_to_dict
@@ -22,8 +23,9 @@ from madoguchi.api.cases import router as cases_router
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.services import parties_for
-from madoguchi.engine import SiteFileError
+from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization, organizations_for
+from madoguchi.server.uploads import declared_length, refused_uploads
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm
 from madoguchi.sites.models import Contract, Event, Site
@@ -151,27 +153,59 @@ IMPORT_BODY = {
 }
 
 
+def _too_large(field: str, message: str) -> Invalid:
+    return Invalid("site file too large", [{"path": field, "message": message}])
+
+
+def _read(request: HttpRequest, field: str, part: str) -> Any:
+    """request.body or request.FILES, the request's size checked first (engine.limits)."""
+    if (declared := declared_length(request)) > limits.MAX_REQUEST_BYTES:
+        raise _too_large(
+            field,
+            f"the request is {declared:,} bytes; a site file may hold at most "
+            f"{limits.MAX_FILE_BYTES:,} bytes",
+        )
+    try:
+        return getattr(request, part)
+    except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+        raise _too_large(field, "the request holds more than one site file") from None
+
+
 def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
-    """(YAML text, organization slug) from a JSON body, an uploaded file or a raw YAML body."""
+    """(YAML text, organization slug) from a JSON body, an uploaded file or a raw YAML body.
+
+    Sizes are checked before anything is read or decoded (engine.limits), naming the field."""
     organization = request.GET.get("organization") or None
     content_type = request.content_type or ""
     if content_type == "application/json":
         try:
-            payload = s.SiteImportIn.model_validate_json(request.body)
+            payload = s.SiteImportIn.model_validate_json(_read(request, "content", "body"))
         except ValueError as exc:
             raise Invalid(
                 "invalid JSON body", [{"path": "content", "message": str(exc)[:300]}]
             ) from None
+        if too_big := limits.size_problem(payload.content):
+            raise _too_large("content", too_big)
         return payload.content, payload.organization or organization
     if content_type == "multipart/form-data":
-        upload = request.FILES.get("file") or next(iter(request.FILES.values()), None)
+        files = _read(request, "file", "FILES")
+        upload = files.get("file") or next(iter(files.values()), None)
+        if refused_uploads(request):
+            raise _too_large(
+                "file",
+                f"larger than {limits.MAX_FILE_BYTES:,} bytes, the most a site file may hold",
+            )
         if upload is None:
             raise Invalid(
                 "no file", [{"path": "file", "message": "upload the site file as 'file'"}]
             )
+        if upload.size is not None and upload.size > limits.MAX_FILE_BYTES:
+            raise _too_large("file", limits.size_message(upload.size))
         raw, organization = upload.read(), request.POST.get("organization") or organization
     else:
-        raw = request.body
+        raw = _read(request, "body", "body")
+    if too_big := limits.size_problem(raw):
+        raise _too_large("body", too_big)
     try:
         return raw.decode("utf-8"), organization
     except UnicodeDecodeError:

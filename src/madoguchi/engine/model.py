@@ -148,6 +148,7 @@ Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo)]
 Hours = Annotated[str | None, AfterValidator(_valid_hours)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
+Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names, e.g. an id's
 
 
 def ListOf[T](item: type[T]) -> Any:
@@ -168,7 +169,7 @@ class Record(BaseModel):
 class Provenance(Record):
     """Where a catalog fact comes from; a site file's own parties may leave it out."""
 
-    source: str | None = None
+    source: Text | None = None
     checked: dt.date | None = None
     verified: bool = True
 
@@ -211,7 +212,7 @@ class Contract(Record):
     option: Slug | None = None
     course: Building | None = None
     includes_isp: bool = False
-    ids: Annotated[dict[str, Text], BeforeValidator(_none_to_dict)] = {}
+    ids: Annotated[dict[Name, Text], BeforeValidator(_none_to_dict)] = {}
     start: dt.date | None = None
     end: dt.date | None = None
     acquired: Acquired | None = None

@@ -4,11 +4,17 @@ A problem is reported as `contracts[1].start: '2026-02-30' is not a valid date` 
 person can fix the file without reading code. Checks that need the catalog or the whole
 file (unknown party slugs, duplicate refs, references between sections) run after the
 per-field validation, and all problems are collected before anything is reported.
+
+The file is bounded before it is parsed (`limits`): its size, nesting, aliases and records
+per section. At most MAX_PROBLEMS problems are listed and at most MAX_SUGGESTIONS get a
+"did you mean", so a file full of mistakes costs linear time; every value a message quotes
+goes through `quote`, so no message grows with the input.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,8 +23,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.limits import (
+    MAX_PROBLEMS,
+    MAX_QUOTE,
+    MAX_SUGGESTED_LENGTH,
+    MAX_SUGGESTIONS,
+    SITE_RECORDS,
+    quote,
+    record_problems,
+    size_problem,
+)
 from madoguchi.engine.model import Record, Service, SiteFile
-from madoguchi.engine.yamlload import YamlError, load_yaml
+from madoguchi.engine.yamlload import YamlError, YamlLimitError, load_yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +61,40 @@ class LoadedSite:
 
 
 def nearest(value: object, choices: Iterable[str]) -> str | None:
-    """The closest valid spelling, for 'did you mean …?'."""
-    if not isinstance(value, str):
+    """The closest valid spelling, for 'did you mean …?'.
+
+    Only the choices of about the same length are compared (difflib's ratio cannot reach
+    the cutoff otherwise), and a long value gets no hint, so one call costs at most linear
+    time in the number of choices.
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_SUGGESTED_LENGTH:
         return None
-    found = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    # ratio = 2·matches / (len(a) + len(b)) ≥ 0.6 needs the shorter at least 3/7 of the longer
+    low, high = len(value) * 3 / 7, len(value) * 7 / 3
+    near = [c for c in choices if low <= len(c) <= high]
+    found = difflib.get_close_matches(value, near, n=1, cutoff=0.6)
     return found[0] if found else None
 
 
-def _did_you_mean(value: object, choices: Iterable[str]) -> str:
-    guess = nearest(value, choices)
-    return f"; did you mean {guess!r}?" if guess else ""
+class _Hints:
+    """'did you mean …?' for the first MAX_SUGGESTIONS problems of one file, then nothing."""
+
+    def __init__(self, budget: int = MAX_SUGGESTIONS) -> None:
+        self.budget = budget
+
+    def nearest(self, value: object, choices: Iterable[str]) -> str | None:
+        if self.budget <= 0:
+            return None
+        self.budget -= 1
+        return nearest(value, choices)
+
+    def did_you_mean(self, value: object, choices: Iterable[str]) -> str:
+        guess = self.nearest(value, choices)
+        return f"; did you mean {quote(guess)}?" if guess else ""
+
+
+def _part(name: str) -> str:
+    return name if len(name) <= MAX_QUOTE else f"{name[:MAX_QUOTE]}…"
 
 
 def format_path(loc: Iterable[str | int]) -> str:
@@ -63,7 +103,7 @@ def format_path(loc: Iterable[str | int]) -> str:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
-            path += f".{part}" if path else str(part)
+            path += f".{_part(str(part))}" if path else _part(str(part))
     return path
 
 
@@ -72,7 +112,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> list[str | int]:
     return [p for p in loc if isinstance(p, int) or not re.match(r"^[a-z-]+\[", str(p))]
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: dict[str, Any], hints: _Hints) -> str:
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -80,36 +120,38 @@ def _describe(error: dict[str, Any]) -> str:
         return "is required"
     if kind in ("enum", "literal_error"):
         allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        hint = _did_you_mean(value, allowed)
-        return f"{value!r} is not one of: {', '.join(allowed)}{hint}"
+        hint = hints.did_you_mean(value, allowed)
+        return f"{quote(value)} is not one of: {', '.join(allowed)}{hint}"
     if kind.startswith("date") or kind.startswith("datetime"):
         reason = str(ctx.get("error", "")).strip()
         shape = (
             "YYYY-MM-DD" if kind.startswith("date_") else "ISO 8601, e.g. 2026-01-31T09:05+09:00"
         )
-        because = f": {reason}" if reason else ""
-        return f"{value!r} is not a valid {kind.split('_')[0]} ({shape}){because}"
+        because = f": {reason[:200]}" if reason else ""
+        return f"{quote(value)} is not a valid {kind.split('_')[0]} ({shape}){because}"
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if "a-z0-9" in pattern:
-            return f"{value!r} is not a slug (lowercase a-z, 0-9 and -)"
+            return f"{quote(value)} is not a slug (lowercase a-z, 0-9 and -)"
         if r"\d{4}" in pattern:
-            return f"{value!r} is not a month (YYYY-MM)"
+            return f"{quote(value)} is not a month (YYYY-MM)"
     if kind == "extra_forbidden":
         return "is not a known field"
     if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
+        return str(ctx.get("error", error["msg"]))[:300]
     message = error["msg"]
-    return f"{message} (got {value!r})" if value is not None and kind != "model_type" else message
+    return (
+        f"{message} (got {quote(value)})" if value is not None and kind != "model_type" else message
+    )
 
 
 def _unknown_keys(
-    record: BaseModel, path: list[str | int]
+    record: BaseModel, path: list[str | int], hints: _Hints
 ) -> Iterator[tuple[list[str | int], str, str | None]]:
     """(path, key, nearest known field) for every key the schema does not know."""
     known = list(type(record).model_fields)
     for key in record.model_extra or {}:
-        yield [*path, key], key, nearest(key, known)
+        yield [*path, key], key, hints.nearest(key, known)
     for name in type(record).model_fields:
         value = getattr(record, name)
         items: list[tuple[list[str | int], Any]]
@@ -119,58 +161,85 @@ def _unknown_keys(
             items = [([*path, name], value)]
         for sub_path, sub in items:
             if isinstance(sub, Record):
-                yield from _unknown_keys(sub, sub_path)
+                yield from _unknown_keys(sub, sub_path, hints)
 
 
-def parse_site(text: str, catalog: Catalog) -> LoadedSite:
-    """Validate a site file's text; raise SiteFileError listing every problem."""
+def _capped(problems: Iterable[Problem], total: int | None = None) -> list[Problem]:
+    """The first MAX_PROBLEMS problems, and one line saying how many more there are."""
+    shown = list(itertools.islice(problems, MAX_PROBLEMS + 1))
+    if len(shown) <= MAX_PROBLEMS:
+        return shown
+    more = f"{total - MAX_PROBLEMS:,} more problems" if total else "more problems"
+    return [*shown[:MAX_PROBLEMS], Problem("", f"… and {more}; fix these first")]
+
+
+def parse_site(text: str | bytes, catalog: Catalog) -> LoadedSite:
+    """Validate a site file (text, or UTF-8 bytes); raise SiteFileError listing every problem.
+
+    The size is checked first, before the bytes are decoded or parsed."""
+    if too_big := size_problem(text):
+        raise SiteFileError([Problem("", too_big)])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SiteFileError([Problem("", "not UTF-8 text")]) from None
     try:
         data = load_yaml(text)
+    except YamlLimitError as exc:
+        raise SiteFileError([Problem("", str(exc))]) from None
     except YamlError as exc:
         raise SiteFileError([Problem("", f"YAML syntax: {exc}")]) from None
     if data is None:
         raise SiteFileError([Problem("", "the file is empty; a site file needs at least site:")])
     if not isinstance(data, dict):
         raise SiteFileError([Problem("", "the top level must be a mapping (site:, contracts:, …)")])
+    if too_many := record_problems(data, SITE_RECORDS):
+        raise SiteFileError([Problem(path, message) for path, message in too_many])
+    hints = _Hints()
     try:
         site = SiteFile.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            Problem(format_path(_clean_loc(err["loc"])), _describe(dict(err)))
-            for err in exc.errors(include_url=False)
-        ]
+        errors = exc.errors(include_url=False)
+        problems = _capped(
+            (
+                Problem(format_path(_clean_loc(err["loc"])), _describe(dict(err), hints))
+                for err in errors
+            ),
+            len(errors),
+        )
         # A typo in a top-level key shows as a missing section: name the typo too.
-        problems += [
-            Problem(key, f"is not a known field; did you mean {guess!r}?")
+        problems += _capped(
+            Problem(_part(key), f"is not a known field; did you mean {quote(guess)}?")
             for key in data
             if isinstance(key, str)
             and key not in SiteFile.model_fields
-            and (guess := nearest(key, SiteFile.model_fields))
-        ]
+            and (guess := hints.nearest(key, SiteFile.model_fields))
+        )
         raise SiteFileError(problems) from None
 
-    problems = list(_cross_check(site, catalog))
+    problems = _capped(_cross_check(site, catalog, hints))
     warnings: list[Problem] = []
-    for path, key, guess in _unknown_keys(site, []):
+    for path, key, guess in _unknown_keys(site, [], hints):
         if guess:
             problems.append(
-                Problem(format_path(path), f"is not a known field; did you mean {guess!r}?")
+                Problem(format_path(path), f"is not a known field; did you mean {quote(guess)}?")
             )
-        else:
-            warnings.append(Problem(format_path(path), f"unknown field {key!r} is ignored"))
+        elif len(warnings) < MAX_PROBLEMS:
+            warnings.append(Problem(format_path(path), f"unknown field {quote(key)} is ignored"))
     if problems:
-        raise SiteFileError(problems)
+        raise SiteFileError(_capped(problems))
     return LoadedSite(site=site, warnings=warnings)
 
 
-def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
+def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Problem]:
     """Checks that need the catalog or more than one field."""
     info = site.site
     if info.prefecture is not None:
         pref = catalog.prefecture(info.prefecture)
         if pref is None:
-            hint = _did_you_mean(info.prefecture, catalog.prefecture_names())
-            yield Problem("site.prefecture", f"{info.prefecture!r} is not a prefecture{hint}")
+            hint = hints.did_you_mean(info.prefecture, catalog.prefecture_names())
+            yield Problem("site.prefecture", f"{quote(info.prefecture)} is not a prefecture{hint}")
         elif info.region is not None and info.region != pref.region:
             yield Problem(
                 "site.region",
@@ -181,20 +250,22 @@ def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
     desk_slugs: set[str] = set()
     for i, party in enumerate(site.parties):
         if party.slug in local_slugs:
-            yield Problem(f"parties[{i}].slug", f"{party.slug!r} is defined twice")
+            yield Problem(f"parties[{i}].slug", f"{quote(party.slug)} is defined twice")
         local_slugs.add(party.slug)
         for j, desk in enumerate(party.desks):
             if desk.slug in desk_slugs:
-                yield Problem(f"parties[{i}].desks[{j}].slug", f"{desk.slug!r} is defined twice")
+                yield Problem(
+                    f"parties[{i}].desks[{j}].slug", f"{quote(desk.slug)} is defined twice"
+                )
             desk_slugs.add(desk.slug)
     known_parties = set(catalog.parties) | local_slugs
 
     def unknown_party(slug: str, path: str) -> Problem | None:
         if slug in known_parties:
             return None
-        hint = _did_you_mean(slug, known_parties)
+        hint = hints.did_you_mean(slug, known_parties)
         return Problem(
-            path, f"unknown party {slug!r}: add it under parties: or use a catalog slug{hint}"
+            path, f"unknown party {quote(slug)}: add it under parties: or use a catalog slug{hint}"
         )
 
     refs: dict[str, int] = {}
@@ -202,7 +273,8 @@ def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
         at = f"contracts[{i}]"
         if contract.ref in refs:
             yield Problem(
-                f"{at}.ref", f"{contract.ref!r} is already used by contracts[{refs[contract.ref]}]"
+                f"{at}.ref",
+                f"{quote(contract.ref)} is already used by contracts[{refs[contract.ref]}]",
             )
         refs.setdefault(contract.ref, i)
         if problem := unknown_party(contract.party, f"{at}.party"):
@@ -211,8 +283,8 @@ def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
             if contract.service != Service.OPTION:
                 yield Problem(f"{at}.option", "is only for contracts with service: option")
             elif contract.option not in catalog.options:
-                hint = _did_you_mean(contract.option, catalog.options)
-                yield Problem(f"{at}.option", f"unknown option {contract.option!r}{hint}")
+                hint = hints.did_you_mean(contract.option, catalog.options)
+                yield Problem(f"{at}.option", f"unknown option {quote(contract.option)}{hint}")
         if contract.includes_isp and contract.service != Service.ACCESS:
             yield Problem(f"{at}.includes_isp", "only an access contract can include the ISP")
         if contract.start and contract.end and contract.end < contract.start:
@@ -221,7 +293,7 @@ def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
     def unknown_ref(ref: str | None, path: str) -> Problem | None:
         if ref is None or ref in refs:
             return None
-        return Problem(path, f"no contract has ref {ref!r}{_did_you_mean(ref, refs)}")
+        return Problem(path, f"no contract has ref {quote(ref)}{hints.did_you_mean(ref, refs)}")
 
     for i, event in enumerate(site.events):
         if problem := unknown_ref(event.contract, f"events[{i}].contract"):
@@ -246,13 +318,14 @@ def _cross_check(site: SiteFile, catalog: Catalog) -> Iterator[Problem]:
             if holder != bill.party:
                 yield Problem(
                     f"bills[{i}].contract",
-                    f"contract {bill.contract!r} is held by {holder!r}, not {bill.party!r}",
+                    f"contract {quote(bill.contract)} is held by {quote(holder)}, "
+                    f"not {quote(bill.party)}",
                 )
 
     case_refs: set[str] = set()
     for i, case in enumerate(site.cases):
         if case.ref in case_refs:
-            yield Problem(f"cases[{i}].ref", f"{case.ref!r} is defined twice")
+            yield Problem(f"cases[{i}].ref", f"{quote(case.ref)} is defined twice")
         case_refs.add(case.ref)
         for j, promise in enumerate(case.promises):
             if problem := unknown_party(promise.by, f"cases[{i}].promises[{j}].by"):

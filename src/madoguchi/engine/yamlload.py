@@ -6,6 +6,11 @@ as 2026-02-30 before any field name is known. Site files need none of that: date
 strings for the validator to parse (so the error names the field), only true/false are
 booleans, and a number with a leading zero stays a string. Duplicate keys are an error
 instead of silently keeping the last one.
+
+Before anything is built, one pass over the parser's events (flat, no recursion) refuses a
+document nested deeper than MAX_DEPTH (libyaml's composer recurses and crashes the process
+at some ten thousand levels), with more than MAX_ALIASES aliases, or that expands to more
+than MAX_NODES values (an alias bomb); see `limits`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import re
 from typing import Any
 
 import yaml
+
+from madoguchi.engine.limits import MAX_ALIASES, MAX_DEPTH, MAX_NODES, quote
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -35,7 +42,7 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
             if key in seen:
                 raise YamlError(
-                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}",
+                    f"line {key_node.start_mark.line + 1}: duplicate key {quote(key)}",
                     key_node.start_mark.line + 1,
                 )
             seen.add(key)
@@ -56,9 +63,65 @@ for _tag, _pattern, _first in _RESOLVERS:
     _StrictLoader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
 
 
+class YamlLimitError(YamlError):
+    """Well-formed YAML, but more of it than a file may hold (see `limits`)."""
+
+
+def _refuse(event: Any, message: str) -> YamlError:
+    mark = event.start_mark
+    return YamlLimitError(
+        f"line {mark.line + 1}, column {mark.column + 1}: {message}", mark.line + 1
+    )
+
+
+def check_shape(text: str) -> None:
+    """Raise YamlError if the document is too deep, has too many aliases or expands too far.
+
+    Linear in the text and never recursive. Each open list or mapping counts its values, an
+    alias counts as the values of what it names, so the count is the expanded size.
+    """
+    loader = _StrictLoader(text)
+    try:
+        sizes: dict[str, int] = {}  # anchor → values in the node it names
+        open_nodes: list[list[Any]] = []  # [anchor, values so far] per open collection
+        aliases = 0
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_nodes) >= MAX_DEPTH:
+                    raise _refuse(event, f"nested more than {MAX_DEPTH} levels deep")
+                open_nodes.append([event.anchor, 1])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, count = open_nodes.pop()
+                if anchor is not None:
+                    sizes[anchor] = count
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise _refuse(event, f"more than {MAX_ALIASES} aliases (*name)")
+                count = sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                count = 1
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            else:
+                continue
+            if open_nodes:
+                open_nodes[-1][1] += count
+                count = open_nodes[-1][1]
+            if count > MAX_NODES:
+                raise _refuse(
+                    event,
+                    f"the document holds more than {MAX_NODES:,} values once aliases are expanded",
+                )
+    finally:
+        loader.dispose()  # type: ignore[no-untyped-call]
+
+
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; raise YamlError with the line on any syntax problem."""
     try:
+        check_shape(text)
         return yaml.load(text, Loader=_StrictLoader)
     except YamlError:
         raise

@@ -21,6 +21,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from madoguchi.engine import limits
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -105,6 +107,20 @@ TEMPLATES = [
     },
 ]
 
+
+# Request bodies and uploads, from the site-file limits (engine/limits.py): a form or API body
+# holds at most one site file with its escaping; an uploaded file is read up to the site-file
+# limit and no further (BoundedUploadHandler), so it stays in memory when accepted.
+DATA_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = limits.MAX_FILE_BYTES + 64_000
+FILE_UPLOAD_HANDLERS = [
+    "madoguchi.server.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# The import form answers "too many files" itself up to this backstop (400 page beyond).
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * limits.MAX_UPLOAD_FILES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
 TESTING = "pytest" in sys.modules or os.environ.get("MADOGUCHI_TESTING") == "1"
 

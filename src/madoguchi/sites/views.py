@@ -22,6 +22,7 @@ from madoguchi.directory.services import parties_for
 from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
+from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
 from madoguchi.sites.models import Contract, Event, Site
@@ -204,7 +205,12 @@ def site_import(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, write=True)
     if not organizations.exists():
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # bound even when every file was refused
+    form = ImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        refused=refused_uploads(request),
+    )
     failed: dict[str, list[object]] = {}
     if request.method == "POST" and form.is_valid():
         chosen = request.POST.get("organization")
