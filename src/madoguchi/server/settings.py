@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "madoguchi.sites",
     "madoguchi.cases",
     "madoguchi.api",
+    "madoguchi.ops",
 ]
 
 MIDDLEWARE = [
