@@ -114,6 +114,56 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Production: migrate, sync the catalog, then replace this process with gunicorn.
+
+    Bind, workers and threads come from the options or MADOGUCHI_BIND, MADOGUCHI_WORKERS and
+    MADOGUCHI_THREADS; anything after `--` goes to gunicorn as it is (GUNICORN_CMD_ARGS too).
+    """
+    if args.workers is None:
+        args.workers = _env_int("MADOGUCHI_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+    if args.threads is None:
+        args.threads = _env_int("MADOGUCHI_THREADS", 4)
+    if args.workers < 1 or args.threads < 1:
+        raise UsageError("--workers and --threads must be at least 1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.server.settings")
+    if not args.no_migrate:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["madoguchi manage", "migrate", "--verbosity", "0"])
+        execute_from_command_line(["madoguchi manage", "sync_catalog"])
+    extra = [a for a in args.gunicorn_args if a != "--"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "madoguchi.server.wsgi:application",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-",
+        "--no-control-socket",  # one per user by default: a second server would take it over
+        *extra,
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
+    return EXIT_INTERNAL  # not reached
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"{name}: {value!r} is not a whole number of at least 1")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="madoguchi",
@@ -141,6 +191,33 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--json", action="store_true", help="print the entries as JSON")
     catalog.add_argument("--lang", choices=("ja", "en"), default="ja")
     catalog.set_defaults(handler=cmd_catalog)
+
+    serve = sub.add_parser(
+        "serve",
+        help="production: migrate, sync the catalog and serve with gunicorn (behind a proxy)",
+    )
+    serve.add_argument(
+        "--bind",
+        default=os.environ.get("MADOGUCHI_BIND", "127.0.0.1:8000"),
+        help="address:port to listen on (default: MADOGUCHI_BIND or 127.0.0.1:8000)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: MADOGUCHI_WORKERS or 2 per CPU + 1)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per worker (default: MADOGUCHI_THREADS or 4)",
+    )
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="start without migrating or syncing the catalog"
+    )
+    serve.add_argument("gunicorn_args", nargs=argparse.REMAINDER, help="-- then gunicorn options")
+    serve.set_defaults(handler=cmd_serve)
 
     manage = sub.add_parser("manage", help="the server's Django commands, e.g. manage migrate")
     manage.add_argument("args", nargs=argparse.REMAINDER)

@@ -10,9 +10,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from madoguchi.cases.models import Promise
+from madoguchi.orgs.models import Membership
 
 DUE_SOON = dt.timedelta(hours=2)
 
@@ -47,6 +49,14 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
         .open()
         .filter(case__assignee__isnull=False)
         .exclude(case__assignee__email="")
+        .filter(  # never to someone who has left the case's organization
+            Exists(
+                Membership.objects.filter(
+                    organization_id=OuterRef("case__organization_id"),
+                    user_id=OuterRef("case__assignee_id"),
+                )
+            )
+        )
         .listed()
     )
     soon = overdue = 0

@@ -252,6 +252,27 @@ def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
 
 
 @transaction.atomic
+def unassign_former_member(organization_id: int, user_id: int, *, by: Any = None) -> int:
+    """A person who left the organization is no longer the assignee of its cases that are not
+    closed, each with a timeline entry; returns how many. Called when a membership ends."""
+    cases = (
+        Case.objects.select_for_update()
+        .filter(organization_id=organization_id, assignee_id=user_id)
+        .exclude(status=Status.CLOSED)
+        .order_by("pk")
+    )
+    name = str(get_user_model().objects.filter(pk=user_id).first() or "")
+    count = 0
+    for case in cases:
+        case.assignee = None
+        case.save(update_fields=["assignee", "updated"])
+        said = _("Unassigned: %(name)s is no longer a member of the organization.") % {"name": name}
+        _add_entry(case, by, EntryKind.NOTE, said)
+        count += 1
+    return count
+
+
+@transaction.atomic
 def retitle(case: Case, *, user: Any, title: str) -> TimelineEntry:
     """Rename the case; the old title stays in the timeline."""
     locked = Case.objects.select_for_update().get(pk=case.pk)

@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 
 from madoguchi.orgs.models import ApiToken, Membership, Organization
+from madoguchi.orgs.services import remove_member
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,6 +18,19 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        """A member deleted in the inline is removed through the service, so the timeline
+        names who removed them."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        kept = formset.save(commit=False)  # with commit=False nothing is deleted yet
+        for membership in formset.deleted_objects:
+            remove_member(membership, by=request.user)
+        for membership in kept:
+            membership.save()
+        formset.save_m2m()
 
 
 @admin.register(ApiToken)

@@ -9,10 +9,29 @@ MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL)
 MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
                      from Redis, shared by every worker (default: from the database)
+
+Logins (django-axes):
+MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords per username, and per address, before a
+                                 lockout (default: 10)
+MADOGUCHI_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default: 15)
+MADOGUCHI_CLIENT_IP_HEADER       behind a proxy, the header with the client's address, e.g.
+                                 X-Forwarded-For (its last entry is used) or X-Real-IP
+                                 (default: none, the connection's address)
+
+Production behind an HTTPS proxy (`check --deploy` is clean with these and a real secret key):
+MADOGUCHI_HTTPS=1                HTTPS only: sets the four below (each can be set on its own)
+MADOGUCHI_SSL_REDIRECT           redirect http:// to https:// (SECURE_SSL_REDIRECT)
+MADOGUCHI_SECURE_COOKIES         session and CSRF cookies only over HTTPS
+MADOGUCHI_HSTS_SECONDS           Strict-Transport-Security max-age (default 31536000 with HTTPS)
+MADOGUCHI_HSTS_INCLUDE_SUBDOMAINS  HSTS for subdomains too (default: on with HTTPS)
+MADOGUCHI_HSTS_PRELOAD           "1" to ask browsers to preload HSTS (default: off)
+MADOGUCHI_PROXY_SSL_HEADER       "1" behind a proxy that sets X-Forwarded-Proto: https
+MADOGUCHI_USE_X_FORWARDED_HOST   "1" to take the host from the proxy's X-Forwarded-Host
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import sys
@@ -35,6 +54,19 @@ def env_bool(name: str, default: bool) -> bool:
     if value.lower() in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative, not {value!r}")
+    return number
 
 
 DATA_DIR = Path(
@@ -74,6 +106,7 @@ INSTALLED_APPS = [
     "madoguchi.sites",
     "madoguchi.cases",
     "madoguchi.api",
+    "madoguchi.ops",
 ]
 
 MIDDLEWARE = [
@@ -137,9 +170,16 @@ def _database() -> dict[str, object]:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password a person sets through a form or `changepassword`/`createsuperuser` must pass
+# Django's full set (not like the username or name, 8+ characters, not a common password, not
+# all digits) and must not contain the username. Code that calls set_password directly (the
+# demo user) is not checked.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "madoguchi.orgs.passwords.ContainsUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:  # a slow password hash per test user dominates the suite's time otherwise
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -195,3 +235,41 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Logins: throttled per account and per client address (django-axes) -------------------
+# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
+# that username (from anywhere) and that address (for any username) are refused for
+# MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password. Failures are kept in the
+# database, so every worker sees them. API tokens are not passwords and are not throttled.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the 429 page
+AXES_FAILURE_LIMIT = env_int("MADOGUCHI_LOGIN_FAILURE_LIMIT", 10) or 10
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MADOGUCHI_LOGIN_COOLOFF_MINUTES", 15) or 15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+# Attempts during a lockout do not extend it: the account opens again after the cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "madoguchi.orgs.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "madoguchi.orgs.logins.client_ip"
+# Behind a proxy every request comes from the proxy's address; name the header in which the
+# proxy passes the client's (e.g. X-Forwarded-For, X-Real-IP). Only set it behind a proxy
+# that overwrites or appends to it, or a client could pick its own address.
+CLIENT_IP_HEADER = os.environ.get("MADOGUCHI_CLIENT_IP_HEADER", "")
+
+# --- Production behind a proxy: every `check --deploy` setting from the environment ---------
+# MADOGUCHI_HTTPS=1 (the site is reached over HTTPS only) turns on the redirect to HTTPS,
+# secure session and CSRF cookies and HSTS; each can be set on its own as well.
+HTTPS = env_bool("MADOGUCHI_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("MADOGUCHI_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("MADOGUCHI_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("MADOGUCHI_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MADOGUCHI_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("MADOGUCHI_HSTS_PRELOAD", False)  # a promise to browsers: opt in
+# The proxy terminates TLS and says so in X-Forwarded-Proto; trust it only behind such a proxy.
+if env_bool("MADOGUCHI_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("MADOGUCHI_USE_X_FORWARDED_HOST", False)

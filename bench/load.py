@@ -1,0 +1,196 @@
+"""Load test: N concurrent users over the desk, against a running `madoguchi serve`.
+
+    MADOGUCHI_DATA_DIR=/tmp/bench-1e5 .venv/bin/madoguchi serve &       # the production command
+    .venv/bin/python bench/load.py --users 32 --seconds 60
+
+Logs in once as `bench-0` (bench/generate.py makes the data and that user) through the login
+form, then each simulated user keeps one HTTP/1.1 connection open and requests, in turn, the
+dashboard (/cases/), a case page of that organization and a search (/cases/all/?q=…), as
+fast as the server answers. It stops by itself after --seconds (and --max-requests), and
+prints requests/s, p50/p99 per page and overall, and the errors (any status but 200, or a
+failed connection). Only for 127.0.0.1/localhost: it refuses any other host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import random
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from http.cookies import SimpleCookie
+
+LOCAL = ("127.0.0.1", "localhost", "::1")
+
+
+def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
+    jar = SimpleCookie()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        jar.load(header)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def login(host: str, port: int, username: str, password: str) -> str:
+    """The Cookie header of a logged-in session, through the real login form."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", "/accounts/login/")
+    page = conn.getresponse()
+    body = page.read().decode()
+    cookies = _cookies(page)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if page.status != 200 or not token or "csrftoken" not in cookies:
+        sys.exit(f"login page: HTTP {page.status}, no CSRF token")
+    form = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    )
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookies['csrftoken']}",
+            "Referer": f"http://{host}:{port}/accounts/login/",
+        },
+    )
+    answer = conn.getresponse()
+    answer.read()
+    session = _cookies(answer).get("sessionid")
+    if answer.status != 302 or not session:
+        sys.exit(f"login as {username} failed: HTTP {answer.status}")
+    conn.close()
+    return f"sessionid={session}; csrftoken={cookies['csrftoken']}"
+
+
+def case_ids(host: str, port: int, cookie: str, pages: int = 5) -> list[int]:
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    ids: set[int] = set()
+    for page in range(1, pages + 1):
+        conn.request("GET", f"/cases/all/?page={page}", headers={"Cookie": cookie})
+        response = conn.getresponse()
+        ids.update(int(i) for i in re.findall(r'href="/cases/(\d+)/"', response.read().decode()))
+    conn.close()
+    if not ids:
+        sys.exit("no cases found for this user: run bench/generate.py first")
+    return sorted(ids)
+
+
+def worker(
+    host: str,
+    port: int,
+    cookie: str,
+    paths: dict[str, list[str]],
+    deadline: float,
+    budget: list[int],
+    lock: threading.Lock,
+    times: dict[str, list[float]],
+    errors: list[str],
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection(host, port, timeout=60)
+    names = list(paths)
+    turn = seed
+    mine: dict[str, list[float]] = defaultdict(list)
+    failed: list[str] = []
+    while time.monotonic() < deadline:
+        with lock:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+        name = names[turn % len(names)]
+        turn += 1
+        path = rng.choice(paths[name])
+        start = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException) as exc:
+            failed.append(f"{path}: {type(exc).__name__}: {exc}")
+            conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=60)
+            continue
+        mine[name].append(time.perf_counter() - start)
+        if status != 200:
+            failed.append(f"{path}: HTTP {status}")
+    conn.close()
+    with lock:
+        for name, values in mine.items():
+            times[name].extend(values)
+        errors.extend(failed)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--user", default="bench-0")
+    parser.add_argument("--password", default="bench-password")
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    args = parser.parse_args()
+    url = urllib.parse.urlsplit(args.url)
+    host, port = url.hostname or "", url.port or 80
+    if host not in LOCAL:
+        sys.exit(f"{host}: this load test only runs against this machine (127.0.0.1)")
+    if not 1 <= args.seconds <= 600:
+        sys.exit("--seconds: between 1 and 600")
+
+    cookie = login(host, port, args.user, args.password)
+    ids = case_ids(host, port, cookie)
+    rng = random.Random(1)
+    paths = {
+        "dashboard": ["/cases/"],
+        "case page": [f"/cases/{i}/" for i in ids],
+        "search": [
+            "/cases/all/?q=" + urllib.parse.quote(q)
+            for q in ["不通", "拠点", f"R{rng.choice(ids)}-1", f"受付 {rng.randint(1000, 9999)}"]
+        ],
+    }
+    times: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    lock = threading.Lock()
+    budget = [args.max_requests]
+    started = time.monotonic()
+    deadline = started + args.seconds
+    threads = [
+        threading.Thread(
+            target=worker,
+            args=(host, port, cookie, paths, deadline, budget, lock, times, errors, n),
+        )
+        for n in range(args.users)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    everything = [t for values in times.values() for t in values]
+    print(f"{args.users} users, {elapsed:.0f} s, {len(ids)} case pages sampled")
+    for name, values in [*times.items(), ("all", everything)]:
+        if values:
+            print(
+                f"{name:10} {len(values):7} requests  {len(values) / elapsed:7.1f} /s  "
+                f"p50 {statistics.median(values) * 1000:7.1f} ms  "
+                f"p99 {percentile(values, 0.99):7.1f} ms"
+            )
+    print(f"errors: {len(errors)}")
+    for line in errors[:10]:
+        print("  " + line)
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
