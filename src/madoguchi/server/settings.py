@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -109,13 +110,32 @@ TEMPLATES = [
 TESTING = "pytest" in sys.modules or os.environ.get("MADOGUCHI_TESTING") == "1"
 
 
+# SQLite for several people at once: WAL lets pages read while one request writes; a write
+# transaction takes the lock when it begins (IMMEDIATE), so two writers queue on the busy
+# timeout instead of one failing with "database is locked" when it upgrades from reading.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def _database() -> dict[str, object]:
     url = os.environ.get("MADOGUCHI_TEST_DATABASE_URL") if TESTING else None
     url = url or os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
+        config = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        if TESTING:
+            # A file, not Django's in-memory database: threads in the concurrency tests then
+            # meet the same locking (WAL, busy timeout) as the server's workers do.
+            name = f"madoguchi-test-{os.getpid()}.sqlite3"
+            config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / name)}
+    return config
 
 
 DATABASES = {"default": _database()}
