@@ -24,6 +24,7 @@ from madoguchi.cases.models import (
     Status,
     TimelineEntry,
 )
+from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
@@ -218,6 +219,79 @@ def settle_promise(
     )
     promise.refresh_from_db()
     return entry
+
+
+def _promise_identity(by: str, what: str, due: dt.datetime) -> tuple[str, str, dt.datetime]:
+    return (by, what, due)
+
+
+def merge_file_promises(case: Case, records: list[engine.Promise]) -> list[Promise]:
+    """Merge a site file's promises into the case's; returns the promises it added.
+
+    A file promise is the stored promise with the same party, what and due time (logged or
+    imported before). The file's kept time is taken only as news: an open promise becomes
+    kept, with its timeline entry; a settled promise keeps its outcome, and every promise
+    keeps its reminder stamps. A file that no longer lists a promise removes nothing (an
+    export leaves broken promises out, and an older file may not know newer ones): a promise
+    ends by being kept or broken, on the case. Call inside the import's transaction.
+    """
+    unmatched: dict[tuple[str, str, dt.datetime], list[Promise]] = {}
+    for stored in case.promises.select_for_update().order_by("id"):
+        key = _promise_identity(stored.by, stored.what, stored.due)
+        unmatched.setdefault(key, []).append(stored)
+    added: list[Promise] = []
+    for record in records:
+        same = unmatched.get(_promise_identity(record.by, record.what, record.due))
+        if not same:
+            added.append(
+                Promise(
+                    organization_id=case.organization_id,
+                    case=case,
+                    by=record.by,
+                    what=record.what,
+                    due=record.due,
+                    kept=record.kept,
+                    note=record.note or "",
+                    case_active=case.is_active,
+                )
+            )
+            continue
+        stored = same.pop(0)
+        if record.note and record.note != stored.note:
+            stored.note = record.note
+            stored.save(update_fields=["note"])
+        if record.kept is not None and stored.state == "open":
+            stored.kept = record.kept
+            stored.save(update_fields=["kept"])
+            said = _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
+                "by": stored.by,
+                "what": stored.what,
+                "due": timezone.localtime(stored.due).strftime("%Y-%m-%d %H:%M"),
+                "verdict": _("kept"),
+            }
+            note = _("(from an imported site file)")
+            _add_entry(
+                case,
+                None,
+                EntryKind.PROMISE,
+                f"{said} {note}",
+                at=record.kept,
+                party=stored.by,
+            )
+    return Promise.objects.bulk_create(added)
+
+
+def import_case(site: Site, record: engine.Case) -> Case:
+    """The case a site file names at `site` (created when new), with the file's promises
+    merged in: a re-import never resets an outcome, a timeline or a reminder."""
+    case, _created = Case.objects.get_or_create(
+        organization_id=site.organization_id,
+        site=site,
+        ref=record.ref,
+        defaults={"note": record.note or ""},
+    )
+    merge_file_promises(case, list(record.promises))
+    return case
 
 
 def _not_a_member() -> CaseError:
