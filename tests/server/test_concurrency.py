@@ -4,14 +4,28 @@ settling, logging, opening cases and importing together with every write stored 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import time_machine
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from madoguchi.cases import services
+from madoguchi.cases.models import Case, EntryKind, Promise, TimelineEntry
 from madoguchi.orgs.models import ApiToken
+from madoguchi.sites import siteio
+from madoguchi.sites.models import Site
 from tests.server.conftest import World
+from tests.server.factories import PromiseFactory
 
 
 def _writes(call: Any) -> list[str]:
@@ -33,3 +47,151 @@ def test_a_token_is_stamped_at_most_once_a_minute(world: World) -> None:
         assert len(_writes(read)) == 1
     first.refresh_from_db()
     assert first.last_used == dt.datetime(2026, 2, 2, 9, 1, 30, tzinfo=dt.UTC)
+
+
+def _in_threads(jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run the jobs at once (released together by a barrier); each result, or the exception
+    it raised. Each thread closes its own database connection."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job: Callable[[], Any]) -> Any:
+        try:
+            barrier.wait(timeout=10)
+            return job()
+        except Exception as exc:  # reported by the test, not swallowed
+            return exc
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
+def _client(world: World) -> Callable[..., Any]:
+    """A caller with alice's token and its own test client (clients are not thread-safe)."""
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice']}"}
+
+    def call(method: str, url: str, body: Any = None) -> Any:
+        if body is None:
+            return getattr(client, method)(url, **headers)
+        data = json.dumps(body)
+        return getattr(client, method)(url, data, content_type="application/json", **headers)
+
+    return call
+
+
+def _statuses(results: list[Any]) -> list[Any]:
+    return [r if isinstance(r, Exception) else r.status_code for r in results]
+
+
+WORKERS = 8
+
+
+def test_writers_at_once_each_store_their_write_once(transactional_db: Any, world: World) -> None:
+    """Eight people at once: each opens a case on the same site, logs a call on one shared
+    case, settles a promise of it, re-imports the site's own export and imports a new site.
+    None fails (no 500, no "database is locked"), and every write is there exactly once."""
+    site, case = world.site_a, world.case_a
+    due = timezone.now() + dt.timedelta(days=1)
+    promises = [
+        PromiseFactory(case=case, by="docomo-hikari", what=f"callback {n}", due=due)
+        for n in range(WORKERS)
+    ]
+    export = world.api("get", f"/api/v1/sites/{site.pk}/export").content.decode()
+    cases_before = Case.objects.filter(site=site).count()
+
+    def worker(n: int) -> Callable[[], list[Any]]:
+        def job() -> list[Any]:
+            call = _client(world)
+            return [
+                call("post", f"/api/v1/sites/{site.pk}/cases", {"title": f"worker {n}"}),
+                call("post", f"/api/v1/cases/{case.pk}/entries", {"reference": f"R-{n}"}),
+                call("post", f"/api/v1/promises/{promises[n].pk}/kept"),
+                call("put", f"/api/v1/sites/{site.pk}/import", {"content": export}),
+                call(
+                    "post",
+                    "/api/v1/sites/import",
+                    {"content": f"site: {{name: new-{n}}}\n", "organization": "org-a"},
+                ),
+            ]
+
+        return job
+
+    started = time.monotonic()
+    results = _in_threads([worker(n) for n in range(WORKERS)])
+    elapsed = time.monotonic() - started
+
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert failures == []
+    assert [_statuses(r) for r in results] == [[201, 201, 200, 200, 201]] * WORKERS
+    opened = Case.objects.filter(site=site).exclude(pk=case.pk)
+    assert opened.count() == cases_before - 1 + WORKERS
+    assert sorted(opened.filter(title__startswith="worker").values_list("title", flat=True)) == [
+        f"worker {n}" for n in range(WORKERS)
+    ]
+    assert len(set(Case.objects.filter(site=site).values_list("ref", flat=True))) == (
+        cases_before + WORKERS
+    )
+    references = list(
+        TimelineEntry.objects.filter(case=case, reference__startswith="R-").values_list(
+            "reference", flat=True
+        )
+    )
+    assert sorted(references) == [f"R-{n}" for n in range(WORKERS)]
+    assert Promise.objects.filter(pk__in=[p.pk for p in promises], kept__isnull=False).count() == (
+        WORKERS
+    )
+    assert TimelineEntry.objects.filter(case=case, kind=EntryKind.PROMISE).count() == WORKERS
+    assert Promise.objects.filter(case=case).count() == 1 + WORKERS  # re-imports added none
+    assert sorted(Site.objects.filter(name__startswith="new-").values_list("name", flat=True)) == [
+        f"new-{n}" for n in range(WORKERS)
+    ]
+    assert elapsed < 30
+
+
+def test_two_people_settling_one_promise_settle_it_once(
+    transactional_db: Any, world: World
+) -> None:
+    promise = world.promise_a
+    results = _in_threads(
+        [lambda: _client(world)("post", f"/api/v1/promises/{promise.pk}/kept")] * WORKERS
+    )
+    assert sorted(_statuses(results)) == [200] + [409] * (WORKERS - 1)
+    assert TimelineEntry.objects.filter(case=promise.case, kind=EntryKind.PROMISE).count() == 1
+
+
+def test_site_files_are_parsed_before_the_write_transaction(
+    transactional_db: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow parse must not hold SQLite's one write lock (IMMEDIATE takes it at BEGIN)."""
+    inside: list[bool] = []
+    parse = siteio.parse_site
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        inside.append(connection.in_atomic_block)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(siteio, "parse_site", spy)
+    text = "site: {name: 読込}\n"
+    put = world.api("put", f"/api/v1/sites/{world.site_a.pk}/import", {"content": text})
+    post = world.api("post", "/api/v1/sites/import", {"content": text, "organization": "org-a"})
+    upload = SimpleUploadedFile("site.yaml", text.encode())
+    web = world.clients["alice"].post("/sites/import/", {"files": [upload]})
+    assert (put.status_code, post.status_code, web.status_code) == (200, 201, 302)
+    assert inside == [False, False, False]
+
+
+def test_a_case_is_assessed_before_the_write_transaction(
+    transactional_db: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inside: list[bool] = []
+    assess = services.assess_site
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        inside.append(connection.in_atomic_block)
+        return assess(*args, **kwargs)
+
+    monkeypatch.setattr(services, "assess_site", spy)
+    assert world.api("post", f"/api/v1/sites/{world.site_a.pk}/cases", {}).status_code == 201
+    assert inside == [False]

@@ -44,6 +44,8 @@ class PromiseSpec:
 
 
 def _next_ref(site: Site) -> str:
+    """The next free `case-N` of the site. Call inside a transaction that holds the site's
+    row lock (`_lock_site`), so two people opening a case at once get different numbers."""
     taken = set(Case.objects.filter(site=site).values_list("ref", flat=True))
     number = len(taken) + 1
     while f"case-{number}" in taken:
@@ -51,7 +53,12 @@ def _next_ref(site: Site) -> str:
     return f"case-{number}"
 
 
-@transaction.atomic
+def _lock_site(site: Site) -> None:
+    """Serialize the writers of one site's cases: a row lock on PostgreSQL; on SQLite the
+    transaction already holds the database's single write lock (IMMEDIATE)."""
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+
+
 def open_case(
     site: Site,
     *,
@@ -64,25 +71,38 @@ def open_case(
 ) -> Case:
     """Open a case and keep the assessment of that moment with it."""
     now = now or timezone.now()
+    # The assessment is read and computed before the write transaction opens: the engine's
+    # time then holds no lock.
     loaded = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
     assessment = assess_site(loaded, now=now).to_dict()
     first = assessment.get("first_call") or {}
-    case = Case.objects.create(
-        organization=site.organization,
-        site=site,
-        ref=_next_ref(site),
-        title=title,
-        symptoms=list(symptoms if symptoms is not None else site.symptoms),
-        observations={"onu": dict(site.onu), "said_no_contract": list(site.said_no_contract)},
-        outage_started=outage_started,
-        assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
-        assessment=assessment,
-        first_party=first.get("party") or "",
-        created=now,
-    )
-    _add_entry(
-        case, user, EntryKind.STATUS, _("Case opened."), at=now, recorded=now, status_to=Status.OPEN
-    )
+    with transaction.atomic():
+        _lock_site(site)
+        case = Case.objects.create(
+            organization=site.organization,
+            site=site,
+            ref=_next_ref(site),
+            title=title,
+            symptoms=list(symptoms if symptoms is not None else site.symptoms),
+            observations={
+                "onu": dict(site.onu),
+                "said_no_contract": list(site.said_no_contract),
+            },
+            outage_started=outage_started,
+            assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
+            assessment=assessment,
+            first_party=first.get("party") or "",
+            created=now,
+        )
+        _add_entry(
+            case,
+            user,
+            EntryKind.STATUS,
+            _("Case opened."),
+            at=now,
+            recorded=now,
+            status_to=Status.OPEN,
+        )
     return case
 
 
