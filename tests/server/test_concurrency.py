@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from madoguchi.cases import services
 from madoguchi.cases.models import Case, EntryKind, Promise, TimelineEntry
+from madoguchi.cases.reminders import send_reminders
 from madoguchi.orgs.models import ApiToken
 from madoguchi.sites import siteio
 from madoguchi.sites.models import Site
@@ -195,3 +198,29 @@ def test_a_case_is_assessed_before_the_write_transaction(
     monkeypatch.setattr(services, "assess_site", spy)
     assert world.api("post", f"/api/v1/sites/{world.site_a.pk}/cases", {}).status_code == 201
     assert inside == [False]
+
+
+class SlowBackend(LocmemBackend):
+    """A mail server that takes a moment, so runs overlap."""
+
+    def send_messages(self, email_messages: Any) -> int:
+        time.sleep(0.02)
+        return super().send_messages(email_messages)
+
+
+def test_overlapping_reminder_runs_send_each_mail_once(
+    transactional_db: Any, world: World, settings: Any
+) -> None:
+    alice = world.org_a.memberships.get(role="owner").user
+    alice.email = "alice@example.jp"
+    alice.save()
+    Case.objects.filter(pk=world.case_a.pk).update(assignee=alice)
+    Promise.objects.update(case_active=False)
+    late = timezone.now() - dt.timedelta(minutes=5)
+    PromiseFactory.create_batch(WORKERS, case=world.case_a, due=late)
+    settings.EMAIL_BACKEND = "tests.server.test_concurrency.SlowBackend"
+    results = _in_threads([send_reminders] * 4)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sum(overdue for _soon, overdue in results) == WORKERS
+    assert len(mail.outbox) == WORKERS
+    assert Promise.objects.filter(reminded_overdue__isnull=True, case_active=True).count() == 0

@@ -171,6 +171,8 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the apps: no collectstatic 
 EMAIL_BACKEND = os.environ.get(
     "MADOGUCHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# A hung mail server fails a reminder (retried next run) well within its lease.
+EMAIL_TIMEOUT = 60
 
 # Each process keeps its own copy of what is cached (directories, keyed by a stamp in the
 # database, so the copies cannot disagree with the rows).
