@@ -37,6 +37,14 @@ def _writes(call: Any) -> list[str]:
     return [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith("UPDATE")]
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's locking settings")
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: Any) -> None:
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
+    assert connection.transaction_mode == "IMMEDIATE"
+
+
 def test_a_token_is_stamped_at_most_once_a_minute(world: World) -> None:
     def read() -> None:
         assert world.api("get", "/api/v1/sites").status_code == 200

@@ -242,7 +242,8 @@ def settle_promise(
 
 
 def _promise_identity(by: str, what: str, due: dt.datetime) -> tuple[str, str, dt.datetime]:
-    return (by, what, due)
+    """What makes a file promise the stored one (a site file strips its strings)."""
+    return (by.strip(), what.strip(), due)
 
 
 def merge_file_promises(case: Case, records: list[engine.Promise]) -> list[Promise]:
