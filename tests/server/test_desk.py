@@ -341,6 +341,18 @@ def test_search_never_shows_another_organizations_cases(world: World, case: Case
     assert response.context["cases"] == []
 
 
+def test_another_organizations_reference_number_changes_nothing(
+    world: World,
+    alice,  # type: ignore[no-untyped-def]
+) -> None:
+    mine = open_case(world.site_a, user=alice, title="請求の件 REF-4242 について")
+    theirs = open_case(world.site_b, user=None)
+    log_entry(theirs, user=None, kind=EntryKind.CALL_OUT, reference="REF-4242")
+    response = world.clients["alice"].get("/cases/all/?q=REF-4242")
+    # Found by its title, as if no other organization had that number.
+    assert [c.pk for c in response.context["cases"]] == [mine.pk]
+
+
 def test_case_list_queries_are_fixed(world: World, alice) -> None:  # type: ignore[no-untyped-def]
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:

@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.forms import BaseForm, model_to_dict
 from django.http import HttpRequest, HttpResponse
@@ -263,8 +262,9 @@ def _import(
     request: HttpRequest, organization: Organization, content: str, site: Site | None
 ) -> Any:
     try:
-        with transaction.atomic():
-            stored, warnings = import_site_text(organization, content, site=site)
+        # Not inside a transaction: the file is parsed and checked first, and only the save
+        # (atomic on its own) holds the database's write lock.
+        stored, warnings = import_site_text(organization, content, site=site)
     except SiteFileError as exc:
         errors = [{"path": p.path, "message": p.message} for p in exc.problems]
         raise Invalid("invalid site file", errors) from None

@@ -237,6 +237,9 @@ class Promise(OrgOwned):
     case_active = models.BooleanField(default=True)
     reminded_due_soon = models.DateTimeField(null=True, blank=True)
     reminded_overdue = models.DateTimeField(null=True, blank=True)
+    # Set while a reminder run sends this promise's mail (see cases.reminders): another run
+    # leaves it alone until the mail is accepted or refused, or the lease expires.
+    reminder_lease = models.DateTimeField(null=True, blank=True)
 
     objects = PromiseQuerySet.as_manager()
 

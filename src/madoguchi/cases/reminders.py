@@ -1,29 +1,54 @@
 """Reminders for promises due soon or overdue, sent to the case's assignee.
 
-Each promise is claimed with a conditional UPDATE before its mail is sent, so running the
-job twice, or two jobs at once, sends nothing twice.
+A reminder is marked sent only after the mail server accepted it. Before sending, the
+promise is leased with a conditional UPDATE (`reminder_lease`), so two runs at once never
+send the same reminder; the lease ends when the mail is accepted (and the reminder marked)
+or refused (and left for the next run). A run that dies mid-send leaves a lease that
+expires after LEASE, and the reminder is retried then. A mail the server accepted just
+before a crash may go out twice; none is ever lost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from madoguchi.cases.models import Promise
 from madoguchi.orgs.models import Membership
 
 DUE_SOON = dt.timedelta(hours=2)
+# Longer than a send can take (EMAIL_TIMEOUT bounds it), shorter than an operator's patience.
+LEASE = dt.timedelta(minutes=10)
+
+logger = logging.getLogger(__name__)
 
 
-def _claim(promise: Promise, field: str, now: dt.datetime) -> bool:
-    claimed = Promise.objects.filter(pk=promise.pk, **{f"{field}__isnull": True}).update(
-        **{field: now}
+@dataclass
+class RemindersFailed(Exception):
+    """Some reminders could not be sent; the others were, and these are retried next run."""
+
+    sent: tuple[int, int]
+    failures: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{len(self.failures)} reminder(s) not sent: " + "; ".join(self.failures)
+
+
+def _lease(promise: Promise, flag: str, clock: dt.datetime) -> bool:
+    """Take the promise for this run, unless its reminder is sent or another run holds it."""
+    free = Q(reminder_lease__isnull=True) | Q(reminder_lease__lt=clock - LEASE)
+    taken = (
+        Promise.objects.filter(pk=promise.pk, **{f"{flag}__isnull": True})
+        .filter(free)
+        .update(reminder_lease=clock)
     )
-    return claimed == 1
+    return taken == 1
 
 
 def _send(promise: Promise, overdue: bool) -> None:
@@ -41,8 +66,26 @@ def _send(promise: Promise, overdue: bool) -> None:
     )
 
 
+def _remind(promise: Promise, flag: str, now: dt.datetime, failures: list[str]) -> bool:
+    """Lease, send, then mark; True when this run sent the reminder."""
+    clock = timezone.now()  # leases follow the real clock, whatever `now` the run is for
+    if not _lease(promise, flag, clock):
+        return False
+    leased = Promise.objects.filter(pk=promise.pk, reminder_lease=clock)
+    try:
+        _send(promise, overdue=flag == "reminded_overdue")
+    except Exception as exc:  # any refusal: SMTP errors, a refused connection, a timeout
+        logger.exception("reminder for promise %s not sent; retried next run", promise.pk)
+        failures.append(f"promise {promise.pk} ({promise.case.site.name}): {exc}")
+        leased.update(reminder_lease=None)
+        return False
+    leased.update(**{flag: now, "reminder_lease": None})
+    return True
+
+
 def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
-    """Send what is due; returns (due-soon mails, overdue mails)."""
+    """Send what is due; returns (due-soon mails, overdue mails). When a mail is refused the
+    run goes on with the others and then raises RemindersFailed."""
     now = now or timezone.now()
     base = (
         Promise.objects.of_active_cases()
@@ -59,15 +102,14 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
         )
         .listed()
     )
+    failures: list[str] = []
     soon = overdue = 0
     for promise in base.filter(
         due__gte=now, due__lt=now + DUE_SOON, reminded_due_soon__isnull=True
     ):
-        if _claim(promise, "reminded_due_soon", now):
-            _send(promise, overdue=False)
-            soon += 1
+        soon += _remind(promise, "reminded_due_soon", now, failures)
     for promise in base.filter(due__lt=now, reminded_overdue__isnull=True):
-        if _claim(promise, "reminded_overdue", now):
-            _send(promise, overdue=True)
-            overdue += 1
+        overdue += _remind(promise, "reminded_overdue", now, failures)
+    if failures:
+        raise RemindersFailed((soon, overdue), failures)
     return soon, overdue

@@ -140,7 +140,10 @@ def search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     and pages through those few cases.
     """
     query = query.strip()
-    ids = set(TimelineEntry.objects.filter(reference=query).values_list("case_id", flat=True)[:200])
+    # Only the entries of `cases` (the user's organizations): another organization's numbers
+    # must neither match nor turn the search away from titles, or they could be probed.
+    scoped = TimelineEntry.objects.filter(reference=query, case__in=cases.order_by().values("pk"))
+    ids = set(scoped.values_list("case_id", flat=True)[:200])
     ids |= set(cases.filter(ref=query).values_list("id", flat=True)[:200])
     if ids:
         return cases.filter(pk__in=ids)

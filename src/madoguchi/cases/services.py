@@ -24,6 +24,7 @@ from madoguchi.cases.models import (
     Status,
     TimelineEntry,
 )
+from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
@@ -43,6 +44,8 @@ class PromiseSpec:
 
 
 def _next_ref(site: Site) -> str:
+    """The next free `case-N` of the site. Call inside a transaction that holds the site's
+    row lock (`_lock_site`), so two people opening a case at once get different numbers."""
     taken = set(Case.objects.filter(site=site).values_list("ref", flat=True))
     number = len(taken) + 1
     while f"case-{number}" in taken:
@@ -50,7 +53,12 @@ def _next_ref(site: Site) -> str:
     return f"case-{number}"
 
 
-@transaction.atomic
+def _lock_site(site: Site) -> None:
+    """Serialize the writers of one site's cases: a row lock on PostgreSQL; on SQLite the
+    transaction already holds the database's single write lock (IMMEDIATE)."""
+    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+
+
 def open_case(
     site: Site,
     *,
@@ -63,25 +71,38 @@ def open_case(
 ) -> Case:
     """Open a case and keep the assessment of that moment with it."""
     now = now or timezone.now()
+    # The assessment is read and computed before the write transaction opens: the engine's
+    # time then holds no lock.
     loaded = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
     assessment = assess_site(loaded, now=now).to_dict()
     first = assessment.get("first_call") or {}
-    case = Case.objects.create(
-        organization=site.organization,
-        site=site,
-        ref=_next_ref(site),
-        title=title,
-        symptoms=list(symptoms if symptoms is not None else site.symptoms),
-        observations={"onu": dict(site.onu), "said_no_contract": list(site.said_no_contract)},
-        outage_started=outage_started,
-        assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
-        assessment=assessment,
-        first_party=first.get("party") or "",
-        created=now,
-    )
-    _add_entry(
-        case, user, EntryKind.STATUS, _("Case opened."), at=now, recorded=now, status_to=Status.OPEN
-    )
+    with transaction.atomic():
+        _lock_site(site)
+        case = Case.objects.create(
+            organization=site.organization,
+            site=site,
+            ref=_next_ref(site),
+            title=title,
+            symptoms=list(symptoms if symptoms is not None else site.symptoms),
+            observations={
+                "onu": dict(site.onu),
+                "said_no_contract": list(site.said_no_contract),
+            },
+            outage_started=outage_started,
+            assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
+            assessment=assessment,
+            first_party=first.get("party") or "",
+            created=now,
+        )
+        _add_entry(
+            case,
+            user,
+            EntryKind.STATUS,
+            _("Case opened."),
+            at=now,
+            recorded=now,
+            status_to=Status.OPEN,
+        )
     return case
 
 
@@ -218,6 +239,80 @@ def settle_promise(
     )
     promise.refresh_from_db()
     return entry
+
+
+def _promise_identity(by: str, what: str, due: dt.datetime) -> tuple[str, str, dt.datetime]:
+    """What makes a file promise the stored one (a site file strips its strings)."""
+    return (by.strip(), what.strip(), due)
+
+
+def merge_file_promises(case: Case, records: list[engine.Promise]) -> list[Promise]:
+    """Merge a site file's promises into the case's; returns the promises it added.
+
+    A file promise is the stored promise with the same party, what and due time (logged or
+    imported before). The file's kept time is taken only as news: an open promise becomes
+    kept, with its timeline entry; a settled promise keeps its outcome, and every promise
+    keeps its reminder stamps. A file that no longer lists a promise removes nothing (an
+    export leaves broken promises out, and an older file may not know newer ones): a promise
+    ends by being kept or broken, on the case. Call inside the import's transaction.
+    """
+    unmatched: dict[tuple[str, str, dt.datetime], list[Promise]] = {}
+    for stored in case.promises.select_for_update().order_by("id"):
+        key = _promise_identity(stored.by, stored.what, stored.due)
+        unmatched.setdefault(key, []).append(stored)
+    added: list[Promise] = []
+    for record in records:
+        same = unmatched.get(_promise_identity(record.by, record.what, record.due))
+        if not same:
+            added.append(
+                Promise(
+                    organization_id=case.organization_id,
+                    case=case,
+                    by=record.by,
+                    what=record.what,
+                    due=record.due,
+                    kept=record.kept,
+                    note=record.note or "",
+                    case_active=case.is_active,
+                )
+            )
+            continue
+        stored = same.pop(0)
+        if record.note and record.note != stored.note:
+            stored.note = record.note
+            stored.save(update_fields=["note"])
+        if record.kept is not None and stored.state == "open":
+            stored.kept = record.kept
+            stored.save(update_fields=["kept"])
+            said = _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
+                "by": stored.by,
+                "what": stored.what,
+                "due": timezone.localtime(stored.due).strftime("%Y-%m-%d %H:%M"),
+                "verdict": _("kept"),
+            }
+            note = _("(from an imported site file)")
+            _add_entry(
+                case,
+                None,
+                EntryKind.PROMISE,
+                f"{said} {note}",
+                at=record.kept,
+                party=stored.by,
+            )
+    return Promise.objects.bulk_create(added)
+
+
+def import_case(site: Site, record: engine.Case) -> Case:
+    """The case a site file names at `site` (created when new), with the file's promises
+    merged in: a re-import never resets an outcome, a timeline or a reminder."""
+    case, _created = Case.objects.get_or_create(
+        organization_id=site.organization_id,
+        site=site,
+        ref=record.ref,
+        defaults={"note": record.note or ""},
+    )
+    merge_file_promises(case, list(record.promises))
+    return case
 
 
 def _not_a_member() -> CaseError:

@@ -35,6 +35,7 @@ import datetime as dt
 import os
 import secrets
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -158,13 +159,32 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 TESTING = "pytest" in sys.modules or os.environ.get("MADOGUCHI_TESTING") == "1"
 
 
+# SQLite for several people at once: WAL lets pages read while one request writes; a write
+# transaction takes the lock when it begins (IMMEDIATE), so two writers queue on the busy
+# timeout instead of one failing with "database is locked" when it upgrades from reading.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
 def _database() -> dict[str, object]:
     url = os.environ.get("MADOGUCHI_TEST_DATABASE_URL") if TESTING else None
     url = url or os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
+        config = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        if TESTING:
+            # A file, not Django's in-memory database: threads in the concurrency tests then
+            # meet the same locking (WAL, busy timeout) as the server's workers do.
+            name = f"madoguchi-test-{os.getpid()}.sqlite3"
+            config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / name)}
+    return config
 
 
 DATABASES = {"default": _database()}
@@ -207,6 +227,8 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the apps: no collectstatic 
 EMAIL_BACKEND = os.environ.get(
     "MADOGUCHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# A hung mail server fails a reminder (retried next run) well within its lease.
+EMAIL_TIMEOUT = 60
 
 # Each process keeps its own copy of what is cached (directories, keyed by a stamp in the
 # database, so the copies cannot disagree with the rows).

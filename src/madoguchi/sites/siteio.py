@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from madoguchi.cases.models import Case, Promise
+from madoguchi.cases.services import import_case
 from madoguchi.directory.services import catalog_for, save_party
 from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
@@ -101,28 +101,9 @@ def save_site_file(
         for i, b in enumerate(record.bills)
     )
     for case_record in record.cases:
-        # Cases keep their history across re-imports: only the promises that came from a
-        # file are replaced; the timeline and the promises logged in it stay.
-        case, _created = Case.objects.get_or_create(
-            organization=organization,
-            site=site,
-            ref=case_record.ref,
-            defaults={"note": case_record.note or ""},
-        )
-        case.promises.filter(made_in__isnull=True).delete()
-        Promise.objects.bulk_create(
-            Promise(
-                organization=organization,
-                case=case,
-                by=p.by,
-                what=p.what,
-                due=p.due,
-                kept=p.kept,
-                note=p.note or "",
-                case_active=case.is_active,
-            )
-            for p in case_record.promises
-        )
+        # A case keeps its timeline and its promises' outcomes across re-imports: the file's
+        # promises are merged in, never reset (see cases.services.import_case).
+        import_case(site, case_record)
     return site
 
 

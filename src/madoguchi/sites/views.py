@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -225,8 +224,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
                 files.append((upload.name, upload.read().decode("utf-8")))
             except UnicodeDecodeError:
                 failed[upload.name] = [_("not UTF-8 text")]
-        with transaction.atomic():
-            saved, problems = import_many(organization, files)
+        saved, problems = import_many(organization, files)  # each file parsed, then saved
         failed.update(problems)
         if saved:
             messages.success(request, _("%(count)d site(s) imported.") % {"count": len(saved)})

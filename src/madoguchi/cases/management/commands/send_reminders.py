@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.cases.reminders import send_reminders
+from madoguchi.cases.reminders import RemindersFailed, send_reminders
 
 
 class Command(BaseCommand):
-    help = "Mail assignees about promises due soon or overdue. Safe to run repeatedly."
+    help = (
+        "Mail assignees about promises due soon or overdue. Safe to run repeatedly; a mail "
+        "the server refused is retried on the next run, and the command then exits with 1."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--now", type=dt.datetime.fromisoformat, default=None)
 
     def handle(self, *args: Any, now: dt.datetime | None, **options: Any) -> None:
-        soon, overdue = send_reminders(now)
+        try:
+            soon, overdue = send_reminders(now)
+        except RemindersFailed as failed:
+            soon, overdue = failed.sent
+            self.stdout.write(f"reminders: {soon} due soon, {overdue} overdue")
+            raise CommandError(str(failed)) from None
         self.stdout.write(f"reminders: {soon} due soon, {overdue} overdue")
