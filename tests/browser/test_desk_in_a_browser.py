@@ -129,3 +129,51 @@ def test_a_broken_callback_tops_the_dashboard(live_server: Any, browser_page: An
         assert "分超過" in first.inner_text()  # how late, e.g. 30分超過
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "dashboard-overdue.png"), full_page=True)
+
+
+def test_no_page_breaks_the_content_security_policy(live_server: Any, browser_page: Any) -> None:
+    """Every kind of page, the API docs and the admin load with the policy enforced: the
+    browser reports no refused script, style or image."""
+    member = MembershipFactory(role=Role.OWNER, user__is_staff=True, user__is_superuser=True)
+    text = (
+        "site: {name: 本社, prefecture: 東京都}\n"
+        "contracts:\n  - {ref: line, service: access, party: docomo-hikari, includes_isp: true}\n"
+        "symptoms: [internet-down]\n"
+    )
+    site, _warnings = import_site_text(member.organization, text)
+    page = browser_page
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/{site.pk}/")
+    page.click("button:has-text('ケースを開始')")
+    case_url = page.url
+    for path in [
+        "/sites/",
+        f"/sites/{site.pk}/",
+        f"/sites/{site.pk}/contracts/add/",
+        "/sites/import/",
+        "/cases/",
+        "/cases/all/",
+        "/cases/stats/",
+        "/api/v1/docs",
+        "/admin/",
+        "/admin/directory/party/",
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None, path
+        assert response.ok, path
+        assert response.headers.get("content-security-policy"), path
+        page.wait_for_load_state("networkidle")
+    page.goto(case_url)
+    page.wait_for_load_state("networkidle")
+    assert "swagger-ui" in page.goto(f"{live_server.url}/api/v1/docs").text()
+    page.wait_for_selector(".swagger-ui .info", timeout=10_000)
+    assert refused == []

@@ -21,11 +21,10 @@ from madoguchi.api.auth import AUTH, READ_ONLY, require_write
 from madoguchi.api.cases import router as cases_router
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
-from madoguchi.directory.services import parties_for
 from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization, organizations_for
 from madoguchi.server.uploads import declared_length, refused_uploads
-from madoguchi.sites.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.adapter import assess_site, site_directory, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm
 from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.siteio import export_site_text, import_site_text
@@ -292,7 +291,7 @@ EVENT_FIELDS = list(s.EventIn.model_fields)
 
 
 def _known(site: Site) -> set[str]:
-    return set(parties_for(site.organization))
+    return set(site_directory(site))
 
 
 @records.get("/sites/{site_id}/contracts", response=list[s.ContractOut])

@@ -30,7 +30,7 @@ from madoguchi.cases.stats import party_figures
 from madoguchi.directory.services import parties_for
 from madoguchi.orgs.models import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
-from madoguchi.sites.adapter import assess_site, load_site_file_rows
+from madoguchi.sites.adapter import assess_site, load_site_file_rows, site_directory
 from madoguchi.sites.models import Site
 
 PAGE_SIZE = 20
@@ -152,7 +152,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     """The case page; with a refused call log form, that form again with what was typed."""
     now = timezone.now()
     site = load_site_file_rows(case.site)
-    directory = parties_for(case.organization)
+    directory = site_directory(site, parties_for(case.organization))
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     entries = selectors.timeline(case)
     promises = sorted(
@@ -215,7 +215,8 @@ def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
 @require_POST
 def case_log(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, write=True)
-    form = LogForm(request.POST, parties=party_choices(parties_for(case.organization)))
+    directory = site_directory(case.site, parties_for(case.organization))
+    form = LogForm(request.POST, parties=party_choices(directory))
     if form.is_valid():
         try:
             log_entry(case, user=request.user, **form.entry_values())

@@ -9,13 +9,34 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
+from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region, link_problem
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
+
+
+def validate_link(value: str) -> None:
+    """A party's or desk's link: http(s), tel or mailto only, as in a site file, so that
+    what a page shows as a link can never run a script (javascript:) when clicked."""
+    if _is_web_link(value):
+        URLValidator(schemes=["http", "https"])(value)
+    elif link_problem(value):
+        raise ValidationError(
+            _("Only http, https, tel and mailto links are allowed."), code="link_scheme"
+        )
+
+
+def _is_web_link(value: str) -> bool:
+    return value.strip().lower().startswith(("http:", "https:"))
+
+
+def link_field() -> models.CharField:
+    return models.CharField(_("URL"), max_length=500, blank=True, validators=[validate_link])
 
 
 class PartyQuerySet(OrgScopedQuerySet):
@@ -41,7 +62,7 @@ class Party(models.Model):
         _("status"), max_length=10, choices=enum_choices(PartyStatus), default=PartyStatus.ACTIVE
     )
     region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = link_field()
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)
@@ -86,7 +107,7 @@ class Desk(models.Model):
         blank=True,
         help_text=_("OpenStreetMap opening_hours, e.g. Mo-Fr 09:00-18:00; PH off"),
     )
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = link_field()
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)

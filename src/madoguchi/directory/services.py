@@ -40,6 +40,12 @@ DESK_FIELDS = (
 )
 
 
+def _link(value: str) -> str | None:
+    """A stored link the engine accepts, or None: a row written before links were checked
+    must not stop every page that reads the directory."""
+    return value if value and not engine.link_problem(value) else None
+
+
 def to_engine_party(party: Party) -> engine.Party:
     """A Party row (desks prefetched) as the engine's record."""
     return engine.Party(
@@ -49,7 +55,7 @@ def to_engine_party(party: Party) -> engine.Party:
         kind=party.kind,
         status=party.status,
         region=party.region or None,
-        url=party.url or None,
+        url=_link(party.url),
         note=party.note or None,
         source=party.source or None,
         checked=party.checked,
@@ -62,7 +68,7 @@ def to_engine_party(party: Party) -> engine.Party:
                 purposes=d.purpose_values,
                 phone=d.phone or None,
                 hours=d.hours or None,
-                url=d.url or None,
+                url=_link(d.url),
                 note=d.note or None,
                 source=d.source or None,
                 checked=d.checked,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -142,6 +143,31 @@ def _valid_hours(value: str | None) -> str | None:
     return value
 
 
+LINK_SCHEMES = ("http", "https", "tel", "mailto")
+LINK_PROBLEM = "only http, https, tel and mailto links are allowed"
+
+
+def link_problem(value: str) -> str | None:
+    """Why `value` may not be a link on a page (None: it may). Anything but http(s), tel and
+    mailto (javascript:, data:, a bare path) could run or mislead when a person clicks it.
+
+    urlsplit drops what browsers drop too (leading spaces and controls, tabs and newlines
+    inside), so `java\tscript:` is seen as the javascript: scheme it is.
+    """
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in LINK_SCHEMES:
+        return LINK_PROBLEM
+    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
+        return f"{LINK_PROBLEM}; an http(s) link needs a host"
+    return None
+
+
+def _valid_link(value: str | None) -> str | None:
+    if value is not None and (problem := link_problem(value)):
+        raise ValueError(problem)
+    return value
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -149,6 +175,7 @@ Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo)]
 Hours = Annotated[str | None, AfterValidator(_valid_hours)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names, e.g. an id's
+Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(_valid_link)]
 
 
 def ListOf[T](item: type[T]) -> Any:
@@ -181,7 +208,7 @@ class Desk(Provenance):
     purposes: ListOf(Purpose) = []
     phone: Text | None = None
     hours: Hours = None
-    url: Text | None = None
+    url: Link = None
     note: Text | None = None
 
 
@@ -193,7 +220,7 @@ class Party(Provenance):
     status: PartyStatus = PartyStatus.ACTIVE
     region: Region | None = None
     desks: ListOf(Desk) = []
-    url: Text | None = None
+    url: Link = None
     note: Text | None = None
 
 

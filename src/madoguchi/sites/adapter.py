@@ -1,7 +1,9 @@
 """One adapter between the database and the engine: a site as a site-file document.
 
 The page, the API and the export all go through `site_document`, and the server's
-assessment is `madoguchi assess` run on that document with the shipped catalog. So exporting
+assessment is `madoguchi assess` run on that document with the shipped catalog. Parties
+resolve catalog → the organization's own → the site's own (its file's `parties:`), and the
+document carries every one that differs from the shipped catalog. So exporting
 a site and assessing the file gives the same answer as the site page, by construction.
 """
 
@@ -83,8 +85,35 @@ def party_document(party: engine.Party) -> dict[str, Any]:
     return _compact(data)
 
 
+def party_json(party: engine.Party) -> dict[str, Any]:
+    """A party as stored on a site: its known fields only (a file's unknown keys were
+    reported as ignored), so equal parties store equal JSON."""
+    desk_fields = dict.fromkeys(engine.Desk.model_fields, True)
+    include: dict[str, Any] = dict.fromkeys(engine.Party.model_fields, True)
+    include["desks"] = {"__all__": desk_fields}
+    return party.model_dump(mode="json", exclude_none=True, include=include)
+
+
+def site_parties(site: Site) -> dict[str, engine.Party]:
+    """The site's own parties, from its site file; they apply to this site only."""
+    return {data["slug"]: engine.Party.model_validate(data) for data in site.parties}
+
+
+def site_directory(
+    site: Site, directory: dict[str, engine.Party] | None = None
+) -> dict[str, engine.Party]:
+    """The parties a site is assessed with: the catalog, replaced by the organization's own
+    (`directory`, the cached `parties_for`), replaced by the site's own, slug by slug."""
+    base = directory if directory is not None else parties_for(site.organization)
+    own = site_parties(site)
+    return {**base, **own} if own else base
+
+
 def site_document(site: Site, directory: dict[str, engine.Party] | None = None) -> dict[str, Any]:
-    """The site as a site-file mapping (prefetch with `with_site_file_rows`)."""
+    """The site as a site-file mapping (prefetch with `with_site_file_rows`).
+
+    `directory` is the organization's (`parties_for`); the site's own parties go on top.
+    """
     document: dict[str, Any] = {"version": 1}
     if site.assess_at:
         document["now"] = _time(site.assess_at)
@@ -174,17 +203,21 @@ def site_document(site: Site, directory: dict[str, engine.Party] | None = None) 
         )
         for case in site.cases.all()
     ]
-    # Parties go into the file only where the organization's directory differs from the
-    # shipped catalog: the file then assesses the same anywhere.
-    directory = directory if directory is not None else parties_for(site.organization)
+    # Parties go into the file where the site's directory differs from the shipped catalog,
+    # and the site's own always: the file then assesses the same anywhere, and importing it
+    # again gives the site the same parties.
+    own = {data["slug"] for data in site.parties}
+    directory = site_directory(site, directory)
     shipped = load_catalog().parties
-    wanted = referenced_parties(document) | {
-        slug for slug, p in directory.items() if p.kind in ("wholesaler", "public")
-    }
+    wanted = (
+        referenced_parties(document)
+        | own
+        | {slug for slug, p in directory.items() if p.kind in ("wholesaler", "public")}
+    )
     document["parties"] = [
         party_document(directory[slug])
         for slug in sorted(wanted)
-        if slug in directory and directory[slug] != shipped.get(slug)
+        if slug in directory and (slug in own or directory[slug] != shipped.get(slug))
     ]
     return _compact(document) | {"site": document["site"], "version": 1}
 

@@ -16,6 +16,8 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ["name", "customer__name"]
     list_select_related = ["organization", "customer"]
     inlines = [ContractInline]
+    # Validated as a site file on import; a hand-edited one could stop the site's page.
+    readonly_fields = ["parties"]
 
 
 @admin.register(Customer)

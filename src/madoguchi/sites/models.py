@@ -2,7 +2,7 @@
 
 Field names and values follow the site file (SITE-FILE.md) so that the adapter between the
 two is a plain copy. Parties are referenced by slug, as in the file: a slug resolves to the
-organization's own party or else the shipped catalog's.
+site's own party (from its file), else the organization's own, else the shipped catalog's.
 """
 
 from __future__ import annotations
@@ -43,6 +43,9 @@ class Site(OrgOwned):
     onu = models.JSONField(_("ONU lamps"), default=dict, blank=True)
     said_no_contract = models.JSONField(default=list, blank=True)
     outage_notice = models.JSONField(default=list, blank=True)
+    # The site file's own `parties:` (engine Party records as JSON, validated on import):
+    # they apply to this site only, over the catalog and the organization's own parties.
+    parties = models.JSONField(_("this site's own parties"), default=list, blank=True)
     # A fixed "now" for this site's assessment (site file: now); empty means the clock.
     assess_at = models.DateTimeField(_("assess as of"), null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)

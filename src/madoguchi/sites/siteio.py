@@ -2,21 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from madoguchi.cases.services import import_case
-from madoguchi.directory.services import catalog_for, save_party
+from madoguchi.directory.services import catalog_for, parties_for
 from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import LoadedSite, Problem
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.adapter import site_document, with_site_file_rows
+from madoguchi.sites.adapter import party_json, site_document, with_site_file_rows
 from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
 
 
+@dataclass(frozen=True, slots=True)
+class PartyReplaced(Problem):
+    """A warning: the file's party at `path` replaces the directory's `name` for its site."""
+
+    name: str = ""
+
+
+def site_own_parties(
+    directory: dict[str, engine.Party], record: engine.SiteFile
+) -> list[tuple[int, engine.Party, engine.Party | None]]:
+    """(index, party, the directory's party it replaces or None) for each party of the file
+    that the site keeps as its own. A site file never changes the organization's directory:
+    its parties apply to its site only. One equal to the directory's adds nothing and is
+    left out, so the site follows later changes to the directory (an export carries the
+    organization's parties, and importing it again must not pin them to the site)."""
+    own = []
+    for i, party in enumerate(record.parties):
+        known = directory.get(party.slug)
+        if known is None or party_json(known) != party_json(party):
+            own.append((i, party, known))
+    return own
+
+
 def validate_site_text(organization: Organization, text: str) -> LoadedSite:
-    """Parse and validate against this organization's directory; SiteFileError if bad."""
-    return parse_site(text, catalog_for(organization))
+    """Parse and validate against this organization's directory; SiteFileError if bad.
+
+    The warnings name each party that replaces a catalog or directory party for this site.
+    """
+    loaded = parse_site(text, catalog_for(organization))
+    replaced = [
+        PartyReplaced(f"parties[{i}]", f"replaces {known.name} for this site only", known.name)
+        for i, _party, known in site_own_parties(parties_for(organization), loaded.site)
+        if known is not None
+    ]
+    return LoadedSite(site=loaded.site, warnings=[*loaded.warnings, *replaced])
 
 
 @transaction.atomic
@@ -28,8 +62,7 @@ def save_site_file(
     customer: Customer | None = None,
 ) -> Site:
     """Store a validated site file as a new site, or as the new contents of `site`."""
-    for party in record.parties:
-        save_party(organization, party)
+    own_parties = site_own_parties(parties_for(organization), record)
     info = record.site
     values = {
         "name": info.name,
@@ -41,6 +74,7 @@ def save_site_file(
         "said_no_contract": list(record.observations.said_no_contract),
         "outage_notice": list(record.observations.outage_notice),
         "assess_at": record.now,
+        "parties": [party_json(party) for _i, party, _known in own_parties],
     }
     if site is None:
         site = Site.objects.create(organization=organization, customer=customer, **values)
@@ -116,18 +150,25 @@ def import_site_text(
 
 
 def import_many(
-    organization: Organization, files: list[tuple[str, str]]
+    organization: Organization,
+    files: list[tuple[str, str]],
+    *,
+    warned: dict[str, list[Problem]] | None = None,
 ) -> tuple[list[Site], dict[str, list[Problem]]]:
-    """Import several files, each on its own: a bad file is reported and stored not at all."""
+    """Import several files, each on its own: a bad file is reported and stored not at all.
+
+    `warned`, if given, receives the warnings of each stored file that has any."""
     saved: list[Site] = []
     failed: dict[str, list[Problem]] = {}
     for name, text in files:
         try:
-            site, _warnings = import_site_text(organization, text)
+            site, warnings = import_site_text(organization, text)
         except SiteFileError as exc:
             failed[name] = exc.problems
         else:
             saved.append(site)
+            if warned is not None and warnings:
+                warned[name] = warnings
     return saved, failed
 
 

@@ -18,14 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.cases.models import Case
 from madoguchi.directory.services import parties_for
+from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
-from madoguchi.sites.adapter import assess_site, site_record, with_site_file_rows
+from madoguchi.sites.adapter import assess_site, site_directory, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
 from madoguchi.sites.models import Contract, Event, Site
-from madoguchi.sites.siteio import export_site_text, import_many
+from madoguchi.sites.siteio import PartyReplaced, export_site_text, import_many
 
 PAGE_SIZE = 25
 
@@ -93,7 +94,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _known_parties(site: Site) -> set[str]:
-    return set(parties_for(site.organization))
+    return set(site_directory(site))
 
 
 @dataclass(frozen=True)
@@ -224,10 +225,15 @@ def site_import(request: HttpRequest) -> HttpResponse:
                 files.append((upload.name, upload.read().decode("utf-8")))
             except UnicodeDecodeError:
                 failed[upload.name] = [_("not UTF-8 text")]
-        saved, problems = import_many(organization, files)  # each file parsed, then saved
+        warned: dict[str, list[Problem]] = {}
+        # each file parsed, then saved on its own
+        saved, problems = import_many(organization, files, warned=warned)
         failed.update(problems)
         if saved:
             messages.success(request, _("%(count)d site(s) imported.") % {"count": len(saved)})
+        for name, warnings in warned.items():
+            for warning in warnings:
+                messages.warning(request, _import_warning(name, warning))
         if not failed:
             return (
                 redirect("sites:detail", pk=saved[0].pk)
@@ -239,6 +245,15 @@ def site_import(request: HttpRequest) -> HttpResponse:
         "sites/import.html",
         {"form": form, "failed": failed, "organizations": organizations},
     )
+
+
+def _import_warning(name: str, warning: Problem) -> str:
+    if isinstance(warning, PartyReplaced):
+        return _(
+            "%(file)s: %(path)s replaces %(party)s for this site only; "
+            "your organization's directory is unchanged."
+        ) % {"file": name, "path": warning.path, "party": warning.name}
+    return f"{name}: {warning}"
 
 
 @login_required

@@ -6,9 +6,12 @@ import datetime as dt
 import functools
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import label as engine_label
+from madoguchi.engine.model import link_problem
 from madoguchi.engine.render import when as engine_when
 from madoguchi.server.i18n import duration_text, engine_lang
 
@@ -48,3 +51,15 @@ def party_name(slug: str | None) -> str:
 @functools.cache
 def _shipped_party_names() -> dict[str, tuple[str, str]]:
     return {slug: (p.name, p.name_en) for slug, p in load_catalog().parties.items()}
+
+
+@register.filter
+def link(url: str | None, text: str | None = None) -> SafeString:
+    """A party's or desk's link as <a href> with `text` (default: the link itself); as plain
+    text if it is not http(s), tel or mailto. Such links are refused when stored: this is
+    the second lock, for a row that got in before."""
+    if not url:
+        return format_html("")
+    if link_problem(url):
+        return format_html("{}", url)
+    return format_html('<a href="{}">{}</a>', url, text or url)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.engine.sitefile import Problem
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.siteio import import_many
 
@@ -28,9 +29,13 @@ class Command(BaseCommand):
                 texts.append((str(path), path.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as exc:
                 raise CommandError(f"{path}: cannot read ({exc})") from None
-        saved, failed = import_many(organization, texts)
+        warned: dict[str, list[Problem]] = {}
+        saved, failed = import_many(organization, texts, warned=warned)
         for site in saved:
             self.stdout.write(f"imported site {site.pk}: {site.name}")
+        for name, warnings in warned.items():
+            for warning in warnings:
+                self.stderr.write(f"{name}: warning: {warning}")
         for name, problems in failed.items():
             for problem in problems:
                 self.stderr.write(f"{name}: {problem}")
