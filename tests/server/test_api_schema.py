@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -47,6 +49,17 @@ def _ids(world: World) -> dict[str, int]:
     }
 
 
+@pytest.fixture
+def _keep_connection() -> Any:
+    """Requests go straight to the WSGI app, which closes the database connection after each
+    one; the test's transaction needs it open (Django's test client does the same)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 def _aimed(case: Any, ids: dict[str, int]) -> Any:
     for name in case.path_parameters or {}:
         if name in ids:
@@ -54,6 +67,7 @@ def _aimed(case: Any, ids: dict[str, int]) -> Any:
     return case
 
 
+@pytest.mark.usefixtures("_keep_connection")
 @pytest.mark.parametrize(("method", "path"), _operations())
 def test_the_api_answers_as_documented(world: World, method: str, path: str) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
