@@ -38,6 +38,8 @@ BODIES = {
 
 
 def body_for(url: str) -> dict[str, object]:
+    if re.search(r"/events/\d+$", url):  # an event's kind is one of its own, not a party's
+        return BODIES["/events"]
     return next((body for part, body in BODIES.items() if url.rstrip("/").endswith(part)), BODY)
 
 

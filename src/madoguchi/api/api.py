@@ -2,23 +2,23 @@
 /api/v1/docs. Every object is looked up through the user's organizations: another
 organization's object is a 404, and a viewer's write is a 403."""
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db.models import Model, Q, QuerySet
+from django.db import DataError, IntegrityError, transaction
+from django.db.models import Model, ProtectedError, Q, QuerySet
 from django.forms import BaseForm, model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Router, Status
-from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import NinjaAPI, Query, Router, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import paginate
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import AUTH, READ_ONLY, require_write
 from madoguchi.api.cases import router as cases_router
+from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import SiteFileError, limits
@@ -26,6 +26,14 @@ from madoguchi.orgs.models import Organization, organizations_for
 from madoguchi.server.uploads import declared_length, refused_uploads
 from madoguchi.sites.adapter import assess_site, site_directory, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm
+from madoguchi.sites.integrity import (
+    SiteWouldBreak,
+    field_of,
+    keeping_site_valid,
+    row_prefix,
+    site_problems,
+    sites_naming,
+)
 from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.siteio import export_site_text, import_site_text
 
@@ -38,18 +46,87 @@ api = NinjaAPI(
 )
 
 
-class Invalid(Exception):
-    """Input that names fields and problems: answered as 422 {detail, errors: [{path, message}]}."""
-
-    def __init__(self, detail: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors
-
-
 @api.exception_handler(Invalid)
 def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
     return api.create_response(request, {"detail": exc.detail, "errors": exc.errors}, status=422)
+
+
+def _path(loc: tuple[Any, ...] | list[Any]) -> str:
+    """ninja's location (`body`, `payload`, `ids`, 0) as a field path (`ids[0]`)."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+        parts = parts[1:]
+    if parts and parts[0] in ("payload", "pagination", "filters"):
+        parts = parts[1:]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith(("function-", "literal[", "enum[")):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """The same body as every other 422: {detail, errors: [{path, message}]}."""
+    errors = [
+        {"path": _path(error.get("loc", ())), "message": str(error.get("msg", "invalid"))[:300]}
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(IntegrityError)
+def _integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    """A database constraint the validation did not foresee (e.g. a race): never a 500."""
+    return api.create_response(
+        request,
+        {"detail": "conflicts with data already stored", "errors": _constraint_fields(exc)},
+        status=409,
+    )
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "a value is too long or out of range", "errors": []}, status=422
+    )
+
+
+@api.exception_handler(ProtectedError)
+def _protected_error(request: HttpRequest, exc: ProtectedError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "other records still refer to this one", "errors": []}, status=409
+    )
+
+
+# Unique constraints and the field a client should change (PostgreSQL names the constraint,
+# SQLite the columns).
+UNIQUE_FIELDS = {
+    "contract_ref_unique_per_site": "ref",
+    "sites_contract.ref": "ref",
+    "party_slug_unique_per_org": "slug",
+    "directory_party.slug": "slug",
+    "desk_slug_unique_per_party": "slug",
+    "directory_desk.slug": "slug",
+    "case_ref_unique_per_site": "ref",
+}
+
+
+def _constraint_fields(exc: IntegrityError) -> list[dict[str, str]]:
+    text = str(exc)
+    return [
+        {"path": field, "message": "is already used"}
+        for name, field in UNIQUE_FIELDS.items()
+        if name in text
+    ][:1]
+
+
+def _broken(exc: SiteWouldBreak, *prefixes: str) -> Invalid:
+    """A write refused because the site would no longer read as a site file."""
+    errors = [{"path": field_of(p.path, *prefixes), "message": p.message} for p in exc.problems]
+    return Invalid("the site would no longer be a valid site file", errors)
 
 
 sites = Router(tags=["sites"])
@@ -104,6 +181,28 @@ def _form_or_422(form: BaseForm) -> Any:
     return form.save()
 
 
+def _save_in_site(form: BaseForm, site_id: int, section: str) -> Any:
+    """Save a contract or event form, refusing what would make its site unreadable."""
+    if not form.is_valid():
+        _form_or_422(form)
+    prefix = ""
+    try:
+        with keeping_site_valid(site_id):
+            row = form.save()
+            prefix = row_prefix(site_id, type(row), row.pk, section)
+    except SiteWouldBreak as exc:
+        raise _broken(exc, prefix) from None
+    return row
+
+
+def _delete_in_site(row: Model, site_id: int) -> None:
+    try:
+        with keeping_site_valid(site_id):
+            row.delete()
+    except SiteWouldBreak as exc:
+        raise _broken(exc) from None
+
+
 def _merged(instance: Model, payload: Any, fields: list[str]) -> dict[str, Any]:
     data = model_to_dict(instance, fields=fields)
     data.update(payload.dict(exclude_unset=True))
@@ -113,9 +212,13 @@ def _merged(instance: Model, payload: Any, fields: list[str]) -> dict[str, Any]:
 # --- sites -------------------------------------------------------------------------------
 
 
-@sites.get("/sites", response=list[s.SiteOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_sites(request: HttpRequest, q: str = "", organization: str = "") -> QuerySet[Site]:
+@sites.get("/sites", response=answers(200, list[s.SiteOut]))
+@paginate(Pages, page_size=50)
+def list_sites(
+    request: HttpRequest,
+    q: str = Query("", max_length=200),
+    organization: str = Query("", max_length=50),
+) -> QuerySet[Site]:
     rows = Site.objects.for_user(request.user).select_related("organization")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(prefecture__icontains=q))
@@ -124,13 +227,19 @@ def list_sites(request: HttpRequest, q: str = "", organization: str = "") -> Que
     return rows.order_by("name", "id")
 
 
-@sites.post("/sites", response={201: s.SiteOut})
+@sites.post("/sites", response=answers(201, s.SiteOut))
 def create_site(request: HttpRequest, payload: s.SiteIn) -> Status[Site]:
     organization = _organization(request, payload.organization)
     data = payload.dict(exclude={"organization"})
     data["region"] = data["region"] or ""
     data["building"] = data["building"] or ""
-    site = Site.objects.create(organization=organization, **data)
+    try:
+        with transaction.atomic():
+            site = Site.objects.create(organization=organization, **data)
+            if problems := site_problems(site.pk):
+                raise SiteWouldBreak(problems)
+    except SiteWouldBreak as exc:
+        raise _broken(exc, "site.", "observations.") from None
     return Status(201, site)
 
 
@@ -210,7 +319,7 @@ def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
         raise Invalid("invalid site file", [{"path": "", "message": "not UTF-8 text"}]) from None
 
 
-@sites.post("/sites/import", response={201: s.ImportOut, 422: s.Errors}, openapi_extra=IMPORT_BODY)
+@sites.post("/sites/import", response=answers(201, s.ImportOut), openapi_extra=IMPORT_BODY)
 def import_site(request: HttpRequest) -> Status[Any]:
     """Create a site from a site file: JSON {"content": YAML}, a YAML body, or a file upload
     ('organization' in the body or the query when you belong to several). All or nothing."""
@@ -219,39 +328,66 @@ def import_site(request: HttpRequest) -> Status[Any]:
     return Status(201, _import(request, organization, content, None))
 
 
-@sites.get("/sites/{site_id}", response=s.SiteOut)
-def get_site(request: HttpRequest, site_id: int) -> Site:
+@sites.get("/sites/{site_id}", response=answers(200, s.SiteOut))
+def get_site(request: HttpRequest, site_id: PathId) -> Site:
     return _site(request, site_id)
 
 
-@sites.patch("/sites/{site_id}", response=s.SiteOut)
-def update_site(request: HttpRequest, site_id: int, payload: s.SitePatch) -> Site:
+@sites.patch("/sites/{site_id}", response=answers(200, s.SiteOut))
+def update_site(request: HttpRequest, site_id: PathId, payload: s.SitePatch) -> Site:
     site = _site(request, site_id, write=True)
-    for name, value in payload.dict(exclude_unset=True).items():
-        setattr(site, name, "" if value is None and name in ("region", "building") else value)
-    site.save()
+    try:
+        with keeping_site_valid(site.pk):
+            for name, value in payload.dict(exclude_unset=True).items():
+                setattr(site, name, "" if value is None else value)
+            site.save()
+    except SiteWouldBreak as exc:
+        raise _broken(exc, "site.", "observations.") from None
     return site
 
 
-@sites.delete("/sites/{site_id}", response={204: None})
-def delete_site(request: HttpRequest, site_id: int) -> Status[None]:
+@sites.delete("/sites/{site_id}", response=answers(204, None))
+def delete_site(request: HttpRequest, site_id: PathId) -> Status[None]:
     _site(request, site_id, write=True).delete()
     return Status(204, None)
 
 
-@sites.get("/sites/{site_id}/assessment", response=dict[str, Any])
+@sites.get("/sites/{site_id}/assessment", response=answers(200, dict[str, Any]))
 def site_assessment(
-    request: HttpRequest, site_id: int, now: dt.datetime | None = None, lang: str = "ja"
+    request: HttpRequest,
+    site_id: PathId,
+    now: dt.datetime | None = None,
+    lang: Literal["ja", "en"] = "ja",
 ) -> dict[str, Any]:
     """The same JSON as `madoguchi assess --json` on the site's exported file."""
-    if lang not in ("ja", "en"):
-        raise HttpError(422, "lang must be ja or en")
+    if now is not None:
+        try:
+            now = s.sane_time(now)
+        except ValueError as exc:
+            raise Invalid("invalid input", [{"path": "now", "message": str(exc)}]) from None
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
     return assess_site(site, now=now, lang=lang).to_dict()
 
 
-@sites.get("/sites/{site_id}/export", response={200: str})
-def export_site(request: HttpRequest, site_id: int) -> HttpResponse:
+SITE_FILE_SCHEMA = {
+    "type": "object",
+    "required": ["version", "site"],
+    "description": "a site file (SITE-FILE.md), as YAML",
+}
+
+
+def download(media_type: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI description of a 200 answer that is a file, not JSON."""
+    content = {media_type: {"schema": schema}}
+    return {"responses": {200: {"description": description, "content": content}}}
+
+
+@sites.get(
+    "/sites/{site_id}/export",
+    response=ERRORS,
+    openapi_extra=download("application/yaml", "the site file", SITE_FILE_SCHEMA),
+)
+def export_site(request: HttpRequest, site_id: PathId) -> HttpResponse:
     """The site as a site file (YAML)."""
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
     return HttpResponse(export_site_text(site), content_type="application/yaml; charset=utf-8")
@@ -274,10 +410,8 @@ def _import(
     }
 
 
-@sites.put(
-    "/sites/{site_id}/import", response={200: s.ImportOut, 422: s.Errors}, openapi_extra=IMPORT_BODY
-)
-def replace_site(request: HttpRequest, site_id: int) -> Any:
+@sites.put("/sites/{site_id}/import", response=answers(200, s.ImportOut), openapi_extra=IMPORT_BODY)
+def replace_site(request: HttpRequest, site_id: PathId) -> Any:
     """Replace a site's contents with a site file (same bodies as import). All or nothing."""
     site = _site(request, site_id, write=True)
     content, _slug = _site_file_from(request)
@@ -294,10 +428,10 @@ def _known(site: Site) -> set[str]:
     return set(site_directory(site))
 
 
-@records.get("/sites/{site_id}/contracts", response=list[s.ContractOut])
-@paginate(PageNumberPagination, page_size=100)
+@records.get("/sites/{site_id}/contracts", response=answers(200, list[s.ContractOut]))
+@paginate(Pages, page_size=100)
 def list_contracts(
-    request: HttpRequest, site_id: int, service: str = "", party: str = ""
+    request: HttpRequest, site_id: PathId, service: str = "", party: str = ""
 ) -> QuerySet[Contract]:
     rows = Contract.objects.filter(site=_site(request, site_id))
     if service:
@@ -307,66 +441,72 @@ def list_contracts(
     return rows
 
 
-@records.post("/sites/{site_id}/contracts", response={201: s.ContractOut})
-def create_contract(request: HttpRequest, site_id: int, payload: s.ContractIn) -> Status[Contract]:
+@records.post("/sites/{site_id}/contracts", response=answers(201, s.ContractOut))
+def create_contract(
+    request: HttpRequest, site_id: PathId, payload: s.ContractIn
+) -> Status[Contract]:
     site = _site(request, site_id, write=True)
     instance = Contract(site=site, organization=site.organization, position=site.contracts.count())
     form = ContractForm(payload.dict(), instance=instance, site=site, known_parties=_known(site))
-    return Status(201, _form_or_422(form))
+    return Status(201, _save_in_site(form, site.pk, "contracts"))
 
 
-@records.get("/contracts/{contract_id}", response=s.ContractOut)
-def get_contract(request: HttpRequest, contract_id: int) -> Contract:
+@records.get("/contracts/{contract_id}", response=answers(200, s.ContractOut))
+def get_contract(request: HttpRequest, contract_id: PathId) -> Contract:
     return _child(request, Contract, contract_id)
 
 
-@records.patch("/contracts/{contract_id}", response=s.ContractOut)
-def update_contract(request: HttpRequest, contract_id: int, payload: s.ContractPatch) -> Contract:
+@records.patch("/contracts/{contract_id}", response=answers(200, s.ContractOut))
+def update_contract(
+    request: HttpRequest, contract_id: PathId, payload: s.ContractPatch
+) -> Contract:
     contract = _child(request, Contract, contract_id, write=True)
     data = _merged(contract, payload, CONTRACT_FIELDS)
     form = ContractForm(
         data, instance=contract, site=contract.site, known_parties=_known(contract.site)
     )
-    return _form_or_422(form)
+    return _save_in_site(form, contract.site_id, "contracts")
 
 
-@records.delete("/contracts/{contract_id}", response={204: None})
-def delete_contract(request: HttpRequest, contract_id: int) -> Status[None]:
-    _child(request, Contract, contract_id, write=True).delete()
+@records.delete("/contracts/{contract_id}", response=answers(204, None))
+def delete_contract(request: HttpRequest, contract_id: PathId) -> Status[None]:
+    contract = _child(request, Contract, contract_id, write=True)
+    _delete_in_site(contract, contract.site_id)
     return Status(204, None)
 
 
-@records.get("/sites/{site_id}/events", response=list[s.EventOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_events(request: HttpRequest, site_id: int, kind: str = "") -> QuerySet[Event]:
+@records.get("/sites/{site_id}/events", response=answers(200, list[s.EventOut]))
+@paginate(Pages, page_size=100)
+def list_events(request: HttpRequest, site_id: PathId, kind: str = "") -> QuerySet[Event]:
     rows = Event.objects.filter(site=_site(request, site_id))
     return rows.filter(kind=kind) if kind else rows
 
 
-@records.post("/sites/{site_id}/events", response={201: s.EventOut})
-def create_event(request: HttpRequest, site_id: int, payload: s.EventIn) -> Status[Event]:
+@records.post("/sites/{site_id}/events", response=answers(201, s.EventOut))
+def create_event(request: HttpRequest, site_id: PathId, payload: s.EventIn) -> Status[Event]:
     site = _site(request, site_id, write=True)
     instance = Event(site=site, organization=site.organization, position=site.events.count())
     form = EventForm(payload.dict(), instance=instance, site=site, known_parties=_known(site))
-    return Status(201, _form_or_422(form))
+    return Status(201, _save_in_site(form, site.pk, "events"))
 
 
-@records.get("/events/{event_id}", response=s.EventOut)
-def get_event(request: HttpRequest, event_id: int) -> Event:
+@records.get("/events/{event_id}", response=answers(200, s.EventOut))
+def get_event(request: HttpRequest, event_id: PathId) -> Event:
     return _child(request, Event, event_id)
 
 
-@records.patch("/events/{event_id}", response=s.EventOut)
-def update_event(request: HttpRequest, event_id: int, payload: s.EventPatch) -> Event:
+@records.patch("/events/{event_id}", response=answers(200, s.EventOut))
+def update_event(request: HttpRequest, event_id: PathId, payload: s.EventPatch) -> Event:
     event = _child(request, Event, event_id, write=True)
     data = _merged(event, payload, EVENT_FIELDS)
     form = EventForm(data, instance=event, site=event.site, known_parties=_known(event.site))
-    return _form_or_422(form)
+    return _save_in_site(form, event.site_id, "events")
 
 
-@records.delete("/events/{event_id}", response={204: None})
-def delete_event(request: HttpRequest, event_id: int) -> Status[None]:
-    _child(request, Event, event_id, write=True).delete()
+@records.delete("/events/{event_id}", response=answers(204, None))
+def delete_event(request: HttpRequest, event_id: PathId) -> Status[None]:
+    event = _child(request, Event, event_id, write=True)
+    _delete_in_site(event, event.site_id)
     return Status(204, None)
 
 
@@ -386,10 +526,13 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     return party
 
 
-@directory.get("/parties", response=list[s.PartyOut])
-@paginate(PageNumberPagination, page_size=100)
+@directory.get("/parties", response=answers(200, list[s.PartyOut]))
+@paginate(Pages, page_size=100)
 def list_parties(
-    request: HttpRequest, kind: str = "", q: str = "", own: bool = False
+    request: HttpRequest,
+    kind: str = Query("", max_length=20),
+    q: str = Query("", max_length=200),
+    own: bool = False,
 ) -> QuerySet[Party]:
     rows = _visible_parties(request).select_related("organization").prefetch_related("desks")
     if own:
@@ -401,7 +544,7 @@ def list_parties(
     return rows.order_by("slug", "id")
 
 
-@directory.post("/parties", response={201: s.PartyOut})
+@directory.post("/parties", response=answers(201, s.PartyOut))
 def create_party(request: HttpRequest, payload: s.PartyIn) -> Status[Party]:
     organization = _organization(request, payload.organization)
     form = PartyForm(
@@ -412,26 +555,41 @@ def create_party(request: HttpRequest, payload: s.PartyIn) -> Status[Party]:
     return Status(201, _form_or_422(form))
 
 
-@directory.get("/parties/{party_id}", response=s.PartyOut)
-def get_party(request: HttpRequest, party_id: int) -> Party:
+@directory.get("/parties/{party_id}", response=answers(200, s.PartyOut))
+def get_party(request: HttpRequest, party_id: PathId) -> Party:
     return get_object_or_404(_visible_parties(request).prefetch_related("desks"), pk=party_id)
 
 
-@directory.patch("/parties/{party_id}", response=s.PartyOut)
-def update_party(request: HttpRequest, party_id: int, payload: s.PartyPatch) -> Party:
+@directory.patch("/parties/{party_id}", response=answers(200, s.PartyOut))
+def update_party(request: HttpRequest, party_id: PathId, payload: s.PartyPatch) -> Party:
     party = _own_party(request, party_id)
     data = _merged(party, payload, list(s.PartyPatch.model_fields))
+    if data["slug"] != party.slug:
+        _refuse_if_used(party)
     return _form_or_422(PartyForm(data, instance=party, organization=party.organization))
 
 
-@directory.delete("/parties/{party_id}", response={204: None})
-def delete_party(request: HttpRequest, party_id: int) -> Status[None]:
-    _own_party(request, party_id).delete()
+def _refuse_if_used(party: Party) -> None:
+    """A party that sites name (and the catalog does not also define) must stay: without it
+    those sites would no longer read as site files."""
+    if used := sites_naming(party):
+        raise HttpError(
+            409,
+            f"{len(used)} site(s) name this party (e.g. site {used[0]}); "
+            "change them first, or keep the slug",
+        )
+
+
+@directory.delete("/parties/{party_id}", response=answers(204, None))
+def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
+    party = _own_party(request, party_id)
+    _refuse_if_used(party)
+    party.delete()
     return Status(204, None)
 
 
-@directory.post("/parties/{party_id}/desks", response={201: s.DeskOut})
-def create_desk(request: HttpRequest, party_id: int, payload: s.DeskIn) -> Status[Desk]:
+@directory.post("/parties/{party_id}/desks", response=answers(201, s.DeskOut))
+def create_desk(request: HttpRequest, party_id: PathId, payload: s.DeskIn) -> Status[Desk]:
     party = _own_party(request, party_id)
     return Status(201, _form_or_422(DeskForm(payload.dict(), instance=Desk(party=party))))
 
@@ -442,15 +600,15 @@ def _own_desk(request: HttpRequest, pk: int) -> Desk:
     return desk
 
 
-@directory.patch("/desks/{desk_id}", response=s.DeskOut)
-def update_desk(request: HttpRequest, desk_id: int, payload: s.DeskPatch) -> Desk:
+@directory.patch("/desks/{desk_id}", response=answers(200, s.DeskOut))
+def update_desk(request: HttpRequest, desk_id: PathId, payload: s.DeskPatch) -> Desk:
     desk = _own_desk(request, desk_id)
     data = _merged(desk, payload, list(s.DeskPatch.model_fields))
     return _form_or_422(DeskForm(data, instance=desk))
 
 
-@directory.delete("/desks/{desk_id}", response={204: None})
-def delete_desk(request: HttpRequest, desk_id: int) -> Status[None]:
+@directory.delete("/desks/{desk_id}", response=answers(204, None))
+def delete_desk(request: HttpRequest, desk_id: PathId) -> Status[None]:
     _own_desk(request, desk_id).delete()
     return Status(204, None)
 

@@ -1,20 +1,20 @@
 """API routes for cases, their timeline entries and promises. Writes go through
 `cases.services`, like the web pages."""
 
-from __future__ import annotations
-
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from madoguchi.api.auth import require_write
+from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
+from madoguchi.api.schemas import MAX_ID, MAX_INT, MaybeSlug, Slug, Time
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
 from madoguchi.cases.report import report_markdown
@@ -31,24 +31,28 @@ from madoguchi.cases.services import (
     retitle,
     settle_promise,
 )
+from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid
 from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])
 
 
+Said = Annotated[str, Field(max_length=10_000)]
+
+
 class CaseIn(Schema):
-    title: str = ""
-    outage_started: dt.datetime | None = None
+    title: str = Field("", max_length=200)
+    outage_started: Time | None = None
 
 
 class CasePatch(Schema):
     """Each given field is one timeline entry: a status change (with `said`), a new title,
     a new assignee (null: nobody)."""
 
-    status: CaseStatus | None = None
-    said: str = ""
-    title: str | None = None
-    assignee_id: int | None = None
+    status: CaseStatus = Field(None)
+    said: Said = ""
+    title: str = Field(None, max_length=200)
+    assignee_id: int | None = Field(None, ge=1, le=MAX_INT)
 
 
 class CaseRowOut(Schema):
@@ -74,21 +78,21 @@ class CaseOut(CaseRowOut):
 
 
 class PromiseIn(Schema):
-    by: str
-    what: PromiseKind | str
-    due: dt.datetime
-    amount_yen: int | None = None
+    by: Slug = Field(description="the party that promised (its slug)")
+    what: PromiseKind | Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    due: Time
+    amount_yen: int | None = Field(None, ge=0, le=MAX_INT)
 
 
 class EntryIn(Schema):
     kind: EntryKind = EntryKind.CALL_OUT
-    at: dt.datetime | None = None
-    party: str = ""
-    desk: str = ""
-    person: str = ""
-    reference: str = ""
-    said: str = ""
-    minutes: int | None = Field(None, ge=0)
+    at: Time | None = None
+    party: MaybeSlug = ""
+    desk: MaybeSlug = ""
+    person: str = Field("", max_length=100)
+    reference: str = Field("", max_length=100)
+    said: Said = ""
+    minutes: int | None = Field(None, ge=0, le=MAX_INT)
     status: CaseStatus | None = None
     promise: PromiseIn | None = None
 
@@ -110,7 +114,7 @@ class EntryOut(Schema):
 
 
 class CorrectionIn(Schema):
-    said: str = Field(min_length=1)
+    said: Said = Field(min_length=1, pattern=r"\S")
 
 
 class PromiseOut(Schema):
@@ -136,27 +140,31 @@ def _refused(exc: CaseError) -> HttpError:
     return HttpError(409, str(exc))
 
 
-@router.get("/cases", response=list[CaseRowOut])
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/cases", response=answers(200, list[CaseRowOut]))
+@paginate(Pages, page_size=50)
 def list_cases(
     request: HttpRequest,
-    status: str = "",
-    site: int | None = None,
-    party: str = "",
-    assignee: str = "",
+    status: CaseStatus | Literal[""] = "",
+    site: int | None = Query(None, ge=1, le=MAX_ID),
+    party: str = Query("", max_length=80),
+    assignee: str = Query("", max_length=20, description="a user id, or me"),
 ) -> QuerySet[Case]:
     rows = Case.objects.for_user(request.user).defer(*CASE_DETAIL_FIELDS)
     rows = rows.filter(status=status) if status else rows
     filters: dict[str, Any] = {"site": site, "party": party}
     if assignee:
         filters["assignee"] = (
-            request.user.pk if assignee == "me" else int(assignee) if assignee.isdigit() else -1
+            request.user.pk
+            if assignee == "me"
+            else int(assignee)
+            if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_INT
+            else -1
         )
     return filtered(rows, filters).order_by("created", "id")
 
 
-@router.post("/sites/{site_id}/cases", response={201: CaseOut})
-def create_case(request: HttpRequest, site_id: int, payload: CaseIn) -> Status[Case]:
+@router.post("/sites/{site_id}/cases", response=answers(201, CaseOut))
+def create_case(request: HttpRequest, site_id: PathId, payload: CaseIn) -> Status[Case]:
     site = get_object_or_404(Site.objects.for_user(request.user), pk=site_id)
     require_write(request, site.organization_id)
     return Status(
@@ -167,13 +175,13 @@ def create_case(request: HttpRequest, site_id: int, payload: CaseIn) -> Status[C
     )
 
 
-@router.get("/cases/{case_id}", response=CaseOut)
-def get_case(request: HttpRequest, case_id: int) -> Case:
+@router.get("/cases/{case_id}", response=answers(200, CaseOut))
+def get_case(request: HttpRequest, case_id: PathId) -> Case:
     return _case(request, case_id)
 
 
-@router.patch("/cases/{case_id}", response=CaseOut)
-def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
+@router.patch("/cases/{case_id}", response=answers(200, CaseOut))
+def update_case(request: HttpRequest, case_id: PathId, payload: CasePatch) -> Case:
     case = _case(request, case_id, write=True)
     try:
         with transaction.atomic():
@@ -189,20 +197,31 @@ def update_case(request: HttpRequest, case_id: int, payload: CasePatch) -> Case:
     return case
 
 
-@router.get("/cases/{case_id}/report", response={200: str})
-def case_report(request: HttpRequest, case_id: int) -> HttpResponse:
+@router.get(
+    "/cases/{case_id}/report",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the case report (Markdown)",
+                "content": {"text/markdown": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def case_report(request: HttpRequest, case_id: PathId) -> HttpResponse:
     case = _case(request, case_id)
     return HttpResponse(report_markdown(case), content_type="text/markdown; charset=utf-8")
 
 
-@router.get("/cases/{case_id}/entries", response=list[EntryOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_entries(request: HttpRequest, case_id: int) -> QuerySet[Any]:
+@router.get("/cases/{case_id}/entries", response=answers(200, list[EntryOut]))
+@paginate(Pages, page_size=100)
+def list_entries(request: HttpRequest, case_id: PathId) -> QuerySet[Any]:
     return _case(request, case_id).entries.order_by("at", "id")
 
 
-@router.post("/cases/{case_id}/entries", response={201: EntryOut})
-def create_entry(request: HttpRequest, case_id: int, payload: EntryIn) -> Status[Any]:
+@router.post("/cases/{case_id}/entries", response=answers(201, EntryOut))
+def create_entry(request: HttpRequest, case_id: PathId, payload: EntryIn) -> Status[Any]:
     case = _case(request, case_id, write=True)
     data = payload.dict(exclude={"promise"})
     promise = None
@@ -214,14 +233,18 @@ def create_entry(request: HttpRequest, case_id: int, payload: EntryIn) -> Status
             amount_yen=payload.promise.amount_yen,
         )
     try:
-        entry = log_entry(case, user=request.user, promise=promise, **data)
+        with keeping_site_valid(case.site_id):
+            entry = log_entry(case, user=request.user, promise=promise, **data)
     except CaseError as exc:
         raise _refused(exc) from None
+    except SiteWouldBreak as exc:
+        errors = [{"path": "promise.by", "message": p.message} for p in exc.problems]
+        raise Invalid("the site would no longer be a valid site file", errors) from None
     return Status(201, entry)
 
 
-@router.post("/entries/{entry_id}/corrections", response={201: EntryOut})
-def create_correction(request: HttpRequest, entry_id: int, payload: CorrectionIn) -> Status[Any]:
+@router.post("/entries/{entry_id}/corrections", response=answers(201, EntryOut))
+def create_correction(request: HttpRequest, entry_id: PathId, payload: CorrectionIn) -> Status[Any]:
     from madoguchi.cases.models import TimelineEntry
 
     entry = get_object_or_404(TimelineEntry.objects.for_user(request.user), pk=entry_id)
@@ -229,17 +252,15 @@ def create_correction(request: HttpRequest, entry_id: int, payload: CorrectionIn
     return Status(201, correct_entry(entry, user=request.user, said=payload.said))
 
 
-@router.get("/cases/{case_id}/promises", response=list[PromiseOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_promises(request: HttpRequest, case_id: int) -> QuerySet[Promise]:
+@router.get("/cases/{case_id}/promises", response=answers(200, list[PromiseOut]))
+@paginate(Pages, page_size=100)
+def list_promises(request: HttpRequest, case_id: PathId) -> QuerySet[Promise]:
     return _case(request, case_id).promises.order_by("due", "id")
 
 
-@router.post("/promises/{promise_id}/{verdict}", response={200: PromiseOut})
-def settle(request: HttpRequest, promise_id: int, verdict: str) -> Promise:
+@router.post("/promises/{promise_id}/{verdict}", response=answers(200, PromiseOut))
+def settle(request: HttpRequest, promise_id: PathId, verdict: Literal["kept", "broken"]) -> Promise:
     """Mark a promise `kept` or `broken`."""
-    if verdict not in ("kept", "broken"):
-        raise HttpError(404, "use /kept or /broken")
     promise = get_object_or_404(Promise.objects.for_user(request.user), pk=promise_id)
     _case(request, promise.case_id, write=True)
     try:

@@ -1,13 +1,71 @@
 """Request and response bodies. Enums come from the engine, so the OpenAPI schema lists
-exactly the values a site file accepts."""
+exactly the values a site file accepts; lengths and ranges are the database columns', so
+nothing a client sends fails later in the database or makes a stored site unreadable."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
-from madoguchi.engine.model import Building, Lamp, Region, Symptom
+from madoguchi.engine.model import (
+    TOKYO,
+    Acquired,
+    Building,
+    EventKind,
+    Lamp,
+    PartyKind,
+    PartyStatus,
+    Payment,
+    Purpose,
+    Region,
+    Service,
+    Symptom,
+)
+
+# The largest value of a PositiveIntegerField on every database (PostgreSQL's integer).
+MAX_INT = 2**31 - 1
+# The largest id a database hands out (a bigint); larger ones cannot name a row.
+MAX_ID = 2**63 - 1
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# Times outside this range cannot be stored or shown (and overflow on conversion to UTC).
+EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
+
+
+def sane_time(value: dt.datetime) -> dt.datetime:
+    """A time without an offset is Japanese local time, as in a site file."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=TOKYO)
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError("must be between 1900 and 2200")
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not EARLIEST.date() <= value <= LATEST.date():
+        raise ValueError("must be between 1900 and 2200")
+    return value
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+# A slug or nothing ("" clears it).
+MaybeSlug = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*)?$", max_length=80)]
+Ref = Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+Text = Annotated[str, Field(max_length=2000)]
+Url = Annotated[str, Field(max_length=500)]
+Yen = Annotated[int, Field(ge=0, le=MAX_INT)]
+Time = Annotated[dt.datetime, AfterValidator(sane_time)]
+Date = Annotated[dt.date, AfterValidator(_sane_date)]
+LampName = Literal["power", "optical", "auth", "uni", "ppp"]
+Blank = Literal[""]
+
+
+def unset(**constraints: Any) -> Any:
+    """A PATCH field: left out means unchanged; null is refused (the column is not nullable)."""
+    return Field(None, **constraints)
 
 
 class Problem(Schema):
@@ -16,31 +74,33 @@ class Problem(Schema):
 
 
 class Errors(Schema):
+    """Every 4xx answer: what went wrong, and per field (`path`) when a field is at fault."""
+
     detail: str
-    errors: list[Problem]
+    errors: list[Problem] = []
 
 
 class SiteIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     organization: str | None = Field(
-        None, description="organization slug; needed if you belong to several"
+        None, max_length=50, description="organization slug; needed if you belong to several"
     )
-    prefecture: str = ""
-    region: Region | None = None
-    building: Building | None = None
-    symptoms: list[Symptom] = []
-    onu: dict[str, Lamp] = {}
-    said_no_contract: list[str] = []
+    prefecture: str = Field("", max_length=20, description="e.g. 東京都")
+    region: Region | Blank | None = None
+    building: Building | Blank | None = None
+    symptoms: list[Symptom] = Field([], max_length=20)
+    onu: dict[LampName, Lamp] = {}
+    said_no_contract: list[Slug] = Field([], max_length=50)
 
 
 class SitePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    prefecture: str | None = None
-    region: Region | None = None
-    building: Building | None = None
-    symptoms: list[Symptom] | None = None
-    onu: dict[str, Lamp] | None = None
-    said_no_contract: list[str] | None = None
+    name: Name = unset()
+    prefecture: str = unset(max_length=20)
+    region: Region | Blank | None = None
+    building: Building | Blank | None = None
+    symptoms: list[Symptom] = unset(max_length=20)
+    onu: dict[LampName, Lamp] = unset()
+    said_no_contract: list[Slug] = unset(max_length=50)
 
 
 class SiteOut(Schema):
@@ -125,121 +185,129 @@ class ImportOut(Schema):
     warnings: list[Problem]
 
 
+Ids = Annotated[dict[Annotated[str, Field(max_length=100)], Text], Field(max_length=50)]
+
+
 class ContractIn(Schema):
-    ref: str
-    service: str
-    party: str
-    product: str = ""
-    option: str = ""
-    course: str = ""
+    ref: Ref
+    service: Service
+    party: Slug
+    product: Annotated[str, Field(max_length=200)] = ""
+    option: MaybeSlug = ""
+    course: Building | Blank = ""
     includes_isp: bool = False
-    ids: dict[str, str] = {}
-    start: dt.date | None = None
-    end: dt.date | None = None
-    acquired: str = ""
-    document_received: dt.date | None = None
-    monthly_yen: int | None = None
-    payment: str = ""
+    ids: Ids = {}
+    start: Date | None = None
+    end: Date | None = None
+    acquired: Acquired | Blank = ""
+    document_received: Date | None = None
+    monthly_yen: Yen | None = None
+    payment: Payment | Blank = ""
     wanted: bool = True
-    note: str = ""
+    note: Text = ""
 
 
 class ContractPatch(Schema):
-    ref: str | None = None
-    service: str | None = None
-    party: str | None = None
-    product: str | None = None
-    option: str | None = None
-    course: str | None = None
-    includes_isp: bool | None = None
-    ids: dict[str, str] | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    acquired: str | None = None
-    document_received: dt.date | None = None
-    monthly_yen: int | None = None
-    payment: str | None = None
-    wanted: bool | None = None
-    note: str | None = None
+    ref: Ref = unset()
+    service: Service = unset()
+    party: Slug = unset()
+    product: str = unset(max_length=200)
+    option: MaybeSlug = unset()
+    course: Building | Blank = unset()
+    includes_isp: bool = unset()
+    ids: Ids = unset()
+    start: Date | None = None
+    end: Date | None = None
+    acquired: Acquired | Blank = unset()
+    document_received: Date | None = None
+    monthly_yen: Yen | None = None
+    payment: Payment | Blank = unset()
+    wanted: bool = unset()
+    note: Text = unset()
 
 
 class EventIn(Schema):
-    date: dt.date
-    kind: str
-    contract: str = ""
-    effective: dt.date | None = None
-    party: str = ""
-    note: str = ""
+    date: Date
+    kind: EventKind
+    contract: Annotated[str, Field(max_length=80)] = Field("", description="a contract's ref")
+    effective: Date | None = None
+    party: MaybeSlug = ""
+    note: Text = ""
 
 
 class EventPatch(Schema):
-    date: dt.date | None = None
-    kind: str | None = None
-    contract: str | None = None
-    effective: dt.date | None = None
-    party: str | None = None
-    note: str | None = None
+    date: Date = unset()
+    kind: EventKind = unset()
+    contract: str = unset(max_length=80)
+    effective: Date | None = None
+    party: MaybeSlug = unset()
+    note: Text = unset()
 
 
 class PartyIn(Schema):
-    slug: str
-    name: str
-    kind: str
+    slug: Slug
+    name: Name
+    kind: PartyKind
     organization: str | None = Field(
-        None, description="organization slug; needed if you belong to several"
+        None, max_length=50, description="organization slug; needed if you belong to several"
     )
-    name_en: str = ""
-    status: str = "active"
-    region: str = ""
-    url: str = ""
-    note: str = ""
-    source: str = ""
-    checked: dt.date | None = None
+    name_en: str = Field("", max_length=200)
+    status: PartyStatus = PartyStatus.ACTIVE
+    region: Region | Blank = ""
+    url: Url = ""
+    note: Text = ""
+    source: Url = ""
+    checked: Date | None = None
     verified: bool = True
 
 
 class PartyPatch(Schema):
-    slug: str | None = None
-    name: str | None = None
-    kind: str | None = None
-    name_en: str | None = None
-    status: str | None = None
-    region: str | None = None
-    url: str | None = None
-    note: str | None = None
-    source: str | None = None
-    checked: dt.date | None = None
-    verified: bool | None = None
+    slug: Slug = unset()
+    name: Name = unset()
+    kind: PartyKind = unset()
+    name_en: str = unset(max_length=200)
+    status: PartyStatus = unset()
+    region: Region | Blank = unset()
+    url: Url = unset()
+    note: Text = unset()
+    source: Url = unset()
+    checked: Date | None = None
+    verified: bool = unset()
+
+
+Phone = Annotated[str, Field(max_length=40)]
+Hours = Annotated[str, Field(max_length=300, description="OpenStreetMap opening_hours")]
+Position = Annotated[int, Field(ge=0, le=32767)]
 
 
 class DeskIn(Schema):
-    slug: str
-    purposes: list[str] = []
-    name: str = ""
-    name_en: str = ""
-    phone: str = ""
-    hours: str = ""
-    url: str = ""
-    note: str = ""
-    source: str = ""
-    checked: dt.date | None = None
+    slug: Slug
+    purposes: list[Purpose] = Field([], max_length=len(Purpose))
+    name: str = Field("", max_length=200)
+    name_en: str = Field("", max_length=200)
+    phone: Phone = ""
+    hours: Hours = ""
+    url: Url = ""
+    note: Text = ""
+    source: Url = ""
+    checked: Date | None = None
     verified: bool = True
-    position: int = 0
+    position: Position = 0
 
 
 class DeskPatch(Schema):
-    slug: str | None = None
-    purposes: list[str] | None = None
-    name: str | None = None
-    name_en: str | None = None
-    phone: str | None = None
-    hours: str | None = None
-    url: str | None = None
-    note: str | None = None
-    source: str | None = None
-    checked: dt.date | None = None
-    verified: bool | None = None
-    position: int | None = None
+    slug: Slug = unset()
+    purposes: list[Purpose] = unset(max_length=len(Purpose))
+    name: str = unset(max_length=200)
+    name_en: str = unset(max_length=200)
+    phone: Phone = unset()
+    hours: Hours = unset()
+    url: Url = unset()
+    note: Text = unset()
+    source: Url = unset()
+    checked: Date | None = None
+    verified: bool = unset()
+    position: Position = unset()
 
 
 class SiteImportIn(Schema):

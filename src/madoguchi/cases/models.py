@@ -163,8 +163,10 @@ class TimelineEntry(OrgOwned):
     minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
     status_from = models.CharField(max_length=10, choices=Status.choices, blank=True)
     status_to = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    # A correction goes with the entry it corrects: the timeline is never edited, but a case
+    # (or its site) deleted as a whole takes all its entries with it.
     corrects = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
     )
 
     class Meta:

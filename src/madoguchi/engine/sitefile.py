@@ -330,3 +330,16 @@ def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Pr
         for j, promise in enumerate(case.promises):
             if problem := unknown_party(promise.by, f"cases[{i}].promises[{j}].by"):
                 yield problem
+
+
+def document_problems(data: dict[str, Any], catalog: Catalog) -> list[Problem]:
+    """Every problem of a site-file mapping that is not read from YAML (the server's rows as
+    a document): the same per-field rules and cross-checks as a file."""
+    try:
+        site = SiteFile.model_validate(data)
+    except ValidationError as exc:
+        return [
+            Problem(format_path(_clean_loc(err["loc"])), _describe(dict(err)))
+            for err in exc.errors(include_url=False)
+        ]
+    return list(_cross_check(site, catalog))

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from pydantic import ValidationError
 
 from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, Promise
 from madoguchi.directory.services import parties_for
@@ -68,15 +69,16 @@ def _date(value: dt.date | None) -> str | None:
 
 
 def referenced_parties(document: dict[str, Any]) -> set[str]:
-    slugs = {c["party"] for c in document.get("contracts", [])}
-    slugs |= {e["party"] for e in document.get("events", []) if e.get("party")}
-    slugs |= {b["party"] for b in document.get("bills", [])}
+    """Every party slug the document names (`.get`: a stored row may lack one)."""
+    slugs = {c.get("party") for c in document.get("contracts", [])}
+    slugs |= {e.get("party") for e in document.get("events", [])}
+    slugs |= {b.get("party") for b in document.get("bills", [])}
     observations = document.get("observations", {})
     slugs |= set(observations.get("said_no_contract", [])) | set(
         observations.get("outage_notice", [])
     )
-    slugs |= {p["by"] for case in document.get("cases", []) for p in case.get("promises", [])}
-    return slugs
+    slugs |= {p.get("by") for case in document.get("cases", []) for p in case.get("promises", [])}
+    return {slug for slug in slugs if slug and isinstance(slug, str)}
 
 
 def party_document(party: engine.Party) -> dict[str, Any]:
@@ -223,7 +225,37 @@ def site_document(site: Site, directory: dict[str, engine.Party] | None = None) 
 
 
 def site_record(site: Site, directory: dict[str, engine.Party] | None = None) -> engine.SiteFile:
-    return engine.SiteFile.model_validate(site_document(site, directory))
+    """The site as the engine's record. Writes keep a site valid (sites.integrity); a row
+    stored otherwise (an older version, the admin) is left out rather than failing every
+    page of the site for good, so the site can still be seen and repaired."""
+    document = site_document(site, directory)
+    for _attempt in range(50):
+        try:
+            return engine.SiteFile.model_validate(document)
+        except ValidationError as exc:
+            if not _drop_invalid(document, exc):
+                raise
+    return engine.SiteFile.model_validate(document)
+
+
+def _drop_invalid(document: dict[str, Any], exc: ValidationError) -> bool:
+    """Remove what the first error it can points at: the innermost list item holding it, else
+    an optional key. False when nothing could be removed."""
+    for error in exc.errors():
+        loc = [p for p in error["loc"] if isinstance(p, int) or not str(p).endswith("]")]
+        last_index = max((i for i, p in enumerate(loc) if isinstance(p, int)), default=None)
+        cut = loc[: last_index + 1] if last_index is not None else loc
+        if not cut or cut[0] in ("site", "version"):
+            continue
+        parent: Any = document
+        try:
+            for part in cut[:-1]:
+                parent = parent[part]
+            del parent[cut[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        return True
+    return False
 
 
 def assess_site(

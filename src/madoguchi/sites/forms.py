@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine import load_catalog
@@ -23,6 +24,19 @@ SYMPTOM_NAMES = {
     Symptom.WIFI_WEAK: _("weak Wi-Fi"),
     Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
 }
+# What a site file accepts (engine/model.py Text) and a PostgreSQL integer holds.
+TEXT_MAX = 2000
+YEN_MAX = 2**31 - 1
+IDS_MAX = 50
+
+
+def _bound_text(form: forms.BaseForm, *names: str) -> None:
+    """Notes are unbounded in the database but not in a site file: keep them exportable."""
+    for name in names:
+        form.fields[name].validators.append(MaxLengthValidator(TEXT_MAX))
+        form.fields[name].widget.attrs["maxlength"] = TEXT_MAX
+
+
 LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
 
 
@@ -82,6 +96,8 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
+        _bound_text(self, "note")
+        self.fields["monthly_yen"].validators.append(MaxValueValidator(YEN_MAX))
 
     def clean_ref(self) -> str:
         ref = self.cleaned_data["ref"].strip()
@@ -94,7 +110,11 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
         ids = self.cleaned_data.get("ids") or {}
         if not isinstance(ids, dict):
             raise forms.ValidationError(_('Enter a mapping such as {"customer_id": "CAF0000000"}.'))
-        return {str(k): str(v) for k, v in ids.items()}
+        ids = {str(k): str(v) for k, v in ids.items()}
+        too_long = any(len(k) > 100 or len(v) > TEXT_MAX for k, v in ids.items())
+        if len(ids) > IDS_MAX or too_long:
+            raise forms.ValidationError(_("Too many IDs, or an ID that is too long."))
+        return ids
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -128,6 +148,7 @@ class EventForm(PartySlugMixin, forms.ModelForm):
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
         )
+        _bound_text(self, "note")
 
 
 class TroubleForm(forms.Form):

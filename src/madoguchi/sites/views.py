@@ -25,6 +25,7 @@ from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites.adapter import assess_site, site_directory, site_record, with_site_file_rows
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
+from madoguchi.sites.integrity import SiteWouldBreak, field_of, keeping_site_valid, row_prefix
 from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.siteio import PartyReplaced, export_site_text, import_many
 
@@ -145,8 +146,7 @@ def _edit_child(
     form = kind.form(
         request.POST or None, instance=row, site=site, known_parties=_known_parties(site)
     )
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and _saved_keeping_site_valid(form, kind):
         messages.success(request, kind.saved)
         return redirect("sites:detail", pk=site.pk)
     title = kind.title_edit if row.pk else kind.title_add
@@ -154,10 +154,36 @@ def _edit_child(
     return render(request, "sites/child_form.html", context)
 
 
+def _saved_keeping_site_valid(form: ContractForm | EventForm, kind: ChildKind) -> bool:
+    """Save, unless the site would then no longer read as a site file (the problem is shown
+    on the form, on the field when it is this row's)."""
+    prefix, pk = "", form.instance.pk
+    try:
+        with keeping_site_valid(form.instance.site_id):
+            row = form.save()
+            prefix = row_prefix(row.site_id, kind.model, row.pk, kind.related)
+    except SiteWouldBreak as exc:
+        form.instance.pk = pk  # a new row was rolled back: it has no id
+        for problem in exc.problems:
+            field = field_of(problem.path, prefix)
+            form.add_error(field if field in form.fields else None, f"{field}: {problem.message}")
+        return False
+    return True
+
+
 def _delete_child(request: HttpRequest, kind: ChildKind, pk: int, child_pk: int) -> HttpResponse:
     site = _get_site(request, pk, write=True)
-    get_object_or_404(kind.model.objects.filter(site=site), pk=child_pk).delete()
-    messages.success(request, kind.deleted)
+    row = get_object_or_404(kind.model.objects.filter(site=site), pk=child_pk)
+    try:
+        with keeping_site_valid(site.pk):
+            row.delete()
+    except SiteWouldBreak as exc:
+        detail = "; ".join(str(p) for p in exc.problems)
+        messages.error(
+            request, _("Not deleted: other records refer to it (%(detail)s).") % {"detail": detail}
+        )
+    else:
+        messages.success(request, kind.deleted)
     return redirect("sites:detail", pk=site.pk)
 
 
