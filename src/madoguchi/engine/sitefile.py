@@ -194,6 +194,13 @@ def parse_site(text: str | bytes, catalog: Catalog) -> LoadedSite:
         raise SiteFileError([Problem("", "the file is empty; a site file needs at least site:")])
     if not isinstance(data, dict):
         raise SiteFileError([Problem("", "the top level must be a mapping (site:, contracts:, …)")])
+    return validate_document(data, catalog)
+
+
+def validate_document(data: dict[str, Any], catalog: Catalog) -> LoadedSite:
+    """Validate a site-file mapping, read from YAML or built from the server's rows; raise
+    SiteFileError listing every problem. One path for both, so what the server stores is
+    valid by the same rules as a file."""
     if too_many := record_problems(data, SITE_RECORDS):
         raise SiteFileError([Problem(path, message) for path, message in too_many])
     hints = _Hints()
@@ -333,13 +340,9 @@ def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Pr
 
 
 def document_problems(data: dict[str, Any], catalog: Catalog) -> list[Problem]:
-    """Every problem of a site-file mapping that is not read from YAML (the server's rows as
-    a document): the same per-field rules and cross-checks as a file."""
+    """Every problem of a site-file mapping (empty when it is valid)."""
     try:
-        site = SiteFile.model_validate(data)
-    except ValidationError as exc:
-        return [
-            Problem(format_path(_clean_loc(err["loc"])), _describe(dict(err)))
-            for err in exc.errors(include_url=False)
-        ]
-    return list(_cross_check(site, catalog))
+        validate_document(data, catalog)
+    except SiteFileError as exc:
+        return exc.problems
+    return []
