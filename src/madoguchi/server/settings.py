@@ -290,6 +290,9 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MADOGUCHI_LOGIN_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
 # Attempts during a lockout do not extend it: the account opens again after the cool-off.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept: a row per successful login would grow without end and say more
+# about people than a lockout needs.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "madoguchi.orgs.logins.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "madoguchi.orgs.logins.client_ip"
 # Behind a proxy every request comes from the proxy's address; name the header in which the
