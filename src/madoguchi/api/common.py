@@ -1,14 +1,18 @@
 """What every API module shares: the error body, the answers each operation documents,
-bounded ids and page numbers."""
-
-from __future__ import annotations
+bounded ids and page numbers, the organization to create in, and forms as 422s."""
 
 from typing import Annotated, Any
 
+from django.db.models import Model
+from django.forms import BaseForm, model_to_dict
+from django.http import HttpRequest
 from ninja import Field, Path, Schema
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
 
 from madoguchi.api import schemas as s
+from madoguchi.api.auth import READ_ONLY
+from madoguchi.orgs.models import Organization, organizations_for
 
 
 class Invalid(Exception):
@@ -38,3 +42,38 @@ class Pages(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
         page_size: int | None = Field(None, ge=1, le=1000)
+
+
+def target_organization(request: HttpRequest, slug: str | None) -> Organization:
+    """The organization to create in: the one named, or the user's only writable one."""
+    choices = organizations_for(request.user, write=True)
+    if slug:
+        organization = choices.filter(slug=slug).first()
+        if organization is None:
+            if organizations_for(request.user).filter(slug=slug).exists():
+                raise HttpError(403, READ_ONLY)
+            raise HttpError(404, "no such organization")
+        return organization
+    organizations = list(choices[:2])
+    if not organizations:
+        raise HttpError(403, "you cannot create anything in any organization")
+    if len(organizations) > 1:
+        raise HttpError(422, "you belong to several organizations: give 'organization'")
+    return organizations[0]
+
+
+def form_or_422(form: BaseForm) -> Any:
+    if not form.is_valid():
+        errors = [
+            {"path": field, "message": str(message)}
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+        raise Invalid("invalid input", errors)
+    return form.save()
+
+
+def merged(instance: Model, payload: Any, fields: list[str]) -> dict[str, Any]:
+    data = model_to_dict(instance, fields=fields)
+    data.update(payload.dict(exclude_unset=True))
+    return data
