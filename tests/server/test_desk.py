@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
-from madoguchi.cases.selectors import capped_counts
+from madoguchi.cases.rows import capped_counts
 from madoguchi.cases.services import (
     PromiseSpec,
     change_status,
@@ -384,7 +384,7 @@ def test_search_follows_a_changed_title(world: World, alice) -> None:  # type: i
 def test_sqlite_search_has_its_trigram_tables(db: object) -> None:
     from django.db import connection
 
-    from madoguchi.cases.selectors import _sqlite_fts_ready
+    from madoguchi.cases.search import _sqlite_fts_ready
 
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL uses pg_trgm instead")

@@ -14,11 +14,12 @@ from ninja.pagination import paginate
 
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
-from madoguchi.api.schemas import MAX_ID, MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
 from madoguchi.cases.report import report_markdown
-from madoguchi.cases.selectors import filtered
+from madoguchi.cases.selectors import listed_cases
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
@@ -142,25 +143,10 @@ def _refused(exc: CaseError) -> HttpError:
 
 @router.get("/cases", response=answers(200, list[CaseRowOut]))
 @paginate(Pages, page_size=50)
-def list_cases(
-    request: HttpRequest,
-    status: CaseStatus | Literal[""] = "",
-    site: int | None = Query(None, ge=1, le=MAX_ID),
-    party: str = Query("", max_length=80),
-    assignee: str = Query("", max_length=20, description="a user id, or me"),
-) -> QuerySet[Case]:
-    rows = Case.objects.for_user(request.user).defer(*CASE_DETAIL_FIELDS)
-    rows = rows.filter(status=status) if status else rows
-    filters: dict[str, Any] = {"site": site, "party": party}
-    if assignee:
-        filters["assignee"] = (
-            request.user.pk
-            if assignee == "me"
-            else int(assignee)
-            if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_INT
-            else -1
-        )
-    return filtered(rows, filters).order_by("created", "id")
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> QuerySet[Case]:
+    """Cases, oldest first, narrowed like the web's lists (the same `CaseFilter`)."""
+    rows = listed_cases(request.user, filters).defer(*CASE_DETAIL_FIELDS)
+    return rows.order_by("created", "id")
 
 
 @router.post("/sites/{site_id}/cases", response=answers(201, CaseOut))
