@@ -4,7 +4,6 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,13 +22,11 @@ from madoguchi.cases.selectors import listed_cases
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
-    assign,
     assignee_by_id,
-    change_status,
     correct_entry,
+    edit_case,
     log_entry,
     open_case,
-    retitle,
     settle_promise,
 )
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid
@@ -169,18 +166,17 @@ def get_case(request: HttpRequest, case_id: PathId) -> Case:
 @router.patch("/cases/{case_id}", response=answers(200, CaseOut))
 def update_case(request: HttpRequest, case_id: PathId, payload: CasePatch) -> Case:
     case = _case(request, case_id, write=True)
+    changes: dict[str, Any] = {
+        "title": payload.title,
+        "status": payload.status,
+        "said": payload.said,
+    }
     try:
-        with transaction.atomic():
-            if payload.title is not None and payload.title != case.title:
-                retitle(case, user=request.user, title=payload.title)
-            if "assignee_id" in payload.model_fields_set:
-                assign(case, user=request.user, to=assignee_by_id(payload.assignee_id))
-            if payload.status is not None and payload.status != case.status:
-                change_status(case, user=request.user, to=payload.status, said=payload.said)
+        if "assignee_id" in payload.model_fields_set:
+            changes["assignee"] = assignee_by_id(payload.assignee_id)
+        return edit_case(case, user=request.user, **changes)
     except CaseError as exc:
         raise _refused(exc) from None
-    case.refresh_from_db()
-    return case
 
 
 @router.get(
