@@ -108,6 +108,13 @@ def test_the_dashboard_filters_by_party(world: World, case: Case) -> None:
     assert response.context["overdue"] == []
 
 
+def test_a_malformed_filter_value_is_left_out_on_the_web(world: World, case: Case) -> None:
+    response = world.clients["alice"].get("/cases/?site=abc&party=so-net")
+    assert response.status_code == 200
+    assert response.context["cases"] == []  # the party still applies
+    assert world.clients["alice"].get("/cases/?site=abc").context["cases"] != []
+
+
 def test_the_dashboard_pages_keep_their_filters(world: World, alice) -> None:  # type: ignore[no-untyped-def]
     for _ in range(21):
         open_case(world.site_a, user=alice)
