@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from madoguchi.cases.models import EntryKind
+from madoguchi.cases.services import assign, log_entry, open_case
 from tests.server.conftest import World
 
 
@@ -87,3 +91,36 @@ def test_a_stranger_cannot_be_assigned_through_the_api(world: World) -> None:
     assert response.status_code == 409
     world.case_a.refresh_from_db()
     assert world.case_a.title != "x"  # the whole change is refused
+
+
+def _web_and_api(world: World, query: str) -> tuple[set[int], set[int]]:
+    web = world.clients["alice"].get(f"/cases/all/?{query}").context["cases"]
+    api = world.api("get", f"/api/v1/cases?{query}").json()["items"]
+    return {row.pk for row in web}, {row["id"] for row in api}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=受付 4711", "q=REF-4242", "q=本社", "q=不通&status=open", "party=docomo-hikari"],
+)
+def test_the_web_and_the_api_find_the_same_cases(world: World, query: str) -> None:
+    alice = world.org_a.memberships.get(role="owner").user
+    titled = open_case(world.site_a, user=alice, title="FAXだけ不通 受付 4711")
+    numbered = open_case(world.site_a, user=alice, title="請求の件")
+    log_entry(numbered, user=alice, kind=EntryKind.CALL_OUT, reference="REF-4242")
+    open_case(world.site_a, user=alice, title="ほかの件")
+    web, api = _web_and_api(world, query)
+    assert web == api
+    assert web  # each query finds something, so the comparison means something
+    if query == "q=受付 4711":
+        assert web == {titled.pk}
+    if query == "q=REF-4242":
+        assert web == {numbered.pk}
+
+
+def test_the_api_searches_by_assignee_me_like_the_web(world: World) -> None:
+    alice = world.org_a.memberships.get(role="owner").user
+    mine = open_case(world.site_a, user=alice, title="担当の件")
+    assign(mine, user=alice, to=alice)
+    web, api = _web_and_api(world, "assignee=me")
+    assert web == api == {mine.pk}

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
-from madoguchi.cases.selectors import capped_counts
+from madoguchi.cases.rows import capped_counts
 from madoguchi.cases.services import (
     PromiseSpec,
     change_status,
@@ -106,6 +106,13 @@ def test_the_dashboard_filters_by_party(world: World, case: Case) -> None:
     _promise(case, timezone.now() - dt.timedelta(minutes=5), by="ntt-east")
     response = world.clients["alice"].get("/cases/?party=so-net")
     assert response.context["overdue"] == []
+
+
+def test_a_malformed_filter_value_is_left_out_on_the_web(world: World, case: Case) -> None:
+    response = world.clients["alice"].get("/cases/?site=abc&party=so-net")
+    assert response.status_code == 200
+    assert response.context["cases"] == []  # the party still applies
+    assert world.clients["alice"].get("/cases/?site=abc").context["cases"] != []
 
 
 def test_the_dashboard_pages_keep_their_filters(world: World, alice) -> None:  # type: ignore[no-untyped-def]
@@ -384,7 +391,7 @@ def test_search_follows_a_changed_title(world: World, alice) -> None:  # type: i
 def test_sqlite_search_has_its_trigram_tables(db: object) -> None:
     from django.db import connection
 
-    from madoguchi.cases.selectors import _sqlite_fts_ready
+    from madoguchi.cases.search import _sqlite_fts_ready
 
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL uses pg_trgm instead")

@@ -4,7 +4,6 @@
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -14,21 +13,20 @@ from ninja.pagination import paginate
 
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
-from madoguchi.api.schemas import MAX_ID, MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
 from madoguchi.cases.report import report_markdown
-from madoguchi.cases.selectors import filtered
+from madoguchi.cases.selectors import listed_cases
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
-    assign,
     assignee_by_id,
-    change_status,
     correct_entry,
+    edit_case,
     log_entry,
     open_case,
-    retitle,
     settle_promise,
 )
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid
@@ -142,25 +140,10 @@ def _refused(exc: CaseError) -> HttpError:
 
 @router.get("/cases", response=answers(200, list[CaseRowOut]))
 @paginate(Pages, page_size=50)
-def list_cases(
-    request: HttpRequest,
-    status: CaseStatus | Literal[""] = "",
-    site: int | None = Query(None, ge=1, le=MAX_ID),
-    party: str = Query("", max_length=80),
-    assignee: str = Query("", max_length=20, description="a user id, or me"),
-) -> QuerySet[Case]:
-    rows = Case.objects.for_user(request.user).defer(*CASE_DETAIL_FIELDS)
-    rows = rows.filter(status=status) if status else rows
-    filters: dict[str, Any] = {"site": site, "party": party}
-    if assignee:
-        filters["assignee"] = (
-            request.user.pk
-            if assignee == "me"
-            else int(assignee)
-            if assignee.isascii() and assignee.isdigit() and int(assignee) <= MAX_INT
-            else -1
-        )
-    return filtered(rows, filters).order_by("created", "id")
+def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> QuerySet[Case]:
+    """Cases, oldest first, narrowed like the web's lists (the same `CaseFilter`)."""
+    rows = listed_cases(request.user, filters).defer(*CASE_DETAIL_FIELDS)
+    return rows.order_by("created", "id")
 
 
 @router.post("/sites/{site_id}/cases", response=answers(201, CaseOut))
@@ -183,18 +166,17 @@ def get_case(request: HttpRequest, case_id: PathId) -> Case:
 @router.patch("/cases/{case_id}", response=answers(200, CaseOut))
 def update_case(request: HttpRequest, case_id: PathId, payload: CasePatch) -> Case:
     case = _case(request, case_id, write=True)
+    changes: dict[str, Any] = {
+        "title": payload.title,
+        "status": payload.status,
+        "said": payload.said,
+    }
     try:
-        with transaction.atomic():
-            if payload.title is not None and payload.title != case.title:
-                retitle(case, user=request.user, title=payload.title)
-            if "assignee_id" in payload.model_fields_set:
-                assign(case, user=request.user, to=assignee_by_id(payload.assignee_id))
-            if payload.status is not None and payload.status != case.status:
-                change_status(case, user=request.user, to=payload.status, said=payload.said)
+        if "assignee_id" in payload.model_fields_set:
+            changes["assignee"] = assignee_by_id(payload.assignee_id)
+        return edit_case(case, user=request.user, **changes)
     except CaseError as exc:
         raise _refused(exc) from None
-    case.refresh_from_db()
-    return case
 
 
 @router.get(

@@ -22,7 +22,9 @@ from django.utils import timezone
 from madoguchi.cases.models import Promise
 from madoguchi.orgs.models import Membership
 
-DUE_SOON = dt.timedelta(hours=2)
+# A reminder mail goes this long before a promise falls due (the dashboard's "due soon"
+# list looks further ahead: `selectors.DASHBOARD_DUE_WINDOW`).
+REMINDER_LEAD_TIME = dt.timedelta(hours=2)
 # Longer than a send can take (EMAIL_TIMEOUT bounds it), shorter than an operator's patience.
 LEASE = dt.timedelta(minutes=10)
 
@@ -105,7 +107,7 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
     failures: list[str] = []
     soon = overdue = 0
     for promise in base.filter(
-        due__gte=now, due__lt=now + DUE_SOON, reminded_due_soon__isnull=True
+        due__gte=now, due__lt=now + REMINDER_LEAD_TIME, reminded_due_soon__isnull=True
     ):
         soon += _remind(promise, "reminded_due_soon", now, failures)
     for promise in base.filter(due__lt=now, reminded_overdue__isnull=True):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -26,8 +26,12 @@ from madoguchi.cases.models import (
 )
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
+from madoguchi.orgs.types import AnyUser
 from madoguchi.sites.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class CaseError(ValueError):
@@ -62,11 +66,11 @@ def _lock_site(site: Site) -> None:
 def open_case(
     site: Site,
     *,
-    user: Any,
+    user: AnyUser | None,
     title: str = "",
     symptoms: list[str] | None = None,
     outage_started: dt.datetime | None = None,
-    assignee: Any = None,
+    assignee: User | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Open a case and keep the assessment of that moment with it."""
@@ -106,11 +110,14 @@ def open_case(
     return case
 
 
-def _author(user: Any) -> Any:
+def _author(user: AnyUser | None) -> User | None:
+    """The user an entry is credited to: nobody for the system or an anonymous request."""
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _add_entry(case: Case, user: Any, kind: str, said: str, **fields: Any) -> TimelineEntry:
+def _add_entry(
+    case: Case, user: AnyUser | None, kind: str, said: str, **fields: Any
+) -> TimelineEntry:
     """An entry written by the services alongside their change (never on its own)."""
     return TimelineEntry.objects.create(
         organization_id=case.organization_id,
@@ -141,7 +148,7 @@ def _apply_status(case: Case, to: str, at: dt.datetime) -> str:
 def log_entry(
     case: Case,
     *,
-    user: Any,
+    user: AnyUser | None,
     kind: str,
     at: dt.datetime | None = None,
     party: str = "",
@@ -202,7 +209,7 @@ def log_entry(
 def change_status(
     case: Case,
     *,
-    user: Any,
+    user: AnyUser | None,
     to: str,
     said: str = "",
     at: dt.datetime | None = None,
@@ -215,7 +222,12 @@ def change_status(
 
 @transaction.atomic
 def settle_promise(
-    promise: Promise, *, user: Any, kept: bool, at: dt.datetime | None = None, said: str = ""
+    promise: Promise,
+    *,
+    user: AnyUser | None,
+    kept: bool,
+    at: dt.datetime | None = None,
+    said: str = "",
 ) -> TimelineEntry:
     """Mark a promise kept or broken, with its timeline entry."""
     at = at or timezone.now()
@@ -319,7 +331,7 @@ def _not_a_member() -> CaseError:
     return CaseError(_("Only a member of the case's organization can be assigned."))
 
 
-def assignee_by_id(user_id: int | str | None) -> Any:
+def assignee_by_id(user_id: int | str | None) -> User | None:
     """The user an id from a form or the API names, for `assign` (None or "": nobody).
     An unknown id is refused as a stranger would be, so ids cannot be probed."""
     if user_id in (None, ""):
@@ -331,7 +343,7 @@ def assignee_by_id(user_id: int | str | None) -> Any:
 
 
 @transaction.atomic
-def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
+def assign(case: Case, *, user: AnyUser | None, to: User | None) -> TimelineEntry:
     """Hand the case to a member of its organization (or to nobody), with its entry."""
     if (
         to is not None
@@ -347,7 +359,7 @@ def assign(case: Case, *, user: Any, to: Any) -> TimelineEntry:
 
 
 @transaction.atomic
-def unassign_former_member(organization_id: int, user_id: int, *, by: Any = None) -> int:
+def unassign_former_member(organization_id: int, user_id: int, *, by: AnyUser | None = None) -> int:
     """A person who left the organization is no longer the assignee of its cases that are not
     closed, each with a timeline entry; returns how many. Called when a membership ends."""
     cases = (
@@ -368,7 +380,7 @@ def unassign_former_member(organization_id: int, user_id: int, *, by: Any = None
 
 
 @transaction.atomic
-def retitle(case: Case, *, user: Any, title: str) -> TimelineEntry:
+def retitle(case: Case, *, user: AnyUser | None, title: str) -> TimelineEntry:
     """Rename the case; the old title stays in the timeline."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     before, locked.title = locked.title, title
@@ -378,7 +390,33 @@ def retitle(case: Case, *, user: Any, title: str) -> TimelineEntry:
     return _add_entry(locked, user, EntryKind.NOTE, said)
 
 
-def correct_entry(entry: TimelineEntry, *, user: Any, said: str) -> TimelineEntry:
+# `edit_case`'s "leave the assignee as it is" (None means nobody).
+UNCHANGED: Any = object()
+
+
+@transaction.atomic
+def edit_case(
+    case: Case,
+    *,
+    user: AnyUser | None,
+    title: str | None = None,
+    assignee: User | None = UNCHANGED,
+    status: str | None = None,
+    said: str = "",
+) -> Case:
+    """Several changes at once (the API's PATCH), all or none: each its own timeline entry,
+    in the order title, assignee, status; a value equal to the case's changes nothing."""
+    if title is not None and title != case.title:
+        retitle(case, user=user, title=title)
+    if assignee is not UNCHANGED:
+        assign(case, user=user, to=assignee)
+    if status is not None and status != case.status:
+        change_status(case, user=user, to=status, said=said)
+    case.refresh_from_db()
+    return case
+
+
+def correct_entry(entry: TimelineEntry, *, user: AnyUser | None, said: str) -> TimelineEntry:
     """A correction is a new entry that points at the one it corrects."""
     return _add_entry(
         entry.case, user, EntryKind.CORRECTION, said, party=entry.party, corrects=entry

@@ -6,11 +6,11 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Count, Q
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.orgs.types import AnyUser
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[int(share * 100) - 1]
 
 
-def party_figures(user: Any, now: dt.datetime) -> list[PartyFigures]:
+def party_figures(user: AnyUser, now: dt.datetime) -> list[PartyFigures]:
     cases = Case.objects.for_user(user).exclude(first_party="")
     counts = dict(cases.values_list("first_party").annotate(n=Count("id")))
     durations: dict[str, list[float]] = defaultdict(list)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from madoguchi.cases import selectors
+from madoguchi.cases import rows, selectors
+from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form, party_choices
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.report import report_markdown, report_pdf
@@ -36,19 +37,6 @@ from madoguchi.sites.models import Site
 PAGE_SIZE = 20
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
-    filters: dict[str, Any] = {}
-    for name in ("assignee", "site"):
-        value = request.GET.get(name, "")
-        if value == "me" and name == "assignee":
-            filters[name] = request.user.pk
-        elif value.isdigit():
-            filters[name] = int(value)
-    if party := request.GET.get("party", "").strip():
-        filters["party"] = party
-    return filters
-
-
 def _can_write(request: HttpRequest, case: Case) -> bool:
     return can_write(request.user, case.organization_id)
 
@@ -66,25 +54,21 @@ def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Every case, newest first, with keyword search and status filter."""
-    rows = Case.objects.for_user(request.user)
-    if status := request.GET.get("status", ""):
-        rows = rows.filter(status=status)
-    query = request.GET.get("q", "").strip()
-    if query:
-        rows = selectors.search(rows, query)
+    """Every case, newest first, with keyword search and filters (the API's `GET /cases`)."""
+    filters = CaseFilter.from_query(request.GET)
+    found = selectors.listed_cases(request.user, filters)
     number = _page_number(request, "page")
-    newest_first = selectors.case_rows(rows.order_by("-created", "-id"))
-    items, more = selectors.page_without_count(newest_first, number, PAGE_SIZE)
+    newest_first = rows.case_rows(found.order_by("-created", "-id"))
+    items, more = rows.page_without_count(newest_first, number, PAGE_SIZE)
     return render(
         request,
         "cases/list.html",
         {
-            "cases": selectors.as_case_rows(items),
+            "cases": rows.as_case_rows(items),
             "number": number,
             "more": more,
-            "q": query,
-            "status": status,
+            "q": filters.q,
+            "status": filters.status,
             "statuses": Status.choices,
             "now": timezone.now(),
         },
@@ -95,30 +79,28 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    filters = _filters(request)
+    filters = CaseFilter.from_query(request.GET)
     overdue_rows = selectors.overdue_promises(request.user, now, filters)
     case_rows = selectors.open_cases(request.user, filters)
     overdue_page = _page_number(request, "overdue_page")
     case_page = _page_number(request, "page")
-    overdue, more_overdue = selectors.page_without_count(
-        selectors.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
+    overdue, more_overdue = rows.page_without_count(
+        rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
     )
-    cases, more_cases = selectors.page_without_count(
-        selectors.case_rows(case_rows), case_page, PAGE_SIZE
-    )
-    due_soon = selectors.promise_rows(selectors.promises_due_soon(request.user, now, filters))
-    overdue_count, case_count = selectors.capped_counts(overdue_rows, case_rows)
+    cases, more_cases = rows.page_without_count(rows.case_rows(case_rows), case_page, PAGE_SIZE)
+    due_soon = rows.promise_rows(selectors.promises_due_soon(request.user, now, filters))
+    overdue_count, case_count = rows.capped_counts(overdue_rows, case_rows)
     return render(
         request,
         "cases/dashboard.html",
         {
             "now": now,
-            "overdue": selectors.as_promise_rows(overdue),
+            "overdue": rows.as_promise_rows(overdue),
             "overdue_count": overdue_count,
             "overdue_page": overdue_page,
             "more_overdue": more_overdue,
-            "due_soon": selectors.as_promise_rows(due_soon[:PAGE_SIZE]),
-            "cases": selectors.as_case_rows(cases),
+            "due_soon": rows.as_promise_rows(due_soon[:PAGE_SIZE]),
+            "cases": rows.as_case_rows(cases),
             "case_count": case_count,
             "case_page": case_page,
             "more_cases": more_cases,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import Desk, Purpose, Service
+from madoguchi.engine.model import Contract, Desk, Purpose, Service
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
 
 
@@ -28,9 +29,10 @@ def contact(ctx: Context, party: str | None, purposes: tuple[Purpose, ...]) -> C
     return Contact(desk=desk, status=status)
 
 
-def route_for(ctx: Context, service: Service) -> Route:
-    contract = ctx.holding_contract(service)
-    party = ctx.holder(service)
+def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -> Route:
+    """The route for a service through `held_by`, by default the contract that holds it."""
+    contract = held_by or ctx.holding_contract(service)
+    party = ctx.holder(service) if held_by is None else _holder(ctx, held_by)
     if party is None:
         key = "route.denied" if contract is not None else "route.none"
         return Route(
@@ -76,6 +78,10 @@ def route_for(ctx: Context, service: Service) -> Route:
     )
 
 
+def _holder(ctx: Context, contract: Contract) -> str | None:
+    return None if contract.party in ctx.said_no_contract else contract.party
+
+
 def routes(ctx: Context) -> list[Route]:
     return [route_for(ctx, service) for service in ctx.touched]
 
@@ -117,4 +123,27 @@ def contract_map(ctx: Context) -> list[Route]:
     """Every service held today (and every touched one), with its holder's desk: the map a
     person pins beside the ONU. Options are listed once per holding party."""
     services = [s for s in MAP_ORDER if s in ctx.touched or ctx.holding_contract(s) is not None]
-    return [route_for(ctx, service) for service in services]
+    rows = []
+    for service in services:
+        if service == Service.OPTION:
+            rows += [route_for(ctx, service, held_by=c) for c in _option_per_party(ctx)]
+        else:
+            rows.append(route_for(ctx, service))
+    return rows
+
+
+def _option_per_party(ctx: Context) -> list[Contract]:
+    """One option contract per party that holds one (options of different parties are
+    different things to call about: an NTT option beside a docomo one), the holding
+    contract's party first."""
+    first = ctx.holding_contract(Service.OPTION)
+    if first is None:
+        return []
+    chosen = {first.party: first}
+    for contract in ctx.active:
+        if contract.holds(Service.OPTION) and contract.party not in chosen:
+            same_party = [
+                c for c in ctx.active if c.holds(Service.OPTION) and c.party == contract.party
+            ]
+            chosen[contract.party] = max(same_party, key=lambda c: c.start or dt.date.min)
+    return list(chosen.values())

@@ -25,6 +25,7 @@ from madoguchi.cases.services import (
     settle_promise,
 )
 from madoguchi.orgs.models import can_write
+from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import duration_text
 from madoguchi.sites.models import Site
 
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         except CaseError as exc:
             raise CommandError(str(exc)) from None
 
-    def _case(self, actor: Any, pk: int, write: bool = False) -> Case:
+    def _case(self, actor: AnyUser, pk: int, write: bool = False) -> Case:
         case = Case.objects.for_user(actor).filter(pk=pk).first()
         if case is None:
             raise CommandError(f"no case {pk} for this user")
@@ -86,14 +87,14 @@ class Command(BaseCommand):
             raise CommandError("this user may only read that case")
         return case
 
-    def do_list(self, actor: Any, status: str, **_: Any) -> None:
+    def do_list(self, actor: AnyUser, status: str, **_: Any) -> None:
         rows = Case.objects.for_user(actor).listed().order_by("created", "id")
         for case in (rows.filter(status=status) if status else rows).iterator(chunk_size=2000):
             outage = duration_text(case.outage())
             self.stdout.write(f"{case.pk}\t{case.status}\t{case.site.name}\t{case}\t{outage}")
 
     def do_open(
-        self, actor: Any, site_id: int, title: str, outage_started: dt.datetime | None, **_: Any
+        self, actor: AnyUser, site_id: int, title: str, outage_started: dt.datetime | None, **_: Any
     ) -> None:
         site = Site.objects.writable_by(actor).filter(pk=site_id).first()
         if site is None:
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         )
 
     def do_log(
-        self, actor: Any, case_id: int, promise: str | None, due: dt.datetime | None, **o: Any
+        self, actor: AnyUser, case_id: int, promise: str | None, due: dt.datetime | None, **o: Any
     ) -> None:
         case = self._case(actor, case_id, write=True)
         spec = None
@@ -118,11 +119,11 @@ class Command(BaseCommand):
         entry = log_entry(case, user=actor, promise=spec, **{k: o[k] for k in fields})
         self.stdout.write(f"logged entry {entry.pk}")
 
-    def do_status(self, actor: Any, case_id: int, to: str, **_: Any) -> None:
+    def do_status(self, actor: AnyUser, case_id: int, to: str, **_: Any) -> None:
         change_status(self._case(actor, case_id, write=True), user=actor, to=to)
         self.stdout.write(f"case {case_id}: {to}")
 
-    def do_assign(self, actor: Any, case_id: int, to: str, **_: Any) -> None:
+    def do_assign(self, actor: AnyUser, case_id: int, to: str, **_: Any) -> None:
         case = self._case(actor, case_id, write=True)
         person = None
         if to != "-":
@@ -132,7 +133,7 @@ class Command(BaseCommand):
         assign(case, user=actor, to=person)
         self.stdout.write(f"case {case_id}: assigned to {person or 'nobody'}")
 
-    def _settle(self, actor: Any, promise_id: int, kept: bool) -> None:
+    def _settle(self, actor: AnyUser, promise_id: int, kept: bool) -> None:
         promise = Promise.objects.for_user(actor).filter(pk=promise_id).first()
         if promise is None:
             raise CommandError(f"no promise {promise_id} for this user")
@@ -140,11 +141,11 @@ class Command(BaseCommand):
         settle_promise(promise, user=actor, kept=kept)
         self.stdout.write(f"promise {promise_id}: {'kept' if kept else 'broken'}")
 
-    def do_kept(self, actor: Any, promise_id: int, **_: Any) -> None:
+    def do_kept(self, actor: AnyUser, promise_id: int, **_: Any) -> None:
         self._settle(actor, promise_id, kept=True)
 
-    def do_broken(self, actor: Any, promise_id: int, **_: Any) -> None:
+    def do_broken(self, actor: AnyUser, promise_id: int, **_: Any) -> None:
         self._settle(actor, promise_id, kept=False)
 
-    def do_report(self, actor: Any, case_id: int, **_: Any) -> None:
+    def do_report(self, actor: AnyUser, case_id: int, **_: Any) -> None:
         self.stdout.write(report_markdown(self._case(actor, case_id)), ending="")
