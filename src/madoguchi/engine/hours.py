@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import opening_hours
 
-from madoguchi.engine.model import TOKYO
+from madoguchi.engine.timezone import TOKYO
 
 
 @dataclass(frozen=True, slots=True)

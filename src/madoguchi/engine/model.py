@@ -11,7 +11,6 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +21,8 @@ from pydantic import (
     StringConstraints,
 )
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from madoguchi.engine.hours import hours_problem
+from madoguchi.engine.timezone import TOKYO as TOKYO  # re-exported: the apps import it from here
 
 
 class Service(StrEnum):
@@ -135,8 +135,6 @@ def _assume_tokyo(value: dt.datetime) -> dt.datetime:
 def _valid_hours(value: str | None) -> str | None:
     if value is None:
         return None
-    from madoguchi.engine.hours import hours_problem
-
     problem = hours_problem(value)
     if problem:
         raise ValueError(problem)
