@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -176,8 +176,9 @@ Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names,
 Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(_valid_link)]
 
 
-def ListOf[T](item: type[T]) -> Any:
-    return Annotated[list[item], BeforeValidator(_none_to_list)]  # type: ignore[valid-type]
+T = TypeVar("T")
+# A list that may be written empty (`contracts:` with nothing after it reads as None).
+ListOf = Annotated[list[T], BeforeValidator(_none_to_list)]
 
 
 class Record(BaseModel):
@@ -203,7 +204,7 @@ class Desk(Provenance):
     slug: Slug
     name: Text | None = None
     name_en: Text | None = None
-    purposes: ListOf(Purpose) = []
+    purposes: ListOf[Purpose] = []
     phone: Text | None = None
     hours: Hours = None
     url: Link = None
@@ -217,7 +218,7 @@ class Party(Provenance):
     kind: PartyKind
     status: PartyStatus = PartyStatus.ACTIVE
     region: Region | None = None
-    desks: ListOf(Desk) = []
+    desks: ListOf[Desk] = []
     url: Link = None
     note: Text | None = None
 
@@ -282,8 +283,8 @@ class OnuLamps(Record):
 
 class Observations(Record):
     onu: OnuLamps = OnuLamps()
-    said_no_contract: ListOf(Slug) = []
-    outage_notice: ListOf(Slug) = []  # parties whose outage page lists this area (an addition)
+    said_no_contract: ListOf[Slug] = []
+    outage_notice: ListOf[Slug] = []  # parties whose outage page lists this area (an addition)
     note: Text | None = None
 
 
@@ -306,7 +307,7 @@ class Promise(Record):
 
 class Case(Record):
     ref: Ref
-    promises: ListOf(Promise) = []
+    promises: ListOf[Promise] = []
     note: Text | None = None
 
 
@@ -314,10 +315,10 @@ class SiteFile(Record):
     version: Literal[1] = 1
     now: Time | None = None
     site: SiteInfo
-    parties: ListOf(Party) = []
-    contracts: ListOf(Contract) = []
-    events: ListOf(Event) = []
-    symptoms: ListOf(Symptom) = []
+    parties: ListOf[Party] = []
+    contracts: ListOf[Contract] = []
+    events: ListOf[Event] = []
+    symptoms: ListOf[Symptom] = []
     observations: Annotated[Observations, BeforeValidator(_none_to_dict)] = Observations()
-    bills: ListOf(BillLine) = []
-    cases: ListOf(Case) = []
+    bills: ListOf[BillLine] = []
+    cases: ListOf[Case] = []
