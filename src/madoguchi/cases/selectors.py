@@ -205,7 +205,8 @@ def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
 
     All the counts come back from one statement, one round trip for the dashboard's two.
     """
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for index, rows in enumerate(querysets):
         try:
             sql, row_params = rows.order_by().values("pk")[: cap + 1].query.sql_with_params()
