@@ -12,6 +12,10 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -53,7 +57,7 @@ def _parse_now(value: str | None) -> dt.datetime | None:
         raise UsageError(f"--now: {value!r} is not an ISO 8601 time") from None
 
 
-def _console(stream: object = None):  # type: ignore[no-untyped-def]
+def _console(stream: IO[str] | None = None) -> Console:
     from rich.console import Console
 
     return Console(file=stream, highlight=False, markup=False, soft_wrap=True)

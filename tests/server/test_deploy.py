@@ -32,12 +32,21 @@ PRODUCTION = {
 }
 
 
+# The test run's databases and its settings module (pytest's test_settings).
+TEST_RUN_ONLY = (
+    "DATABASE_URL",
+    "MADOGUCHI_TEST_DATABASE_URL",
+    "MADOGUCHI_REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a fresh server: its own data folder, SQLite, no test settings."""
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "MADOGUCHI_TEST_DATABASE_URL", "MADOGUCHI_REDIS_URL")
+        if k not in TEST_RUN_ONLY
         and not k.startswith(("MADOGUCHI_HSTS", "MADOGUCHI_HTTPS", "PYTEST"))
     }
     return env | {"MADOGUCHI_DATA_DIR": str(tmp_path)} | extra

@@ -4,7 +4,7 @@ bounded ids and page numbers, the organization to create in, and forms as 422s."
 from typing import Annotated, Any
 
 from django.db.models import Model
-from django.forms import BaseForm, model_to_dict
+from django.forms import BaseModelForm, model_to_dict
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
@@ -62,7 +62,7 @@ def target_organization(request: HttpRequest, slug: str | None) -> Organization:
     return organizations[0]
 
 
-def form_or_422(form: BaseForm) -> Any:
+def form_or_422(form: BaseModelForm) -> Any:
     if not form.is_valid():
         errors = [
             {"path": field, "message": str(message)}

@@ -30,7 +30,7 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     party = get_object_or_404(_visible_parties(request).select_related("organization"), pk=pk)
     if party.organization is None:
         raise HttpError(403, "catalog parties are read-only; create your own with the same slug")
-    require_write(request, party.organization_id)
+    require_write(request, party.organization.pk)
     return party
 
 

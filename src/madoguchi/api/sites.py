@@ -6,7 +6,7 @@ from typing import Any, Literal
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
-from django.forms import BaseForm
+from django.forms import BaseModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
@@ -64,7 +64,7 @@ def _child(request: HttpRequest, model: type[Model], pk: int, *, write: bool = F
     return row
 
 
-def _save_in_site(form: BaseForm, site_id: int, section: str) -> Any:
+def _save_in_site(form: BaseModelForm, site_id: int, section: str) -> Any:
     """Save a contract or event form, refusing what would make its site unreadable."""
     if not form.is_valid():
         form_or_422(form)

@@ -8,6 +8,7 @@ and a correction is a new entry pointing at the one it corrects.
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
@@ -63,12 +64,15 @@ CASE_ROW_FIELDS = (
 
 
 class CaseQuerySet(OrgScopedQuerySet):
-    def active(self) -> CaseQuerySet:
+    def active(self) -> Self:
         return self.filter(status__in=ACTIVE_STATUSES)
 
-    def listed(self) -> CaseQuerySet:
+    def listed(self) -> Self:
         """Cases as list rows: the row columns of the case, its site and assignee."""
         return self.select_related("site", "assignee").only(*CASE_ROW_FIELDS)
+
+
+CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 
 class Case(OrgOwned):
@@ -99,7 +103,7 @@ class Case(OrgOwned):
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects: ClassVar[CaseManager] = CaseManager()
 
     class Meta:
         ordering = ["created", "id"]
@@ -206,20 +210,23 @@ PROMISE_ROW_FIELDS = (
 
 
 class PromiseQuerySet(OrgScopedQuerySet):
-    def open(self) -> PromiseQuerySet:
+    def open(self) -> Self:
         return self.filter(kept__isnull=True, broken__isnull=True)
 
-    def overdue(self, now: dt.datetime) -> PromiseQuerySet:
+    def overdue(self, now: dt.datetime) -> Self:
         return self.open().filter(due__lt=now)
 
-    def of_active_cases(self) -> PromiseQuerySet:
+    def of_active_cases(self) -> Self:
         return self.filter(case_active=True)
 
-    def listed(self) -> PromiseQuerySet:
+    def listed(self) -> Self:
         """Promises as list rows: with their case as a row (its site and assignee)."""
         return self.select_related("case__site", "case__assignee").only(
             *PROMISE_ROW_FIELDS, *(f"case__{name}" for name in CASE_ROW_FIELDS)
         )
+
+
+PromiseManager = models.Manager.from_queryset(PromiseQuerySet)
 
 
 class Promise(OrgOwned):
@@ -243,7 +250,7 @@ class Promise(OrgOwned):
     # leaves it alone until the mail is accepted or refused, or the lease expires.
     reminder_lease = models.DateTimeField(null=True, blank=True)
 
-    objects = PromiseQuerySet.as_manager()
+    objects: ClassVar[PromiseManager] = PromiseManager()
 
     class Meta:
         ordering = ["due", "id"]

@@ -109,7 +109,9 @@ def _directory_key(organization_id: int) -> str:
     """The cache key of an organization's directory: its stamp and the catalog's (created
     on the first read, as a new organization or a flushed database has none)."""
     scope = Q(organization_id=organization_id) | Q(organization__isnull=True)
-    stamps = dict(DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp"))
+    stamps: dict[int | None, uuid.UUID] = dict(
+        DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp")
+    )
     if len(stamps) < 2:
         DirectoryStamp.objects.bulk_create(
             [DirectoryStamp(organization_id=pk) for pk in (organization_id, None)],

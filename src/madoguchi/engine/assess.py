@@ -12,8 +12,9 @@ from madoguchi.engine import deadlines, escalation, findings, hypotheses, routes
 from madoguchi.engine.catalog import Catalog, load_catalog
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
-from madoguchi.engine.model import TOKYO, SiteFile
+from madoguchi.engine.model import SiteFile
 from madoguchi.engine.results import Assessment
+from madoguchi.engine.timezone import TOKYO
 
 
 def resolve_now(site: SiteFile, now: dt.datetime | None = None) -> dt.datetime:

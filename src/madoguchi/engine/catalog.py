@@ -41,14 +41,15 @@ class CatalogDesk(Desk, _Sourced):
 
 
 class CatalogParty(Party, _Sourced):
-    desks: ListOf(CatalogDesk) = []
+    # A narrower list than Party's; safe because records are frozen (lists are invariant).
+    desks: ListOf[CatalogDesk] = []  # type: ignore[assignment]
 
 
 class CatalogOption(_Sourced):
     slug: Slug
     name: str
     name_en: str
-    aliases: ListOf(str) = []
+    aliases: ListOf[str] = []
 
 
 class Prefecture(Record):
@@ -62,9 +63,9 @@ class Prefecture(Record):
 class CatalogFile(Provenance):
     model_config = ConfigDict(defer_build=True)
 
-    parties: ListOf(CatalogParty) = []
-    options: ListOf(CatalogOption) = []
-    prefectures: ListOf(Prefecture) = []
+    parties: ListOf[CatalogParty] = []
+    options: ListOf[CatalogOption] = []
+    prefectures: ListOf[Prefecture] = []
 
 
 @lru_cache(maxsize=4096)

@@ -12,7 +12,6 @@ from functools import cached_property
 
 from madoguchi.engine.catalog import Catalog
 from madoguchi.engine.model import (
-    TOKYO,
     Contract,
     Desk,
     EventKind,
@@ -25,6 +24,7 @@ from madoguchi.engine.model import (
     SiteFile,
     Symptom,
 )
+from madoguchi.engine.timezone import TOKYO
 
 # Which services each symptom touches, in the order routes are listed (SITE-FILE.md).
 SYMPTOM_SERVICES: dict[Symptom, tuple[Service, ...]] = {

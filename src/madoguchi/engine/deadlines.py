@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from madoguchi.engine.context import SWITCH_EVENTS, Context
 from madoguchi.engine.findings import initial_cancellation_due
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import TOKYO, EventKind
+from madoguchi.engine.model import EventKind
 from madoguchi.engine.results import Deadline
+from madoguchi.engine.timezone import TOKYO
 
 CONSENT_NUMBER_DAYS = 15  # counting the day of issue as day 1 (DOMAIN-FACTS 1.7, 1.13)
 CONTRACT_END_NOTICE = dt.timedelta(days=60)

@@ -29,7 +29,7 @@ def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> li
     # is still the desk to try before any public one.
     touched_holder = next((h for s in ctx.touched if (h := ctx.holder(s))), None)
     holder = first.party if first else touched_holder
-    purposes = FAULT_PURPOSES
+    purposes: tuple[Purpose, ...] = FAULT_PURPOSES
     if holder is None:
         holder, purposes = _party_of_worst_finding(findings), (Purpose.INQUIRY, Purpose.BILLING)
     if holder is not None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
+from typing import TypedDict
 
 from madoguchi.engine import checks
 from madoguchi.engine.context import CORE_SERVICES, SWITCH_EVENTS, Context
@@ -170,7 +171,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         first = lines[0]
         matched = checks.matching_contracts(ctx, first)
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
-        common = {"party_name": ctx.party_name(first.party), "item": what}
+        common: _BillValues = {"party_name": ctx.party_name(first.party), "item": what}
         if not matched:
             yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
             continue
@@ -210,13 +211,21 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         )
 
 
+class _BillValues(TypedDict, total=False):
+    """What a bill finding's message says besides the months and the total."""
+
+    party_name: str
+    item: str
+    end: str
+
+
 def _bill_finding(
     ctx: Context,
     code: str,
     party: str,
     refs: list[str],
     lines: list[BillLine],
-    values: dict[str, str],
+    values: _BillValues,
 ) -> Finding:
     months = sorted({b.month for b in lines})
     return _finding(
@@ -471,14 +480,14 @@ def holder_ceased(ctx: Context) -> Iterator[Finding]:
         party = ctx.parties.get(contract.party)
         if party is not None and party.status == PartyStatus.CEASED:
             by_party[contract.party].append(contract.ref)
-    for party, refs in by_party.items():
+    for slug, refs in by_party.items():
         yield _finding(
             ctx,
             "holder-ceased",
             Severity.CRITICAL,
             refs,
             "find.holder-ceased",
-            party_name=ctx.party_name(party),
+            party_name=ctx.party_name(slug),
         )
 
 

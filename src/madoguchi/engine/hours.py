@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import opening_hours
 
-from madoguchi.engine.model import TOKYO
+from madoguchi.engine.timezone import TOKYO
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,8 @@ def hours_problem(expression: str) -> str | None:
     """Why an expression is not usable, or None when it is."""
     try:
         _parse(expression)
-    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+    # ParserError is raised by the library but missing from its stubs.
+    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:  # type: ignore[attr-defined]
         detail = " ".join(str(exc).split())
         return f"not valid opening_hours syntax ({detail[:160]})"
     return None

@@ -208,7 +208,7 @@ def credentials(ctx: Context) -> Iterator[Hypothesis]:
         return
     since = ctx.today - RECENT_CHANGE
     changed = [
-        c
+        c.start
         for c in ctx.active
         if c.holds(Service.ISP) and c.start is not None and since <= c.start <= ctx.today
     ]
@@ -220,9 +220,7 @@ def credentials(ctx: Context) -> Iterator[Hypothesis]:
     ]
     if not changed and not switched:
         return
-    when = (
-        changed[0].start if changed else (switched[0].effective or switched[0].date)
-    ).isoformat()
+    when = (changed[0] if changed else (switched[0].effective or switched[0].date)).isoformat()
     lamps = ctx.lamps
     if lamps.line_up and lamps.session_failed:
         confidence = 0.8

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -22,7 +21,8 @@ from pydantic import (
     StringConstraints,
 )
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+from madoguchi.engine.hours import hours_problem
+from madoguchi.engine.timezone import TOKYO as TOKYO  # re-exported: the apps import it from here
 
 
 class Service(StrEnum):
@@ -135,8 +135,6 @@ def _assume_tokyo(value: dt.datetime) -> dt.datetime:
 def _valid_hours(value: str | None) -> str | None:
     if value is None:
         return None
-    from madoguchi.engine.hours import hours_problem
-
     problem = hours_problem(value)
     if problem:
         raise ValueError(problem)
@@ -178,8 +176,9 @@ Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names,
 Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(_valid_link)]
 
 
-def ListOf[T](item: type[T]) -> Any:
-    return Annotated[list[item], BeforeValidator(_none_to_list)]  # type: ignore[valid-type]
+T = TypeVar("T")
+# A list that may be written empty (`contracts:` with nothing after it reads as None).
+ListOf = Annotated[list[T], BeforeValidator(_none_to_list)]
 
 
 class Record(BaseModel):
@@ -205,7 +204,7 @@ class Desk(Provenance):
     slug: Slug
     name: Text | None = None
     name_en: Text | None = None
-    purposes: ListOf(Purpose) = []
+    purposes: ListOf[Purpose] = []
     phone: Text | None = None
     hours: Hours = None
     url: Link = None
@@ -219,7 +218,7 @@ class Party(Provenance):
     kind: PartyKind
     status: PartyStatus = PartyStatus.ACTIVE
     region: Region | None = None
-    desks: ListOf(Desk) = []
+    desks: ListOf[Desk] = []
     url: Link = None
     note: Text | None = None
 
@@ -284,8 +283,8 @@ class OnuLamps(Record):
 
 class Observations(Record):
     onu: OnuLamps = OnuLamps()
-    said_no_contract: ListOf(Slug) = []
-    outage_notice: ListOf(Slug) = []  # parties whose outage page lists this area (an addition)
+    said_no_contract: ListOf[Slug] = []
+    outage_notice: ListOf[Slug] = []  # parties whose outage page lists this area (an addition)
     note: Text | None = None
 
 
@@ -308,7 +307,7 @@ class Promise(Record):
 
 class Case(Record):
     ref: Ref
-    promises: ListOf(Promise) = []
+    promises: ListOf[Promise] = []
     note: Text | None = None
 
 
@@ -316,10 +315,10 @@ class SiteFile(Record):
     version: Literal[1] = 1
     now: Time | None = None
     site: SiteInfo
-    parties: ListOf(Party) = []
-    contracts: ListOf(Contract) = []
-    events: ListOf(Event) = []
-    symptoms: ListOf(Symptom) = []
+    parties: ListOf[Party] = []
+    contracts: ListOf[Contract] = []
+    events: ListOf[Event] = []
+    symptoms: ListOf[Symptom] = []
     observations: Annotated[Observations, BeforeValidator(_none_to_dict)] = Observations()
-    bills: ListOf(BillLine) = []
-    cases: ListOf(Case) = []
+    bills: ListOf[BillLine] = []
+    cases: ListOf[Case] = []

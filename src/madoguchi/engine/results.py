@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from madoguchi.engine.model import TOKYO, Service
+from madoguchi.engine.model import Service
+from madoguchi.engine.timezone import TOKYO
 
 
 class Severity(StrEnum):

@@ -197,7 +197,7 @@ def parse_site(text: str | bytes, catalog: Catalog) -> LoadedSite:
     return validate_document(data, catalog)
 
 
-def validate_document(data: dict[str, Any], catalog: Catalog) -> LoadedSite:
+def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
     """Validate a site-file mapping, read from YAML or built from the server's rows; raise
     SiteFileError listing every problem. One path for both, so what the server stores is
     valid by the same rules as a file."""

@@ -39,7 +39,7 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise YamlError(
                     f"line {key_node.start_mark.line + 1}: duplicate key {quote(key)}",
@@ -82,7 +82,7 @@ def check_shape(text: str) -> None:
     """
     loader = _StrictLoader(text)
     try:
-        sizes: dict[str, int] = {}  # anchor → values in the node it names
+        sizes: dict[str | None, int] = {}  # anchor → values in the node it names
         open_nodes: list[list[Any]] = []  # [anchor, values so far] per open collection
         aliases = 0
         while (event := loader.get_event()) is not None:
@@ -115,7 +115,7 @@ def check_shape(text: str) -> None:
                     f"the document holds more than {MAX_NODES:,} values once aliases are expanded",
                 )
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def load_yaml(text: str) -> Any:

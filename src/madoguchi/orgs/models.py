@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -87,7 +87,7 @@ def can_write(user: Any, organization_id: int) -> bool:
 
 
 class OrgScopedQuerySet(models.QuerySet):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
+    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """Rows of the organizations the user belongs to (none for anonymous users)."""
         ids = organization_ids(user)
         if not ids:
@@ -96,7 +96,7 @@ class OrgScopedQuerySet(models.QuerySet):
             return self.filter(organization_id=ids[0])
         return self.filter(organization_id__in=ids)
 
-    def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> OrgScopedQuerySet:
+    def writable_by(self, user: AbstractBaseUser | AnonymousUser) -> Self:
         """Rows the user may change: owner or staff of their organization."""
         if not user.is_authenticated:
             return self.none()

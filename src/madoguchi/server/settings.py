@@ -6,7 +6,8 @@ DATABASE_URL         e.g. postgres://user@127.0.0.1:5432/madoguchi (default: SQL
 MADOGUCHI_SECRET_KEY the secret key (default: generated once into the data dir)
 MADOGUCHI_DEBUG      "1" for Django's debug pages (default: off, so no traceback reaches a user)
 MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
-MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL)
+MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL);
+                     the suite runs with test_settings.py, which reads it
 MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
                      from Redis, shared by every worker (default: from the database)
 
@@ -34,9 +35,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -172,9 +172,6 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_NUMBER_FILES = 5 * limits.MAX_UPLOAD_FILES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
-TESTING = "pytest" in sys.modules or os.environ.get("MADOGUCHI_TESTING") == "1"
-
-
 # SQLite for several people at once: WAL lets pages read while one request writes; a write
 # transaction takes the lock when it begins (IMMEDIATE), so two writers queue on the busy
 # timeout instead of one failing with "database is locked" when it upgrades from reading.
@@ -185,25 +182,20 @@ SQLITE_OPTIONS = {
 }
 
 
-def _database() -> dict[str, object]:
-    url = os.environ.get("MADOGUCHI_TEST_DATABASE_URL") if TESTING else None
-    url = url or os.environ.get("DATABASE_URL")
+def database(url: str | None) -> dict[str, Any]:
+    """The database at `url`, or SQLite in the data dir; SQLite gets SQLITE_OPTIONS.
+    test_settings.py builds the test database with it too."""
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
-        if TESTING:
-            # A file, not Django's in-memory database: threads in the concurrency tests then
-            # meet the same locking (WAL, busy timeout) as the server's workers do.
-            name = f"madoguchi-test-{os.getpid()}.sqlite3"
-            config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / name)}
     return config
 
 
-DATABASES = {"default": _database()}
+DATABASES = {"default": database(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every password a person sets through a form or `changepassword`/`createsuperuser` must pass
@@ -217,8 +209,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:  # a slow password hash per test user dominates the suite's time otherwise
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "sites:list"
 LOGOUT_REDIRECT_URL = "login"

@@ -46,7 +46,7 @@ class PartySlugMixin:
     party_fields: tuple[str, ...] = ("party",)
 
     def __init__(self, *args: Any, known_parties: set[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         self.known_parties = known_parties
 
     def clean(self) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def party_name(slug: str | None) -> str:
 
 
 @functools.cache
-def _shipped_party_names() -> dict[str, tuple[str, str]]:
+def _shipped_party_names() -> dict[str, tuple[str, str | None]]:
     return {slug: (p.name, p.name_en) for slug, p in load_catalog().parties.items()}
 
 
