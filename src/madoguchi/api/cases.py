@@ -47,9 +47,9 @@ class CasePatch(Schema):
     """Each given field is one timeline entry: a status change (with `said`), a new title,
     a new assignee (null: nobody)."""
 
-    status: CaseStatus = Field(None)
+    status: CaseStatus | None = Field(None)
     said: Said = ""
-    title: str = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=200)
     assignee_id: int | None = Field(None, ge=1, le=MAX_INT)
 
 

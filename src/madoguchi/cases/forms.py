@@ -56,10 +56,12 @@ class LogForm(forms.Form):
 
     def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["party"].choices = [("", "—"), *parties]
+        party = self.fields["party"]
+        assert isinstance(party, forms.ChoiceField)
+        party.choices = [("", "—"), *parties]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("promise_what") and not data.get("promise_due"):
             self.add_error("promise_due", _("A promise needs the time it is due."))
         if data.get("promise_what") and not data.get("party"):

@@ -55,6 +55,7 @@ def _lease(promise: Promise, flag: str, clock: dt.datetime) -> bool:
 
 def _send(promise: Promise, overdue: bool) -> None:
     case = promise.case
+    assert case.assignee is not None  # only promises of assigned cases are reminded
     due = timezone.localtime(promise.due).strftime("%Y-%m-%d %H:%M")
     state = "期限切れ / overdue" if overdue else "まもなく期限 / due soon"
     send_mail(

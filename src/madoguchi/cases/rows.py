@@ -56,7 +56,7 @@ class CaseRow:
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,8 @@ def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
     the ORM can count a sliced queryset but only one per query, hence the raw SELECT of
     the querysets' own SQL.
     """
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for index, rows in enumerate(querysets):
         try:
             sql, row_params = rows.order_by().values("pk")[: cap + 1].query.sql_with_params()

@@ -93,7 +93,7 @@ def open_case(
                 "said_no_contract": list(site.said_no_contract),
             },
             outage_started=outage_started,
-            assignee=assignee or (user if getattr(user, "is_authenticated", False) else None),
+            assignee=assignee or _author(user),
             assessment=assessment,
             first_party=first.get("party") or "",
             created=now,
@@ -112,7 +112,7 @@ def open_case(
 
 def _author(user: AnyUser | None) -> User | None:
     """The user an entry is credited to: nobody for the system or an anonymous request."""
-    return user if getattr(user, "is_authenticated", False) else None
+    return user if isinstance(user, get_user_model()) and user.is_authenticated else None
 
 
 def _add_entry(

@@ -43,7 +43,8 @@ def party_figures(user: AnyUser, now: dt.datetime) -> list[PartyFigures]:
     for party, started, ended in restored.values_list(
         "first_party", "outage_started", "outage_ended"
     ):
-        durations[party].append((ended - started).total_seconds())
+        if started is not None and ended is not None:  # always so: filtered above
+            durations[party].append((ended - started).total_seconds())
     # A promise counts once it is settled or due: kept ones against all of those.
     promises = (
         Promise.objects.for_user(user)
