@@ -11,7 +11,8 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
-from madoguchi.orgs.models import ApiToken, can_write
+from madoguchi.orgs.models import ApiToken
+from madoguchi.orgs.selectors import can_write
 
 READ_ONLY = "your role in this organization cannot change it"
 

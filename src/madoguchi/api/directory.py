@@ -12,7 +12,7 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import Pages, PathId, answers, form_or_422, merged, target_organization
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
-from madoguchi.orgs.models import organizations_for
+from madoguchi.orgs.selectors import organizations_for
 from madoguchi.sites.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
