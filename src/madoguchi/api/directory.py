@@ -2,24 +2,59 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from madoguchi.api import schemas as s
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
+from madoguchi.api.derive import bodies
 from madoguchi.directory import services
+from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.selectors import visible_parties
+from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
 from madoguchi.sites.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
+
+# The bodies, from the engine's record fields (records.py) and the rows' columns.
+DeskIn, DeskPatch, DeskOut = bodies(
+    Desk,
+    list(DeskForm._meta.fields or ()),
+    enums={},
+    special={"purposes": (Annotated[list[Purpose], Field(max_length=len(Purpose))], [])},
+    described={"hours": "OpenStreetMap opening_hours"},
+    extra_in={},
+    extra_out={},
+)
+PartyIn, PartyPatch, PartyOut = bodies(
+    Party,
+    list(PartyForm._meta.fields or ()),
+    enums={"kind": PartyKind, "status": PartyStatus, "region": Region},
+    special={},
+    described={},
+    extra_in={
+        "organization": (
+            str | None,
+            Field(
+                None,
+                max_length=50,
+                description="organization slug; needed if you belong to several",
+            ),
+        )
+    },
+    extra_out={
+        "organization": (str | None, Field(None, alias="organization.slug")),
+        "desks": (list[DeskOut], ...),  # type: ignore[valid-type]
+    },
+)
 
 
 # --- parties and desks -------------------------------------------------------------------
@@ -51,7 +86,7 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     return party
 
 
-@directory.get("/parties", response=answers(200, list[s.PartyOut]))
+@directory.get("/parties", response=answers(200, list[PartyOut]))
 @paginate(Pages, page_size=100)
 def list_parties(
     request: HttpRequest,
@@ -69,21 +104,21 @@ def list_parties(
     return rows.order_by("slug", "id")
 
 
-@directory.post("/parties", response=answers(201, s.PartyOut))
-def create_party(request: HttpRequest, payload: s.PartyIn) -> Status[Party]:
+@directory.post("/parties", response=answers(201, PartyOut))
+def create_party(request: HttpRequest, payload: PartyIn) -> Status[Party]:
     organization = target_organization(request, payload.organization)
     with _as_422():
         party = services.create_party(organization, values=payload.dict(exclude={"organization"}))
     return Status(201, party)
 
 
-@directory.get("/parties/{party_id}", response=answers(200, s.PartyOut))
+@directory.get("/parties/{party_id}", response=answers(200, PartyOut))
 def get_party(request: HttpRequest, party_id: PathId) -> Party:
     return get_object_or_404(_visible_parties(request).prefetch_related("desks"), pk=party_id)
 
 
-@directory.patch("/parties/{party_id}", response=answers(200, s.PartyOut))
-def update_party(request: HttpRequest, party_id: PathId, payload: s.PartyPatch) -> Party:
+@directory.patch("/parties/{party_id}", response=answers(200, PartyOut))
+def update_party(request: HttpRequest, party_id: PathId, payload: PartyPatch) -> Party:
     party = _own_party(request, party_id)
     changes = payload.dict(exclude_unset=True)
     if changes.get("slug", party.slug) != party.slug:
@@ -111,8 +146,8 @@ def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
     return Status(204, None)
 
 
-@directory.post("/parties/{party_id}/desks", response=answers(201, s.DeskOut))
-def create_desk(request: HttpRequest, party_id: PathId, payload: s.DeskIn) -> Status[Desk]:
+@directory.post("/parties/{party_id}/desks", response=answers(201, DeskOut))
+def create_desk(request: HttpRequest, party_id: PathId, payload: DeskIn) -> Status[Desk]:
     party = _own_party(request, party_id)
     with _as_422():
         return Status(201, services.create_desk(party, values=payload.dict()))
@@ -124,8 +159,8 @@ def _own_desk(request: HttpRequest, pk: int) -> Desk:
     return desk
 
 
-@directory.patch("/desks/{desk_id}", response=answers(200, s.DeskOut))
-def update_desk(request: HttpRequest, desk_id: PathId, payload: s.DeskPatch) -> Desk:
+@directory.patch("/desks/{desk_id}", response=answers(200, DeskOut))
+def update_desk(request: HttpRequest, desk_id: PathId, payload: DeskPatch) -> Desk:
     desk = _own_desk(request, desk_id)
     with _as_422():
         return services.update_desk(desk, changes=payload.dict(exclude_unset=True))
