@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from madoguchi.orgs.models import WRITE_ROLES, Membership, Organization
+from madoguchi.orgs.models import WRITE_ROLES, ApiToken, Membership, Organization
 from madoguchi.orgs.types import AnyUser
 
 # The attribute that keeps a user's roles for the rest of the request (see roles_of).
@@ -70,3 +70,8 @@ def members_of(*organization_ids: int) -> QuerySet:
         .order_by("username")
         .only("id", "username", "first_name", "last_name")
     )
+
+
+def token_row(token: str) -> ApiToken | None:
+    """The API token's row (with its user), or None for a token never issued."""
+    return ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()

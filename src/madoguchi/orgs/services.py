@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from madoguchi.orgs.models import ApiToken, Membership, Organization, Role
 from madoguchi.orgs.types import AnyUser
@@ -45,3 +48,21 @@ def issue_token(user: User, *, name: str = "default") -> tuple[ApiToken, str]:
         user=user, name=name, digest=ApiToken.hash(token), prefix=token[:8]
     )
     return row, token
+
+
+# How stale a token's `last_used` may get: a read must not write (on SQLite every write
+# waits for the one writer), so a token in steady use is stamped at most once a minute.
+LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
+
+
+def record_token_use(row: ApiToken) -> None:
+    """Record that the token was used, unless it was recorded less than a minute ago.
+    One conditional UPDATE (no transaction of its own), so two requests that both find it
+    stale write once."""
+    now = timezone.now()
+    stale = now - LAST_USED_GRANULARITY
+    if row.last_used is not None and row.last_used >= stale:
+        return
+    ApiToken.objects.filter(pk=row.pk).filter(
+        Q(last_used__isnull=True) | Q(last_used__lt=stale)
+    ).update(last_used=now)
