@@ -13,7 +13,8 @@ from django.test import Client
 
 from madoguchi.cases.models import Case, Promise
 from madoguchi.directory.services import sync_catalog
-from madoguchi.orgs.models import ApiToken, Organization, Role
+from madoguchi.orgs.models import Organization, Role
+from madoguchi.orgs.services import issue_token
 from madoguchi.sites.models import Contract, Event, Site
 from tests.server.factories import (
     BillLineFactory,
@@ -83,7 +84,7 @@ def world(db: Any) -> World:
     promise_a = PromiseFactory(case__site=site_a)
     clients = {name: _client(user) for name, user in people.items()}
     clients["anonymous"] = Client()
-    tokens = {name: ApiToken.issue(user)[1] for name, user in people.items()}
+    tokens = {name: issue_token(user)[1] for name, user in people.items()}
     return World(
         org_a,
         org_b,

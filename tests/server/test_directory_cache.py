@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from madoguchi.directory.models import Desk, DirectoryStamp, Party
-from madoguchi.directory.services import parties_for, save_party, sync_catalog
+from madoguchi.directory.selectors import parties_for
+from madoguchi.directory.services import save_party, sync_catalog
 from madoguchi.engine import load_catalog
 from madoguchi.orgs.models import Organization
 from tests.server.conftest import World

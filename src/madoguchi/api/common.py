@@ -12,7 +12,8 @@ from ninja.pagination import PageNumberPagination
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import READ_ONLY
-from madoguchi.orgs.models import Organization, organizations_for
+from madoguchi.orgs.models import Organization
+from madoguchi.orgs.selectors import organizations_for
 
 
 class Invalid(Exception):

@@ -1,29 +1,81 @@
 """Parties and desks: the shipped catalog (read-only) and an organization's own."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from madoguchi.api import schemas as s
 from madoguchi.api.auth import require_write
-from madoguchi.api.common import Pages, PathId, answers, form_or_422, merged, target_organization
+from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
+from madoguchi.api.derive import bodies
+from madoguchi.directory import services
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
-from madoguchi.orgs.models import organizations_for
+from madoguchi.directory.selectors import visible_parties
+from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
 from madoguchi.sites.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
+
+# The bodies, from the engine's record fields (records.py) and the rows' columns.
+DeskIn, DeskPatch, DeskOut = bodies(
+    Desk,
+    list(DeskForm._meta.fields or ()),
+    enums={},
+    special={"purposes": (Annotated[list[Purpose], Field(max_length=len(Purpose))], [])},
+    described={"hours": "OpenStreetMap opening_hours"},
+    extra_in={},
+    extra_out={},
+)
+PartyIn, PartyPatch, PartyOut = bodies(
+    Party,
+    list(PartyForm._meta.fields or ()),
+    enums={"kind": PartyKind, "status": PartyStatus, "region": Region},
+    special={},
+    described={},
+    extra_in={
+        "organization": (
+            str | None,
+            Field(
+                None,
+                max_length=50,
+                description="organization slug; needed if you belong to several",
+            ),
+        )
+    },
+    extra_out={
+        "organization": (str | None, Field(None, alias="organization.slug")),
+        "desks": (list[DeskOut], ...),  # type: ignore[valid-type]
+    },
+)
 
 
 # --- parties and desks -------------------------------------------------------------------
 
 
 def _visible_parties(request: HttpRequest) -> QuerySet[Party]:
-    mine = organizations_for(request.user)
-    return Party.objects.filter(Q(organization__isnull=True) | Q(organization__in=mine))
+    return visible_parties(request.user)
+
+
+@contextmanager
+def _as_422() -> Iterator[None]:
+    """A service's refusal (ValidationError by field) as the API's 422."""
+    try:
+        yield
+    except ValidationError as error:
+        errors = [
+            {"path": field, "message": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise Invalid("invalid input", errors) from None
 
 
 def _own_party(request: HttpRequest, pk: int) -> Party:
@@ -34,7 +86,7 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     return party
 
 
-@directory.get("/parties", response=answers(200, list[s.PartyOut]))
+@directory.get("/parties", response=answers(200, list[PartyOut]))
 @paginate(Pages, page_size=100)
 def list_parties(
     request: HttpRequest,
@@ -52,29 +104,27 @@ def list_parties(
     return rows.order_by("slug", "id")
 
 
-@directory.post("/parties", response=answers(201, s.PartyOut))
-def create_party(request: HttpRequest, payload: s.PartyIn) -> Status[Party]:
+@directory.post("/parties", response=answers(201, PartyOut))
+def create_party(request: HttpRequest, payload: PartyIn) -> Status[Party]:
     organization = target_organization(request, payload.organization)
-    form = PartyForm(
-        payload.dict(exclude={"organization"}),
-        instance=Party(organization=organization),
-        organization=organization,
-    )
-    return Status(201, form_or_422(form))
+    with _as_422():
+        party = services.create_party(organization, values=payload.dict(exclude={"organization"}))
+    return Status(201, party)
 
 
-@directory.get("/parties/{party_id}", response=answers(200, s.PartyOut))
+@directory.get("/parties/{party_id}", response=answers(200, PartyOut))
 def get_party(request: HttpRequest, party_id: PathId) -> Party:
     return get_object_or_404(_visible_parties(request).prefetch_related("desks"), pk=party_id)
 
 
-@directory.patch("/parties/{party_id}", response=answers(200, s.PartyOut))
-def update_party(request: HttpRequest, party_id: PathId, payload: s.PartyPatch) -> Party:
+@directory.patch("/parties/{party_id}", response=answers(200, PartyOut))
+def update_party(request: HttpRequest, party_id: PathId, payload: PartyPatch) -> Party:
     party = _own_party(request, party_id)
-    data = merged(party, payload, list(s.PartyPatch.model_fields))
-    if data["slug"] != party.slug:
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("slug", party.slug) != party.slug:
         _refuse_if_used(party)
-    return form_or_422(PartyForm(data, instance=party, organization=party.organization))
+    with _as_422():
+        return services.update_party(party, changes=changes)
 
 
 def _refuse_if_used(party: Party) -> None:
@@ -92,14 +142,15 @@ def _refuse_if_used(party: Party) -> None:
 def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
     party = _own_party(request, party_id)
     _refuse_if_used(party)
-    party.delete()
+    services.delete_party(party)
     return Status(204, None)
 
 
-@directory.post("/parties/{party_id}/desks", response=answers(201, s.DeskOut))
-def create_desk(request: HttpRequest, party_id: PathId, payload: s.DeskIn) -> Status[Desk]:
+@directory.post("/parties/{party_id}/desks", response=answers(201, DeskOut))
+def create_desk(request: HttpRequest, party_id: PathId, payload: DeskIn) -> Status[Desk]:
     party = _own_party(request, party_id)
-    return Status(201, form_or_422(DeskForm(payload.dict(), instance=Desk(party=party))))
+    with _as_422():
+        return Status(201, services.create_desk(party, values=payload.dict()))
 
 
 def _own_desk(request: HttpRequest, pk: int) -> Desk:
@@ -108,14 +159,14 @@ def _own_desk(request: HttpRequest, pk: int) -> Desk:
     return desk
 
 
-@directory.patch("/desks/{desk_id}", response=answers(200, s.DeskOut))
-def update_desk(request: HttpRequest, desk_id: PathId, payload: s.DeskPatch) -> Desk:
+@directory.patch("/desks/{desk_id}", response=answers(200, DeskOut))
+def update_desk(request: HttpRequest, desk_id: PathId, payload: DeskPatch) -> Desk:
     desk = _own_desk(request, desk_id)
-    data = merged(desk, payload, list(s.DeskPatch.model_fields))
-    return form_or_422(DeskForm(data, instance=desk))
+    with _as_422():
+        return services.update_desk(desk, changes=payload.dict(exclude_unset=True))
 
 
 @directory.delete("/desks/{desk_id}", response=answers(204, None))
 def delete_desk(request: HttpRequest, desk_id: PathId) -> Status[None]:
-    _own_desk(request, desk_id).delete()
+    services.delete_desk(_own_desk(request, desk_id))
     return Status(204, None)

@@ -16,10 +16,7 @@ from madoguchi.engine.model import (
     Building,
     EventKind,
     Lamp,
-    PartyKind,
-    PartyStatus,
     Payment,
-    Purpose,
     Region,
     Service,
     Symptom,
@@ -149,36 +146,6 @@ class EventOut(Schema):
     note: str
 
 
-class DeskOut(Schema):
-    id: int
-    slug: str
-    name: str
-    name_en: str
-    purposes: list[str]
-    phone: str
-    hours: str
-    url: str
-    note: str
-    verified: bool
-
-
-class PartyOut(Schema):
-    id: int
-    organization: str | None = Field(None, alias="organization.slug")
-    slug: str
-    name: str
-    name_en: str
-    kind: str
-    status: str
-    region: str
-    url: str
-    note: str
-    source: str
-    checked: dt.date | None
-    verified: bool
-    desks: list[DeskOut]
-
-
 class ImportOut(Schema):
     id: int
     name: str
@@ -242,72 +209,6 @@ class EventPatch(Schema):
     effective: Date | None = None
     party: MaybeSlug = unset()
     note: Text = unset()
-
-
-class PartyIn(Schema):
-    slug: Slug
-    name: Name
-    kind: PartyKind
-    organization: str | None = Field(
-        None, max_length=50, description="organization slug; needed if you belong to several"
-    )
-    name_en: str = Field("", max_length=200)
-    status: PartyStatus = PartyStatus.ACTIVE
-    region: Region | Blank = ""
-    url: Url = ""
-    note: Text = ""
-    source: Url = ""
-    checked: Date | None = None
-    verified: bool = True
-
-
-class PartyPatch(Schema):
-    slug: Slug = unset()
-    name: Name = unset()
-    kind: PartyKind = unset()
-    name_en: str = unset(max_length=200)
-    status: PartyStatus = unset()
-    region: Region | Blank = unset()
-    url: Url = unset()
-    note: Text = unset()
-    source: Url = unset()
-    checked: Date | None = None
-    verified: bool = unset()
-
-
-Phone = Annotated[str, Field(max_length=40)]
-Hours = Annotated[str, Field(max_length=300, description="OpenStreetMap opening_hours")]
-Position = Annotated[int, Field(ge=0, le=32767)]
-
-
-class DeskIn(Schema):
-    slug: Slug
-    purposes: list[Purpose] = Field([], max_length=len(Purpose))
-    name: str = Field("", max_length=200)
-    name_en: str = Field("", max_length=200)
-    phone: Phone = ""
-    hours: Hours = ""
-    url: Url = ""
-    note: Text = ""
-    source: Url = ""
-    checked: Date | None = None
-    verified: bool = True
-    position: Position = 0
-
-
-class DeskPatch(Schema):
-    slug: Slug = unset()
-    purposes: list[Purpose] = unset(max_length=len(Purpose))
-    name: str = unset(max_length=200)
-    name_en: str = unset(max_length=200)
-    phone: Phone = unset()
-    hours: Hours = unset()
-    url: Url = unset()
-    note: Text = unset()
-    source: Url = unset()
-    checked: Date | None = None
-    verified: bool = unset()
-    position: Position = unset()
 
 
 class SiteImportIn(Schema):

@@ -28,8 +28,8 @@ from madoguchi.cases.services import (
     settle_promise,
 )
 from madoguchi.cases.stats import party_figures
-from madoguchi.directory.services import parties_for
-from madoguchi.orgs.models import can_write, colleagues, members_of
+from madoguchi.directory.selectors import parties_for
+from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sites.adapter import assess_site, load_site_file_rows, site_directory
 from madoguchi.sites.models import Site

@@ -1,26 +1,55 @@
-"""Validation for an organization's own parties and desks (web and API share it)."""
+"""Validation for an organization's own parties and desks (the API's services use it).
+
+What a valid party or desk is, is said once, by the engine's records (a site file's rules:
+the slug, the link schemes, opening_hours, the purposes); a form checks its input through
+them, and says in the person's language which field is wrong.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as RecordError
 
 from madoguchi.directory.models import Desk, Party
-from madoguchi.directory.services import DESK_FIELDS, PARTY_FIELDS
-from madoguchi.engine.hours import hours_problem
+from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
+from madoguchi.engine import model as engine
 from madoguchi.engine.model import Purpose
 
-# The engine's slug (a site file's): a database SlugField would also take capitals and "_",
-# which no site file can name.
-engine_slug = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]*$", _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
-)
+SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
 
-class PartyForm(forms.ModelForm):
+class RecordForm(forms.ModelForm):
+    """A form whose cleaned values must also make the engine's record."""
+
+    record_type: type[engine.Record]
+
+    def _post_clean(self) -> None:
+        """After the row's own checks (whose messages are translated), the record's."""
+        super()._post_clean()
+        values = record_values(self.record_type, self.cleaned_data, self.record_type.model_fields)
+        try:
+            self.record_type.model_validate(values)
+        except RecordError as error:
+            for problem in error.errors():
+                name = str(problem["loc"][0])
+                # A field the form refused already is missing here: its error stands.
+                if name in self.fields and name not in self.errors:
+                    self.add_error(name, self.message(name, problem))
+
+    def message(self, name: str, problem: Any) -> Any:
+        """The record's reason, in the person's words where the form knows them."""
+        if name == "slug":
+            return SLUG_HELP
+        reason = problem.get("ctx", {}).get("error")
+        return str(reason) if reason else problem["msg"]
+
+
+class PartyForm(RecordForm):
+    record_type = engine.Party
+
     class Meta:
         model = Party
         fields = ["slug", *PARTY_FIELDS]
@@ -28,7 +57,6 @@ class PartyForm(forms.ModelForm):
     def __init__(self, *args: Any, organization: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["slug"].validators.append(engine_slug)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -38,16 +66,13 @@ class PartyForm(forms.ModelForm):
         return slug
 
 
-class DeskForm(forms.ModelForm):
+class DeskForm(RecordForm):
+    record_type = engine.Desk
     purposes = forms.JSONField(required=False, initial=list)
 
     class Meta:
         model = Desk
         fields = ["slug", *DESK_FIELDS, "position"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].validators.append(engine_slug)
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -57,20 +82,14 @@ class DeskForm(forms.ModelForm):
         return slug
 
     def clean_purposes(self) -> list[str]:
-        purposes = self.cleaned_data.get("purposes") or []
-        if not isinstance(purposes, list):
-            raise forms.ValidationError(_('Enter a list such as ["fault", "inquiry"].'))
-        unknown = [p for p in purposes if p not in Purpose._value2member_map_]
-        if unknown:
-            allowed = ", ".join(p.value for p in Purpose)
-            raise forms.ValidationError(
-                _("Unknown purpose %(bad)s; use %(allowed)s.")
-                % {"bad": unknown, "allowed": allowed}
-            )
-        return purposes
+        return self.cleaned_data.get("purposes") or []
 
-    def clean_hours(self) -> str:
-        hours = self.cleaned_data.get("hours", "")
-        if hours and (problem := hours_problem(hours)):
-            raise forms.ValidationError(problem)
-        return hours
+    def message(self, name: str, problem: Any) -> Any:
+        purposes = self.cleaned_data.get("purposes")
+        if name != "purposes":
+            return super().message(name, problem)
+        if not isinstance(purposes, list):
+            return _('Enter a list such as ["fault", "inquiry"].')
+        unknown = [p for p in purposes if p not in Purpose._value2member_map_]
+        allowed = ", ".join(p.value for p in Purpose)
+        return _("Unknown purpose %(bad)s; use %(allowed)s.") % {"bad": unknown, "allowed": allowed}

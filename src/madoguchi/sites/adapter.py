@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from pydantic import ValidationError
 
 from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, Promise
-from madoguchi.directory.services import parties_for
+from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import TOKYO

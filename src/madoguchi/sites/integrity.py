@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from madoguchi.directory.services import catalog_for
+from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine.sitefile import Problem, document_problems
 from madoguchi.sites.adapter import site_document, with_site_file_rows
 from madoguchi.sites.models import Site

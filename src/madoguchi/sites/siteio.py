@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from madoguchi.cases.services import import_case
-from madoguchi.directory.services import catalog_for, parties_for
+from madoguchi.directory.selectors import catalog_for, parties_for
 from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import LoadedSite, Problem

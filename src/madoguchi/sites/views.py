@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases.models import Case
-from madoguchi.directory.services import parties_for
+from madoguchi.directory.selectors import parties_for
 from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
-from madoguchi.orgs.models import can_write, organizations_for
+from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites.adapter import assess_site, site_directory, site_record, with_site_file_rows

@@ -24,7 +24,7 @@ from madoguchi.cases.services import (
     open_case,
     settle_promise,
 )
-from madoguchi.orgs.models import can_write
+from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import duration_text
 from madoguchi.sites.models import Site

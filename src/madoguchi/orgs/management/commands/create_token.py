@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.orgs.models import ApiToken
+from madoguchi.orgs.services import issue_token
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
-        _row, token = ApiToken.issue(user, name=name)
+        _row, token = issue_token(user, name=name)
         self.stdout.write(token)

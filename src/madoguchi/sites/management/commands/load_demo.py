@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from madoguchi.orgs.models import ApiToken, Membership, Organization, Role
+from madoguchi.orgs.models import ApiToken, Role
+from madoguchi.orgs.services import add_member, ensure_organization, issue_token
 from madoguchi.sites.models import Site
 from madoguchi.sites.siteio import import_many
 
@@ -28,18 +29,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, examples: Path, **options: Any) -> None:
         if not examples.is_dir():
             raise CommandError(f"{examples} is not a folder of site files")
-        organization, _ = Organization.objects.get_or_create(
-            slug="demo", defaults={"name": "デモ 設置サポート"}
-        )
+        organization = ensure_organization(slug="demo", name="デモ 設置サポート")
         user, created = get_user_model().objects.get_or_create(username=DEMO_USER)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(
-            organization=organization, user=user, defaults={"role": Role.OWNER}
-        )
+        add_member(organization, user, role=Role.OWNER)
         if not ApiToken.objects.filter(user=user).exists():
-            _row, token = ApiToken.issue(user, name="demo")
+            _row, token = issue_token(user, name="demo")
             self.stdout.write(f"demo API token (shown once): {token}")
         if Site.objects.filter(organization=organization).exists():
             self.stdout.write("demo sites already loaded")

@@ -1,0 +1,77 @@
+"""Reads about organizations and their people that several callers share: which
+organizations a user belongs to, with which role, and who their colleagues are."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from madoguchi.orgs.models import WRITE_ROLES, ApiToken, Membership, Organization
+from madoguchi.orgs.types import AnyUser
+
+# The attribute that keeps a user's roles for the rest of the request (see roles_of).
+_ROLES_MEMO = "_madoguchi_roles"
+
+
+def roles_of(user: AnyUser) -> dict[int, str]:
+    """{organization id: role} for the user, read once per request.
+
+    Every scoped query, every permission check and every page asks this several times per
+    request; the answer is kept on the user object (which lives for one request, or one
+    command), so the memberships are read by one query instead of one per question. A change
+    of membership is seen on the next request. This is the only place that memo is kept.
+    """
+    if not user.is_authenticated:
+        return {}
+    roles: dict[int, str] | None = getattr(user, _ROLES_MEMO, None)
+    if roles is None:
+        memberships = Membership.objects.filter(user=user).order_by()
+        roles = dict(memberships.values_list("organization_id", "role"))
+        setattr(user, _ROLES_MEMO, roles)
+    return roles
+
+
+def organization_ids(user: AnyUser) -> list[int]:
+    """The user's organization ids.
+
+    Filtering on the ids rather than joining memberships lets the database use the
+    (organization, …) indexes for ordering: a sorted page instead of sorting every row.
+    """
+    return list(roles_of(user))
+
+
+def can_write(user: AnyUser, organization_id: int) -> bool:
+    """May the user change this organization's rows (owner or staff)?"""
+    return roles_of(user).get(organization_id) in WRITE_ROLES
+
+
+def organizations_for(user: AnyUser, *, write: bool = False) -> QuerySet[Organization]:
+    """The user's organizations (with `write`, those where they are owner or staff)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    memberships = Membership.objects.filter(user=user)
+    if write:
+        memberships = memberships.filter(role__in=WRITE_ROLES)
+    return Organization.objects.filter(id__in=memberships.values("organization_id"))
+
+
+def colleagues(user: AnyUser) -> QuerySet:
+    """Members of the user's organizations (the user included): whom the desk can be
+    filtered by."""
+    return members_of(*organization_ids(user))
+
+
+def members_of(*organization_ids: int) -> QuerySet:
+    """Users of these organizations, by name: who a case can be assigned to."""
+    members = Membership.objects.filter(organization_id__in=organization_ids)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=members.values("user"))
+        .order_by("username")
+        .only("id", "username", "first_name", "last_name")
+    )
+
+
+def token_row(token: str) -> ApiToken | None:
+    """The API token's row (with its user), or None for a token never issued."""
+    return ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
