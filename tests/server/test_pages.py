@@ -63,6 +63,22 @@ def test_reporting_symptoms_changes_the_assessment(world: World) -> None:
     assert world.site_a.onu == {"optical": "on"}
 
 
+def test_saving_the_trouble_form_keeps_the_imported_lamp_readings(world: World) -> None:
+    world.site_a.onu = {"power": "on", "ppp": "red"}
+    world.site_a.save()
+    url = f"/sites/{world.site_a.pk}/trouble/"
+    world.clients["bob"].post(url, {"symptoms": ["internet-down"], "optical": "off"})
+    world.site_a.refresh_from_db()
+    assert world.site_a.onu == {"power": "on", "ppp": "red", "optical": "off"}
+
+
+def test_the_trouble_form_shows_every_lamp_the_site_file_knows(world: World) -> None:
+    world.site_a.onu = {"ppp": "red"}
+    world.site_a.save()
+    form = world.clients["alice"].get(f"/sites/{world.site_a.pk}/").context["trouble_form"]
+    assert form["ppp"].initial == "red"
+
+
 def test_search_finds_sites_by_name(world: World) -> None:
     page = world.clients["alice"].get("/sites/?q=本社").content.decode()
     assert "A社 本社" in page

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine import load_catalog
 from madoguchi.engine.limits import MAX_FILE_BYTES, MAX_UPLOAD_FILES
-from madoguchi.engine.model import Lamp, Symptom
+from madoguchi.engine.model import Lamp, OnuLamps, Symptom
 from madoguchi.sites.models import Contract, Event, Site
 
 SYMPTOM_NAMES = {
@@ -151,8 +151,18 @@ class EventForm(PartySlugMixin, forms.ModelForm):
         _bound_text(self, "note")
 
 
+LAMP_NAMES = {
+    "power": _("ONU power"),
+    "optical": _("ONU optical"),
+    "auth": _("ONU auth"),
+    "uni": _("ONU UNI"),
+    "ppp": _("ONU PPP"),
+}
+
+
 class TroubleForm(forms.Form):
-    """What is wrong right now: symptoms and the ONU lamps."""
+    """What is wrong right now: symptoms and the ONU lamps, one field per lamp the site file
+    knows (engine OnuLamps), so no reading is lost by saving the form."""
 
     symptoms = forms.MultipleChoiceField(
         label=_("symptoms"),
@@ -160,10 +170,18 @@ class TroubleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(s.value, SYMPTOM_NAMES[s]) for s in Symptom],
     )
-    power = forms.ChoiceField(label=_("ONU power"), choices=LAMP_CHOICES, required=False)
-    optical = forms.ChoiceField(label=_("ONU optical"), choices=LAMP_CHOICES, required=False)
-    auth = forms.ChoiceField(label=_("ONU auth"), choices=LAMP_CHOICES, required=False)
-    uni = forms.ChoiceField(label=_("ONU UNI"), choices=LAMP_CHOICES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for lamp in OnuLamps.model_fields:
+            self.fields[lamp] = forms.ChoiceField(
+                label=LAMP_NAMES[lamp], choices=LAMP_CHOICES, required=False
+            )
+
+    def lamps(self) -> dict[str, str]:
+        """The readings this post sets ("" clears one); a lamp it does not name stays."""
+        named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
+        return {lamp: self.cleaned_data[lamp] for lamp in named}
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -27,6 +27,7 @@ from madoguchi.sites.adapter import assess_site, site_directory, site_record, wi
 from madoguchi.sites.forms import ContractForm, EventForm, ImportForm, TroubleForm
 from madoguchi.sites.integrity import SiteWouldBreak, field_of, keeping_site_valid, row_prefix
 from madoguchi.sites.models import Contract, Event, Site
+from madoguchi.sites.services import save_trouble
 from madoguchi.sites.siteio import PartyReplaced, export_site_text, import_many
 
 PAGE_SIZE = 25
@@ -217,10 +218,7 @@ def trouble_update(request: HttpRequest, pk: int) -> HttpResponse:
     site = _get_site(request, pk, write=True)
     form = TroubleForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
-        site.symptoms = data["symptoms"]
-        site.onu = {k: data[k] for k in ("power", "optical", "auth", "uni") if data[k]}
-        site.save(update_fields=["symptoms", "onu", "updated"])
+        save_trouble(site, symptoms=form.cleaned_data["symptoms"], lamps=form.lamps())
         messages.success(request, _("Trouble updated."))
     return redirect("sites:detail", pk=site.pk)
 
