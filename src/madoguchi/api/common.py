@@ -62,14 +62,19 @@ def target_organization(request: HttpRequest, slug: str | None) -> Organization:
     return organizations[0]
 
 
+def invalid_form(form: BaseForm) -> Invalid:
+    """A bound form's errors as the 422 body, one error per field and message."""
+    errors = [
+        {"path": field, "message": str(message)}
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    return Invalid("invalid input", errors)
+
+
 def form_or_422(form: BaseForm) -> Any:
     if not form.is_valid():
-        errors = [
-            {"path": field, "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-        raise Invalid("invalid input", errors)
+        raise invalid_form(form)
     return form.save()
 
 

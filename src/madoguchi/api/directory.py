@@ -13,7 +13,7 @@ from madoguchi.api.common import Pages, PathId, answers, form_or_422, merged, ta
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.orgs.models import organizations_for
-from madoguchi.sites.integrity import sites_naming
+from madoguchi.sitefiles.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
 

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from madoguchi.orgs.models import ApiToken, Membership, Organization, Role
+from madoguchi.sitefiles.siteio import import_many
 from madoguchi.sites.models import Site
-from madoguchi.sites.siteio import import_many
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[5] / "examples"
 DEMO_USER = "demo"
