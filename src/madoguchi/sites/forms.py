@@ -3,15 +3,18 @@ values the engine understands; party slugs are checked against the organization'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, validate_slug
 from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
 from madoguchi.engine.model import Lamp, OnuLamps, Symptom
 from madoguchi.sites.models import Contract, Event, Site
+from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, values_as_record
 
 SYMPTOM_NAMES = {
     Symptom.INTERNET_DOWN: _("internet down"),
@@ -23,17 +26,43 @@ SYMPTOM_NAMES = {
     Symptom.WIFI_WEAK: _("weak Wi-Fi"),
     Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
 }
-# What a site file accepts (engine/model.py Text) and a PostgreSQL integer holds.
-TEXT_MAX = 2000
+# What a PostgreSQL integer holds, and how many IDs a contract may carry (as the API).
 YEN_MAX = 2**31 - 1
 IDS_MAX = 50
 
 
-def _bound_text(form: forms.BaseForm, *names: str) -> None:
-    """Notes are unbounded in the database but not in a site file: keep them exportable."""
-    for name in names:
-        form.fields[name].validators.append(MaxLengthValidator(TEXT_MAX))
-        form.fields[name].widget.attrs["maxlength"] = TEXT_MAX
+def _message(error: Any) -> str:
+    """A pydantic error in Django's words where Django has them (translated), else its own."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "string_too_long":
+        try:
+            MaxLengthValidator(ctx["max_length"])(error["input"])
+        except ValidationError as exc:
+            return str(exc.messages[0])
+    if error["type"] == "string_pattern_mismatch":
+        return str(validate_slug.message)
+    return str(error["msg"])
+
+
+class RecordForm(forms.ModelForm):
+    """A form for a kind of a site's rows whose fields are its engine record's, and whose
+    values are checked by that record: a row the form accepts is a valid site-file record
+    (the rules that span records run when it is saved, sites.integrity)."""
+
+    kind: ClassVar[RowKind]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {name: data.get(name) for name in self.kind.fields}
+        try:
+            values_as_record(self.kind, values)
+        except PydanticError as exc:
+            for error in exc.errors():
+                field = str(error["loc"][0]) if error["loc"] else None
+                if field in self.errors:
+                    continue  # the form already says what is wrong with it
+                self.add_error(field if field in self.fields else None, _message(error))
+        return data
 
 
 LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
@@ -57,7 +86,8 @@ class PartySlugMixin:
         return data
 
 
-class ContractForm(PartySlugMixin, forms.ModelForm):
+class ContractForm(PartySlugMixin, RecordForm):
+    kind = CONTRACTS
     ids = forms.JSONField(
         required=False,
         initial=dict,
@@ -67,24 +97,7 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = [
-            "ref",
-            "service",
-            "party",
-            "product",
-            "option",
-            "course",
-            "includes_isp",
-            "ids",
-            "start",
-            "end",
-            "acquired",
-            "document_received",
-            "monthly_yen",
-            "payment",
-            "wanted",
-            "note",
-        ]
+        fields = CONTRACTS.fields
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
@@ -95,7 +108,6 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
-        _bound_text(self, "note")
         self.fields["monthly_yen"].validators.append(MaxValueValidator(YEN_MAX))
 
     def clean_ref(self) -> str:
@@ -109,11 +121,9 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
         ids = self.cleaned_data.get("ids") or {}
         if not isinstance(ids, dict):
             raise forms.ValidationError(_('Enter a mapping such as {"customer_id": "CAF0000000"}.'))
-        ids = {str(k): str(v) for k, v in ids.items()}
-        too_long = any(len(k) > 100 or len(v) > TEXT_MAX for k, v in ids.items())
-        if len(ids) > IDS_MAX or too_long:
+        if len(ids) > IDS_MAX:
             raise forms.ValidationError(_("Too many IDs, or an ID that is too long."))
-        return ids
+        return {str(k): str(v) for k, v in ids.items()}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -131,10 +141,12 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
         return data
 
 
-class EventForm(PartySlugMixin, forms.ModelForm):
+class EventForm(PartySlugMixin, RecordForm):
+    kind = EVENTS
+
     class Meta:
         model = Event
-        fields = ["date", "kind", "contract", "effective", "party", "note"]
+        fields = EVENTS.fields
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "effective": forms.DateInput(attrs={"type": "date"}),
@@ -147,7 +159,6 @@ class EventForm(PartySlugMixin, forms.ModelForm):
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
         )
-        _bound_text(self, "note")
 
 
 LAMP_NAMES = {
