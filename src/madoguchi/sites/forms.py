@@ -51,6 +51,14 @@ class RecordForm(forms.ModelForm):
 
     kind: ClassVar[RowKind]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"})
+            elif isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 2
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         values = {name: data.get(name) for name in self.kind.fields}
@@ -98,12 +106,6 @@ class ContractForm(PartySlugMixin, RecordForm):
     class Meta:
         model = Contract
         fields = CONTRACTS.fields
-        widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
-            "document_received": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,11 +149,6 @@ class EventForm(PartySlugMixin, RecordForm):
     class Meta:
         model = Event
         fields = EVENTS.fields
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "effective": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
