@@ -23,12 +23,9 @@ from madoguchi.sites.models import Site
 from madoguchi.sites.records import (
     SITE_ROW_PREFETCHES,
     file_fields,
-    site_directory,
     site_sections,
     with_parties,
 )
-
-__all__ = ["site_directory"]  # re-exported: the case pages read a site's parties from here
 
 # What `site_document` reads besides the site's own columns; a fixed number of queries.
 SITE_FILE_PREFETCHES = (

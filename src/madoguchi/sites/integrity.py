@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import transaction
 
@@ -65,7 +66,7 @@ def field_of(path: str, *prefixes: str) -> str:
     return path
 
 
-def row_prefix(site_id: int, model: type[Site] | type, pk: int | None, section: str) -> str:
+def row_prefix(site_id: int, model: type[Any], pk: int | None, section: str) -> str:
     """`contracts[i].` for a contract (or event) row: its index in the site's document."""
     ids = list(model.objects.filter(site_id=site_id).values_list("id", flat=True))
     return f"{section}[{ids.index(pk)}]." if pk in ids else f"{section}[?]."

@@ -14,7 +14,7 @@ from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
 from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
-from madoguchi.sites.records import ROW_KINDS, RowKind, from_record, site_values
+from madoguchi.sites.records import KIND_OF, ROW_KINDS, RowKind, from_record, site_values
 
 type Row = Contract | Event | BillLine
 
@@ -62,14 +62,14 @@ def new_row(kind: RowKind, *, site: Site) -> Row:
 def save_row(row: Row, *, values: dict[str, Any]) -> Row:
     """Create or change a contract, event or bill line; refused (SiteWouldBreak, with the
     row's place in the document as `prefix`) if the site would no longer be valid."""
-    kind_section = next(k.section for k in ROW_KINDS if k.model is type(row))
+    section = KIND_OF[type(row)].section
     pk, prefix = row.pk, ""
     try:
         with keeping_site_valid(row.site_id):
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()
-            prefix = row_prefix(row.site_id, type(row), row.pk, kind_section)
+            prefix = row_prefix(row.site_id, type(row), row.pk, section)
     except SiteWouldBreak as exc:
         row.pk = pk  # a new row was rolled back: it has no id
         exc.prefix = prefix
