@@ -101,3 +101,15 @@ def test_a_session_ended_by_logging_out_cannot_be_replayed(world: World) -> None
     response = replay.get("/cases/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_contract_form_says_the_site_files_rules_in_japanese(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/add/"
+    body = {"ref": "x", "service": "isp", "party": "ntt-east", "includes_isp": "on"}
+    body |= {"start": "2026-02-01", "end": "2026-01-01", "option": "hikari-denwa", "wanted": "on"}
+    errors = world.clients["bob"].post(url, body).context["form"].errors
+    assert errors == {
+        "option": ["サービスが「option」の契約にだけ指定できます。"],
+        "includes_isp": ["プロバイダ込みにできるのは回線 (access) の契約だけです。"],
+        "end": ["終了日が開始日より前です。"],
+    }

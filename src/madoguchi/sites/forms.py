@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
 from madoguchi.engine.model import Lamp, OnuLamps, Symptom
+from madoguchi.engine.sitefile import contract_problems
 from madoguchi.sites.models import Contract, Event, Site
 from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, values_as_record
 
@@ -63,17 +64,31 @@ class RecordForm(forms.ModelForm):
         data = super().clean()
         values = {name: data.get(name) for name in self.kind.fields}
         try:
-            values_as_record(self.kind, values)
+            record = values_as_record(self.kind, values)
         except PydanticError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else None
                 if field in self.errors:
                     continue  # the form already says what is wrong with it
                 self.add_error(field if field in self.fields else None, _message(error))
+        else:
+            self.check_record(record)
         return data
+
+    def check_record(self, record: Any) -> None:
+        """Rules beyond the record's own fields (none by default)."""
 
 
 LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
+
+
+# What the web says when a contract breaks a rule of engine.sitefile.contract_problems.
+CONTRACT_RULES = {
+    "option-needs-service": _("Only for contracts with service “option”."),
+    "unknown-option": _("Unknown option “%(slug)s”."),
+    "isp-needs-access": _("Only an access contract can include the ISP."),
+    "end-before-start": _("The end is before the start."),
+}
 
 
 class PartySlugMixin:
@@ -127,20 +142,10 @@ class ContractForm(PartySlugMixin, RecordForm):
             raise forms.ValidationError(_("Too many IDs, or an ID that is too long."))
         return {str(k): str(v) for k, v in ids.items()}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        option = data.get("option")
-        if option:
-            if data.get("service") != "option":
-                self.add_error("option", _("Only for contracts with service “option”."))
-            elif option not in load_catalog().options:
-                self.add_error("option", _("Unknown option “%(slug)s”.") % {"slug": option})
-        if data.get("includes_isp") and data.get("service") != "access":
-            self.add_error("includes_isp", _("Only an access contract can include the ISP."))
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end is before the start."))
-        return data
+    def check_record(self, record: Any) -> None:
+        """The site file's rules for one contract (engine.sitefile), in the person's words."""
+        for field, rule, _message in contract_problems(record, load_catalog().options):
+            self.add_error(field, CONTRACT_RULES[rule] % {"slug": record.option})
 
 
 class EventForm(PartySlugMixin, RecordForm):
