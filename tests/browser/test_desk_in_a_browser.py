@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from madoguchi.orgs.models import Role
-from madoguchi.sites.siteio import import_site_text
+from madoguchi.sitefiles.siteio import import_site_text
 from tests.server.factories import MembershipFactory
 
 CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

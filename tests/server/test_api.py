@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import pytest
+
+from madoguchi.sites.models import Contract, Customer, Site
 from tests.server.conftest import World
 
 
@@ -114,3 +119,14 @@ def test_assessment_in_english(world: World) -> None:
 
 def test_session_auth_works_for_the_browser(world: World) -> None:
     assert world.clients["alice"].get("/api/v1/sites").status_code == 200
+
+
+@pytest.mark.parametrize("words", ["本社", "東京", "顧客A", "CAF12345"])
+def test_the_api_finds_a_site_with_the_same_words_as_the_web(world: World, words: str) -> None:
+    customer = Customer.objects.create(organization=world.org_a, name="顧客A")
+    Site.objects.filter(pk=world.site_a.pk).update(customer=customer)
+    Contract.objects.filter(pk=world.contract_a.pk).update(ids={"customer_id": "CAF12345"})
+    page = world.clients["alice"].get("/sites/", {"q": words})
+    found = world.api("get", f"/api/v1/sites?{urlencode({'q': words})}").json()["items"]
+    assert [site.pk for site in page.context["page"]] == [world.site_a.pk]
+    assert [site["id"] for site in found] == [world.site_a.pk]

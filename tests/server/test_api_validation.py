@@ -4,6 +4,8 @@ and a row stored before these checks no longer fails its site's pages."""
 
 from __future__ import annotations
 
+import json
+
 from madoguchi.cases.models import Case, TimelineEntry
 from madoguchi.cases.services import correct_entry, log_entry
 from madoguchi.directory.models import Desk, Party
@@ -181,3 +183,11 @@ def test_a_time_out_of_range_is_a_field_error(world: World) -> None:
     response = world.api("post", f"/api/v1/sites/{world.site_a.pk}/cases", body)
     assert response.status_code == 422
     assert _paths(response) == ["outage_started"]
+
+
+def test_the_web_contract_form_checks_ids_by_the_site_files_rules(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/{world.contract_a.pk}/"
+    data = {"ref": world.contract_a.ref, "service": "access", "party": "docomo-hikari"}
+    page = world.clients["alice"].post(url, {**data, "ids": json.dumps({"k" * 90: "1"})})
+    assert page.status_code == 200
+    assert "ids" in page.context["form"].errors

@@ -25,7 +25,7 @@ from madoguchi.cases import services
 from madoguchi.cases.models import Case, EntryKind, Promise, TimelineEntry
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.orgs.models import ApiToken
-from madoguchi.sites import siteio
+from madoguchi.sitefiles import siteio
 from madoguchi.sites.models import Site
 from tests.server.conftest import World
 from tests.server.factories import PromiseFactory

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from madoguchi.sites.management.commands.load_demo import DEMO_PASSWORD
+from madoguchi.sitefiles.management.commands.load_demo import DEMO_PASSWORD
 from tests.server.factories import UserFactory
 
 RIGHT = "pw-for-tests"  # the factories' password

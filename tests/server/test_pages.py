@@ -63,6 +63,22 @@ def test_reporting_symptoms_changes_the_assessment(world: World) -> None:
     assert world.site_a.onu == {"optical": "on"}
 
 
+def test_saving_the_trouble_form_keeps_the_imported_lamp_readings(world: World) -> None:
+    world.site_a.onu = {"power": "on", "ppp": "red"}
+    world.site_a.save()
+    url = f"/sites/{world.site_a.pk}/trouble/"
+    world.clients["bob"].post(url, {"symptoms": ["internet-down"], "optical": "off"})
+    world.site_a.refresh_from_db()
+    assert world.site_a.onu == {"power": "on", "ppp": "red", "optical": "off"}
+
+
+def test_the_trouble_form_shows_every_lamp_the_site_file_knows(world: World) -> None:
+    world.site_a.onu = {"ppp": "red"}
+    world.site_a.save()
+    form = world.clients["alice"].get(f"/sites/{world.site_a.pk}/").context["trouble_form"]
+    assert form["ppp"].initial == "red"
+
+
 def test_search_finds_sites_by_name(world: World) -> None:
     page = world.clients["alice"].get("/sites/?q=本社").content.decode()
     assert "A社 本社" in page
@@ -85,3 +101,15 @@ def test_a_session_ended_by_logging_out_cannot_be_replayed(world: World) -> None
     response = replay.get("/cases/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_contract_form_says_the_site_files_rules_in_japanese(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/add/"
+    body = {"ref": "x", "service": "isp", "party": "ntt-east", "includes_isp": "on"}
+    body |= {"start": "2026-02-01", "end": "2026-01-01", "option": "hikari-denwa", "wanted": "on"}
+    errors = world.clients["bob"].post(url, body).context["form"].errors
+    assert errors == {
+        "option": ["サービスが「option」の契約にだけ指定できます。"],
+        "includes_isp": ["プロバイダ込みにできるのは回線 (access) の契約だけです。"],
+        "end": ["終了日が開始日より前です。"],
+    }

@@ -29,7 +29,8 @@ from madoguchi.cases.services import (
     open_case,
     settle_promise,
 )
-from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid
+from madoguchi.sitefiles.integrity import keeping_site_valid
+from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])

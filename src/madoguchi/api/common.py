@@ -4,7 +4,7 @@ bounded ids and page numbers, the organization to create in, and forms as 422s."
 from typing import Annotated, Any
 
 from django.db.models import Model
-from django.forms import BaseModelForm, model_to_dict
+from django.forms import BaseForm, model_to_dict
 from django.http import HttpRequest
 from ninja import Field, Path, Schema
 from ninja.errors import HttpError
@@ -63,14 +63,19 @@ def target_organization(request: HttpRequest, slug: str | None) -> Organization:
     return organizations[0]
 
 
-def form_or_422(form: BaseModelForm) -> Any:
+def invalid_form(form: BaseForm) -> Invalid:
+    """A bound form's errors as the 422 body, one error per field and message."""
+    errors = [
+        {"path": field, "message": str(message)}
+        for field, messages in form.errors.items()
+        for message in messages
+    ]
+    return Invalid("invalid input", errors)
+
+
+def form_or_422(form: BaseForm) -> Any:
     if not form.is_valid():
-        errors = [
-            {"path": field, "message": str(message)}
-            for field, messages in form.errors.items()
-            for message in messages
-        ]
-        raise Invalid("invalid input", errors)
+        raise invalid_form(form)
     return form.save()
 
 

@@ -20,7 +20,7 @@ from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.selectors import visible_parties
 from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
-from madoguchi.sites.integrity import sites_naming
+from madoguchi.sitefiles.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
 

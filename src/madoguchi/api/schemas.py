@@ -5,22 +5,22 @@ nothing a client sends fails later in the database or makes a stored site unread
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from enum import Enum
+from typing import Annotated, Any, Literal, get_args
 
+from django.db import models
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, create_model
 
+from madoguchi.engine import model as engine
 from madoguchi.engine.model import (
     TOKYO,
-    Acquired,
     Building,
-    EventKind,
     Lamp,
-    Payment,
     Region,
-    Service,
     Symptom,
 )
+from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind
 
 # The largest value of a PositiveIntegerField on every database (PostgreSQL's integer).
 MAX_INT = 2**31 - 1
@@ -51,7 +51,8 @@ Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 MaybeSlug = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*)?$", max_length=80)]
 Ref = Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
-Text = Annotated[str, Field(max_length=2000)]
+TEXT_MAX = 2000  # engine/model.py Text
+Text = Annotated[str, Field(max_length=TEXT_MAX)]
 Url = Annotated[str, Field(max_length=500)]
 Yen = Annotated[int, Field(ge=0, le=MAX_INT)]
 Time = Annotated[dt.datetime, AfterValidator(sane_time)]
@@ -114,38 +115,6 @@ class SiteOut(Schema):
     updated: dt.datetime
 
 
-class ContractOut(Schema):
-    id: int
-    site: int = Field(alias="site_id")
-    ref: str
-    service: str
-    party: str
-    product: str
-    option: str
-    course: str
-    includes_isp: bool
-    ids: dict[str, str]
-    start: dt.date | None
-    end: dt.date | None
-    acquired: str
-    document_received: dt.date | None
-    monthly_yen: int | None
-    payment: str
-    wanted: bool
-    note: str
-
-
-class EventOut(Schema):
-    id: int
-    site: int = Field(alias="site_id")
-    date: dt.date
-    kind: str
-    contract: str
-    effective: dt.date | None
-    party: str
-    note: str
-
-
 class ImportOut(Schema):
     id: int
     name: str
@@ -155,60 +124,75 @@ class ImportOut(Schema):
 Ids = Annotated[dict[Annotated[str, Field(max_length=100)], Text], Field(max_length=50)]
 
 
-class ContractIn(Schema):
-    ref: Ref
-    service: Service
-    party: Slug
-    product: Annotated[str, Field(max_length=200)] = ""
-    option: MaybeSlug = ""
-    course: Building | Blank = ""
-    includes_isp: bool = False
-    ids: Ids = {}
-    start: Date | None = None
-    end: Date | None = None
-    acquired: Acquired | Blank = ""
-    document_received: Date | None = None
-    monthly_yen: Yen | None = None
-    payment: Payment | Blank = ""
-    wanted: bool = True
-    note: Text = ""
+def _enum_in(annotation: Any) -> type[Enum] | None:
+    """The enum inside an engine field's annotation (`Service`, `Building | None`)."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation
+    return next(filter(None, map(_enum_in, get_args(annotation))), None)
 
 
-class ContractPatch(Schema):
-    ref: Ref = unset()
-    service: Service = unset()
-    party: Slug = unset()
-    product: str = unset(max_length=200)
-    option: MaybeSlug = unset()
-    course: Building | Blank = unset()
-    includes_isp: bool = unset()
-    ids: Ids = unset()
-    start: Date | None = None
-    end: Date | None = None
-    acquired: Acquired | Blank = unset()
-    document_received: Date | None = None
-    monthly_yen: Yen | None = None
-    payment: Payment | Blank = unset()
-    wanted: bool = unset()
-    note: Text = unset()
+def _body_type(record: type[engine.Record], name: str, column: models.Field[Any, Any]) -> Any:
+    """The API's type for one field of a site's row: the value the engine record accepts,
+    bounded by the column that stores it ("" for nothing in a text column, as stored)."""
+    required = record.model_fields[name].is_required()
+    if isinstance(column, models.BooleanField):
+        return bool
+    if isinstance(column, models.JSONField):
+        return Ids
+    if isinstance(column, models.DateField):
+        return Date | None if column.null else Date
+    if isinstance(column, models.IntegerField):
+        low = 0 if isinstance(column, models.PositiveIntegerField) else -MAX_INT - 1
+        number = Annotated[int, Field(ge=low, le=MAX_INT)]
+        return number | None if column.null else number
+    if enum := _enum_in(record.model_fields[name].annotation):
+        return enum if required else enum | Blank
+    if isinstance(column, models.SlugField):
+        return Slug if required else MaybeSlug
+    length = column.max_length or TEXT_MAX
+    if required:
+        return Annotated[str, Field(min_length=1, max_length=length, pattern=r"\S")]
+    return Annotated[str, Field(max_length=length)]
 
 
-class EventIn(Schema):
-    date: Date
-    kind: EventKind
-    contract: Annotated[str, Field(max_length=80)] = Field("", description="a contract's ref")
-    effective: Date | None = None
-    party: MaybeSlug = ""
-    note: Text = ""
+def _out_type(column: models.Field[Any, Any]) -> Any:
+    if isinstance(column, models.JSONField):
+        return dict[str, str]
+    kind = {models.BooleanField: bool, models.DateField: dt.date, models.IntegerField: int}
+    value = next((t for base, t in kind.items() if isinstance(column, base)), str)
+    return value | None if column.null else value
 
 
-class EventPatch(Schema):
-    date: Date = unset()
-    kind: EventKind = unset()
-    contract: str = unset(max_length=80)
-    effective: Date | None = None
-    party: MaybeSlug = unset()
-    note: Text = unset()
+def row_schemas(kind: RowKind) -> tuple[type[Schema], type[Schema], type[Schema]]:
+    """(In, Patch, Out) for a kind of a site's rows, derived from its engine record (which
+    fields, which values) and its table (lengths, what "nothing" is): one definition.
+
+    In a Patch, a left-out field is unchanged, and null is refused where the column cannot
+    hold it (`unset`)."""
+    name = kind.record.__name__
+    body: dict[str, Any] = {}
+    patch: dict[str, Any] = {}
+    out: dict[str, Any] = {"id": (int, ...), "site": (int, Field(alias="site_id"))}
+    for field in kind.fields:
+        column = kind.model._meta.get_field(field)
+        info = kind.record.model_fields[field]
+        value = _body_type(kind.record, field, column)
+        if info.is_required():
+            body[field] = (value, ...)
+        else:  # the engine's default, as the column stores it
+            default = info.get_default()
+            body[field] = (value, column.get_default() if default is None else default)
+        patch[field] = (value, None) if column.null else (value, unset())
+        out[field] = (_out_type(column), ...)
+    return (
+        create_model(f"{name}In", __base__=Schema, **body),
+        create_model(f"{name}Patch", __base__=Schema, **patch),
+        create_model(f"{name}Out", __base__=Schema, **out),
+    )
+
+
+ContractIn, ContractPatch, ContractOut = row_schemas(CONTRACTS)
+EventIn, EventPatch, EventOut = row_schemas(EVENTS)
 
 
 class SiteImportIn(Schema):

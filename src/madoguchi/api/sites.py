@@ -1,16 +1,19 @@
 """Sites, their contracts and events, site files in and out, and assessments."""
 
 import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.db import transaction
-from django.db.models import Model, Q, QuerySet
-from django.forms import BaseModelForm
+from django.db.models import Model, QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import create_model
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import require_write
@@ -20,24 +23,20 @@ from madoguchi.api.common import (
     Pages,
     PathId,
     answers,
-    form_or_422,
+    invalid_form,
     merged,
     target_organization,
 )
 from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import declared_length, refused_uploads
-from madoguchi.sites.adapter import assess_site, site_directory, with_site_file_rows
+from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
+from madoguchi.sitefiles.siteio import export_site_text, import_site_text
+from madoguchi.sites import selectors, services
 from madoguchi.sites.forms import ContractForm, EventForm
-from madoguchi.sites.integrity import (
-    SiteWouldBreak,
-    field_of,
-    keeping_site_valid,
-    row_prefix,
-    site_problems,
-)
-from madoguchi.sites.models import Contract, Event, Site
-from madoguchi.sites.siteio import export_site_text, import_site_text
+from madoguchi.sites.integrity import SiteWouldBreak
+from madoguchi.sites.models import Site
+from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, site_directory
 
 sites = Router(tags=["sites"])
 records = Router(tags=["contracts and events"])
@@ -45,45 +44,20 @@ records = Router(tags=["contracts and events"])
 
 def _broken(exc: SiteWouldBreak, *prefixes: str) -> Invalid:
     """A write refused because the site would no longer read as a site file."""
-    errors = [{"path": field_of(p.path, *prefixes), "message": p.message} for p in exc.problems]
+    errors = [{"path": field, "message": message} for field, message in exc.fields(*prefixes)]
     return Invalid("the site would no longer be a valid site file", errors)
 
 
 def _site(request: HttpRequest, pk: int, *, write: bool = False) -> Site:
-    site = get_object_or_404(
-        Site.objects.for_user(request.user).select_related("organization"), pk=pk
-    )
+    site = selectors.user_site(request.user, pk)
     if write:
         require_write(request, site.organization_id)
     return site
 
 
-def _child(request: HttpRequest, model: type[Model], pk: int, *, write: bool = False) -> Any:
-    row = get_object_or_404(model.objects.for_user(request.user).select_related("site"), pk=pk)
-    _site(request, row.site_id, write=write)
-    return row
-
-
-def _save_in_site(form: BaseModelForm, site_id: int, section: str) -> Any:
-    """Save a contract or event form, refusing what would make its site unreadable."""
-    if not form.is_valid():
-        form_or_422(form)
-    prefix = ""
-    try:
-        with keeping_site_valid(site_id):
-            row = form.save()
-            prefix = row_prefix(site_id, type(row), row.pk, section)
-    except SiteWouldBreak as exc:
-        raise _broken(exc, prefix) from None
-    return row
-
-
-def _delete_in_site(row: Model, site_id: int) -> None:
-    try:
-        with keeping_site_valid(site_id):
-            row.delete()
-    except SiteWouldBreak as exc:
-        raise _broken(exc) from None
+def _blank(values: dict[str, Any]) -> dict[str, Any]:
+    """null clears a column that stores "" for nothing (region, building)."""
+    return {name: "" if value is None else value for name, value in values.items()}
 
 
 # --- sites -------------------------------------------------------------------------------
@@ -96,25 +70,17 @@ def list_sites(
     q: str = Query("", max_length=200),
     organization: str = Query("", max_length=50),
 ) -> QuerySet[Site]:
-    rows = Site.objects.for_user(request.user).select_related("organization")
-    if q:
-        rows = rows.filter(Q(name__icontains=q) | Q(prefecture__icontains=q))
-    if organization:
-        rows = rows.filter(organization__slug=organization)
-    return rows.order_by("name", "id")
+    """The user's sites whose name, customer, prefecture or a contract ID contains `q` (the
+    same search as the web's site list)."""
+    return selectors.searched_sites(request.user, q=q, organization=organization)
 
 
 @sites.post("/sites", response=answers(201, s.SiteOut))
 def create_site(request: HttpRequest, payload: s.SiteIn) -> Status[Site]:
     organization = target_organization(request, payload.organization)
-    data = payload.dict(exclude={"organization"})
-    data["region"] = data["region"] or ""
-    data["building"] = data["building"] or ""
+    values = _blank(payload.dict(exclude={"organization"}))
     try:
-        with transaction.atomic():
-            site = Site.objects.create(organization=organization, **data)
-            if problems := site_problems(site.pk):
-                raise SiteWouldBreak(problems)
+        site = services.create_site(organization=organization, values=values)
     except SiteWouldBreak as exc:
         raise _broken(exc, "site.", "observations.") from None
     return Status(201, site)
@@ -214,10 +180,7 @@ def get_site(request: HttpRequest, site_id: PathId) -> Site:
 def update_site(request: HttpRequest, site_id: PathId, payload: s.SitePatch) -> Site:
     site = _site(request, site_id, write=True)
     try:
-        with keeping_site_valid(site.pk):
-            for name, value in payload.dict(exclude_unset=True).items():
-                setattr(site, name, "" if value is None else value)
-            site.save()
+        services.update_site(site, values=_blank(payload.dict(exclude_unset=True)))
     except SiteWouldBreak as exc:
         raise _broken(exc, "site.", "observations.") from None
     return site
@@ -225,7 +188,7 @@ def update_site(request: HttpRequest, site_id: PathId, payload: s.SitePatch) -> 
 
 @sites.delete("/sites/{site_id}", response=answers(204, None))
 def delete_site(request: HttpRequest, site_id: PathId) -> Status[None]:
-    _site(request, site_id, write=True).delete()
+    services.delete_site(_site(request, site_id, write=True))
     return Status(204, None)
 
 
@@ -297,91 +260,116 @@ def replace_site(request: HttpRequest, site_id: PathId) -> Any:
 
 # --- contracts and events ----------------------------------------------------------------
 
-CONTRACT_FIELDS = list(s.ContractIn.model_fields)
-EVENT_FIELDS = list(s.EventIn.model_fields)
+
+@dataclass(frozen=True)
+class RowApi:
+    """How the API serves one kind of a site's rows (contracts, events)."""
+
+    kind: RowKind
+    name: str  # singular, as in the paths (`/contracts/{contract_id}`) and operation names
+    form: type[ContractForm | EventForm]
+    body: type[Schema]
+    patch: type[Schema]
+    out: type[Schema]
+    filters: tuple[str, ...]  # columns a list may be filtered on by equality
 
 
-def _known(site: Site) -> set[str]:
-    return set(site_directory(site))
+def _named[F: Callable[..., Any]](name: str, row_id: str = "") -> Callable[[F], F]:
+    """Give a generated handler its own name: ninja derives operation ids and URL names
+    from it, so each kind keeps the ids it had when written out by hand. `row_id` names the
+    path parameter that the handler's `**ids` receives (`contract_id`)."""
+
+    def rename(handler: F) -> F:
+        handler.__name__ = handler.__qualname__ = name
+        if row_id:
+            signature = inspect.signature(handler)
+            params = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
+            params.append(
+                inspect.Parameter(row_id, inspect.Parameter.KEYWORD_ONLY, annotation=PathId)
+            )
+            handler.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        return handler
+
+    return rename
 
 
-@records.get("/sites/{site_id}/contracts", response=answers(200, list[s.ContractOut]))
-@paginate(Pages, page_size=100)
-def list_contracts(
-    request: HttpRequest, site_id: PathId, service: str = "", party: str = ""
-) -> QuerySet[Contract]:
-    rows = Contract.objects.filter(site=_site(request, site_id))
-    if service:
-        rows = rows.filter(service=service)
-    if party:
-        rows = rows.filter(party=party)
-    return rows
-
-
-@records.post("/sites/{site_id}/contracts", response=answers(201, s.ContractOut))
-def create_contract(
-    request: HttpRequest, site_id: PathId, payload: s.ContractIn
-) -> Status[Contract]:
-    site = _site(request, site_id, write=True)
-    instance = Contract(site=site, organization=site.organization, position=site.contracts.count())
-    form = ContractForm(payload.dict(), instance=instance, site=site, known_parties=_known(site))
-    return Status(201, _save_in_site(form, site.pk, "contracts"))
-
-
-@records.get("/contracts/{contract_id}", response=answers(200, s.ContractOut))
-def get_contract(request: HttpRequest, contract_id: PathId) -> Contract:
-    return _child(request, Contract, contract_id)
-
-
-@records.patch("/contracts/{contract_id}", response=answers(200, s.ContractOut))
-def update_contract(
-    request: HttpRequest, contract_id: PathId, payload: s.ContractPatch
-) -> Contract:
-    contract = _child(request, Contract, contract_id, write=True)
-    data = merged(contract, payload, CONTRACT_FIELDS)
-    form = ContractForm(
-        data, instance=contract, site=contract.site, known_parties=_known(contract.site)
+def _save(rows: RowApi, row: Any, data: dict[str, Any]) -> Any:
+    """Validate `data` with the web's form, then save through the service."""
+    form: BaseForm = rows.form(
+        data, instance=row, site=row.site, known_parties=set(site_directory(row.site))
     )
-    return _save_in_site(form, contract.site_id, "contracts")
+    if not form.is_valid():
+        raise invalid_form(form)
+    values = {name: form.cleaned_data[name] for name in rows.kind.fields}
+    try:
+        return services.save_row(form.instance, values=values)
+    except SiteWouldBreak as exc:
+        raise _broken(exc) from None
 
 
-@records.delete("/contracts/{contract_id}", response=answers(204, None))
-def delete_contract(request: HttpRequest, contract_id: PathId) -> Status[None]:
-    contract = _child(request, Contract, contract_id, write=True)
-    _delete_in_site(contract, contract.site_id)
-    return Status(204, None)
+def register_rows(router: Router, rows: RowApi) -> None:
+    """List, create, get, patch and delete for one kind of a site's rows."""
+    model, section, one = rows.kind.model, rows.kind.section, rows.name
+    Filters = create_model(
+        f"{one.title()}Filters", __base__=Schema, **dict.fromkeys(rows.filters, (str, ""))
+    )
+
+    def child(request: HttpRequest, pk: int, *, write: bool = False) -> Any:
+        row = get_object_or_404(model.objects.for_user(request.user).select_related("site"), pk=pk)
+        _site(request, row.site_id, write=write)
+        return row
+
+    @router.get(f"/sites/{{site_id}}/{section}", response=answers(200, list[rows.out]))
+    @paginate(Pages, page_size=100)
+    @_named(f"list_{section}")
+    def list_rows(
+        request: HttpRequest,
+        site_id: PathId,
+        filters: Query[Filters],  # type: ignore[valid-type]
+    ) -> QuerySet[Model]:
+        wanted = {name: value for name, value in filters.dict().items() if value}
+        return model.objects.filter(site=_site(request, site_id), **wanted)
+
+    @router.post(f"/sites/{{site_id}}/{section}", response=answers(201, rows.out))
+    @_named(f"create_{one}")
+    def create_row(request: HttpRequest, site_id: PathId, payload: rows.body) -> Status[Any]:  # type: ignore[valid-type]
+        row = services.new_row(rows.kind, site=_site(request, site_id, write=True))
+        return Status(201, _save(rows, row, payload.dict()))
+
+    @router.get(f"/{section}/{{{one}_id}}", response=answers(200, rows.out))
+    @_named(f"get_{one}", f"{one}_id")
+    def get_row(request: HttpRequest, **ids: PathId) -> Any:
+        return child(request, ids[f"{one}_id"])
+
+    @router.patch(f"/{section}/{{{one}_id}}", response=answers(200, rows.out))
+    @_named(f"update_{one}", f"{one}_id")
+    def update_row(request: HttpRequest, payload: rows.patch, **ids: PathId) -> Any:  # type: ignore[valid-type]
+        row = child(request, ids[f"{one}_id"], write=True)
+        return _save(rows, row, merged(row, payload, rows.kind.fields))
+
+    @router.delete(f"/{section}/{{{one}_id}}", response=answers(204, None))
+    @_named(f"delete_{one}", f"{one}_id")
+    def delete_row(request: HttpRequest, **ids: PathId) -> Status[None]:
+        row = child(request, ids[f"{one}_id"], write=True)
+        try:
+            services.delete_row(row)
+        except SiteWouldBreak as exc:
+            raise _broken(exc) from None
+        return Status(204, None)
 
 
-@records.get("/sites/{site_id}/events", response=answers(200, list[s.EventOut]))
-@paginate(Pages, page_size=100)
-def list_events(request: HttpRequest, site_id: PathId, kind: str = "") -> QuerySet[Event]:
-    rows = Event.objects.filter(site=_site(request, site_id))
-    return rows.filter(kind=kind) if kind else rows
-
-
-@records.post("/sites/{site_id}/events", response=answers(201, s.EventOut))
-def create_event(request: HttpRequest, site_id: PathId, payload: s.EventIn) -> Status[Event]:
-    site = _site(request, site_id, write=True)
-    instance = Event(site=site, organization=site.organization, position=site.events.count())
-    form = EventForm(payload.dict(), instance=instance, site=site, known_parties=_known(site))
-    return Status(201, _save_in_site(form, site.pk, "events"))
-
-
-@records.get("/events/{event_id}", response=answers(200, s.EventOut))
-def get_event(request: HttpRequest, event_id: PathId) -> Event:
-    return _child(request, Event, event_id)
-
-
-@records.patch("/events/{event_id}", response=answers(200, s.EventOut))
-def update_event(request: HttpRequest, event_id: PathId, payload: s.EventPatch) -> Event:
-    event = _child(request, Event, event_id, write=True)
-    data = merged(event, payload, EVENT_FIELDS)
-    form = EventForm(data, instance=event, site=event.site, known_parties=_known(event.site))
-    return _save_in_site(form, event.site_id, "events")
-
-
-@records.delete("/events/{event_id}", response=answers(204, None))
-def delete_event(request: HttpRequest, event_id: PathId) -> Status[None]:
-    event = _child(request, Event, event_id, write=True)
-    _delete_in_site(event, event.site_id)
-    return Status(204, None)
+register_rows(
+    records,
+    RowApi(
+        CONTRACTS,
+        "contract",
+        ContractForm,
+        s.ContractIn,
+        s.ContractPatch,
+        s.ContractOut,
+        ("service", "party"),
+    ),
+)
+register_rows(
+    records, RowApi(EVENTS, "event", EventForm, s.EventIn, s.EventPatch, s.EventOut, ("kind",))
+)

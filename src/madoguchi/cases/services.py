@@ -27,7 +27,7 @@ from madoguchi.cases.models import (
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.adapter import assess_site, with_site_file_rows
+from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
 
 if TYPE_CHECKING:

@@ -31,8 +31,9 @@ from madoguchi.cases.stats import party_figures
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
-from madoguchi.sites.adapter import assess_site, load_site_file_rows, site_directory
+from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
+from madoguchi.sites.records import site_directory
 
 PAGE_SIZE = 20
 

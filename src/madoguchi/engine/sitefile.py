@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from madoguchi.engine.limits import (
     record_problems,
     size_problem,
 )
-from madoguchi.engine.model import Record, Service, SiteFile
+from madoguchi.engine.model import Contract, Record, Service, SiteFile
 from madoguchi.engine.yamlload import YamlError, YamlLimitError, load_yaml
 
 
@@ -239,6 +239,25 @@ def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
     return LoadedSite(site=site, warnings=warnings)
 
 
+def contract_problems(
+    contract: Contract, options: Collection[str], hints: _Hints | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """(field, rule, message) for what one contract gets wrong on its own. The site file's
+    check and the web's contract form both ask this; `rule` lets the form say it in the
+    person's language."""
+    if contract.option is not None:
+        if contract.service != Service.OPTION:
+            yield "option", "option-needs-service", "is only for contracts with service: option"
+        elif contract.option not in options:
+            hint = hints.did_you_mean(contract.option, options) if hints else ""
+            message = f"unknown option {quote(contract.option)}{hint}"
+            yield "option", "unknown-option", message
+    if contract.includes_isp and contract.service != Service.ACCESS:
+        yield "includes_isp", "isp-needs-access", "only an access contract can include the ISP"
+    if contract.start and contract.end and contract.end < contract.start:
+        yield "end", "end-before-start", f"{contract.end} is before start {contract.start}"
+
+
 def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Problem]:
     """Checks that need the catalog or more than one field."""
     info = site.site
@@ -286,16 +305,8 @@ def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Pr
         refs.setdefault(contract.ref, i)
         if problem := unknown_party(contract.party, f"{at}.party"):
             yield problem
-        if contract.option is not None:
-            if contract.service != Service.OPTION:
-                yield Problem(f"{at}.option", "is only for contracts with service: option")
-            elif contract.option not in catalog.options:
-                hint = hints.did_you_mean(contract.option, catalog.options)
-                yield Problem(f"{at}.option", f"unknown option {quote(contract.option)}{hint}")
-        if contract.includes_isp and contract.service != Service.ACCESS:
-            yield Problem(f"{at}.includes_isp", "only an access contract can include the ISP")
-        if contract.start and contract.end and contract.end < contract.start:
-            yield Problem(f"{at}.end", f"{contract.end} is before start {contract.start}")
+        for field, _rule, message in contract_problems(contract, catalog.options, hints):
+            yield Problem(f"{at}.{field}", message)
 
     def unknown_ref(ref: str | None, path: str) -> Problem | None:
         if ref is None or ref in refs:

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "madoguchi.directory",
     "madoguchi.sites",
     "madoguchi.cases",
+    "madoguchi.sitefiles",
     "madoguchi.api",
     "madoguchi.ops",
 ]

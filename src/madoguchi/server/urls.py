@@ -4,13 +4,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from madoguchi.api.api import api
+from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
+from madoguchi.sites.urls import urlpatterns as sites_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="sites:list", permanent=False)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sites/", include("madoguchi.sites.urls")),
+    path("sites/", include((sites_urls + sitefiles_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

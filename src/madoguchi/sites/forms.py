@@ -3,16 +3,19 @@ values the engine understands; party slugs are checked against the organization'
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, validate_slug
 from django.utils.translation import gettext_lazy as _
+from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
-from madoguchi.engine.limits import MAX_FILE_BYTES, MAX_UPLOAD_FILES
-from madoguchi.engine.model import Lamp, Symptom
+from madoguchi.engine.model import Lamp, OnuLamps, Symptom
+from madoguchi.engine.sitefile import contract_problems
 from madoguchi.sites.models import Contract, Event, Site
+from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, values_as_record
 
 SYMPTOM_NAMES = {
     Symptom.INTERNET_DOWN: _("internet down"),
@@ -24,20 +27,68 @@ SYMPTOM_NAMES = {
     Symptom.WIFI_WEAK: _("weak Wi-Fi"),
     Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
 }
-# What a site file accepts (engine/model.py Text) and a PostgreSQL integer holds.
-TEXT_MAX = 2000
+# What a PostgreSQL integer holds, and how many IDs a contract may carry (as the API).
 YEN_MAX = 2**31 - 1
 IDS_MAX = 50
 
 
-def _bound_text(form: forms.BaseForm, *names: str) -> None:
-    """Notes are unbounded in the database but not in a site file: keep them exportable."""
-    for name in names:
-        form.fields[name].validators.append(MaxLengthValidator(TEXT_MAX))
-        form.fields[name].widget.attrs["maxlength"] = TEXT_MAX
+def _message(error: Any) -> str:
+    """A pydantic error in Django's words where Django has them (translated), else its own."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "string_too_long":
+        try:
+            MaxLengthValidator(ctx["max_length"])(error["input"])
+        except ValidationError as exc:
+            return str(exc.messages[0])
+    if error["type"] == "string_pattern_mismatch":
+        return str(validate_slug.message)
+    return str(error["msg"])
+
+
+class RecordForm(forms.ModelForm):
+    """A form for a kind of a site's rows whose fields are its engine record's, and whose
+    values are checked by that record: a row the form accepts is a valid site-file record
+    (the rules that span records run when it is saved, sites.integrity)."""
+
+    kind: ClassVar[RowKind]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = forms.DateInput(attrs={"type": "date"})
+            elif isinstance(field.widget, forms.Textarea):
+                field.widget.attrs["rows"] = 2
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        values = {name: data.get(name) for name in self.kind.fields}
+        try:
+            record = values_as_record(self.kind, values)
+        except PydanticError as exc:
+            for error in exc.errors():
+                field = str(error["loc"][0]) if error["loc"] else None
+                if field in self.errors:
+                    continue  # the form already says what is wrong with it
+                self.add_error(field if field in self.fields else None, _message(error))
+        else:
+            self.check_record(record)
+        return data
+
+    def check_record(self, record: Any) -> None:
+        """Rules beyond the record's own fields (none by default)."""
 
 
 LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
+
+
+# What the web says when a contract breaks a rule of engine.sitefile.contract_problems.
+CONTRACT_RULES = {
+    "option-needs-service": _("Only for contracts with service “option”."),
+    "unknown-option": _("Unknown option “%(slug)s”."),
+    "isp-needs-access": _("Only an access contract can include the ISP."),
+    "end-before-start": _("The end is before the start."),
+}
 
 
 class PartySlugMixin:
@@ -58,7 +109,8 @@ class PartySlugMixin:
         return data
 
 
-class ContractForm(PartySlugMixin, forms.ModelForm):
+class ContractForm(PartySlugMixin, RecordForm):
+    kind = CONTRACTS
     ids = forms.JSONField(
         required=False,
         initial=dict,
@@ -68,35 +120,11 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
 
     class Meta:
         model = Contract
-        fields = [
-            "ref",
-            "service",
-            "party",
-            "product",
-            "option",
-            "course",
-            "includes_isp",
-            "ids",
-            "start",
-            "end",
-            "acquired",
-            "document_received",
-            "monthly_yen",
-            "payment",
-            "wanted",
-            "note",
-        ]
-        widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
-            "document_received": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = CONTRACTS.fields
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
-        _bound_text(self, "note")
         self.fields["monthly_yen"].validators.append(MaxValueValidator(YEN_MAX))
 
     def clean_ref(self) -> str:
@@ -110,37 +138,22 @@ class ContractForm(PartySlugMixin, forms.ModelForm):
         ids = self.cleaned_data.get("ids") or {}
         if not isinstance(ids, dict):
             raise forms.ValidationError(_('Enter a mapping such as {"customer_id": "CAF0000000"}.'))
-        ids = {str(k): str(v) for k, v in ids.items()}
-        too_long = any(len(k) > 100 or len(v) > TEXT_MAX for k, v in ids.items())
-        if len(ids) > IDS_MAX or too_long:
+        if len(ids) > IDS_MAX:
             raise forms.ValidationError(_("Too many IDs, or an ID that is too long."))
-        return ids
+        return {str(k): str(v) for k, v in ids.items()}
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        option = data.get("option")
-        if option:
-            if data.get("service") != "option":
-                self.add_error("option", _("Only for contracts with service “option”."))
-            elif option not in load_catalog().options:
-                self.add_error("option", _("Unknown option “%(slug)s”.") % {"slug": option})
-        if data.get("includes_isp") and data.get("service") != "access":
-            self.add_error("includes_isp", _("Only an access contract can include the ISP."))
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end is before the start."))
-        return data
+    def check_record(self, record: Any) -> None:
+        """The site file's rules for one contract (engine.sitefile), in the person's words."""
+        for field, rule, _message in contract_problems(record, load_catalog().options):
+            self.add_error(field, CONTRACT_RULES[rule] % {"slug": record.option})
 
 
-class EventForm(PartySlugMixin, forms.ModelForm):
+class EventForm(PartySlugMixin, RecordForm):
+    kind = EVENTS
+
     class Meta:
         model = Event
-        fields = ["date", "kind", "contract", "effective", "party", "note"]
-        widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "effective": forms.DateInput(attrs={"type": "date"}),
-            "note": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = EVENTS.fields
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,11 +161,20 @@ class EventForm(PartySlugMixin, forms.ModelForm):
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
         )
-        _bound_text(self, "note")
+
+
+LAMP_NAMES = {
+    "power": _("ONU power"),
+    "optical": _("ONU optical"),
+    "auth": _("ONU auth"),
+    "uni": _("ONU UNI"),
+    "ppp": _("ONU PPP"),
+}
 
 
 class TroubleForm(forms.Form):
-    """What is wrong right now: symptoms and the ONU lamps."""
+    """What is wrong right now: symptoms and the ONU lamps, one field per lamp the site file
+    knows (engine OnuLamps), so no reading is lost by saving the form."""
 
     symptoms = forms.MultipleChoiceField(
         label=_("symptoms"),
@@ -160,60 +182,15 @@ class TroubleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(s.value, SYMPTOM_NAMES[s]) for s in Symptom],
     )
-    power = forms.ChoiceField(label=_("ONU power"), choices=LAMP_CHOICES, required=False)
-    optical = forms.ChoiceField(label=_("ONU optical"), choices=LAMP_CHOICES, required=False)
-    auth = forms.ChoiceField(label=_("ONU auth"), choices=LAMP_CHOICES, required=False)
-    uni = forms.ChoiceField(label=_("ONU UNI"), choices=LAMP_CHOICES, required=False)
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
-
-
-class ImportForm(forms.Form):
-    """Up to MAX_UPLOAD_FILES site files of at most MAX_FILE_BYTES each (engine.limits).
-
-    `refused` names the files the upload handler stopped reading because they were too large
-    (they are not in `files`); the form names them instead of saying "no file"."""
-
-    files = MultipleFileField(
-        label=_("site files (YAML)"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"})
-    )
-
-    def __init__(self, *args: Any, refused: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.refused = refused or []
-
-    def _too_large(self, name: str) -> str:
-        return _("%(name)s is larger than %(size)s MB; a site file may hold at most that.") % {
-            "name": name,
-            "size": f"{MAX_FILE_BYTES / 1_000_000:g}",
-        }
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        if self.is_bound and self.refused:
-            if "files" in self.errors and not self.files.getlist("files"):
-                del self.errors["files"]  # "required" would hide the real reason
-            for name in self.refused:
-                self.add_error("files", self._too_large(name))
-
-    def clean_files(self) -> list[Any]:
-        uploads: list[Any] = self.cleaned_data["files"]
-        if len(uploads) + len(self.refused) > MAX_UPLOAD_FILES:
-            raise forms.ValidationError(
-                _("At most %(count)d files at once; import the rest separately.")
-                % {"count": MAX_UPLOAD_FILES}
+        for lamp in OnuLamps.model_fields:
+            self.fields[lamp] = forms.ChoiceField(
+                label=LAMP_NAMES[lamp], choices=LAMP_CHOICES, required=False
             )
-        too_large = [u.name for u in uploads if u.size is not None and u.size > MAX_FILE_BYTES]
-        if too_large:
-            raise forms.ValidationError([self._too_large(name) for name in too_large])
-        return uploads
+
+    def lamps(self) -> dict[str, str]:
+        """The readings this post sets ("" clears one); a lamp it does not name stays."""
+        named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
+        return {lamp: self.cleaned_data[lamp] for lamp in named}

@@ -1,23 +1,25 @@
+"""The site list and the forms for a site's own rows; server/urls.py adds the pages of
+madoguchi.sitefiles (detail, import, export) under the same `sites:` names."""
+
 from django.urls import path
 
 from madoguchi.sites import views
 
-app_name = "sites"
-
 urlpatterns = [
     path("", views.site_list, name="list"),
-    path("import/", views.site_import, name="import"),
-    path("<int:pk>/", views.site_detail, name="detail"),
-    path("<int:pk>/export/", views.site_export, name="export"),
     path("<int:pk>/trouble/", views.trouble_update, name="trouble"),
-    path("<int:pk>/contracts/add/", views.contract_edit, name="contract-add"),
-    path("<int:pk>/contracts/<int:contract_pk>/", views.contract_edit, name="contract-edit"),
-    path(
-        "<int:pk>/contracts/<int:contract_pk>/delete/",
-        views.contract_delete,
-        name="contract-delete",
-    ),
-    path("<int:pk>/events/add/", views.event_edit, name="event-add"),
-    path("<int:pk>/events/<int:event_pk>/", views.event_edit, name="event-edit"),
-    path("<int:pk>/events/<int:event_pk>/delete/", views.event_delete, name="event-delete"),
 ]
+for pages in views.ROW_PAGES:
+    section, row_pk, name = pages.kind.section, f"<int:{pages.url}_pk>", pages.url
+    urlpatterns += [
+        path(f"<int:pk>/{section}/add/", views.row_edit, {"pages": pages}, name=f"{name}-add"),
+        path(
+            f"<int:pk>/{section}/{row_pk}/", views.row_edit, {"pages": pages}, name=f"{name}-edit"
+        ),
+        path(
+            f"<int:pk>/{section}/{row_pk}/delete/",
+            views.row_delete,
+            {"pages": pages},
+            name=f"{name}-delete",
+        ),
+    ]

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.sitefiles.siteio import export_site_text
 from madoguchi.sites.models import Site
-from madoguchi.sites.siteio import export_site_text
 
 
 class Command(BaseCommand):

@@ -12,8 +12,10 @@ from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import LoadedSite, Problem
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.adapter import party_json, site_document, with_site_file_rows
-from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
+from madoguchi.sitefiles.adapter import site_document, with_site_file_rows
+from madoguchi.sites.models import Customer, Site
+from madoguchi.sites.records import party_json
+from madoguchi.sites.services import store_site_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,76 +65,12 @@ def save_site_file(
 ) -> Site:
     """Store a validated site file as a new site, or as the new contents of `site`."""
     own_parties = site_own_parties(parties_for(organization), record)
-    info = record.site
-    values = {
-        "name": info.name,
-        "prefecture": info.prefecture or "",
-        "region": info.region or "",
-        "building": info.building or "",
-        "symptoms": [str(s) for s in record.symptoms],
-        "onu": record.observations.onu.model_dump(mode="json", exclude_none=True),
-        "said_no_contract": list(record.observations.said_no_contract),
-        "outage_notice": list(record.observations.outage_notice),
-        "assess_at": record.now,
-        "parties": [party_json(party) for _i, party, _known in own_parties],
-    }
-    if site is None:
-        site = Site.objects.create(organization=organization, customer=customer, **values)
-    else:
-        for name, value in values.items():
-            setattr(site, name, value)
-        site.save()
-        for related in (site.contracts, site.events, site.bills):
-            related.all().delete()
-    owned = {"organization": organization, "site": site}
-    Contract.objects.bulk_create(
-        Contract(
-            **owned,
-            position=i,
-            ref=c.ref,
-            service=c.service,
-            party=c.party,
-            product=c.product or "",
-            option=c.option or "",
-            course=c.course or "",
-            includes_isp=c.includes_isp,
-            ids=dict(c.ids),
-            start=c.start,
-            end=c.end,
-            acquired=c.acquired or "",
-            document_received=c.document_received,
-            monthly_yen=c.monthly_yen,
-            payment=c.payment or "",
-            wanted=c.wanted,
-            note=c.note or "",
-        )
-        for i, c in enumerate(record.contracts)
-    )
-    Event.objects.bulk_create(
-        Event(
-            **owned,
-            position=i,
-            date=e.date,
-            kind=e.kind,
-            contract=e.contract or "",
-            effective=e.effective,
-            party=e.party or "",
-            note=e.note or "",
-        )
-        for i, e in enumerate(record.events)
-    )
-    BillLine.objects.bulk_create(
-        BillLine(
-            **owned,
-            position=i,
-            party=b.party,
-            month=b.month,
-            item=b.item or "",
-            yen=b.yen,
-            service=b.service or "",
-            contract=b.contract or "",
-        )
-        for i, b in enumerate(record.bills)
+    site = store_site_file(
+        organization=organization,
+        record=record,
+        parties=[party_json(party) for _i, party, _known in own_parties],
+        site=site,
+        customer=customer,
     )
     for case_record in record.cases:
         # A case keeps its timeline and its promises' outcomes across re-imports: the file's

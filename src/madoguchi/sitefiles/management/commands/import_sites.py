@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.engine.sitefile import Problem
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.siteio import import_many
+from madoguchi.sitefiles.siteio import import_many
 
 
 class Command(BaseCommand):

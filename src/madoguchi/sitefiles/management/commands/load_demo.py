@@ -11,8 +11,8 @@ from django.db import transaction
 
 from madoguchi.orgs.models import ApiToken, Role
 from madoguchi.orgs.services import add_member, ensure_organization, issue_token
+from madoguchi.sitefiles.siteio import import_many
 from madoguchi.sites.models import Site
-from madoguchi.sites.siteio import import_many
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[5] / "examples"
 DEMO_USER = "demo"

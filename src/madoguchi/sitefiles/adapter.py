@@ -1,0 +1,124 @@
+"""One adapter between the database and the engine: a site as a whole site-file document.
+
+The page, the API and the export all go through `site_document`, and the server's
+assessment is `madoguchi assess` run on that document with the shipped catalog. The site's
+own rows convert in sites.records; this module adds its open cases and their promises.
+Parties resolve catalog → the organization's own → the site's own (its file's `parties:`),
+and the document carries every one that differs from the shipped catalog. So exporting
+a site and assessing the file gives the same answer as the site page, by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from pydantic import ValidationError
+
+from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, Promise
+from madoguchi.engine import Assessment, assess, load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.sites.models import Site
+from madoguchi.sites.records import (
+    SITE_ROW_PREFETCHES,
+    file_fields,
+    site_sections,
+    with_parties,
+)
+
+# What `site_document` reads besides the site's own columns; a fixed number of queries.
+SITE_FILE_PREFETCHES = (
+    *SITE_ROW_PREFETCHES,
+    # A site file speaks of open cases only, and a broken promise is no longer awaited.
+    Prefetch(
+        "cases",
+        queryset=Case.objects.active()
+        .defer(*CASE_SNAPSHOT_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "promises",
+                queryset=Promise.objects.filter(broken__isnull=True).order_by("due", "id"),
+            )
+        ),
+    ),
+)
+
+
+def with_site_file_rows(queryset: QuerySet[Site]) -> QuerySet[Site]:
+    """Sites with everything `site_document` reads."""
+    return queryset.select_related("organization", "customer").prefetch_related(
+        *SITE_FILE_PREFETCHES
+    )
+
+
+def load_site_file_rows(site: Site) -> Site:
+    """Fetch what `site_document` reads for a site already in hand."""
+    prefetch_related_objects([site], *SITE_FILE_PREFETCHES)
+    return site
+
+
+def case_sections(site: Site) -> list[dict[str, Any]]:
+    """The site's open cases with their awaited promises, as the file's `cases:`."""
+    sections = []
+    for case in site.cases.all():
+        section = file_fields(case, engine.Case, exclude=("promises",))
+        if promises := [file_fields(p, engine.Promise) for p in case.promises.all()]:
+            section["promises"] = promises
+        sections.append(section)
+    return sections
+
+
+def site_document(site: Site, directory: dict[str, engine.Party] | None = None) -> dict[str, Any]:
+    """The site as a site-file mapping (prefetch with `with_site_file_rows`).
+
+    `directory` is the organization's (`parties_for`); the site's own parties go on top.
+    """
+    document = site_sections(site)
+    document["cases"] = case_sections(site)
+    return with_parties(document, site, directory)
+
+
+def site_record(site: Site, directory: dict[str, engine.Party] | None = None) -> engine.SiteFile:
+    """The site as the engine's record. Writes keep a site valid (sites.integrity); a row
+    stored otherwise (an older version, the admin) is left out rather than failing every
+    page of the site for good, so the site can still be seen and repaired."""
+    document = site_document(site, directory)
+    for _attempt in range(50):
+        try:
+            return engine.SiteFile.model_validate(document)
+        except ValidationError as exc:
+            if not _drop_invalid(document, exc):
+                raise
+    return engine.SiteFile.model_validate(document)
+
+
+def _drop_invalid(document: dict[str, Any], exc: ValidationError) -> bool:
+    """Remove what the first error it can points at: the innermost list item holding it, else
+    an optional key. False when nothing could be removed."""
+    for error in exc.errors():
+        loc = [p for p in error["loc"] if isinstance(p, int) or not str(p).endswith("]")]
+        last_index = max((i for i, p in enumerate(loc) if isinstance(p, int)), default=None)
+        cut = loc[: last_index + 1] if last_index is not None else loc
+        if not cut or cut[0] in ("site", "version"):
+            continue
+        parent: Any = document
+        try:
+            for part in cut[:-1]:
+                parent = parent[part]
+            del parent[cut[-1]]
+        except (KeyError, IndexError, TypeError):
+            continue
+        return True
+    return False
+
+
+def assess_site(
+    site: Site,
+    *,
+    now: dt.datetime | None = None,
+    lang: str = "ja",
+    directory: dict[str, engine.Party] | None = None,
+) -> Assessment:
+    """The assessment of a stored site: the engine on its document, with the shipped catalog."""
+    return assess(site_record(site, directory), now=now, lang=lang, catalog=load_catalog())

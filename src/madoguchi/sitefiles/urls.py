@@ -1,0 +1,11 @@
+"""The whole-site pages, named in the `sites:` namespace with sites.urls (server/urls.py)."""
+
+from django.urls import path
+
+from madoguchi.sitefiles import views
+
+urlpatterns = [
+    path("import/", views.site_import, name="import"),
+    path("<int:pk>/", views.site_detail, name="detail"),
+    path("<int:pk>/export/", views.site_export, name="export"),
+]
