@@ -35,7 +35,7 @@ from madoguchi.api.schemas import (
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import model as engine
-from madoguchi.sites.records import CONTRACTS, EVENTS
+from madoguchi.sites.records import CONTRACTS, EVENTS, column_of
 
 # The largest value of a SmallIntegerField on every database.
 MAX_SMALL = 32767
@@ -105,8 +105,7 @@ def derive(
     patch: dict[str, Any] = {}
     out: dict[str, Any] = {"id": (int, ...)}
     for name in fields:
-        column = model._meta.get_field(name)
-        assert isinstance(column, models.Field)
+        column = column_of(model, name)
         info = record.model_fields.get(name)
         annotation = info.annotation if info else None
         if info:
