@@ -73,12 +73,6 @@ def invalid_form(form: BaseForm) -> Invalid:
     return Invalid("invalid input", errors)
 
 
-def form_or_422(form: BaseForm) -> Any:
-    if not form.is_valid():
-        raise invalid_form(form)
-    return form.save()
-
-
 def merged(instance: Model, payload: Any, fields: list[str]) -> dict[str, Any]:
     data = model_to_dict(instance, fields=fields)
     data.update(payload.dict(exclude_unset=True))

@@ -2,62 +2,31 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from madoguchi.api.auth import require_write
+from madoguchi.api.bodies import (
+    DeskIn,
+    DeskOut,
+    DeskPatch,
+    PartyIn,
+    PartyOut,
+    PartyPatch,
+)
 from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
-from madoguchi.api.derive import bodies
 from madoguchi.directory import services
-from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.selectors import visible_parties
-from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region
 from madoguchi.sitefiles.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
-
-# The bodies, from the engine's record fields (records.py) and the rows' columns.
-DeskIn, DeskPatch, DeskOut = bodies(
-    Desk,
-    list(DeskForm._meta.fields or ()),
-    enums={},
-    special={"purposes": (Annotated[list[Purpose], Field(max_length=len(Purpose))], [])},
-    described={"hours": "OpenStreetMap opening_hours"},
-    extra_in={},
-    extra_out={},
-)
-PartyIn, PartyPatch, PartyOut = bodies(
-    Party,
-    list(PartyForm._meta.fields or ()),
-    enums={"kind": PartyKind, "status": PartyStatus, "region": Region},
-    special={},
-    described={},
-    extra_in={
-        "organization": (
-            str | None,
-            Field(
-                None,
-                max_length=50,
-                description="organization slug; needed if you belong to several",
-            ),
-        )
-    },
-    extra_out={
-        "organization": (str | None, Field(None, alias="organization.slug")),
-        "desks": (list[DeskOut], ...),  # type: ignore[valid-type]
-    },
-)
-
-
-# --- parties and desks -------------------------------------------------------------------
 
 
 def _visible_parties(request: HttpRequest) -> QuerySet[Party]:

@@ -5,14 +5,11 @@ nothing a client sends fails later in the database or makes a stored site unread
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
-from django.db import models
 from ninja import Field, Schema
-from pydantic import AfterValidator, create_model
+from pydantic import AfterValidator
 
-from madoguchi.engine import model as engine
 from madoguchi.engine.model import (
     TOKYO,
     Building,
@@ -20,7 +17,6 @@ from madoguchi.engine.model import (
     Region,
     Symptom,
 )
-from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind
 
 # The largest value of a PositiveIntegerField on every database (PostgreSQL's integer).
 MAX_INT = 2**31 - 1
@@ -122,77 +118,6 @@ class ImportOut(Schema):
 
 
 Ids = Annotated[dict[Annotated[str, Field(max_length=100)], Text], Field(max_length=50)]
-
-
-def _enum_in(annotation: Any) -> type[Enum] | None:
-    """The enum inside an engine field's annotation (`Service`, `Building | None`)."""
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return annotation
-    return next(filter(None, map(_enum_in, get_args(annotation))), None)
-
-
-def _body_type(record: type[engine.Record], name: str, column: models.Field[Any, Any]) -> Any:
-    """The API's type for one field of a site's row: the value the engine record accepts,
-    bounded by the column that stores it ("" for nothing in a text column, as stored)."""
-    required = record.model_fields[name].is_required()
-    if isinstance(column, models.BooleanField):
-        return bool
-    if isinstance(column, models.JSONField):
-        return Ids
-    if isinstance(column, models.DateField):
-        return Date | None if column.null else Date
-    if isinstance(column, models.IntegerField):
-        low = 0 if isinstance(column, models.PositiveIntegerField) else -MAX_INT - 1
-        number = Annotated[int, Field(ge=low, le=MAX_INT)]
-        return number | None if column.null else number
-    if enum := _enum_in(record.model_fields[name].annotation):
-        return enum if required else enum | Blank
-    if isinstance(column, models.SlugField):
-        return Slug if required else MaybeSlug
-    length = column.max_length or TEXT_MAX
-    if required:
-        return Annotated[str, Field(min_length=1, max_length=length, pattern=r"\S")]
-    return Annotated[str, Field(max_length=length)]
-
-
-def _out_type(column: models.Field[Any, Any]) -> Any:
-    if isinstance(column, models.JSONField):
-        return dict[str, str]
-    kind = {models.BooleanField: bool, models.DateField: dt.date, models.IntegerField: int}
-    value = next((t for base, t in kind.items() if isinstance(column, base)), str)
-    return value | None if column.null else value
-
-
-def row_schemas(kind: RowKind) -> tuple[type[Schema], type[Schema], type[Schema]]:
-    """(In, Patch, Out) for a kind of a site's rows, derived from its engine record (which
-    fields, which values) and its table (lengths, what "nothing" is): one definition.
-
-    In a Patch, a left-out field is unchanged, and null is refused where the column cannot
-    hold it (`unset`)."""
-    name = kind.record.__name__
-    body: dict[str, Any] = {}
-    patch: dict[str, Any] = {}
-    out: dict[str, Any] = {"id": (int, ...), "site": (int, Field(alias="site_id"))}
-    for field in kind.fields:
-        column = kind.model._meta.get_field(field)
-        info = kind.record.model_fields[field]
-        value = _body_type(kind.record, field, column)
-        if info.is_required():
-            body[field] = (value, ...)
-        else:  # the engine's default, as the column stores it
-            default = info.get_default()
-            body[field] = (value, column.get_default() if default is None else default)
-        patch[field] = (value, None) if column.null else (value, unset())
-        out[field] = (_out_type(column), ...)
-    return (
-        create_model(f"{name}In", __base__=Schema, **body),
-        create_model(f"{name}Patch", __base__=Schema, **patch),
-        create_model(f"{name}Out", __base__=Schema, **out),
-    )
-
-
-ContractIn, ContractPatch, ContractOut = row_schemas(CONTRACTS)
-EventIn, EventPatch, EventOut = row_schemas(EVENTS)
 
 
 class SiteImportIn(Schema):

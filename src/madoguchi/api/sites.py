@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import Model, QuerySet
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -17,6 +16,7 @@ from pydantic import create_model
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import require_write
+from madoguchi.api.bodies import CONTRACT, EVENT, Bodies, list_of
 from madoguchi.api.common import (
     ERRORS,
     Invalid,
@@ -268,26 +268,33 @@ class RowApi:
     kind: RowKind
     name: str  # singular, as in the paths (`/contracts/{contract_id}`) and operation names
     form: type[ContractForm | EventForm]
-    body: type[Schema]
-    patch: type[Schema]
-    out: type[Schema]
+    bodies: Bodies
     filters: tuple[str, ...]  # columns a list may be filtered on by equality
 
 
-def _named[F: Callable[..., Any]](name: str, row_id: str = "") -> Callable[[F], F]:
-    """Give a generated handler its own name: ninja derives operation ids and URL names
-    from it, so each kind keeps the ids it had when written out by hand. `row_id` names the
-    path parameter that the handler's `**ids` receives (`contract_id`)."""
+def _named[F: Callable[..., Any]](
+    name: str, row_id: str = "", **annotations: Any
+) -> Callable[[F], F]:
+    """Give a generated handler its own name and its kind's types: ninja derives operation
+    ids and URL names from the name, so each kind keeps the ids it had when written out by
+    hand. `row_id` names the path parameter that the handler's `**ids` receives
+    (`contract_id`); `annotations` replace parameters' annotations with the kind's bodies,
+    which are classes made at run time (api/bodies.py) and so cannot be written in the
+    handler's own annotations."""
 
     def rename(handler: F) -> F:
         handler.__name__ = handler.__qualname__ = name
+        signature = inspect.signature(handler)
+        params = [
+            p.replace(annotation=annotations.get(p.name, p.annotation))
+            for p in signature.parameters.values()
+            if p.kind != p.VAR_KEYWORD
+        ]
         if row_id:
-            signature = inspect.signature(handler)
-            params = [p for p in signature.parameters.values() if p.kind != p.VAR_KEYWORD]
             params.append(
                 inspect.Parameter(row_id, inspect.Parameter.KEYWORD_ONLY, annotation=PathId)
             )
-            handler.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        handler.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         return handler
 
     return rename
@@ -295,9 +302,7 @@ def _named[F: Callable[..., Any]](name: str, row_id: str = "") -> Callable[[F], 
 
 def _save(rows: RowApi, row: Any, data: dict[str, Any]) -> Any:
     """Validate `data` with the web's form, then save through the service."""
-    form: BaseForm = rows.form(
-        data, instance=row, site=row.site, known_parties=set(site_directory(row.site))
-    )
+    form = rows.form(data, instance=row, site=row.site, known_parties=set(site_directory(row.site)))
     if not form.is_valid():
         raise invalid_form(form)
     values = {name: form.cleaned_data[name] for name in rows.kind.fields}
@@ -310,40 +315,35 @@ def _save(rows: RowApi, row: Any, data: dict[str, Any]) -> Any:
 def register_rows(router: Router, rows: RowApi) -> None:
     """List, create, get, patch and delete for one kind of a site's rows."""
     model, section, one = rows.kind.model, rows.kind.section, rows.name
-    Filters = create_model(
-        f"{one.title()}Filters", __base__=Schema, **dict.fromkeys(rows.filters, (str, ""))
-    )
+    filter_fields: dict[str, Any] = dict.fromkeys(rows.filters, (str, ""))
+    Filters = create_model(f"{one.title()}Filters", __base__=Schema, **filter_fields)
 
     def child(request: HttpRequest, pk: int, *, write: bool = False) -> Any:
         row = get_object_or_404(model.objects.for_user(request.user).select_related("site"), pk=pk)
         _site(request, row.site_id, write=write)
         return row
 
-    @router.get(f"/sites/{{site_id}}/{section}", response=answers(200, list[rows.out]))
+    @router.get(f"/sites/{{site_id}}/{section}", response=answers(200, list_of(rows.bodies.out)))
     @paginate(Pages, page_size=100)
-    @_named(f"list_{section}")
-    def list_rows(
-        request: HttpRequest,
-        site_id: PathId,
-        filters: Query[Filters],  # type: ignore[valid-type]
-    ) -> QuerySet[Model]:
+    @_named(f"list_{section}", filters=Query[Filters])
+    def list_rows(request: HttpRequest, site_id: PathId, filters: Schema) -> QuerySet[Model]:
         wanted = {name: value for name, value in filters.dict().items() if value}
         return model.objects.filter(site=_site(request, site_id), **wanted)
 
-    @router.post(f"/sites/{{site_id}}/{section}", response=answers(201, rows.out))
-    @_named(f"create_{one}")
-    def create_row(request: HttpRequest, site_id: PathId, payload: rows.body) -> Status[Any]:  # type: ignore[valid-type]
+    @router.post(f"/sites/{{site_id}}/{section}", response=answers(201, rows.bodies.out))
+    @_named(f"create_{one}", payload=rows.bodies.create)
+    def create_row(request: HttpRequest, site_id: PathId, payload: Schema) -> Status[Any]:
         row = services.new_row(rows.kind, site=_site(request, site_id, write=True))
         return Status(201, _save(rows, row, payload.dict()))
 
-    @router.get(f"/{section}/{{{one}_id}}", response=answers(200, rows.out))
+    @router.get(f"/{section}/{{{one}_id}}", response=answers(200, rows.bodies.out))
     @_named(f"get_{one}", f"{one}_id")
     def get_row(request: HttpRequest, **ids: PathId) -> Any:
         return child(request, ids[f"{one}_id"])
 
-    @router.patch(f"/{section}/{{{one}_id}}", response=answers(200, rows.out))
-    @_named(f"update_{one}", f"{one}_id")
-    def update_row(request: HttpRequest, payload: rows.patch, **ids: PathId) -> Any:  # type: ignore[valid-type]
+    @router.patch(f"/{section}/{{{one}_id}}", response=answers(200, rows.bodies.out))
+    @_named(f"update_{one}", f"{one}_id", payload=rows.bodies.patch)
+    def update_row(request: HttpRequest, payload: Schema, **ids: PathId) -> Any:
         row = child(request, ids[f"{one}_id"], write=True)
         return _save(rows, row, merged(row, payload, rows.kind.fields))
 
@@ -364,12 +364,8 @@ register_rows(
         CONTRACTS,
         "contract",
         ContractForm,
-        s.ContractIn,
-        s.ContractPatch,
-        s.ContractOut,
+        CONTRACT,
         ("service", "party"),
     ),
 )
-register_rows(
-    records, RowApi(EVENTS, "event", EventForm, s.EventIn, s.EventPatch, s.EventOut, ("kind",))
-)
+register_rows(records, RowApi(EVENTS, "event", EventForm, EVENT, ("kind",)))

@@ -28,7 +28,7 @@ class RecordForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         """After the row's own checks (whose messages are translated), the record's."""
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # django-stubs omit BaseModelForm._post_clean
         values = record_values(self.record_type, self.cleaned_data, self.record_type.model_fields)
         try:
             self.record_type.model_validate(values)

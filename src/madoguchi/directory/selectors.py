@@ -3,6 +3,7 @@ and the rows a user may see."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -45,7 +46,9 @@ def _cached(organization_id: int, read: Callable[[], Directory]) -> Directory:
     are created on the first read, as a new organization or a flushed database has none.
     """
     scope = Q(organization_id=organization_id) | Q(organization__isnull=True)
-    stamps = dict(DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp"))
+    stamps: dict[int | None, uuid.UUID] = dict(
+        DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp")
+    )
     if len(stamps) < 2:
         DirectoryStamp.objects.bulk_create(
             [DirectoryStamp(organization_id=pk) for pk in (organization_id, None)],

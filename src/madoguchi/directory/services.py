@@ -27,18 +27,24 @@ from madoguchi.orgs.models import Organization
 def directory_changed(organization_id: int | None) -> None:
     """Replace the stamp of the organization's own parties (None: the catalog's, which every
     organization sees), so the next read of the directory comes from the rows."""
-    DirectoryStamp.objects.filter(organization_id=organization_id).update(stamp=uuid.uuid4())
+    if organization_id is None:
+        stamps = DirectoryStamp.objects.filter(organization__isnull=True)
+    else:
+        stamps = DirectoryStamp.objects.filter(organization_id=organization_id)
+    stamps.update(stamp=uuid.uuid4())
 
 
-def _saved[T: Party | Desk](form: ModelForm) -> T:
-    """The form's row, saved; ValidationError (by field) when the input is not valid."""
+def _saved[T: Party | Desk](row: T, form: ModelForm) -> T:
+    """`row` with the form's values, saved (the form edits it: `instance=row`);
+    ValidationError (by field) when the input is not valid."""
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
-    return form.save()
+    form.save()
+    return row
 
 
-PARTY_FORM_FIELDS = list(PartyForm._meta.fields or ())
-DESK_FORM_FIELDS = list(DeskForm._meta.fields or ())
+PARTY_FORM_FIELDS = list(PartyForm.base_fields)
+DESK_FORM_FIELDS = list(DeskForm.base_fields)
 
 
 def _changed(row: Party | Desk, fields: list[str], changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,14 +57,14 @@ def create_party(organization: Organization, *, values: Mapping[str, Any]) -> Pa
     """An organization's own party (one with a catalog party's slug replaces it for them)."""
     party = Party(organization=organization)
     data = _changed(party, PARTY_FORM_FIELDS, values)
-    return _saved(PartyForm(data, instance=party, organization=organization))
+    return _saved(party, PartyForm(data, instance=party, organization=organization))
 
 
 @transaction.atomic
 def update_party(party: Party, *, changes: Mapping[str, Any]) -> Party:
     """Change some fields of an organization's own party; the others keep their values."""
     data = _changed(party, PARTY_FORM_FIELDS, changes)
-    return _saved(PartyForm(data, instance=party, organization=party.organization))
+    return _saved(party, PartyForm(data, instance=party, organization=party.organization))
 
 
 @transaction.atomic
@@ -71,13 +77,13 @@ def delete_party(party: Party) -> None:
 @transaction.atomic
 def create_desk(party: Party, *, values: Mapping[str, Any]) -> Desk:
     desk = Desk(party=party)
-    return _saved(DeskForm(_changed(desk, DESK_FORM_FIELDS, values), instance=desk))
+    return _saved(desk, DeskForm(_changed(desk, DESK_FORM_FIELDS, values), instance=desk))
 
 
 @transaction.atomic
 def update_desk(desk: Desk, *, changes: Mapping[str, Any]) -> Desk:
     data = _changed(desk, DESK_FORM_FIELDS, changes)
-    return _saved(DeskForm(data, instance=desk))
+    return _saved(desk, DeskForm(data, instance=desk))
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ from madoguchi.sites.records import (
 )
 
 # What `site_document` reads besides the site's own columns; a fixed number of queries.
-SITE_FILE_PREFETCHES = (
+SITE_FILE_PREFETCHES: tuple[str | Prefetch, ...] = (
     *SITE_ROW_PREFETCHES,
     # A site file speaks of open cases only, and a broken promise is no longer awaited.
     Prefetch(

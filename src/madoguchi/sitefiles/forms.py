@@ -28,12 +28,13 @@ class ImportForm(forms.Form):
     `refused` names the files the upload handler stopped reading because they were too large
     (they are not in `files`); the form names them instead of saying "no file"."""
 
-    files = MultipleFileField(
-        label=_("site files (YAML)"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"})
-    )
-
     def __init__(self, *args: Any, refused: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Added here, not declared on the class: there a field named `files` would read as
+        # the form's own `files` (the request's uploads), which the form reads below.
+        self.fields["files"] = MultipleFileField(
+            label=_("site files (YAML)"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"})
+        )
         self.refused = refused or []
 
     def _too_large(self, name: str) -> str:

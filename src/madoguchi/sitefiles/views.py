@@ -3,6 +3,8 @@ cases), import and export. The forms for a site's own rows are sites.views."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -64,7 +66,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
         request.FILES if posted else None,
         refused=refused_uploads(request),
     )
-    failed: dict[str, list[object]] = {}
+    failed: dict[str, Sequence[object]] = {}
     if request.method == "POST" and form.is_valid():
         chosen = request.POST.get("organization")
         organization = (

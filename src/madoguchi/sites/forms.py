@@ -61,7 +61,7 @@ class RecordForm(forms.ModelForm):
                 field.widget.attrs["rows"] = 2
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         values = {name: data.get(name) for name in self.kind.fields}
         try:
             record = values_as_record(self.kind, values)
@@ -91,7 +91,7 @@ CONTRACT_RULES = {
 }
 
 
-class PartySlugMixin:
+class PartySlugMixin(forms.BaseForm):
     """Validates `party` fields against the catalog plus the organization's own parties."""
 
     party_fields: tuple[str, ...] = ("party",)
@@ -101,7 +101,7 @@ class PartySlugMixin:
         self.known_parties = known_parties
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()  # type: ignore[misc]
+        data = super().clean() or {}
         for name in self.party_fields:
             slug = data.get(name)
             if slug and slug not in self.known_parties:

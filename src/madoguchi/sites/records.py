@@ -97,12 +97,17 @@ def _column_value(field: models.Field[Any, Any], value: Any) -> Any:
     return value
 
 
+def column_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The column that stores a record's field `name` (never a relation's reverse side)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
 def _fields_as_columns(
     record: engine.Record, model: type[models.Model], names: list[str]
 ) -> dict[str, Any]:
-    return {
-        name: _column_value(model._meta.get_field(name), getattr(record, name)) for name in names
-    }
+    return {name: _column_value(column_of(model, name), getattr(record, name)) for name in names}
 
 
 def to_record(row: Contract | Event | BillLine) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from django.db import transaction
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
-from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
+from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site, SiteChild
 from madoguchi.sites.records import KIND_OF, ROW_KINDS, RowKind, from_record, site_values
 
 type Row = Contract | Event | BillLine
@@ -77,7 +77,7 @@ def save_row(row: Row, *, values: dict[str, Any]) -> Row:
     return row
 
 
-def delete_row(row: Row) -> None:
+def delete_row(row: SiteChild) -> None:
     """Delete a contract, event or bill line, unless other rows of the site refer to it."""
     with keeping_site_valid(row.site_id):
         row.delete()
@@ -104,8 +104,9 @@ def store_site_file(
         for kind in ROW_KINDS:
             kind.model.objects.filter(site=site).delete()
     for kind in ROW_KINDS:
-        kind.model.objects.bulk_create(
-            kind.model(organization=organization, site=site, position=i, **from_record(kind, r))
+        model: type[SiteChild] = kind.model
+        model.objects.bulk_create(
+            model(organization=organization, site=site, position=i, **from_record(kind, r))
             for i, r in enumerate(getattr(record, kind.section))
         )
     return site

@@ -107,7 +107,7 @@ def row_edit(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) -> H
         request.POST or None, instance=row, site=site, known_parties=set(site_directory(site))
     )
     if request.method == "POST" and form.is_valid() and _saved(form, pages.kind):
-        messages.success(request, pages.saved)
+        messages.success(request, str(pages.saved))
         return redirect("sites:detail", pk=site.pk)
     title = pages.title_edit if row.pk else pages.title_add
     delete_url = f"sites:{pages.url}-delete"
@@ -143,7 +143,7 @@ def row_delete(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) ->
             request, _("Not deleted: other records refer to it (%(detail)s).") % {"detail": detail}
         )
     else:
-        messages.success(request, pages.deleted)
+        messages.success(request, str(pages.deleted))
     return redirect("sites:detail", pk=site.pk)
 
 
