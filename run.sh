@@ -10,6 +10,36 @@ madoguchi manage migrate --verbosity 0
 madoguchi manage sync_catalog
 madoguchi manage load_demo
 port="${PORT:-8000}"
+if ! python -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" \
+  "$port" 2>/dev/null; then
+  echo "Port $port is already in use: stop what runs there, or choose another: PORT=8001 ./run.sh" >&2
+  exit 1
+fi
+madoguchi manage runserver "127.0.0.1:$port" --noreload &
+server=$!
+trap 'kill "$server" 2>/dev/null' INT TERM EXIT
+# Say "running" only once the server answers: a port already taken ends the server instead.
+if ! python - "$port" "$server" <<'PY'
+import os, sys, time, urllib.request, urllib.error
+port, pid = sys.argv[1], int(sys.argv[2])
+for _ in range(300):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(1)  # the server stopped (e.g. the port is taken): its error is above
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=1)
+        sys.exit(0)
+    except urllib.error.HTTPError:
+        sys.exit(0)  # it answered
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+then
+  echo "Madoguchi did not start on port $port (is it taken? PORT=8001 ./run.sh uses another)." >&2
+  exit 1
+fi
 cat <<TXT
 
   Madoguchi is running at http://127.0.0.1:$port/
@@ -18,4 +48,4 @@ cat <<TXT
   (Ctrl-C stops it. The CLI: .venv/bin/madoguchi assess examples/seed004-sonet-cut-before-end.yaml)
 
 TXT
-exec madoguchi manage runserver "127.0.0.1:$port" --noreload
+wait "$server"
