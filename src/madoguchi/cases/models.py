@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
 from madoguchi.sites.models import Site
@@ -24,7 +25,8 @@ class Status(models.TextChoices):
     WAITING = "waiting", _("waiting on a party")
     VISIT = "visit", _("visit scheduled")
     RESOLVED = "resolved", _("resolved")
-    CLOSED = "closed", _("closed")
+    # Its own context: "closed" is also what a desk is outside its hours (受付時間外).
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
 
 
 ACTIVE_STATUSES = (Status.OPEN, Status.WAITING, Status.VISIT)
