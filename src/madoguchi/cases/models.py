@@ -98,6 +98,11 @@ class Case(OrgOwned):
     observations = models.JSONField(_("observations"), default=dict, blank=True)
     outage_started = models.DateTimeField(_("outage started"), null=True, blank=True)
     outage_ended = models.DateTimeField(_("outage ended"), null=True, blank=True)
+    # The services that were out (engine Service values); empty: those the site's symptoms touch.
+    services = models.JSONField(_("services out"), default=list, blank=True)
+    # When each party was told, from an imported site file ([{"party", "at"}], ISO times); the
+    # case's site file adds the first call to each party from the timeline (sitefiles.adapter).
+    reports = models.JSONField(_("reports"), default=list, blank=True)
     # The assessment when the case was opened: what was known, and who was called first.
     assessment = models.JSONField(_("assessment at opening"), default=dict, blank=True)
     first_party = models.SlugField(max_length=80, blank=True)
