@@ -44,7 +44,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # What a row in a list never shows: the assessment snapshot alone is a few kilobytes of JSON
 # per case, which lists would otherwise read, send and decode twenty or fifty times a page.
 CASE_SNAPSHOT_FIELDS = ("assessment", "observations", "symptoms")
-CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note")
+CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note", "services", "reports")
 # What a case read as a row model shows (reminders, `case list`; the web pages read plain
 # values, see cases.selectors.CASE_ROW_PATHS): columns left unread are neither sent nor decoded.
 CASE_ROW_FIELDS = (

@@ -84,7 +84,9 @@ def case_reports(case: Case) -> list[dict[str, str]]:
     told += [(entry.party, entry.at) for entry in calls]
     for party, at in told:
         when = _time(at)
-        if isinstance(party, str) and party and when and (party not in first or when < first[party]):
+        if not isinstance(party, str) or not party or when is None:
+            continue
+        if party not in first or when < first[party]:
             first[party] = when
     ordered = sorted(first.items(), key=lambda item: (item[1], item[0]))
     return [{"party": party, "at": file_value(at)} for party, at in ordered]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_correction_goes_with_its_entry'),
+        ("cases", "0012_correction_goes_with_its_entry"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='reports',
-            field=models.JSONField(blank=True, default=list, verbose_name='reports'),
+            model_name="case",
+            name="reports",
+            field=models.JSONField(blank=True, default=list, verbose_name="reports"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='services',
-            field=models.JSONField(blank=True, default=list, verbose_name='services out'),
+            model_name="case",
+            name="services",
+            field=models.JSONField(blank=True, default=list, verbose_name="services out"),
         ),
     ]

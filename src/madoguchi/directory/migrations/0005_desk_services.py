@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0004_clear_links_that_are_not_http_tel_or_mailto'),
+        ("directory", "0004_clear_links_that_are_not_http_tel_or_mailto"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='desk',
-            name='services',
-            field=models.JSONField(blank=True, default=list, verbose_name='services'),
+            model_name="desk",
+            name="services",
+            field=models.JSONField(blank=True, default=list, verbose_name="services"),
         ),
     ]
