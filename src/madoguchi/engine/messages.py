@@ -28,6 +28,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "building": ("建物", "building"),
     "detached": ("戸建て", "detached house"),
     "multi-unit": ("集合住宅", "multi-unit building"),
+    # who holds the contracts
+    "person": ("個人", "a person"),
+    "business": ("法人・事業者", "a business"),
     # lamps
     "on": ("点灯", "on"),
     "off": ("消灯", "off"),
