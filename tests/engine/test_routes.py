@@ -163,4 +163,3 @@ def test_a_desk_without_services_handles_every_service() -> None:
     result = run(_split_site(["internet-down"]))
     assert route(result, "access").desk == "line-only"
     assert route(result, "isp").phone == "0120-3"
-
