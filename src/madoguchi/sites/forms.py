@@ -3,6 +3,7 @@ values the engine understands; party slugs are checked against the organization'
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, ClassVar
 
@@ -20,7 +21,7 @@ from pydantic import ValidationError as PydanticError
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.messages import label
-from madoguchi.engine.model import Lamp, OnuLamps, Service, Symptom
+from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.models import BillLine, Contract, Event, Site
@@ -241,6 +242,8 @@ class BillForm(PartySlugMixin, RecordForm):
             widget=forms.TextInput(attrs={"type": "month"}),
             help_text=_("The month the bill is for."),
         )
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("month", dt.datetime.now(TOKYO).strftime("%Y-%m"))
         self.fields["item"].label = _("item (as printed on the bill)")
         self.fields["item"].widget.attrs["placeholder"] = _("e.g. フレッツ・ウイルスクリア")
         yen = self.fields["yen"]
