@@ -141,3 +141,26 @@ def test_bill_lines_by_hand_show_the_residual_option(live_server: Any, phone: An
 
     for section in ("call-now", "findings", "trouble", "bills"):
         page.locator(f"#{section}").screenshot(path=str(SCREENSHOTS / f"phone-{section}.png"))
+
+
+def test_a_fixed_time_is_shown_as_fixed_with_a_way_back(live_server: Any, phone: Any) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    demo = EXAMPLES / "seed001-phone-stays-with-ntt.yaml"
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/import/")
+    page.set_input_files("input[name=files]", str(demo))
+    page.check("input[name=keep_time]")
+    page.click("main form button:has-text('取り込む')")
+    page.wait_for_load_state()
+
+    banner = page.locator("#fixed-time").inner_text()
+    assert "2026/3/4(水) 10:00" in banner, banner
+    assert "3月4日(水) 10:00 時点 (固定)" in page.locator("#call-now").inner_text()
+    no_sideways_scroll(page)
+    page.locator("#fixed-time").screenshot(path=str(SCREENSHOTS / "phone-fixed-time.png"))
+
+    page.click("button:has-text('いまの時刻で判定する')")
+    page.wait_for_load_state()
+    assert page.locator("#fixed-time").count() == 0
+    assert "いま " in page.locator("#call-now").inner_text()
