@@ -186,8 +186,9 @@ def test_site_files_are_parsed_before_the_write_transaction(
     monkeypatch.setattr(siteio, "parse_site", spy)
     text = "site: {name: 読込}\n"
     put = world.api("put", f"/api/v1/sites/{world.site_a.pk}/import", {"content": text})
-    post = world.api("post", "/api/v1/sites/import", {"content": text, "organization": "org-a"})
-    upload = SimpleUploadedFile("site.yaml", text.encode())
+    body = {"content": text.replace("読込", "読込2"), "organization": "org-a"}
+    post = world.api("post", "/api/v1/sites/import", body)
+    upload = SimpleUploadedFile("site.yaml", text.replace("読込", "読込3").encode())
     web = world.clients["alice"].post("/sites/import/", {"files": [upload]})
     assert (put.status_code, post.status_code, web.status_code) == (200, 201, 302)
     assert inside == [False, False, False]

@@ -21,7 +21,8 @@ def _cli_assessment(text: str) -> dict[str, object]:
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
 def test_an_imported_file_assesses_like_the_cli(world: World, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    created = world.api("post", "/api/v1/sites/import", {"content": text, "organization": "org-a"})
+    body = {"content": text, "organization": "org-a", "keep_time": True}
+    created = world.api("post", "/api/v1/sites/import", body)
     assert created.status_code == 201, created.content
     site_id = created.json()["id"]
     served = world.api("get", f"/api/v1/sites/{site_id}/assessment").json()
@@ -33,7 +34,7 @@ def test_an_exported_site_assesses_like_the_site_page(world: World, path: Path) 
     created = world.api(
         "post",
         "/api/v1/sites/import",
-        {"content": path.read_text(encoding="utf-8"), "organization": "org-a"},
+        {"content": path.read_text(encoding="utf-8"), "organization": "org-a", "keep_time": True},
     )
     site_id = created.json()["id"]
     exported = world.api("get", f"/api/v1/sites/{site_id}/export").content.decode()

@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.directory.models import Desk, Party
-from madoguchi.sites.models import Contract, Site
+from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -34,6 +34,7 @@ BODIES = {
     "/corrections": {"said": "侵入"},
     "/events": {"date": "2026-01-01", "kind": "other"},
     "/cases": {"title": "侵入"},
+    "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
 }
 
 
@@ -84,7 +85,10 @@ def ids(world: World) -> dict[str, object]:
     )
     desk = Desk.objects.create(party=party, slug="a-desk", purposes=["fault"], phone="03-1111-1111")
     entry = world.case_a.entries.first()
+    bill = BillLine.objects.get(site=world.site_a)
     return {
+        "bill_pk": bill.pk,
+        "bill_id": bill.pk,
         "pk": world.site_a.pk,
         "site_id": world.site_a.pk,
         "site_pk": world.site_a.pk,

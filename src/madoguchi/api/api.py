@@ -28,7 +28,8 @@ api = NinjaAPI(
 
 @api.exception_handler(Invalid)
 def _invalid(request: HttpRequest, exc: Invalid) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.detail, "errors": exc.errors}, status=422)
+    body = {"detail": exc.detail, "errors": exc.errors, **exc.extra}
+    return api.create_response(request, body, status=exc.status)
 
 
 def _path(loc: tuple[Any, ...] | list[Any]) -> str:

@@ -35,7 +35,7 @@ from madoguchi.api.schemas import (
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import model as engine
-from madoguchi.sites.records import CONTRACTS, EVENTS, column_of
+from madoguchi.sites.records import BILLS, CONTRACTS, EVENTS, column_of
 
 # The largest value of a SmallIntegerField on every database.
 MAX_SMALL = 32767
@@ -146,6 +146,7 @@ def list_of(body: type[Schema]) -> Any:
 ON_SITE = {"site": (int, Field(alias="site_id"))}
 CONTRACT = derive(CONTRACTS.model, CONTRACTS.record, CONTRACTS.fields, extra_out=ON_SITE)
 EVENT = derive(EVENTS.model, EVENTS.record, EVENTS.fields, extra_out=ON_SITE)
+BILL = derive(BILLS.model, BILLS.record, BILLS.fields, extra_out=ON_SITE)
 # A desk's and a party's fields are their forms' (the record's and the row's place).
 DESK = derive(
     Desk,

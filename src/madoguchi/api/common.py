@@ -19,10 +19,19 @@ from madoguchi.orgs.selectors import organizations_for
 class Invalid(Exception):
     """Input that names fields and problems: answered as 422 {detail, errors: [{path, message}]}."""
 
-    def __init__(self, detail: str, errors: list[dict[str, str]]) -> None:
+    def __init__(
+        self,
+        detail: str,
+        errors: list[dict[str, str]],
+        *,
+        status: int = 422,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.status = status  # 409 for a conflict (e.g. the site already exists)
+        self.extra = extra or {}
 
 
 # Every operation may answer these, always with an `Errors` body.

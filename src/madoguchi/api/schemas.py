@@ -68,11 +68,22 @@ class Problem(Schema):
     message: str
 
 
+OnExisting = Literal["update", "new"]
+
+
+class SiteRef(Schema):
+    id: int
+    name: str
+
+
 class Errors(Schema):
     """Every 4xx answer: what went wrong, and per field (`path`) when a field is at fault."""
 
     detail: str
     errors: list[Problem] = []
+    existing: SiteRef | None = Field(
+        None, description="409 on import: the site the file is for, which already exists"
+    )
 
 
 class SiteIn(Schema):
@@ -127,3 +138,11 @@ Ids = Annotated[dict[Annotated[str, Field(max_length=100)], Text], Field(max_len
 class SiteImportIn(Schema):
     content: str = Field(description="the site file (YAML text)")
     organization: str | None = None
+    keep_time: bool = Field(
+        False, description="keep the file's `now:` as the site's fixed time (default: the clock)"
+    )
+    existing: OnExisting | None = Field(
+        None,
+        description="if the site already exists: `update` it, add a `new` one; "
+        "absent: answer 409 naming the existing site",
+    )

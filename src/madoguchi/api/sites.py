@@ -16,7 +16,7 @@ from pydantic import create_model
 
 from madoguchi.api import schemas as s
 from madoguchi.api.auth import require_write
-from madoguchi.api.bodies import CONTRACT, EVENT, Bodies, list_of
+from madoguchi.api.bodies import BILL, CONTRACT, EVENT, Bodies, list_of
 from madoguchi.api.common import (
     ERRORS,
     Invalid,
@@ -31,15 +31,20 @@ from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import declared_length, refused_uploads
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
-from madoguchi.sitefiles.siteio import export_site_text, import_site_text
+from madoguchi.sitefiles.siteio import (
+    OnExisting,
+    SiteExists,
+    export_site_text,
+    import_site_text,
+)
 from madoguchi.sites import selectors, services
-from madoguchi.sites.forms import ContractForm, EventForm
+from madoguchi.sites.forms import BillForm, ContractForm, EventForm
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
-from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, site_directory
+from madoguchi.sites.records import BILLS, CONTRACTS, EVENTS, RowKind, site_directory
 
 sites = Router(tags=["sites"])
-records = Router(tags=["contracts and events"])
+records = Router(tags=["contracts, events and bill lines"])
 
 
 def _broken(exc: SiteWouldBreak, *prefixes: str) -> Invalid:
@@ -121,11 +126,39 @@ def _read(request: HttpRequest, field: str, part: str) -> Any:
         raise _too_large(field, "the request holds more than one site file") from None
 
 
-def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
-    """(YAML text, organization slug) from a JSON body, an uploaded file or a raw YAML body.
+@dataclass(frozen=True)
+class SiteFileSent:
+    """A site file sent to import, and what the request says to do with it."""
+
+    content: str
+    organization: str | None
+    keep_time: bool  # keep the file's `now:` as the site's fixed time
+    existing: OnExisting | None  # update | new | None (ask: 409 if the site exists)
+
+
+TRUE = ("1", "true", "yes", "on")
+
+
+def _options(values: Any) -> tuple[bool, OnExisting | None]:
+    """keep_time and existing from the query string or a form body."""
+    keep_time = str(values.get("keep_time", "")).lower() in TRUE
+    existing = values.get("existing") or None
+    if existing is None:
+        return keep_time, None
+    if existing not in ("update", "new"):
+        raise Invalid(
+            "invalid input", [{"path": "existing", "message": "must be 'update' or 'new'"}]
+        )
+    return keep_time, "update" if existing == "update" else "new"
+
+
+def _site_file_from(request: HttpRequest) -> SiteFileSent:
+    """The YAML text, organization slug and options from a JSON body, an uploaded file or a
+    raw YAML body (options in the query string, or in the JSON or form body).
 
     Sizes are checked before anything is read or decoded (engine.limits), naming the field."""
     organization = request.GET.get("organization") or None
+    keep_time, existing = _options(request.GET)
     content_type = request.content_type or ""
     if content_type == "application/json":
         try:
@@ -136,7 +169,12 @@ def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
             ) from None
         if too_big := limits.size_problem(payload.content):
             raise _too_large("content", too_big)
-        return payload.content, payload.organization or organization
+        return SiteFileSent(
+            payload.content,
+            payload.organization or organization,
+            payload.keep_time or keep_time,
+            payload.existing or existing,
+        )
     if content_type == "multipart/form-data":
         files = _read(request, "file", "FILES")
         upload = files.get("file") or next(iter(files.values()), None)
@@ -152,12 +190,14 @@ def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
         if upload.size is not None and upload.size > limits.MAX_FILE_BYTES:
             raise _too_large("file", limits.size_message(upload.size))
         raw, organization = upload.read(), request.POST.get("organization") or organization
+        posted_keep_time, posted_existing = _options(request.POST)
+        keep_time, existing = keep_time or posted_keep_time, posted_existing or existing
     else:
         raw = _read(request, "body", "body")
     if too_big := limits.size_problem(raw):
         raise _too_large("body", too_big)
     try:
-        return raw.decode("utf-8"), organization
+        return SiteFileSent(raw.decode("utf-8"), organization, keep_time, existing)
     except UnicodeDecodeError:
         raise Invalid("invalid site file", [{"path": "", "message": "not UTF-8 text"}]) from None
 
@@ -165,10 +205,38 @@ def _site_file_from(request: HttpRequest) -> tuple[str, str | None]:
 @sites.post("/sites/import", response=answers(201, s.ImportOut), openapi_extra=IMPORT_BODY)
 def import_site(request: HttpRequest) -> Status[Any]:
     """Create a site from a site file: JSON {"content": YAML}, a YAML body, or a file upload
-    ('organization' in the body or the query when you belong to several). All or nothing."""
-    content, slug = _site_file_from(request)
-    organization = target_organization(request, slug)
-    return Status(201, _import(request, organization, content, None))
+    ('organization' in the body or the query when you belong to several). All or nothing.
+
+    A file for a site the organization already has (its export's `x-madoguchi.site_id`, or
+    the same name for the same customer) answers 409 naming that site, unless `existing`
+    says to `update` it (all its rows replaced) or to add a `new` one. The file's `now:`
+    fixes the site's time only with `keep_time=true`; otherwise the site follows the clock."""
+    sent = _site_file_from(request)
+    organization = target_organization(request, sent.organization)
+    try:
+        answer = _import(
+            request,
+            organization,
+            sent.content,
+            None,
+            keep_time=sent.keep_time,
+            existing=sent.existing or "ask",
+        )
+    except SiteExists as exc:
+        site = exc.site
+        raise Invalid(
+            "this site already exists",
+            [
+                {
+                    "path": "site.name",
+                    "message": f"site {site.pk} ({site.name}) already exists: send "
+                    "existing=update to update it, or existing=new to add another",
+                }
+            ],
+            status=409,
+            extra={"existing": {"id": site.pk, "name": site.name}},
+        ) from None
+    return Status(201, answer)
 
 
 @sites.get("/sites/{site_id}", response=answers(200, s.SiteOut))
@@ -234,12 +302,20 @@ def export_site(request: HttpRequest, site_id: PathId) -> HttpResponse:
 
 
 def _import(
-    request: HttpRequest, organization: Organization, content: str, site: Site | None
+    request: HttpRequest,
+    organization: Organization,
+    content: str,
+    site: Site | None,
+    *,
+    keep_time: bool = False,
+    existing: OnExisting = "new",
 ) -> Any:
     try:
         # Not inside a transaction: the file is parsed and checked first, and only the save
         # (atomic on its own) holds the database's write lock.
-        stored, warnings = import_site_text(organization, content, site=site)
+        stored, warnings = import_site_text(
+            organization, content, site=site, keep_time=keep_time, existing=existing
+        )
     except SiteFileError as exc:
         errors = [{"path": p.path, "message": p.message} for p in exc.problems]
         raise Invalid("invalid site file", errors) from None
@@ -254,8 +330,14 @@ def _import(
 def replace_site(request: HttpRequest, site_id: PathId) -> Any:
     """Replace a site's contents with a site file (same bodies as import). All or nothing."""
     site = _site(request, site_id, write=True)
-    content, _slug = _site_file_from(request)
-    return _import(request, site.organization, content, site)
+    sent = _site_file_from(request)
+    return _import(request, site.organization, sent.content, site, keep_time=sent.keep_time)
+
+
+@sites.post("/sites/{site_id}/live-clock", response=answers(200, s.SiteOut))
+def live_clock(request: HttpRequest, site_id: PathId) -> Site:
+    """Assess the site at the current time again (drop a fixed time kept from a file)."""
+    return services.use_live_clock(_site(request, site_id, write=True))
 
 
 # --- contracts and events ----------------------------------------------------------------
@@ -267,7 +349,7 @@ class RowApi:
 
     kind: RowKind
     name: str  # singular, as in the paths (`/contracts/{contract_id}`) and operation names
-    form: type[ContractForm | EventForm]
+    form: type[ContractForm | EventForm | BillForm]
     bodies: Bodies
     filters: tuple[str, ...]  # columns a list may be filtered on by equality
 
@@ -369,3 +451,4 @@ register_rows(
     ),
 )
 register_rows(records, RowApi(EVENTS, "event", EventForm, EVENT, ("kind",)))
+register_rows(records, RowApi(BILLS, "bill", BillForm, BILL, ("party", "month")))

@@ -78,7 +78,8 @@ def open_case(
     # The assessment is read and computed before the write transaction opens: the engine's
     # time then holds no lock.
     loaded = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
-    assessment = assess_site(loaded, now=now).to_dict()
+    # As on the site's page: at the clock, unless the site's time is fixed.
+    assessment = assess_site(loaded, now=loaded.assess_at or now).to_dict()
     first = assessment.get("first_call") or {}
     with transaction.atomic():
         _lock_site(site)

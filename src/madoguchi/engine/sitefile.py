@@ -145,12 +145,18 @@ def _describe(error: dict[str, Any], hints: _Hints) -> str:
     )
 
 
+# Keys that start with this are a tool's own additions: kept, neither checked nor reported.
+EXTENSION_PREFIX = "x-"
+
+
 def _unknown_keys(
     record: BaseModel, path: list[str | int], hints: _Hints
 ) -> Iterator[tuple[list[str | int], str, str | None]]:
     """(path, key, nearest known field) for every key the schema does not know."""
     known = list(type(record).model_fields)
     for key in record.model_extra or {}:
+        if key.startswith(EXTENSION_PREFIX):
+            continue  # a tool's own addition (e.g. x-madoguchi), allowed by the contract
         yield [*path, key], key, hints.nearest(key, known)
     for name in type(record).model_fields:
         value = getattr(record, name)
@@ -221,6 +227,7 @@ def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
             for key in data
             if isinstance(key, str)
             and key not in SiteFile.model_fields
+            and not key.startswith(EXTENSION_PREFIX)
             and (guess := hints.nearest(key, SiteFile.model_fields))
         )
         raise SiteFileError(problems) from None

@@ -35,6 +35,14 @@ class ImportForm(forms.Form):
         self.fields["files"] = MultipleFileField(
             label=_("site files (YAML)"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"})
         )
+        self.fields["keep_time"] = forms.BooleanField(
+            label=_("Keep this file's time fixed"),
+            required=False,
+            help_text=_(
+                "Leave this off: the site is then checked at the current time. Tick it only to "
+                "see the site as it was at the file's “now:” (for testing or training)."
+            ),
+        )
         self.refused = refused or []
 
     def _too_large(self, name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db import transaction
 
@@ -55,6 +56,51 @@ def validate_site_text(organization: Organization, text: str) -> LoadedSite:
     return LoadedSite(site=loaded.site, warnings=[*loaded.warnings, *replaced])
 
 
+# The key an export marks its site with (SITE-FILE.md allows additions; the engine leaves
+# `x-` keys alone): {organization: slug, site_id: 12, customer: name}.
+MARKER = "x-madoguchi"
+type OnExisting = Literal["ask", "update", "new"]
+
+
+class SiteExists(Exception):
+    """The file is a site the organization already has; the caller must say what to do."""
+
+    def __init__(self, site: Site) -> None:
+        super().__init__(f"site {site.pk} ({site.name}) already exists")
+        self.site = site
+
+
+def site_marker(site: Site) -> dict[str, Any]:
+    """What an export says about where it came from, so importing it again finds the site."""
+    marker: dict[str, Any] = {"organization": site.organization.slug, "site_id": site.pk}
+    if site.customer is not None:
+        marker["customer"] = site.customer.name
+    return marker
+
+
+def existing_site(organization: Organization, record: engine.SiteFile) -> Site | None:
+    """The organization's site this file is: the one its export marker names (from this
+    organization only), else the one with the same name for the same customer."""
+    marker = (record.model_extra or {}).get(MARKER)
+    marker = marker if isinstance(marker, dict) else {}
+    sites = Site.objects.filter(organization=organization).select_related("customer")
+    site_id = marker.get("site_id")
+    same_organization = marker.get("organization") == organization.slug
+    if (
+        same_organization
+        and isinstance(site_id, int)
+        and (site := sites.filter(pk=site_id).first())
+    ):
+        return site
+    customer = marker.get("customer")
+    same = sites.filter(name=record.site.name)
+    if isinstance(customer, str) and customer:
+        same = same.filter(customer__name=customer)
+    else:
+        same = same.filter(customer__isnull=True)
+    return same.order_by("id").first()
+
+
 @transaction.atomic
 def save_site_file(
     organization: Organization,
@@ -62,8 +108,10 @@ def save_site_file(
     *,
     site: Site | None = None,
     customer: Customer | None = None,
+    keep_time: bool = False,
 ) -> Site:
-    """Store a validated site file as a new site, or as the new contents of `site`."""
+    """Store a validated site file as a new site, or as the new contents of `site` (all its
+    rows replaced, all or nothing). The file's `now:` is kept only with `keep_time`."""
     own_parties = site_own_parties(parties_for(organization), record)
     site = store_site_file(
         organization=organization,
@@ -71,6 +119,7 @@ def save_site_file(
         parties=[party_json(party) for _i, party, _known in own_parties],
         site=site,
         customer=customer,
+        keep_time=keep_time,
     )
     for case_record in record.cases:
         # A case keeps its timeline and its promises' outcomes across re-imports: the file's
@@ -80,11 +129,26 @@ def save_site_file(
 
 
 def import_site_text(
-    organization: Organization, text: str, *, site: Site | None = None
+    organization: Organization,
+    text: str,
+    *,
+    site: Site | None = None,
+    keep_time: bool = False,
+    existing: OnExisting = "new",
 ) -> tuple[Site, list[Problem]]:
-    """Validate and store one site file; raises SiteFileError and stores nothing if bad."""
+    """Validate and store one site file; raises SiteFileError and stores nothing if bad.
+
+    Without `site`, a file for a site the organization already has (`existing_site`)
+    updates it (`existing="update"`), is added beside it ("new"), or raises SiteExists
+    ("ask")."""
     loaded = validate_site_text(organization, text)
-    return save_site_file(organization, loaded.site, site=site), loaded.warnings
+    if site is None and existing != "new":
+        found = existing_site(organization, loaded.site)
+        if found is not None and existing == "ask":
+            raise SiteExists(found)
+        site = found
+    stored = save_site_file(organization, loaded.site, site=site, keep_time=keep_time)
+    return stored, loaded.warnings
 
 
 def import_many(
@@ -92,17 +156,26 @@ def import_many(
     files: list[tuple[str, str]],
     *,
     warned: dict[str, list[Problem]] | None = None,
+    keep_time: bool = False,
+    existing: OnExisting = "new",
+    found: dict[str, Site] | None = None,
 ) -> tuple[list[Site], dict[str, list[Problem]]]:
     """Import several files, each on its own: a bad file is reported and stored not at all.
 
-    `warned`, if given, receives the warnings of each stored file that has any."""
+    `warned`, if given, receives the warnings of each stored file that has any; `found`,
+    with `existing="ask"`, the site each file not stored because it already exists is."""
     saved: list[Site] = []
     failed: dict[str, list[Problem]] = {}
     for name, text in files:
         try:
-            site, warnings = import_site_text(organization, text)
+            site, warnings = import_site_text(
+                organization, text, keep_time=keep_time, existing=existing
+            )
         except SiteFileError as exc:
             failed[name] = exc.problems
+        except SiteExists as exc:
+            if found is not None:
+                found[name] = exc.site
         else:
             saved.append(site)
             if warned is not None and warnings:
@@ -115,6 +188,6 @@ def export_site_text(site: Site) -> str:
 
     if not hasattr(site, "_prefetched_objects_cache"):
         site = with_site_file_rows(Site.objects.filter(pk=site.pk)).get()
-    document = site_document(site)
+    document = site_document(site) | {MARKER: site_marker(site)}
     header = f"# Madoguchi site file: {site.name}\n"
     return header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False)

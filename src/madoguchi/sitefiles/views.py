@@ -3,27 +3,44 @@ cases), import and export. The forms for a site's own rows are sites.views."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import SiteFileError
+from madoguchi.engine import model as engine
+from madoguchi.engine.model import OnuLamps
 from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
+from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sitefiles.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sitefiles.forms import ImportForm
-from madoguchi.sitefiles.siteio import PartyReplaced, export_site_text, import_many
-from madoguchi.sites.forms import TroubleForm
+from madoguchi.sitefiles.problems import problem_text
+from madoguchi.sitefiles.siteio import (
+    PartyReplaced,
+    export_site_text,
+    import_many,
+    import_site_text,
+)
+from madoguchi.sites.forms import TroubleForm, party_label
+from madoguchi.sites.models import BillLine, Site
+from madoguchi.sites.records import site_directory
 from madoguchi.sites.views import user_site
 
 
@@ -49,9 +66,61 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),
             "can_write": writable,
-            "trouble_form": TroubleForm(initial={"symptoms": site.symptoms, **site.onu}),
+            "trouble_form": TroubleForm(
+                initial={
+                    "symptoms": site.symptoms,
+                    **{lamp: site.onu.get(lamp, "") for lamp in OnuLamps.model_fields},
+                    "said_no_contract": site.said_no_contract,
+                },
+                site=site,
+            ),
+            "bill_months": bills_by_month(site.bills.all(), site_directory(site, directory)),
+            "fixed_time": site.assess_at is not None,
         },
     )
+
+
+@dataclass
+class PartyBill:
+    """One company's lines on one month's bill, and their total."""
+
+    name: str
+    lines: list[BillLine] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class MonthBills:
+    month: str  # YYYY-MM
+    title: str  # 2026年2月
+    parties: list[PartyBill] = field(default_factory=list)
+    total: int = 0
+
+
+def month_title(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    if engine_lang() == "en":
+        return dt.date(year, number, 1).strftime("%B %Y")
+    return f"{year}年{number}月"
+
+
+def bills_by_month(
+    lines: Iterable[BillLine], directory: dict[str, engine.Party]
+) -> list[MonthBills]:
+    """A site's bill lines by month (newest first), each month by company with totals."""
+    months: dict[str, dict[str, PartyBill]] = defaultdict(dict)
+    for line in lines:
+        party = directory.get(line.party)
+        bill = months[line.month].setdefault(
+            line.party, PartyBill(party_label(party) if party else line.party)
+        )
+        bill.lines.append(line)
+        bill.total += line.yen
+    answer = []
+    for month in sorted(months, reverse=True):
+        parties = sorted(months[month].values(), key=lambda bill: (-bill.total, bill.name))
+        answer.append(MonthBills(month, month_title(month), parties, sum(b.total for b in parties)))
+    return answer
 
 
 @login_required
@@ -60,6 +129,8 @@ def site_import(request: HttpRequest) -> HttpResponse:
     organizations = organizations_for(request.user, write=True)
     if not organizations.exists():
         raise PermissionDenied
+    if request.method == "POST" and "existing" in request.POST:
+        return _import_decided(request, organizations)
     posted = request.method == "POST"  # bound even when every file was refused
     form = ImportForm(
         request.POST if posted else None,
@@ -67,29 +138,34 @@ def site_import(request: HttpRequest) -> HttpResponse:
         refused=refused_uploads(request),
     )
     failed: dict[str, Sequence[object]] = {}
+    pending: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
-        chosen = request.POST.get("organization")
-        organization = (
-            organizations.filter(slug=chosen).first() if chosen else organizations.first()
-        )
-        if organization is None:
-            raise PermissionDenied
+        organization = _chosen(request, organizations)
+        keep_time = form.cleaned_data["keep_time"]
         files = []
         for upload in form.cleaned_data["files"]:
             try:
                 files.append((upload.name, upload.read().decode("utf-8")))
             except UnicodeDecodeError:
-                failed[upload.name] = [_("not UTF-8 text")]
+                failed[upload.name] = [_("The file is not UTF-8 text.")]
         warned: dict[str, list[Problem]] = {}
-        # each file parsed, then saved on its own
-        saved, problems = import_many(organization, files, warned=warned)
-        failed.update(problems)
+        found: dict[str, Site] = {}
+        # each file parsed, then saved on its own; one for a site we have waits for a choice
+        saved, problems = import_many(
+            organization, files, warned=warned, keep_time=keep_time, existing="ask", found=found
+        )
+        failed.update({name: [problem_text(p) for p in ps] for name, ps in problems.items()})
+        texts = dict(files)
+        pending = [
+            {"name": name, "site": site, "content": texts[name], "keep_time": keep_time}
+            for name, site in found.items()
+        ]
         if saved:
             messages.success(request, _("%(count)d site(s) imported.") % {"count": len(saved)})
         for name, warnings in warned.items():
             for warning in warnings:
                 messages.warning(request, _import_warning(name, warning))
-        if not failed:
+        if not failed and not pending:
             return (
                 redirect("sites:detail", pk=saved[0].pk)
                 if len(saved) == 1
@@ -98,8 +174,61 @@ def site_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sites/import.html",
-        {"form": form, "failed": failed, "organizations": organizations},
+        {
+            "form": form,
+            "failed": failed,
+            "pending": pending,
+            "organizations": organizations,
+            "organization": request.POST.get("organization", ""),
+        },
     )
+
+
+def _chosen(request: HttpRequest, organizations: QuerySet[Organization]) -> Organization:
+    chosen = request.POST.get("organization")
+    organization = organizations.filter(slug=chosen).first() if chosen else organizations.first()
+    if organization is None:
+        raise PermissionDenied
+    return organization
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 12 else 0
+
+
+def _import_decided(request: HttpRequest, organizations: QuerySet[Organization]) -> HttpResponse:
+    """A file for a site that already exists, sent back with the person's choice: update
+    that site (all its rows replaced, all or nothing) or add it as a new site."""
+    organization = _chosen(request, organizations)
+    name = request.POST.get("name", "")[:200]
+    keep_time = request.POST.get("keep_time") == "on"
+    site = None
+    if request.POST["existing"] == "update":
+        site = get_object_or_404(
+            Site.objects.filter(organization=organization), pk=_int(request.POST.get("site"))
+        )
+    try:
+        stored, warnings = import_site_text(
+            organization, request.POST.get("content", ""), site=site, keep_time=keep_time
+        )
+    except SiteFileError as exc:
+        return render(
+            request,
+            "sites/import.html",
+            {
+                "form": ImportForm(),
+                "failed": {name: [problem_text(p) for p in exc.problems]},
+                "pending": [],
+                "organizations": organizations,
+            },
+        )
+    for warning in warnings:
+        messages.warning(request, _import_warning(name, warning))
+    if site is not None:
+        messages.success(request, _("The site was updated from the file."))
+    else:
+        messages.success(request, _("%(count)d site(s) imported.") % {"count": 1})
+    return redirect("sites:detail", pk=stored.pk)
 
 
 def _import_warning(name: str, warning: Problem) -> str:
@@ -108,7 +237,7 @@ def _import_warning(name: str, warning: Problem) -> str:
             "%(file)s: %(path)s replaces %(party)s for this site only; "
             "your organization's directory is unchanged."
         ) % {"file": name, "path": warning.path, "party": warning.name}
-    return f"{name}: {warning}"
+    return f"{name}: {problem_text(warning)}"
 
 
 @login_required

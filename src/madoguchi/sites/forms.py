@@ -3,19 +3,36 @@ values the engine understands; party slugs are checked against the organization'
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, validate_slug
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    validate_slug,
+)
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
-from madoguchi.engine.model import Lamp, OnuLamps, Symptom
+from madoguchi.engine import model as engine
+from madoguchi.engine.messages import label
+from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
-from madoguchi.sites.models import Contract, Event, Site
-from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, values_as_record
+from madoguchi.server.i18n import engine_lang
+from madoguchi.sites.models import BillLine, Contract, Event, Site
+from madoguchi.sites.records import (
+    BILLS,
+    CONTRACTS,
+    EVENTS,
+    RowKind,
+    site_directory,
+    values_as_record,
+)
 
 SYMPTOM_NAMES = {
     Symptom.INTERNET_DOWN: _("internet down"),
@@ -163,6 +180,113 @@ class EventForm(PartySlugMixin, RecordForm):
         )
 
 
+def party_label(party: engine.Party) -> str:
+    """A party by its name in the page's language (never its slug)."""
+    return party.name_en if engine_lang() == "en" and party.name_en else party.name
+
+
+def contract_label(contract: Contract, directory: dict[str, engine.Party]) -> str:
+    """A contract in words: its product (or option, or service) and who holds it."""
+    lang = engine_lang()
+    what = contract.product
+    if not what and contract.option:
+        option = load_catalog().options.get(contract.option)
+        what = (
+            (option.name_en if lang == "en" and option.name_en else option.name) if option else ""
+        )
+    what = what or label(lang, contract.service)
+    holder = directory.get(contract.party)
+    return f"{what}（{party_label(holder)}）" if holder else what
+
+
+def party_choices(site: Site, directory: dict[str, engine.Party]) -> list[Any]:
+    """The parties a site knows, by name: those its contracts name first, then the rest."""
+    named = list(dict.fromkeys(c.party for c in site.contracts.all() if c.party in directory))
+    others = sorted(
+        (slug for slug in directory if slug not in named),
+        key=lambda slug: party_label(directory[slug]),
+    )
+    choices: list[Any] = [("", "—")]
+    if named:
+        choices.append(
+            (_("This site's contract holders"), [(s, party_label(directory[s])) for s in named])
+        )
+    choices.append((_("Other companies"), [(s, party_label(directory[s])) for s in others]))
+    return choices
+
+
+def service_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *[(s.value, label(engine_lang(), s.value)) for s in Service]]
+
+
+class BillForm(PartySlugMixin, RecordForm):
+    """One line of a bill, as a person reads it off the paper: who billed, the month, the
+    item, the amount, and (if known) which contract it is for."""
+
+    kind = BILLS
+
+    class Meta:
+        model = BillLine
+        fields = BILLS.fields
+
+    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site = site
+        directory = site_directory(site)
+        self.contracts = {c.ref: c for c in site.contracts.all()}
+        self.fields["party"] = forms.ChoiceField(
+            label=_("billed by"), choices=party_choices(site, directory)
+        )
+        self.fields["month"] = forms.CharField(
+            label=_("month"),
+            widget=forms.TextInput(attrs={"type": "month"}),
+            help_text=_("The month the bill is for."),
+        )
+        if self.instance.pk is None and not self.is_bound:
+            self.initial.setdefault("month", dt.datetime.now(TOKYO).strftime("%Y-%m"))
+        self.fields["item"].label = _("item (as printed on the bill)")
+        self.fields["item"].widget.attrs["placeholder"] = _("e.g. フレッツ・ウイルスクリア")
+        yen = self.fields["yen"]
+        yen.label = _("amount (yen)")
+        yen.validators += [MaxValueValidator(YEN_MAX), MinValueValidator(-YEN_MAX)]
+        yen.widget.attrs["inputmode"] = "numeric"
+        self.fields["contract"] = forms.ChoiceField(
+            label=_("contract (if you know it)"),
+            required=False,
+            choices=[
+                ("", "—"),
+                *[(ref, contract_label(c, directory)) for ref, c in self.contracts.items()],
+            ],
+        )
+        self.fields["service"] = forms.ChoiceField(
+            label=_("service (if you know it)"), required=False, choices=service_choices()
+        )
+        self.order_fields(["party", "month", "item", "yen", "contract", "service"])
+
+    def clean_month(self) -> str:
+        month = str(self.cleaned_data["month"]).strip()
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            raise forms.ValidationError(_("Enter the month as a year and a month, e.g. 2026-02."))
+        return month
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        contract = self.contracts.get(data.get("contract") or "")
+        party = data.get("party")
+        if contract is not None and party and contract.party != party:
+            directory = site_directory(self.site)
+            holder = directory.get(contract.party)
+            self.add_error(
+                "contract",
+                _(
+                    "This contract is held by %(holder)s: choose %(holder)s as the biller, "
+                    "or another contract."
+                )
+                % {"holder": party_label(holder) if holder else contract.party},
+            )
+        return data
+
+
 LAMP_NAMES = {
     "power": _("ONU power"),
     "optical": _("ONU optical"),
@@ -172,25 +296,83 @@ LAMP_NAMES = {
 }
 
 
+# A lamp's short name as printed on the drawing of an ONU's front.
+LAMP_SHORT = {
+    "power": _("power"),
+    "optical": _("optical"),
+    "auth": _("auth"),
+    "uni": "UNI",
+    "ppp": "PPP",
+}
+
+
+def lamp_choices() -> list[tuple[str, str]]:
+    """A lamp's readings in words (点灯 / 消灯 / 点滅 / 赤), and "I don't know" (no reading)."""
+    return [
+        *[(lamp.value, label(engine_lang(), lamp.value)) for lamp in Lamp],
+        ("", str(_("don't know"))),
+    ]
+
+
 class TroubleForm(forms.Form):
-    """What is wrong right now: symptoms and the ONU lamps, one field per lamp the site file
-    knows (engine OnuLamps), so no reading is lost by saving the form."""
+    """What is wrong right now: symptoms, the ONU lamps (one field per lamp the site file
+    knows, engine OnuLamps, so no reading is lost by saving the form), and which companies
+    said there is no contract with them (the site's contract holders, by name)."""
 
     symptoms = forms.MultipleChoiceField(
-        label=_("symptoms"),
+        label=_("What is not working?"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[(s.value, SYMPTOM_NAMES[s]) for s in Symptom],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, site: Site | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for lamp in OnuLamps.model_fields:
             self.fields[lamp] = forms.ChoiceField(
-                label=LAMP_NAMES[lamp], choices=LAMP_CHOICES, required=False
+                label=LAMP_NAMES[lamp],
+                choices=lamp_choices(),
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "lamp"}),
             )
+        self.holders: list[tuple[str, str]] = []
+        if site is not None:
+            directory = site_directory(site)
+            slugs = [c.party for c in site.contracts.all()] + list(site.said_no_contract)
+            self.holders = [
+                (slug, party_label(directory[slug]) if slug in directory else slug)
+                for slug in dict.fromkeys(slugs)
+            ]
+        if self.holders:
+            self.fields["said_no_contract"] = forms.MultipleChoiceField(
+                label=_("Which companies said there is no contract with you?"),
+                help_text=_(
+                    "Tick a company only if its desk told you it has no contract for this place."
+                ),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=self.holders,
+            )
+            self.fields["said_no_contract_shown"] = forms.BooleanField(
+                required=False, initial=True, widget=forms.HiddenInput
+            )
+
+    def onu_lamps(self) -> list[tuple[int, str]]:
+        """(x, short name) of each lamp on the drawing of an ONU's front, left to right."""
+        return [
+            (40 + 60 * i, str(LAMP_SHORT[lamp])) for i, lamp in enumerate(OnuLamps.model_fields)
+        ]
+
+    def lamp_fields(self) -> list[forms.BoundField]:
+        return [self[lamp] for lamp in OnuLamps.model_fields]
 
     def lamps(self) -> dict[str, str]:
         """The readings this post sets ("" clears one); a lamp it does not name stays."""
         named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
         return {lamp: self.cleaned_data[lamp] for lamp in named}
+
+    def said_no_contract(self) -> list[str] | None:
+        """The companies ticked, or None when the post did not show the question."""
+        if not self.cleaned_data.get("said_no_contract_shown"):
+            return None
+        return list(self.cleaned_data.get("said_no_contract") or [])

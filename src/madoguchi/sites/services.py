@@ -53,6 +53,22 @@ def save_trouble(site: Site, *, symptoms: list[str], lamps: dict[str, str]) -> S
     return site
 
 
+def use_live_clock(site: Site) -> Site:
+    """Assess the site at the current time again (a fixed time from an import is dropped)."""
+    site.assess_at = None
+    site.save(update_fields=["assess_at", "updated"])
+    return site
+
+
+def save_said_no_contract(site: Site, *, parties: list[str]) -> Site:
+    """Record which companies said "there is no contract with us" (observations.
+    said_no_contract), keeping the site a valid site file (each must be a known party)."""
+    with keeping_site_valid(site.pk):
+        site.said_no_contract = list(dict.fromkeys(parties))
+        site.save(update_fields=["said_no_contract", "updated"])
+    return site
+
+
 def new_row(kind: RowKind, *, site: Site) -> Row:
     """An unsaved row of `kind` at the end of the site's list (what a form edits first)."""
     position = kind.model.objects.filter(site=site).count()
@@ -91,10 +107,16 @@ def store_site_file(
     parties: list[dict[str, Any]],
     site: Site | None = None,
     customer: Customer | None = None,
+    keep_time: bool = False,
 ) -> Site:
     """A validated site file's own rows as a new site, or as the new contents of `site`
-    (its cases are madoguchi.sitefiles's). `parties` are the site's own, as stored JSON."""
+    (its cases are madoguchi.sitefiles's). `parties` are the site's own, as stored JSON.
+
+    The file's `now:` fixes the site's time only with `keep_time`: otherwise the site is
+    assessed at the clock, as a site should be (the file's time is for the CLI and tests)."""
     values = site_values(record) | {"parties": parties}
+    if not keep_time:
+        values["assess_at"] = None
     if site is None:
         site = Site.objects.create(organization=organization, customer=customer, **values)
     else:

@@ -8,6 +8,7 @@ from madoguchi.sites import views
 urlpatterns = [
     path("", views.site_list, name="list"),
     path("<int:pk>/trouble/", views.trouble_update, name="trouble"),
+    path("<int:pk>/live-clock/", views.live_clock, name="live-clock"),
 ]
 for pages in views.ROW_PAGES:
     section, row_pk, name = pages.kind.section, f"<int:{pages.url}_pk>", pages.url

@@ -21,10 +21,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.sites import selectors, services
-from madoguchi.sites.forms import ContractForm, EventForm, TroubleForm
+from madoguchi.sites.forms import BillForm, ContractForm, EventForm, TroubleForm
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
-from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, site_directory, with_site_rows
+from madoguchi.sites.records import (
+    BILLS,
+    CONTRACTS,
+    EVENTS,
+    RowKind,
+    site_directory,
+    with_site_rows,
+)
 
 PAGE_SIZE = 25
 
@@ -59,10 +66,10 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class RowPages:
-    """How the site page edits one kind of a site's rows (contracts, events)."""
+    """How the site page edits one kind of a site's rows (contracts, events, bill lines)."""
 
     kind: RowKind
-    form: type[ContractForm | EventForm]
+    form: type[ContractForm | EventForm | BillForm]
     url: str  # the URL names' stem: `contract` gives contract-add, -edit, -delete
     title_add: str | Promise
     title_edit: str | Promise
@@ -88,6 +95,15 @@ ROW_PAGES = (
         gettext_lazy("Edit event"),
         gettext_lazy("Event saved."),
         gettext_lazy("Event deleted."),
+    ),
+    RowPages(
+        BILLS,
+        BillForm,
+        "bill",
+        gettext_lazy("Add a bill line"),
+        gettext_lazy("Edit bill line"),
+        gettext_lazy("Bill line saved."),
+        gettext_lazy("Bill line deleted."),
     ),
 )
 
@@ -115,7 +131,7 @@ def row_edit(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) -> H
     return render(request, "sites/child_form.html", context)
 
 
-def _saved(form: ContractForm | EventForm, kind: RowKind) -> bool:
+def _saved(form: ContractForm | EventForm | BillForm, kind: RowKind) -> bool:
     """Save, unless the site would then no longer read as a site file (the problem is shown
     on the form, on the field when it is this row's)."""
     values = {name: form.cleaned_data[name] for name in kind.fields}
@@ -151,8 +167,23 @@ def row_delete(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) ->
 @require_POST
 def trouble_update(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, write=True)
-    form = TroubleForm(request.POST)
-    if form.is_valid():
-        services.save_trouble(site, symptoms=form.cleaned_data["symptoms"], lamps=form.lamps())
-        messages.success(request, _("Trouble updated."))
+    form = TroubleForm(request.POST, site=site)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: choose from the choices shown."))
+        return redirect("sites:detail", pk=site.pk)
+    services.save_trouble(site, symptoms=form.cleaned_data["symptoms"], lamps=form.lamps())
+    said = form.said_no_contract()
+    if said is not None and said != list(site.said_no_contract):
+        services.save_said_no_contract(site, parties=said)
+    messages.success(request, _("Trouble updated."))
+    return redirect("sites:detail", pk=site.pk)
+
+
+@login_required
+@require_POST
+def live_clock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stop assessing the site at the fixed time of an imported file."""
+    site = user_site(request, pk, write=True, rows=lambda sites: sites)
+    services.use_live_clock(site)
+    messages.success(request, _("The site is checked at the current time again."))
     return redirect("sites:detail", pk=site.pk)

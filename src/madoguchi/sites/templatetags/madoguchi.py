@@ -11,7 +11,9 @@ from django.utils.safestring import SafeString
 
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import label as engine_label
-from madoguchi.engine.model import link_problem
+from madoguchi.engine.messages import yen as engine_yen
+from madoguchi.engine.model import TOKYO, link_problem
+from madoguchi.engine.render import WEEKDAYS
 from madoguchi.engine.render import when as engine_when
 from madoguchi.server.i18n import duration_text, engine_lang
 
@@ -63,3 +65,30 @@ def link(url: str | None, text: str | None = None) -> SafeString:
     if link_problem(url):
         return format_html("{}", url)
     return format_html('<a href="{}">{}</a>', url, text or url)
+
+
+@register.filter
+def clock(value: str | dt.datetime | None) -> str:
+    """The time an assessment was made, short: 1月31日(土) 09:05 (Sat 31 Jan 09:05)."""
+    if not value:
+        return ""
+    at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    at = at.astimezone(TOKYO)
+    if engine_lang() == "en":
+        return at.strftime("%a %-d %b %H:%M")
+    return f"{at.month}月{at.day}日({WEEKDAYS[at.weekday()]}) {at:%H:%M}"
+
+
+@register.filter
+def yen(amount: int | None) -> str:
+    """An amount of money as people read it: 5,280円 (¥5,280)."""
+    return engine_yen(engine_lang(), amount)
+
+
+@register.inclusion_tag("sites/open_now.html")
+def open_now(
+    is_open: bool | None, next_open: str | None, now: str, fixed: bool = False
+) -> dict[str, object]:
+    """A desk's open-now badge with the time it is true for: 「いま 1月31日(土) 09:05 現在
+    受付中」, or 「1月31日(土) 09:05 (固定) 現在」 for a site whose time is fixed."""
+    return {"is_open": is_open, "next_open": next_open, "now": now, "fixed": fixed}
