@@ -10,7 +10,7 @@ from typing import TypedDict
 
 from madoguchi.engine import checks
 from madoguchi.engine.context import CORE_SERVICES, SWITCH_EVENTS, Context
-from madoguchi.engine.messages import join, label, say, yen
+from madoguchi.engine.messages import join, label, month_text, say, yen
 from madoguchi.engine.model import (
     BillLine,
     Contract,
@@ -235,7 +235,7 @@ def _bill_finding(
         refs,
         f"find.{code}",
         party=party,
-        month=join(ctx.lang, months),
+        month=join(ctx.lang, [month_text(ctx.lang, m) if len(m) == 7 else m for m in months]),
         yen=yen(ctx.lang, sum(b.yen for b in lines)),
         **values,
     )
@@ -436,7 +436,7 @@ def cancellation_gap(ctx: Context) -> Iterator[Finding]:
                 purposes=(Purpose.CANCEL, Purpose.INQUIRY),
                 service=label(ctx.lang, service),
                 end=end.isoformat(),
-                ref=contract.ref,
+                ref=ctx.contract_name(contract),
             )
             break
 
@@ -467,7 +467,7 @@ def promise_overdue(ctx: Context) -> Iterator[Finding]:
                 party=promise.by,
                 purposes=(Purpose.COMPLAINT, Purpose.INQUIRY, Purpose.FAULT),
                 party_name=ctx.party_name(promise.by),
-                what=promise.what,
+                what=label(ctx.lang, promise.what),
                 case=case.ref,
                 due=promise.due.isoformat(timespec="minutes"),
                 hours=int(late.total_seconds() // 3600),

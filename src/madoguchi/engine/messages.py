@@ -7,6 +7,8 @@ so a missing translation is visible in review. Each `why`/`action` is one senten
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 
 LANGS = ("ja", "en")
@@ -45,12 +47,12 @@ LABELS: dict[str, tuple[str, str]] = {
 TEXT: dict[str, tuple[str, str]] = {
     # --- routes -----------------------------------------------------------------------
     "route.held": (
-        "{service}は{party}の契約 ({ref}) なので、{desk}に連絡します。",
-        "The {service} is under contract '{ref}' with {party}, so call {desk}.",
+        "{service}は{party}の契約{ref}なので、{desk}に連絡します。",
+        "The {service} is under contract {ref} with {party}, so call {desk}.",
     ),
     "route.held-no-desk": (
-        "{service}は{party}の契約 ({ref}) ですが、窓口が登録されていません。",
-        "The {service} is under contract '{ref}' with {party}, but no desk is on record.",
+        "{service}は{party}の契約{ref}ですが、窓口が登録されていません。",
+        "The {service} is under contract {ref} with {party}, but no desk is on record.",
     ),
     "route.denied": (
         "{party}は{service}の契約がないと回答しました。本当の契約先は分かっていません。",
@@ -86,7 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The change of operator of {date} (effective {effective}) may have interrupted the service while it is switched.",
     ),
     "hyp.cancellation-cutoff.ending": (
-        "契約 {ref} は{end}に終わるので、最終日より前に止められた可能性があります。",
+        "契約{ref}は{end}に終わるので、最終日より前に止められた可能性があります。",
         "Contract {ref} ends on {end}, and service is sometimes stopped before the last day.",
     ),
     "hyp.cancellation-cutoff.ceased": (
@@ -276,14 +278,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "find.initial-cancellation-window.why": (
         "「{item}」は初期契約解除の期間中です ({due}まで、残り{days}日)。",
-        "'{item}' is inside its initial-cancellation window (until {due}, {days} days left).",
+        "'{item}' is inside its initial cancellation window (until {due}, {days} days left).",
     ),
     "find.initial-cancellation-window.action": (
         "やめるなら{due}までに書面 (はがき等) で解除を通知してください。違約金はかかりません ({desk})。",
         "To back out, send a written notice (a postcard will do) by {due}; no penalty applies ({desk}).",
     ),
     "find.cancellation-gap.why": (
-        "{service}の契約 {ref} は{end}に終わりますが、翌日までに始まる代わりの契約がありません (最終日より前に止まることもあります)。",
+        "{service}の契約{ref}は{end}に終わりますが、翌日までに始まる代わりの契約がありません (最終日より前に止まることもあります)。",
         "The {service} contract {ref} ends on {end} and nothing replaces it by the next day (service can also stop before the last day).",
     ),
     "find.cancellation-gap.action": (
@@ -308,7 +310,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- deadlines --------------------------------------------------------------------
     "deadline.initial-cancellation": (
-        "契約 {ref} の初期契約解除の期限です。",
+        "契約{ref}の初期契約解除の期限です。",
         "Last day to cancel contract {ref} under initial cancellation.",
     ),
     "deadline.consent-number": (
@@ -320,7 +322,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Due time of {party}'s promise ({what}).",
     ),
     "deadline.contract-end": (
-        "{party}との{service}の契約 {ref} が終わる日です。",
+        "{party}との{service}の契約{ref}が終わる日です。",
         "Last day of the {service} contract {ref} with {party}.",
     ),
     # --- escalation -------------------------------------------------------------------
@@ -358,8 +360,48 @@ def _index(lang: str) -> int:
 
 
 def say(lang: str, key: str, **values: object) -> str:
-    """The sentence `key` in `lang`, with the values filled in."""
-    return TEXT[key][_index(lang)].format(**values)
+    """The sentence `key` in `lang`, with the values filled in; a date or time among them
+    (an ISO string, a date or a datetime) reads as people read it (2026年1月31日(土) 09:05)."""
+    return TEXT[key][_index(lang)].format(**{k: _readable(lang, v) for k, v in values.items()})
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+_WEEKDAYS_JA = "月火水木金土日"
+
+
+def _readable(lang: str, value: object) -> object:
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            return day_text(lang, dt.date.fromisoformat(value))
+        if _ISO_TIME.fullmatch(value):
+            return time_text(lang, dt.datetime.fromisoformat(value))
+        if _ISO_MONTH.fullmatch(value):
+            return month_text(lang, value)
+    elif isinstance(value, dt.datetime):
+        return time_text(lang, value)
+    elif isinstance(value, dt.date):
+        return day_text(lang, value)
+    return value
+
+
+def day_text(lang: str, value: dt.date) -> str:
+    """2026年1月31日(土), or Sat 31 Jan 2026."""
+    if lang == "en":
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return f"{value.year}年{value.month}月{value.day}日({_WEEKDAYS_JA[value.weekday()]})"
+
+
+def time_text(lang: str, value: dt.datetime) -> str:
+    """2026年1月31日(土) 09:05 in the time it was written in (Japan's, for site files)."""
+    return f"{day_text(lang, value.date())} {value:%H:%M}"
+
+
+def month_text(lang: str, value: str) -> str:
+    """2026年2月, or Feb 2026, for a bill month '2026-02'."""
+    first = dt.date.fromisoformat(f"{value}-01")
+    return f"{first:%b %Y}" if lang == "en" else f"{first.year}年{first.month}月"
 
 
 def label(lang: str, value: object) -> str:

@@ -24,6 +24,7 @@ from madoguchi.sitefiles.adapter import assess_site, site_record, with_site_file
 from madoguchi.sitefiles.forms import ImportForm
 from madoguchi.sitefiles.siteio import PartyReplaced, export_site_text, import_many
 from madoguchi.sites.forms import TroubleForm
+from madoguchi.sites.records import site_directory
 from madoguchi.sites.views import user_site
 
 
@@ -45,6 +46,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "first_route": first_route,
             "contract_map": site_map(record, lang=engine_lang()),
+            "parties": site_directory(site, directory),
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),

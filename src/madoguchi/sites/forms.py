@@ -12,10 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
+from madoguchi.engine.messages import LABELS as ENGINE_LABELS
+from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.model import Lamp, OnuLamps, Symptom
 from madoguchi.engine.sitefile import contract_problems
+from madoguchi.server.choices import named_choices
+from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.models import Contract, Event, Site
-from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, values_as_record
+from madoguchi.sites.records import CONTRACTS, EVENTS, RowKind, site_directory, values_as_record
 
 SYMPTOM_NAMES = {
     Symptom.INTERNET_DOWN: _("internet down"),
@@ -54,7 +58,9 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField) and name != "contract":
+                field.choices = _named(field.choices, event=self.kind is EVENTS)
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"})
             elif isinstance(field.widget, forms.Textarea):
@@ -79,7 +85,18 @@ class RecordForm(forms.ModelForm):
         """Rules beyond the record's own fields (none by default)."""
 
 
-LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
+def _named(choices: Any, *, event: bool) -> list[tuple[Any, str]]:
+    """Choices in words: services by the engine's labels, the rest by server.choices."""
+    lang = engine_lang()
+    return [
+        (value, engine_label(lang, value) if value in ENGINE_LABELS else text)
+        for value, text in named_choices(choices, event=event)
+    ]
+
+
+def lamp_choices() -> list[tuple[str, str]]:
+    """A lamp's readings in the page's language (点灯 / 消灯 / 点滅 / 赤)."""
+    return [("", "—"), *[(lamp.value, engine_label(engine_lang(), lamp.value)) for lamp in Lamp]]
 
 
 # What the web says when a contract breaks a rule of engine.sitefile.contract_problems.
@@ -157,10 +174,32 @@ class EventForm(PartySlugMixin, RecordForm):
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        refs = list(site.contracts.values_list("ref", flat=True))
         self.fields["contract"] = forms.ChoiceField(
-            label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
+            label=_("contract"), required=False, choices=[("", "—"), *contract_choices(site)]
         )
+
+
+def contract_choices(site: Site) -> list[tuple[str, str]]:
+    """A site's contracts by what they are (光回線: ドコモ光 1ギガ), numbered where two
+    would read the same; never by their ref."""
+    lang = engine_lang()
+    rows = list(site.contracts.values_list("ref", "service", "product", "option", "party"))
+    names = site_directory(site)
+    options = load_catalog().options
+    texts = []
+    for _ref, service, product, option, party in rows:
+        holder = names[party].name if party in names else party
+        if lang == "en" and party in names and names[party].name_en:
+            holder = names[party].name_en
+        if option in options:
+            option = options[option].name_en if lang == "en" else options[option].name
+        texts.append(f"{engine_label(lang, service)}: {product or option or holder}")
+    seen: dict[str, int] = {}
+    choices = []
+    for (ref, *_rest), text in zip(rows, texts, strict=True):
+        seen[text] = seen.get(text, 0) + 1
+        choices.append((ref, text if texts.count(text) == 1 else f"{text} ({seen[text]})"))
+    return choices
 
 
 LAMP_NAMES = {
@@ -187,7 +226,7 @@ class TroubleForm(forms.Form):
         super().__init__(*args, **kwargs)
         for lamp in OnuLamps.model_fields:
             self.fields[lamp] = forms.ChoiceField(
-                label=LAMP_NAMES[lamp], choices=LAMP_CHOICES, required=False
+                label=LAMP_NAMES[lamp], choices=lamp_choices(), required=False
             )
 
     def lamps(self) -> dict[str, str]:
