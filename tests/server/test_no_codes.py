@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.template import loader
 from django.test import Client
 from django.utils import translation
 
@@ -58,7 +59,7 @@ ENGLISH_WORDS = frozenset(
     consent detached east email equipment escalation fault info inquiry installer invoice isp
     letter mail new note off on open option other phone public red refund resolved sales slow
     store support tv visit waiting warn web west wholesaler blinking critical application
-    multi-unit collabo promise status""".split()
+    multi-unit collabo promise status""".split()  # noqa: SIM905 (a list of words reads best as words)
 )
 
 
@@ -96,7 +97,8 @@ CODES = _codes()
 # A raw ISO date or time (2026-01-31, 2026-01-31T09:05): a real year, month and day, so a
 # phone number such as 0120-80-7761 is not one.
 ISO = re.compile(
-    r"(?<![\d-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2})?(?![\d-])"
+    r"(?<![\d-])(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[T ]\d{2}:\d{2})?(?![\d-])"
 )
 
 
@@ -249,10 +251,9 @@ def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) ->
 def test_error_pages_say_what_happened_in_both_languages(demo: Organization) -> None:
     client = _client("ja")
     text = visible_text(client.get("/sites/999999/").content.decode())
-    assert "見つかりません" in text and "not found" in text.lower()
+    assert "見つかりません" in text
+    assert "not found" in text.lower()
     for name in ("403.html", "404.html", "500.html", "400.html"):
-        from django.template import loader
-
         # 500 is rendered without a request: Django's server_error gives it no context.
         html = loader.get_template(name).render({})
         # Japanese with English below: the English words are read by English rules.

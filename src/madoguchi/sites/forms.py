@@ -188,9 +188,9 @@ def contract_choices(site: Site) -> list[tuple[str, str]]:
     options = load_catalog().options
     texts = []
     for _ref, service, product, option, party in rows:
-        holder = names[party].name if party in names else party
-        if lang == "en" and party in names and names[party].name_en:
-            holder = names[party].name_en
+        holder: str = party
+        if party in names:
+            holder = (names[party].name_en if lang == "en" else None) or names[party].name
         if option in options:
             option = options[option].name_en if lang == "en" else options[option].name
         texts.append(f"{engine_label(lang, service)}: {product or option or holder}")

@@ -37,14 +37,13 @@ def when(value: str | dt.datetime | dt.date | None) -> str:
     if value in (None, ""):
         return ""
     if isinstance(value, str):
+        text = value
         try:
             value = (
-                dt.date.fromisoformat(value)
-                if len(value) == 10
-                else dt.datetime.fromisoformat(value)
+                dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
             )
         except ValueError:
-            return value
+            return text
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = value.astimezone(TOKYO)
