@@ -10,7 +10,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import day_text, month_text
@@ -78,12 +78,12 @@ def month(value: str | None) -> str:
 
 # The kinds of IDs a contract carries, in words (the keys of a contract's `ids:`).
 ID_NAMES = {
-    "customer_id": (_lazy("customer ID (CAF…/COP…)")),
-    "phone_number": _lazy("Hikari Denwa number"),
-    "user_id": _lazy("ISP user ID"),
-    "isp_user_id": _lazy("ISP user ID"),
-    "contract_number": _lazy("contract number"),
-    "consent_number": _lazy("consent number"),
+    "customer_id": (gettext_lazy("customer ID (CAF…/COP…)")),
+    "phone_number": gettext_lazy("Hikari Denwa number"),
+    "user_id": gettext_lazy("ISP user ID"),
+    "isp_user_id": gettext_lazy("ISP user ID"),
+    "contract_number": gettext_lazy("contract number"),
+    "consent_number": gettext_lazy("consent number"),
 }
 
 
