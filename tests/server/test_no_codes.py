@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from enum import StrEnum
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
