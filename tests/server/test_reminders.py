@@ -32,7 +32,7 @@ class PickyBackend(LocmemBackend):
     """Accepts every mail except those about a refund."""
 
     def send_messages(self, email_messages: Any) -> int:
-        if any("refund" in message.subject for message in email_messages):
+        if any("返金" in message.subject for message in email_messages):
             raise ConnectionRefusedError("mailbox unavailable")
         return super().send_messages(email_messages)
 

@@ -95,8 +95,14 @@ class LogForm(forms.Form):
 
 
 def party_choices(directory: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The log form's party choices from a directory (`parties_for`), by slug."""
-    return sorted((slug, party.name) for slug, party in directory.items())
+    """The log form's party choices from a directory (`parties_for`), by name in the page's
+    language (ドコモ光; docomo Hikari in English)."""
+    english = translation.get_language() == "en"
+    names = [
+        (slug, (party.name_en if english else None) or party.name)
+        for slug, party in directory.items()
+    ]
+    return sorted(names, key=lambda item: (item[1].casefold(), item[0]))
 
 
 def blank_log_form(parties: list[tuple[str, str]], party: str) -> SafeString:

@@ -17,10 +17,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from madoguchi.cases.models import Promise
+from madoguchi.directory.selectors import parties_for
+from madoguchi.engine.messages import LANGS, label
 from madoguchi.orgs.models import Membership
+from madoguchi.sites.records import site_directory
+from madoguchi.sites.templatetags.madoguchi import when
 
 # A reminder mail goes this long before a promise falls due (the dashboard's "due soon"
 # list looks further ahead: `selectors.DASHBOARD_DUE_WINDOW`).
@@ -54,16 +59,27 @@ def _lease(promise: Promise, flag: str, clock: dt.datetime) -> bool:
 
 
 def _send(promise: Promise, overdue: bool) -> None:
+    """One mail in Japanese with English below: the party by its name, the promise in words,
+    the due time as people read it (2026年1月30日(金) 18:00), never a slug or a code."""
     case = promise.case
     assert case.assignee is not None  # only promises of assigned cases are reminded
-    due = timezone.localtime(promise.due).strftime("%Y-%m-%d %H:%M")
-    state = "期限切れ / overdue" if overdue else "まもなく期限 / due soon"
+    party = site_directory(case.site, parties_for(case.organization)).get(promise.by)
+    context = {"promise": promise, "case": case, "site": case.site, "overdue": overdue}
+    for lang in LANGS:
+        with translation.override(lang):
+            context[lang] = {
+                "party": (
+                    (party.name_en if lang == "en" and party.name_en else party.name)
+                    if party
+                    else promise.by
+                ),
+                "what": label(lang, promise.what),
+                "due": when(promise.due),
+            }
+    subject = render_to_string("cases/reminder_subject.txt", context)
     send_mail(
-        subject=f"[窓口] {state}: {promise.by} {promise.what} ({case.site.name})",
-        message=(
-            f"{case.site.name} — {case}\n{promise.by} が約束した {promise.what} の期限: {due}\n"
-            f"{promise.by} promised {promise.what}, due {due}.\n"
-        ),
+        subject=" ".join(subject.split()),
+        message=render_to_string("cases/reminder.txt", context),
         from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
         recipient_list=[case.assignee.email],
     )

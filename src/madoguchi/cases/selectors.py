@@ -11,7 +11,11 @@ from django.db.models import QuerySet
 
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import Case, Promise, TimelineEntry
+from madoguchi.directory.selectors import parties_for
+from madoguchi.orgs.models import Organization
+from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
+from madoguchi.sites.models import Site
 
 # The dashboard's "due soon" list: promises falling due within a day (the reminder mail's
 # lead time is another figure, `reminders.REMINDER_LEAD_TIME`).
@@ -65,3 +69,27 @@ def timeline(case: Case) -> list[TimelineEntry]:
         if entry.corrects_id in by_pk:
             entry.corrects = by_pk[entry.corrects_id]
     return entries
+
+
+# The dashboard's site picker lists at most this many sites by name (and the chosen one);
+# past that, the site page's own "cases" list is the way in.
+SITE_CHOICES_MAX = 300
+
+
+def site_choices(user: AnyUser, chosen: int | None = None) -> list[tuple[int, str]]:
+    """The user's sites as (id, name) for a picker, by name; the chosen one always in it."""
+    sites = Site.objects.filter(organization_id__in=organization_ids(user)).order_by("name", "id")
+    listed = list(sites.values_list("pk", "name")[:SITE_CHOICES_MAX])
+    if chosen is not None and all(pk != chosen for pk, _name in listed):
+        listed += list(sites.filter(pk=chosen).values_list("pk", "name"))
+    return listed
+
+
+def party_choices(user: AnyUser, lang: str) -> list[tuple[str, str]]:
+    """The parties of the user's organizations (the catalog and their own) as (slug, name)
+    in `lang`, by name: the dashboard's party picker."""
+    names: dict[str, str] = {}
+    for organization in Organization.objects.filter(pk__in=organization_ids(user)):
+        for slug, party in parties_for(organization).items():
+            names[slug] = party.name_en if lang == "en" and party.name_en else party.name
+    return sorted(names.items(), key=lambda item: (item[1].casefold(), item[0]))

@@ -107,6 +107,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_cases": more_cases,
             "filters": request.GET,
             "assignees": colleagues(request.user),
+            "site_choices": selectors.site_choices(request.user, filters.site),
+            "party_choices": selectors.party_choices(request.user, engine_lang()),
         },
     )
 
@@ -163,6 +165,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "overdue": overdue,
             "first": first,
             "route": route,
+            "parties": directory,
             "references": references,
             "outage": duration_text(case.outage(now)),
             "now": now,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.messages import label
 from madoguchi.engine.model import (
     Contract,
     Desk,
@@ -207,6 +208,20 @@ class Context:
         if self.lang == "en" and party.name_en:
             return party.name_en
         return party.name
+
+    def contract_name(self, contract: Contract) -> str:
+        """A contract as people know it, quoted: 「ドコモ光 1ギガ」, 「フレッツ・ウイルスクリア」 or
+        「NTT東日本のひかり電話」; never its ref (a name only the file uses)."""
+        if contract.option and contract.option in self.catalog.options:
+            option = self.catalog.options[contract.option]
+            name = option.name_en if self.lang == "en" else option.name
+        elif contract.product:
+            name = contract.product
+        elif self.lang == "en":
+            name = f"{self.party_name(contract.party)} {label(self.lang, contract.service)}"
+        else:
+            name = f"{self.party_name(contract.party)}の{label(self.lang, contract.service)}"
+        return f"‘{name}’" if self.lang == "en" else f"「{name}」"
 
     def desk_for(
         self, slug: str | None, purposes: tuple[Purpose, ...], service: Service | None = None

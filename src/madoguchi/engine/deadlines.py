@@ -25,7 +25,7 @@ def initial_cancellation(ctx: Context) -> Iterator[Deadline]:
                 code="initial-cancellation",
                 due=due.isoformat(),
                 contract=contract.ref,
-                why=say(ctx.lang, "deadline.initial-cancellation", ref=contract.ref),
+                why=say(ctx.lang, "deadline.initial-cancellation", ref=ctx.contract_name(contract)),
             )
 
 
@@ -65,7 +65,7 @@ def promises(ctx: Context) -> Iterator[Deadline]:
                         ctx.lang,
                         "deadline.promise",
                         party=ctx.party_name(promise.by),
-                        what=promise.what,
+                        what=label(ctx.lang, promise.what),
                     ),
                 )
 
@@ -81,7 +81,7 @@ def contract_ends(ctx: Context) -> Iterator[Deadline]:
                 why=say(
                     ctx.lang,
                     "deadline.contract-end",
-                    ref=contract.ref,
+                    ref=ctx.contract_name(contract),
                     service=label(ctx.lang, contract.service),
                     party=ctx.party_name(contract.party),
                 ),

@@ -10,7 +10,7 @@ from typing import TypedDict
 
 from madoguchi.engine import checks, owed
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
-from madoguchi.engine.messages import day, join, label, moment, say, yen
+from madoguchi.engine.messages import join, label, month_text, say, yen
 from madoguchi.engine.model import (
     BillLine,
     Contract,
@@ -251,7 +251,7 @@ def _bill_finding(
         refs,
         f"find.{code}",
         party=party,
-        month=join(ctx.lang, months),
+        month=join(ctx.lang, [month_text(ctx.lang, m) if len(m) == 7 else m for m in months]),
         yen=yen(ctx.lang, sum(b.yen for b in lines)),
         **values,
     )
@@ -452,7 +452,7 @@ def cancellation_gap(ctx: Context) -> Iterator[Finding]:
                 purposes=(Purpose.CANCEL, Purpose.INQUIRY),
                 service=label(ctx.lang, service),
                 end=end.isoformat(),
-                ref=contract.ref,
+                ref=ctx.contract_name(contract),
             )
             break
 
@@ -483,7 +483,7 @@ def promise_overdue(ctx: Context) -> Iterator[Finding]:
                 party=promise.by,
                 purposes=(Purpose.COMPLAINT, Purpose.INQUIRY, Purpose.FAULT),
                 party_name=ctx.party_name(promise.by),
-                what=promise.what,
+                what=label(ctx.lang, promise.what),
                 case=case.ref,
                 due=promise.due.isoformat(timespec="minutes"),
                 hours=int(late.total_seconds() // 3600),
@@ -535,7 +535,7 @@ def outage_compensation(ctx: Context) -> Iterator[Finding]:
             action="find.outage-compensation.action." + ("ended" if due is not None else "ongoing"),
             party_name=ctx.party_name(outage.party),
             services=_services_text(ctx, outage.services),
-            start=moment(ctx.lang, outage.clock_start or ctx.now),
+            start=outage.clock_start or ctx.now,
             hours=outage.hours,
             period=outage.rule.hours,
             days=outage.days,
@@ -543,7 +543,7 @@ def outage_compensation(ctx: Context) -> Iterator[Finding]:
             if amount is not None
             else say(ctx.lang, "owed.amount-unknown"),
             months=outage.rule.months,
-            due=day(ctx.lang, due) if due is not None else "",
+            due=due if due is not None else "",
             unverified=_unverified(ctx, outage.rule.verified),
         )
 
@@ -586,12 +586,12 @@ def cancellation_fee_over_cap(ctx: Context) -> Iterator[Finding]:
             desk_service=contract.service,
             amount_yen=over.excess,
             item=_contract_label(ctx, contract),
-            start=day(ctx.lang, contract.start),
+            start=contract.start,
             fee=yen(ctx.lang, over.fee),
             cap=yen(ctx.lang, over.cap),
             excess=yen(ctx.lang, over.excess),
             months=over.cap_rule.months,
-            since=day(ctx.lang, over.cap_rule.since),
+            since=over.cap_rule.since,
             unverified=_unverified(ctx, over.cap_rule.verified),
         )
 

@@ -108,7 +108,7 @@ def cancellation_cutoff(ctx: Context) -> Iterator[Hypothesis]:
                     service,
                     "hyp.cancellation-cutoff.ending",
                     end=contract.end.isoformat(),
-                    ref=contract.ref,
+                    ref=ctx.contract_name(contract),
                 )
                 break
     for service in ctx.touched:

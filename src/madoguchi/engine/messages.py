@@ -8,6 +8,7 @@ so a missing translation is visible in review. Each `why`/`action` is one senten
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from madoguchi.engine.timezone import TOKYO
@@ -51,12 +52,12 @@ LABELS: dict[str, tuple[str, str]] = {
 TEXT: dict[str, tuple[str, str]] = {
     # --- routes -----------------------------------------------------------------------
     "route.held": (
-        "{service}は{party}の契約 ({ref}) なので、{desk}に連絡します。",
-        "The {service} is under contract '{ref}' with {party}, so call {desk}.",
+        "{service}は{party}の契約{ref}なので、{desk}に連絡します。",
+        "The {service} is under contract {ref} with {party}, so call {desk}.",
     ),
     "route.held-no-desk": (
-        "{service}は{party}の契約 ({ref}) ですが、窓口が登録されていません。",
-        "The {service} is under contract '{ref}' with {party}, but no desk is on record.",
+        "{service}は{party}の契約{ref}ですが、窓口が登録されていません。",
+        "The {service} is under contract {ref} with {party}, but no desk is on record.",
     ),
     "route.denied": (
         "{party}は{service}の契約がないと回答しました。本当の契約先は分かっていません。",
@@ -92,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The change of operator of {date} (effective {effective}) may have interrupted the service while it is switched.",
     ),
     "hyp.cancellation-cutoff.ending": (
-        "契約 {ref} は{end}に終わるので、最終日より前に止められた可能性があります。",
+        "契約{ref}は{end}に終わるので、最終日より前に止められた可能性があります。",
         "Contract {ref} ends on {end}, and service is sometimes stopped before the last day.",
     ),
     "hyp.cancellation-cutoff.ceased": (
@@ -282,14 +283,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "find.initial-cancellation-window.why": (
         "「{item}」は初期契約解除の期間中です ({due}まで、残り{days}日)。",
-        "'{item}' is inside its initial-cancellation window (until {due}, {days} days left).",
+        "'{item}' is inside its initial cancellation window (until {due}, {days} days left).",
     ),
     "find.initial-cancellation-window.action": (
         "やめるなら{due}までに書面 (はがき等) で解除を通知してください。違約金はかかりません ({desk})。",
         "To back out, send a written notice (a postcard will do) by {due}; no penalty applies ({desk}).",
     ),
     "find.cancellation-gap.why": (
-        "{service}の契約 {ref} は{end}に終わりますが、翌日までに始まる代わりの契約がありません (最終日より前に止まることもあります)。",
+        "{service}の契約{ref}は{end}に終わりますが、翌日までに始まる代わりの契約がありません (最終日より前に止まることもあります)。",
         "The {service} contract {ref} ends on {end} and nothing replaces it by the next day (service can also stop before the last day).",
     ),
     "find.cancellation-gap.action": (
@@ -351,7 +352,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- deadlines --------------------------------------------------------------------
     "deadline.initial-cancellation": (
-        "契約 {ref} の初期契約解除の期限です。",
+        "契約{ref}の初期契約解除の期限です。",
         "Last day to cancel contract {ref} under initial cancellation.",
     ),
     "deadline.consent-number": (
@@ -367,7 +368,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Last day to claim the outage charges ({amount}) from {party} (case {case}, {months} months after the restoration).",
     ),
     "deadline.contract-end": (
-        "{party}との{service}の契約 {ref} が終わる日です。",
+        "{party}との{service}の契約{ref}が終わる日です。",
         "Last day of the {service} contract {ref} with {party}.",
     ),
     # --- escalation -------------------------------------------------------------------
@@ -405,8 +406,50 @@ def _index(lang: str) -> int:
 
 
 def say(lang: str, key: str, **values: object) -> str:
-    """The sentence `key` in `lang`, with the values filled in."""
-    return TEXT[key][_index(lang)].format(**values)
+    """The sentence `key` in `lang`, with the values filled in; a date or time among them
+    (an ISO string, a date or a datetime) reads as people read it (2026年1月31日(土) 09:05)."""
+    return TEXT[key][_index(lang)].format(**{k: _readable(lang, v) for k, v in values.items()})
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?")
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+_WEEKDAYS_JA = "月火水木金土日"
+
+
+def _readable(lang: str, value: object) -> object:
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            return day_text(lang, dt.date.fromisoformat(value))
+        if _ISO_TIME.fullmatch(value):
+            return time_text(lang, dt.datetime.fromisoformat(value))
+        if _ISO_MONTH.fullmatch(value):
+            return month_text(lang, value)
+    elif isinstance(value, dt.datetime):
+        return time_text(lang, value)
+    elif isinstance(value, dt.date):
+        return day_text(lang, value)
+    return value
+
+
+def day_text(lang: str, value: dt.date) -> str:
+    """2026年1月31日(土), or Sat 31 Jan 2026."""
+    if lang == "en":
+        return f"{value:%a} {value.day} {value:%b %Y}"
+    return f"{value.year}年{value.month}月{value.day}日({_WEEKDAYS_JA[value.weekday()]})"
+
+
+def time_text(lang: str, value: dt.datetime) -> str:
+    """2026年1月31日(土) 09:05, in Tokyo time (a naive time is taken as written)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(TOKYO)
+    return f"{day_text(lang, value.date())} {value:%H:%M}"
+
+
+def month_text(lang: str, value: str) -> str:
+    """2026年2月, or Feb 2026, for a bill month '2026-02'."""
+    first = dt.date.fromisoformat(f"{value}-01")
+    return f"{first:%b %Y}" if lang == "en" else f"{first.year}年{first.month}月"
 
 
 def label(lang: str, value: object) -> str:
@@ -418,36 +461,6 @@ def label(lang: str, value: object) -> str:
 
 def join(lang: str, items: Iterable[str]) -> str:
     return _LIST_SEPARATOR[_index(lang)].join(items)
-
-
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def day(lang: str, value: dt.date) -> str:
-    """A date in words: 2026年5月2日, 2 May 2026."""
-    if lang == "en":
-        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def moment(lang: str, value: dt.datetime) -> str:
-    """A time in words, in Tokyo: 2026年1月31日 9:00, 31 January 2026 09:00."""
-    local = value.astimezone(TOKYO)
-    clock = f"{local.hour}:{local.minute:02d}" if lang != "en" else f"{local:%H:%M}"
-    return f"{day(lang, local.date())} {clock}"
 
 
 def yen(lang: str, amount: int | None) -> str:

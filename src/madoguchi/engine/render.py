@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from madoguchi.engine.messages import label
+from madoguchi.engine.messages import label, time_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,7 +42,6 @@ UI: dict[str, tuple[str, str]] = {
     "none": ("なし", "none"),
 }
 
-WEEKDAYS = ("月", "火", "水", "木", "金", "土", "日")
 SEVERITY_STYLE = {"critical": "bold red", "warn": "yellow", "info": "cyan"}
 
 
@@ -51,11 +50,8 @@ def ui(lang: str, key: str) -> str:
 
 
 def when(lang: str, iso: str) -> str:
-    """'2/2(月) 09:00' in Japanese, 'Mon 2 Feb 09:00' in English."""
-    at = dt.datetime.fromisoformat(iso)
-    if lang == "en":
-        return at.strftime("%a %-d %b %Y %H:%M")
-    return f"{at.year}/{at.month}/{at.day}({WEEKDAYS[at.weekday()]}) {at:%H:%M}"
+    """'2026年2月2日(月) 09:00' in Japanese, 'Mon 2 Feb 2026 09:00' in English."""
+    return time_text(lang, dt.datetime.fromisoformat(iso))
 
 
 def _status(lang: str, open_now: bool | None, next_open: str | None) -> tuple[str, str]:

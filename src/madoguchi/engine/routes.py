@@ -71,7 +71,7 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
             "route.held" if desk else "route.held-no-desk",
             service=label(ctx.lang, service),
             party=ctx.party_name(party),
-            ref=contract.ref,
+            ref=ctx.contract_name(contract),
             desk=ctx.desk_name(desk) or "",
         ),
         party_name=ctx.party_name(party),

@@ -62,6 +62,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "first_route": first_route,
             "contract_map": site_map(record, lang=engine_lang()),
+            "parties": site_directory(site, directory),
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),

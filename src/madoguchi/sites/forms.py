@@ -20,9 +20,11 @@ from pydantic import ValidationError as PydanticError
 
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.engine.messages import LABELS as ENGINE_LABELS
 from madoguchi.engine.messages import label
 from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
+from madoguchi.server.choices import named_choices
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.models import BillLine, Contract, Event, Site
 from madoguchi.sites.records import (
@@ -71,7 +73,9 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField) and name != "contract":
+                field.choices = _named(field.choices, event=self.kind is EVENTS)
             if isinstance(field, forms.DateField):
                 field.widget = forms.DateInput(attrs={"type": "date"})
             elif isinstance(field.widget, forms.Textarea):
@@ -96,7 +100,13 @@ class RecordForm(forms.ModelForm):
         """Rules beyond the record's own fields (none by default)."""
 
 
-LAMP_CHOICES = [("", "—"), *[(lamp.value, lamp.value) for lamp in Lamp]]
+def _named(choices: Any, *, event: bool) -> list[tuple[Any, str]]:
+    """Choices in words: services by the engine's labels, the rest by server.choices."""
+    lang = engine_lang()
+    return [
+        (value, label(lang, value) if value in ENGINE_LABELS else text)
+        for value, text in named_choices(choices, event=event)
+    ]
 
 
 # What the web says when a contract breaks a rule of engine.sitefile.contract_problems.
@@ -174,29 +184,14 @@ class EventForm(PartySlugMixin, RecordForm):
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        refs = list(site.contracts.values_list("ref", flat=True))
         self.fields["contract"] = forms.ChoiceField(
-            label=_("contract ref"), required=False, choices=[("", "—"), *[(r, r) for r in refs]]
+            label=_("contract"), required=False, choices=[("", "—"), *contract_choices(site)]
         )
 
 
 def party_label(party: engine.Party) -> str:
     """A party by its name in the page's language (never its slug)."""
     return party.name_en if engine_lang() == "en" and party.name_en else party.name
-
-
-def contract_label(contract: Contract, directory: dict[str, engine.Party]) -> str:
-    """A contract in words: its product (or option, or service) and who holds it."""
-    lang = engine_lang()
-    what = contract.product
-    if not what and contract.option:
-        option = load_catalog().options.get(contract.option)
-        what = (
-            (option.name_en if lang == "en" and option.name_en else option.name) if option else ""
-        )
-    what = what or label(lang, contract.service)
-    holder = directory.get(contract.party)
-    return f"{what}（{party_label(holder)}）" if holder else what
 
 
 def party_choices(site: Site, directory: dict[str, engine.Party]) -> list[Any]:
@@ -253,10 +248,7 @@ class BillForm(PartySlugMixin, RecordForm):
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract (if you know it)"),
             required=False,
-            choices=[
-                ("", "—"),
-                *[(ref, contract_label(c, directory)) for ref, c in self.contracts.items()],
-            ],
+            choices=[("", "—"), *contract_choices(site)],
         )
         self.fields["service"] = forms.ChoiceField(
             label=_("service (if you know it)"), required=False, choices=service_choices()
@@ -285,6 +277,29 @@ class BillForm(PartySlugMixin, RecordForm):
                 % {"holder": party_label(holder) if holder else contract.party},
             )
         return data
+
+
+def contract_choices(site: Site) -> list[tuple[str, str]]:
+    """A site's contracts by what they are (光回線: ドコモ光 1ギガ), numbered where two
+    would read the same; never by their ref."""
+    lang = engine_lang()
+    rows = list(site.contracts.values_list("ref", "service", "product", "option", "party"))
+    names = site_directory(site)
+    options = load_catalog().options
+    texts = []
+    for _ref, service, product, option, party in rows:
+        holder: str = party
+        if party in names:
+            holder = (names[party].name_en if lang == "en" else None) or names[party].name
+        if option in options:
+            option = options[option].name_en if lang == "en" else options[option].name
+        texts.append(f"{label(lang, service)}: {product or option or holder}")
+    seen: dict[str, int] = {}
+    choices = []
+    for (ref, *_rest), text in zip(rows, texts, strict=True):
+        seen[text] = seen.get(text, 0) + 1
+        choices.append((ref, text if texts.count(text) == 1 else f"{text} ({seen[text]})"))
+    return choices
 
 
 LAMP_NAMES = {

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from madoguchi.engine.catalog import load_catalog
+from madoguchi.engine.messages import day_text, month_text
 from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.messages import yen as engine_yen
-from madoguchi.engine.model import TOKYO, link_problem
-from madoguchi.engine.render import WEEKDAYS
-from madoguchi.engine.render import when as engine_when
+from madoguchi.engine.model import TOKYO, Party, link_problem
+from madoguchi.server.choices import choice_name
 from madoguchi.server.i18n import duration_text, engine_lang
 
 register = template.Library()
@@ -27,9 +30,72 @@ def label(value: object) -> str:
 
 
 @register.filter
-def when(value: str | None) -> str:
-    """An ISO time from the assessment, e.g. 2/2(月) 09:00."""
-    return engine_when(engine_lang(), value) if value else ""
+def when(value: str | dt.datetime | dt.date | None) -> str:
+    """A time as people read it, in the page's language: 2026年1月31日(土) 09:05 or
+    Sat 31 Jan 2026 09:05; a date alone as 2026年1月31日(土) or Sat 31 Jan 2026. Takes the
+    assessment's ISO strings and the database's aware datetimes (shown in Japan's time)."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = (
+                dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+            )
+        except ValueError:
+            return text
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(TOKYO)
+        day = _day(value.date())
+        return f"{day} {value:%H:%M}"
+    assert isinstance(value, dt.date)
+    return _day(value)
+
+
+@register.filter
+def day(value: str | dt.datetime | dt.date | None) -> str:
+    """The date alone, in the page's language: 2026年1月31日(土) or Sat 31 Jan 2026."""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(TOKYO).date() if timezone.is_aware(value) else value.date()
+    return when(value[:10] if isinstance(value, str) else value)
+
+
+def _day(value: dt.date) -> str:
+    return day_text(engine_lang(), value)
+
+
+@register.filter
+def month(value: str | None) -> str:
+    """A bill month '2026-02' as 2026年2月 or Feb 2026."""
+    if not value:
+        return ""
+    try:
+        return month_text(engine_lang(), value[:7])
+    except ValueError:
+        return value
+
+
+# The kinds of IDs a contract carries, in words (the keys of a contract's `ids:`).
+ID_NAMES = {
+    "customer_id": (gettext_lazy("customer ID (CAF…/COP…)")),
+    "phone_number": gettext_lazy("Hikari Denwa number"),
+    "user_id": gettext_lazy("ISP user ID"),
+    "isp_user_id": gettext_lazy("ISP user ID"),
+    "contract_number": gettext_lazy("contract number"),
+    "consent_number": gettext_lazy("consent number"),
+}
+
+
+@register.filter
+def id_name(key: str) -> str:
+    """An ID's kind in words: お客さまID, ひかり電話番号; an unknown key as plain words
+    (sonet_id → sonet ID)."""
+    known = ID_NAMES.get(key)
+    if known is not None:
+        return str(known)
+    words = key.replace("_", " ").replace("-", " ").strip()
+    return words[:-2] + "ID" if words.lower().endswith(" id") else words
 
 
 @register.filter
@@ -39,11 +105,14 @@ def age(since: dt.datetime | None, now: dt.datetime) -> str:
 
 
 @register.filter
-def party_name(slug: str | None) -> str:
-    """A party by its name in the page's language (ドコモ光, not docomo-hikari), from the
-    shipped catalog; an organization's own party keeps its slug."""
+def party_name(slug: str | None, parties: Mapping[str, Party] | None = None) -> str:
+    """A party by its name in the page's language (ドコモ光, not docomo-hikari), from
+    `parties` (a site's directory, with the organization's and the site's own parties) when
+    given, else from the shipped catalog; a party found in neither keeps its slug."""
     if not slug:
         return "—"
+    if parties is not None and (party := parties.get(slug)) is not None:
+        return party.name_en if engine_lang() == "en" and party.name_en else party.name
     names = _shipped_party_names().get(slug)
     if names is None:
         return slug
@@ -68,15 +137,20 @@ def link(url: str | None, text: str | None = None) -> SafeString:
 
 
 @register.filter
-def clock(value: str | dt.datetime | None) -> str:
-    """The time an assessment was made, short: 1月31日(土) 09:05 (Sat 31 Jan 09:05)."""
-    if not value:
+def choice(value: str | None) -> str:
+    """A value of the engine's enums (how a contract was acquired, a payment) in words."""
+    return choice_name(value) if value else "—"
+
+
+@register.filter
+def option_name(slug: str | None) -> str:
+    """An NTT option by its name (フレッツ・ウイルスクリア), not its slug."""
+    if not slug:
         return ""
-    at = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    at = at.astimezone(TOKYO)
-    if engine_lang() == "en":
-        return at.strftime("%a %-d %b %H:%M")
-    return f"{at.month}月{at.day}日({WEEKDAYS[at.weekday()]}) {at:%H:%M}"
+    option = load_catalog().options.get(slug)
+    if option is None:
+        return slug
+    return option.name_en if engine_lang() == "en" else option.name
 
 
 @register.filter
@@ -92,3 +166,21 @@ def open_now(
     """A desk's open-now badge with the time it is true for: 「いま 1月31日(土) 09:05 現在
     受付中」, or 「1月31日(土) 09:05 (固定) 現在」 for a site whose time is fixed."""
     return {"is_open": is_open, "next_open": next_open, "now": now, "fixed": fixed}
+
+
+@register.filter
+def symptom_name(code: str) -> str:
+    """A symptom in words (ネットにつながらない), not its code."""
+    from madoguchi.sites.forms import SYMPTOM_NAMES
+
+    name = SYMPTOM_NAMES.get(code)  # type: ignore[call-overload]
+    return str(name) if name is not None else code
+
+
+@register.filter
+def lamp_name(lamp: str) -> str:
+    """An ONU lamp in words (ONU 光回線ランプ)."""
+    from madoguchi.sites.forms import LAMP_NAMES
+
+    name = LAMP_NAMES.get(lamp)
+    return str(name) if name is not None else lamp
