@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from madoguchi.engine.messages import day_text
 from madoguchi.engine.model import TOKYO
-from madoguchi.engine.render import WEEKDAYS
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
@@ -83,7 +83,7 @@ def test_an_imported_demo_file_is_checked_at_todays_time(live_server: Any, phone
     site = Site.objects.get(organization=member.organization)
     assert site.assess_at is None
     today = dt.datetime.now(TOKYO)
-    shown = f"いま {today.month}月{today.day}日({WEEKDAYS[today.weekday()]})"
+    shown = f"いま {day_text('ja', today.date())}"
     panel = page.locator("#call-now").inner_text()
     assert shown in panel, panel
     assert "固定" not in page.locator("main").inner_text()
@@ -155,7 +155,7 @@ def test_a_fixed_time_is_shown_as_fixed_with_a_way_back(live_server: Any, phone:
     page.wait_for_load_state()
 
     banner = page.locator("#fixed-time").inner_text()
-    assert "2026/3/4(水) 10:00" in banner, banner
+    assert "2026年3月4日(水) 10:00" in banner, banner
     assert "3月4日(水) 10:00 時点 (固定)" in page.locator("#call-now").inner_text()
     no_sideways_scroll(page)
     page.locator("#fixed-time").screenshot(path=str(SCREENSHOTS / "phone-fixed-time.png"))

@@ -280,8 +280,9 @@ class BillForm(PartySlugMixin, RecordForm):
 
 
 def contract_choices(site: Site) -> list[tuple[str, str]]:
-    """A site's contracts by what they are (光回線: ドコモ光 1ギガ), numbered where two
-    would read the same; never by their ref."""
+    """A site's contracts by what they are and who holds them (ドコモ光 1ギガ（ドコモ光）,
+    フレッツ・ウイルスクリア（NTT東日本）), numbered where two would read the same; never by
+    their ref."""
     lang = engine_lang()
     rows = list(site.contracts.values_list("ref", "service", "product", "option", "party"))
     names = site_directory(site)
@@ -293,7 +294,8 @@ def contract_choices(site: Site) -> list[tuple[str, str]]:
             holder = (names[party].name_en if lang == "en" else None) or names[party].name
         if option in options:
             option = options[option].name_en if lang == "en" else options[option].name
-        texts.append(f"{label(lang, service)}: {product or option or holder}")
+        what = product or option or label(lang, service)
+        texts.append(f"{what} ({holder})" if lang == "en" else f"{what}（{holder}）")
     seen: dict[str, int] = {}
     choices = []
     for (ref, *_rest), text in zip(rows, texts, strict=True):

@@ -137,6 +137,12 @@ def link(url: str | None, text: str | None = None) -> SafeString:
 
 
 @register.filter
+def event_name(kind: str | None) -> str:
+    """An event's kind in words (転用, 解約の申込み), never its code."""
+    return choice_name(kind, event=True) if kind else "—"
+
+
+@register.filter
 def choice(value: str | None) -> str:
     """A value of the engine's enums (how a contract was acquired, a payment) in words."""
     return choice_name(value) if value else "—"
@@ -155,8 +161,8 @@ def option_name(slug: str | None) -> str:
 
 @register.filter
 def yen(amount: int | None) -> str:
-    """An amount of money as people read it: 5,280円 (¥5,280)."""
-    return engine_yen(engine_lang(), amount)
+    """An amount of money as people read it: 5,280円 (¥5,280); nothing when unknown."""
+    return engine_yen(engine_lang(), amount) if amount is not None else ""
 
 
 @register.inclusion_tag("sites/open_now.html")
