@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 from madoguchi.directory.models import DirectoryStamp, Party
 from madoguchi.directory.records import to_record
 from madoguchi.engine import Catalog, load_catalog
-from madoguchi.engine.catalog import match_parties
 from madoguchi.engine import model as engine
+from madoguchi.engine.catalog import match_parties, party_aliases
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
@@ -82,7 +82,7 @@ def find_parties(
     east → NTT東日本; ソネット → So-net 光), compared without width, case, spaces, hyphens
     or the word for fiber (engine.catalog.match_parties). One small query (the cached
     directory's stamps)."""
-    aliases = {slug: p.aliases for slug, p in load_catalog().parties.items() if p.aliases}
+    aliases = {slug: party_aliases(p) for slug, p in load_catalog().parties.items()}
     return match_parties(
         parties_for(organization).values(), text, aliases=aliases, region=region or None
     )

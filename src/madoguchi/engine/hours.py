@@ -72,7 +72,7 @@ def _day_ranges(days: list[int]) -> list[str]:
     """Runs of consecutive weekdays as opening_hours ranges: [0,1,2,3,4,6] → Mo-Fr, Su."""
     ranges: list[str] = []
     run: list[int] = []
-    for day in sorted(set(days)) + [99]:
+    for day in [*sorted(set(days)), 99]:
         if run and day == run[-1] + 1:
             run.append(day)
             continue
