@@ -164,7 +164,8 @@ def test_the_flow_adds_a_customer_and_an_own_party_with_desk_hours(world: World)
         },
     )
     site = Site.objects.get(organization=world.org_a, name="自宅")
-    assert site.customer is not None and site.customer.name == "山田商店"
+    assert site.customer is not None
+    assert site.customer.name == "山田商店"
     party = Party.objects.get(organization=world.org_a, name="まちの電器店")
     desk = party.desks.get()
     assert desk.phone == "03-1234-5678"

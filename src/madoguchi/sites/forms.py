@@ -220,6 +220,14 @@ def option_choices() -> list[tuple[str, str]]:
     return [("", "—")] + [(o.slug, o.name_en if lang == "en" else o.name) for o in options]
 
 
+class PickedChoiceField(forms.ChoiceField):
+    """A picker's field whose value the form's own rules check (an unknown party or option
+    is named in the words the API uses too), not Django's "not one of the choices"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
 def holder_field(
     directory: Mapping[str, engine.Party],
     *,
@@ -235,7 +243,7 @@ def holder_field(
         directory, lang=engine_lang(), region=region, kinds=kinds, first=first
     )
     always = [value for value, _text in first or []]
-    return forms.ChoiceField(
+    return PickedChoiceField(
         label=label_text,
         choices=choices,
         required=required,
@@ -288,7 +296,7 @@ class ContractPageForm(ContractForm):
             label_text=_("Who holds this contract?"),
             first=first,
         )
-        self.fields["option"] = forms.ChoiceField(
+        self.fields["option"] = PickedChoiceField(
             label=_("option"), choices=option_choices(), required=False
         )
         for name in ("service", "course", "acquired", "payment"):
@@ -296,7 +304,8 @@ class ContractPageForm(ContractForm):
             field.choices = _labelled(list(field.choices))  # type: ignore[attr-defined]
         for name, text in CONTRACT_HELP.items():
             self.fields[name].help_text = text
-        del self.fields["ids"]
+        # The IDs come from the rows below (clean), never from a JSON text.
+        self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
         stored = dict(self.instance.ids or {}) if self.instance.pk else {}
         self.id_rows = max(ID_ROWS_MIN, len(stored) + 1)
         kinds = list(ID_KINDS.items())
@@ -326,7 +335,7 @@ class ContractPageForm(ContractForm):
         ]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if not name.startswith("id_")]
+        return [self[name] for name in self.fields if not name.startswith("id_") and name != "ids"]
 
     def clean(self) -> dict[str, Any]:
         ids: dict[str, str] = {}
@@ -528,6 +537,7 @@ class HoldersForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.directory = directory
         first = [
             ("", _("None / not used")),
             (UNKNOWN, _("I don't know (わからない)")),
@@ -559,6 +569,10 @@ class HoldersForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for service, _question, _ref in SERVICE_QUESTIONS:
+            value = data.get(service.value)
+            if value and value not in (UNKNOWN, NEW_PARTY) and value not in self.directory:
+                self.add_error(service.value, _("Choose a company from the list."))
         uses_new = any(data.get(s.value) == NEW_PARTY for s, _q, _r in SERVICE_QUESTIONS)
         if uses_new and not data.get("party_name", "").strip():
             self.add_error("party_name", _("Write the name of the company to add."))

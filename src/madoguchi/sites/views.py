@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -221,7 +221,11 @@ def site_new(request: HttpRequest) -> HttpResponse:
     context |= {"holders_form": holders_form, "prefecture": place["prefecture"]}
     if step != "holders" or not holders_form.is_valid():
         return render(request, "sites/new_holders.html", context)
-    site = _create_site(organization, place, holders_form, region, customers)
+    try:
+        site = _create_site(organization, place, holders_form, region, customers)
+    except (SiteWouldBreak, ValidationError) as exc:
+        holders_form.add_error(None, _("Nothing was saved: %(problem)s") % {"problem": exc})
+        return render(request, "sites/new_holders.html", context)
     answers = holders_form.holders()
     unknown = [str(q) for s, q, _ref in SERVICE_QUESTIONS if answers.get(s) == UNKNOWN]
     messages.success(request, _("Site created."))
