@@ -232,3 +232,27 @@ def test_desk_hours_are_checked_before_they_are_stored(world: World) -> None:
             world.org_a, services.OwnParty(name="変な店", kind="agent", hours="Mo 25:99-nope")
         )
     assert not Party.objects.filter(name="変な店").exists()
+
+
+def test_the_new_site_page_lists_only_the_users_customers(world: World) -> None:
+    Customer.objects.create(organization=world.org_a, name="A社のお客さま")
+    page = world.clients["mallory"].get("/sites/new/").content.decode()
+    assert "A社のお客さま" not in page
+    response = world.clients["mallory"].post(
+        "/sites/new/", {**PLACE, "organization": "org-a", "step": "holders"}
+    )
+    assert not Site.objects.filter(organization=world.org_a, name="自宅").exists()
+    assert response.status_code in (200, 302)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(world: World) -> None:
+    response = world.clients["anonymous"].get("/sites/new/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_made_up_holder_is_refused_on_the_form(world: World) -> None:
+    response = _post(world, {**PLACE, "step": "holders", "access": "made-up-isp"})
+    assert response.status_code == 200
+    assert "access" in response.context["holders_form"].errors
+    assert not Site.objects.filter(name="自宅").exists()
