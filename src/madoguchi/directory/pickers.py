@@ -32,8 +32,9 @@ type Choices = list[tuple[str, Any]]
 
 
 class PartyPicker(forms.Select):
-    """A <select> whose options carry the names the filter box also matches (aliases,
-    English names): `data-names`. Options in `always` stay visible while filtering."""
+    """A <select> whose options carry the names the filter box also matches (name, English
+    name, aliases; `|` between them): `data-names`. Options in `always` stay visible while
+    filtering."""
 
     def __init__(
         self,
@@ -89,7 +90,7 @@ def party_choices(
         grouped.setdefault(group, []).append(party)
         catalog_party = shipped.get(slug)
         aliases = list(getattr(catalog_party, "aliases", None) or [])
-        names[slug] = " ".join([party.name, party.name_en or "", *aliases])
+        names[slug] = "|".join(n for n in [party.name, party.name_en, *aliases] if n)
     choices: Choices = list(first or [])
     for key, title in GROUPS:
         parties = sorted(grouped.get(str(key), []), key=lambda p: p.name)

@@ -57,6 +57,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "sales-call": ("勧誘の電話・訪問", "sales call or visit"),
     "consent-number-issued": ("承諾番号の発行", "consent number issued"),
     "other": ("その他", "other"),
+    # a contract's IDs (the keys of `ids` that the web's ID rows write)
+    "customer_id": ("お客さまID", "customer ID"),
+    "phone_number": ("ひかり電話番号", "Hikari Denwa number"),
+    "isp_user_id": ("プロバイダのユーザーID", "provider user ID"),
+    "contract_number": ("契約番号", "contract number"),
+    "consent_number": ("承諾番号", "consent number"),
     # severities
     "critical": ("緊急", "critical"),
     "warn": ("注意", "warning"),

@@ -285,6 +285,7 @@ class ContractPageForm(ContractForm):
     IDs as kind/value rows (stored in the same `ids`), every choice in words."""
 
     def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, known_parties=set(directory), **kwargs)
         current = self.initial.get("party") or ""
         first = [("", "—")]
@@ -361,6 +362,7 @@ class EventPageForm(EventForm):
     """The event form of the web page: the party picked from a list, kinds in words."""
 
     def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, known_parties=set(directory), **kwargs)
         current = self.initial.get("party") or ""
         first = [("", "—")]
@@ -456,6 +458,7 @@ class NewSiteForm(forms.Form):
     )
 
     def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["customer"]).choices = [
             ("", "—"),
@@ -536,6 +539,7 @@ class HoldersForm(forms.Form):
         region: str | None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.directory = directory
         first = [

@@ -1,6 +1,8 @@
-// The party and option pickers: a filter box above each <select data-picker>. Without
-// JavaScript the <select> works alone. Names are compared as the server compares them
-// (engine.catalog.name_key): width and case folded, no spaces, hyphens or 光/ひかり.
+// The party pickers: a filter box above each <select data-picker>. Without JavaScript the
+// <select> works alone. Names are compared as the server compares them
+// (engine.catalog.name_key and match_parties): width and case folded, no spaces, hyphens or
+// 光/ひかり; a name equal to the text beats one that starts with it, which beats one that
+// contains it (so "NTT" picks NTT東日本, not ドコモ光 whose aliases include NTTドコモ).
 (function () {
   "use strict";
 
@@ -10,6 +12,23 @@
       folded = folded.split(word).join("");
     });
     return folded;
+  }
+
+  // 0: a name equals the text, 1: starts with it, 2: contains it, 3: no match.
+  function rank(option, needle) {
+    var names = (option.getAttribute("data-names") || option.text).split("|");
+    var best = 3;
+    names.forEach(function (name) {
+      var folded = key(name);
+      if (folded === needle) {
+        best = Math.min(best, 0);
+      } else if (folded.indexOf(needle) === 0) {
+        best = Math.min(best, 1);
+      } else if (folded.indexOf(needle) !== -1) {
+        best = Math.min(best, 2);
+      }
+    });
+    return best;
   }
 
   function enhance(select) {
@@ -25,14 +44,15 @@
 
     input.addEventListener("input", function () {
       var needle = key(input.value);
-      var first = null;
+      var best = null;
+      var bestRank = 3;
       options.forEach(function (option) {
         var always = option.hasAttribute("data-always");
-        var names = option.text + " " + (option.getAttribute("data-names") || "");
-        var keep = always || !needle || key(names).indexOf(needle) !== -1;
-        option.hidden = !keep;
-        if (keep && !always && option.value && first === null) {
-          first = option;
+        var found = needle ? rank(option, needle) : 0;
+        option.hidden = !always && found === 3;
+        if (!always && option.value && found < bestRank) {
+          best = option;
+          bestRank = found;
         }
       });
       groups.forEach(function (group) {
@@ -40,8 +60,8 @@
           return !option.hidden;
         });
       });
-      if (needle && first !== null) {
-        select.value = first.value;
+      if (needle && best !== null) {
+        select.value = best.value;
         select.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
