@@ -131,3 +131,9 @@ def test_the_api_finds_cases_by_a_partys_alias(world: World) -> None:
     docomo = _case_with(world, "docomo-hikari")
     response = world.api("get", "/api/v1/cases?q=ドコモ")
     assert docomo.pk in [c["id"] for c in response.json()["items"]]
+
+
+def test_the_dashboard_party_filter_suggests_names(world: World) -> None:
+    page = world.clients["alice"].get("/cases/").content.decode()
+    assert 'list="party-names"' in page
+    assert '<option value="ドコモ光">' in page

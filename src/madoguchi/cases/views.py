@@ -29,6 +29,7 @@ from madoguchi.cases.services import (
 )
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import load_catalog
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
@@ -36,6 +37,13 @@ from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
 
 PAGE_SIZE = 20
+
+
+def _catalog_party_names() -> list[str]:
+    """Names offered while typing in the party filter (it takes any name or alias: see
+    CaseFilter.party); from the shipped catalog, so the dashboard spends no query on it."""
+    parties = load_catalog().parties.values()
+    return sorted({p.name for p in parties if p.kind != "public"})
 
 
 def _can_write(request: HttpRequest, case: Case) -> bool:
@@ -107,6 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more_cases": more_cases,
             "filters": request.GET,
             "assignees": colleagues(request.user),
+            "party_names": _catalog_party_names(),
         },
     )
 
