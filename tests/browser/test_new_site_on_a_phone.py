@@ -49,9 +49,7 @@ def _pick(page: Any, service: str, typed: str) -> None:
     field.locator("xpath=preceding-sibling::input[1]").fill(typed)
 
 
-def test_a_household_creates_its_site_and_sees_who_to_call(
-    live_server: Any, phone: Any
-) -> None:
+def test_a_household_creates_its_site_and_sees_who_to_call(live_server: Any, phone: Any) -> None:
     # A short name: the header (not these pages) still grows with it on a phone.
     member = MembershipFactory(role=Role.OWNER, user__username="mika")
     page = phone
@@ -78,7 +76,7 @@ def test_a_household_creates_its_site_and_sees_who_to_call(
     site = Site.objects.get(organization=member.organization, name="自宅")
     assert page.url.endswith(f"/sites/{site.pk}/")
     page.check("input[name=symptoms][value=internet-down]")
-    page.locator("#trouble button[type=submit], form:has(input[name=symptoms]) button").first.click()
+    page.locator("form:has(input[name=symptoms]) button[type=submit]").first.click()
     panel = page.locator("#call-now")
     assert "ドコモ光" in panel.inner_text()
     _no_sideways_scroll(page, "newsite-3-call-now")
