@@ -140,3 +140,26 @@ def test_an_installer_adds_a_customer_a_reseller_and_finds_both_sites(
 
     reseller = Party.objects.get(organization=member.organization, slug=desk.party)
     assert reseller.desks.get().hours == "Mo-Sa 10:00-19:00; PH off; Dec 29-Jan 03 off"
+
+
+def test_a_contract_is_added_on_a_phone_without_a_slug_or_json(
+    live_server: Any, phone: Any
+) -> None:
+    member = MembershipFactory(role=Role.OWNER, user__username="aya")
+    site = Site.objects.create(
+        organization=member.organization, name="実家", prefecture="大阪府", region="west"
+    )
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/{site.pk}/contracts/add/")
+    page.fill("input[name=ref]", "光回線")
+    page.select_option("select[name=service]", label="光回線")
+    page.locator("input.picker-filter").fill("ソネット")
+    assert page.locator("select[name=party]").input_value() == "so-net"
+    page.check("input[name=includes_isp]")
+    page.fill("input[name=id_value_0]", "CAF1234567")
+    _no_sideways_scroll(page, "contract-form")
+    page.click("main form button:has-text('保存')")
+    contract = site.contracts.get()
+    assert contract.party == "so-net"
+    assert contract.ids == {"customer_id": "CAF1234567"}

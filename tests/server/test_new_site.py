@@ -256,3 +256,12 @@ def test_a_made_up_holder_is_refused_on_the_form(world: World) -> None:
     assert response.status_code == 200
     assert "access" in response.context["holders_form"].errors
     assert not Site.objects.filter(name="自宅").exists()
+
+
+def test_the_site_page_says_how_to_find_an_unknown_holder(world: World) -> None:
+    _post(world, {**PLACE, "step": "holders", "access": UNKNOWN})
+    site = Site.objects.get(organization=world.org_a, name="自宅")
+    world.clients["alice"].post(f"/sites/{site.pk}/trouble/", {"symptoms": ["internet-down"]})
+    page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
+    assert "契約先が記録にありません" in page
+    assert "ルーターのラベル" in page

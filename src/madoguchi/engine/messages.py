@@ -210,8 +210,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "No holder of the {service} is on record.",
     ),
     "find.holder-unknown.none.action": (
-        "契約書や請求書を確認して、{service}の契約先を登録してください。",
-        "Check contracts and bills and record who holds the {service}.",
+        "{service}の契約先は、請求書・カードや口座の明細・メールアドレスのドメイン・ルーターのラベル・申込書の控えで確かめて、契約として登録してください。",
+        "Find who holds the {service} on bills, card or bank statements, the e-mail domain, router labels or the application copy, and record it as a contract.",
     ),
     "find.split-responsibility.why": (
         "サービスごとに契約先が違います ({detail})。",
