@@ -121,3 +121,45 @@ def test_region_can_be_given_directly() -> None:
 def test_english_sentences_with_lang_en() -> None:
     result = run(fiber_site(symptoms=["internet-down"]), lang="en")
     assert route(result, "access").why.startswith("The fiber line is under contract")
+
+
+SPLIT_DESKS = {
+    "slug": "example-hikari",
+    "name": "例光",
+    "kind": "collabo",
+    "desks": [
+        {"slug": "phone-only", "purposes": ["fault"], "services": ["phone"], "phone": "0120-1"},
+        {"slug": "line-only", "purposes": ["fault"], "services": ["access"], "phone": "0120-2"},
+        {"slug": "general", "purposes": ["inquiry"], "phone": "0120-3"},
+    ],
+}
+
+
+def _split_site(symptoms: list[str]) -> dict[str, object]:
+    return site(
+        parties=[SPLIT_DESKS],
+        contracts=[
+            contract("line", "access", "example-hikari", includes_isp=True),
+            contract("tel", "phone", "example-hikari"),
+        ],
+        symptoms=symptoms,
+    )
+
+
+def test_a_desk_limited_to_phone_is_never_chosen_for_isp() -> None:
+    # No fault desk handles the ISP, so the inquiry desk (which handles all) is the one.
+    assert route(run(_split_site(["internet-down"])), "isp").desk == "general"
+
+
+def test_a_desk_limited_to_a_service_is_chosen_for_it() -> None:
+    result = run(_split_site(["phone-down"]))
+    assert (route(result, "phone").desk, route(result, "access").desk) == (
+        "phone-only",
+        "line-only",
+    )
+
+
+def test_a_desk_without_services_handles_every_service() -> None:
+    result = run(_split_site(["internet-down"]))
+    assert route(result, "access").desk == "line-only"
+    assert route(result, "isp").phone == "0120-3"

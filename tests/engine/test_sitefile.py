@@ -168,3 +168,60 @@ def test_a_time_without_offset_is_tokyo_time() -> None:
 def test_empty_sections_are_allowed() -> None:
     loaded = parse_site("site: {name: x}\ncontracts:\nevents:\nbills:\n", load_catalog())
     assert loaded.site.contracts == []
+
+
+def test_the_fields_of_what_is_owed_are_accepted_without_warnings() -> None:
+    data = fiber_site(
+        parties=[
+            {
+                "slug": "example-hikari",
+                "name": "例光",
+                "kind": "collabo",
+                "desks": [{"slug": "d", "purposes": ["fault"], "services": ["access", "phone"]}],
+            }
+        ],
+        cases=[
+            {
+                "ref": "c1",
+                "services": ["access", "isp"],
+                "outage_started": "2026-01-31T00:10:00+09:00",
+                "outage_ended": "2026-02-02T15:00:00+09:00",
+                "reports": [{"party": "docomo-hikari", "at": "2026-01-31T09:00:00+09:00"}],
+            }
+        ],
+    )
+    data["site"]["holder"] = "business"
+    data["contracts"][0]["cancellation_fee_yen"] = 4180
+    loaded = parse_site(dump(data), load_catalog())
+    assert loaded.warnings == []
+    assert loaded.site.site.holder == "business"
+    assert loaded.site.contracts[0].cancellation_fee_yen == 4180
+    assert loaded.site.cases[0].reports[0].party == "docomo-hikari"
+
+
+def test_an_unknown_holder_is_reported() -> None:
+    data = fiber_site()
+    data["site"]["holder"] = "company"
+    assert problems(dump(data))[0].startswith("site.holder: 'company' is not one of: person")
+
+
+def test_a_negative_cancellation_fee_is_reported() -> None:
+    data = fiber_site()
+    data["contracts"][0]["cancellation_fee_yen"] = -1
+    assert problems(dump(data))[0].startswith("contracts[0].cancellation_fee_yen:")
+
+
+def test_a_report_to_an_unknown_party_is_reported() -> None:
+    case = {"ref": "c1", "reports": [{"party": "docomo-hikar", "at": "2026-01-31T09:00"}]}
+    [problem] = problems(dump(fiber_site(cases=[case])))
+    assert problem.startswith("cases[0].reports[0].party: unknown party 'docomo-hikar'")
+
+
+def test_an_outage_ending_before_it_started_is_reported() -> None:
+    case = {
+        "ref": "c1",
+        "outage_started": "2026-01-31T09:00+09:00",
+        "outage_ended": "2026-01-30T09:00+09:00",
+    }
+    [problem] = problems(dump(fiber_site(cases=[case])))
+    assert problem.startswith("cases[0].outage_ended:")

@@ -171,9 +171,9 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
         _promise(case, timezone.now() + dt.timedelta(hours=3))
     assert count() == few
     # (session), user, memberships; the case, its promises; the site's contracts, events,
-    # bills, open cases and their promises; the directory's stamps (the directory itself is
-    # cached); the timeline; the colleagues a writer can assign the case to
-    assert few == session_queries() + 12
+    # bills, open cases, their promises and their calls (the reports); the directory's stamps
+    # (the directory itself is cached); the timeline; the colleagues a writer can assign to
+    assert few == session_queries() + 13
 
 
 def test_a_correction_names_the_entry_it_corrects_without_a_query_more(

@@ -265,3 +265,24 @@ def test_the_site_page_says_how_to_find_an_unknown_holder(world: World) -> None:
     page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
     assert "契約先が記録にありません" in page
     assert "ルーターのラベル" in page
+
+
+def test_a_business_site_is_recorded_as_held_by_a_business(world: World) -> None:
+    _post(world, {**PLACE, "holder": "business", "step": "holders"})
+    assert Site.objects.get(organization=world.org_a, name="自宅").holder == "business"
+
+
+def test_a_site_is_held_by_a_person_unless_told(world: World) -> None:
+    _post(world, {**PLACE, "step": "holders"})
+    assert Site.objects.get(organization=world.org_a, name="自宅").holder == "person"
+
+
+def test_the_contract_form_takes_the_cancellation_fee(world: World) -> None:
+    url = f"/sites/{world.site_a.pk}/contracts/add/"
+    page = world.clients["bob"].get(url).content.decode()
+    assert "解約金" in page
+    world.clients["bob"].post(
+        url,
+        {"ref": "fee", "service": "isp", "party": "so-net", "cancellation_fee_yen": "22000"},
+    )
+    assert world.site_a.contracts.get(ref="fee").cancellation_fee_yen == 22000

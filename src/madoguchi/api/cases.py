@@ -29,6 +29,7 @@ from madoguchi.cases.services import (
     open_case,
     settle_promise,
 )
+from madoguchi.sitefiles.adapter import case_reports
 from madoguchi.sitefiles.integrity import keeping_site_valid
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
@@ -70,10 +71,24 @@ class CaseRowOut(Schema):
     created: dt.datetime
 
 
+class Report(Schema):
+    party: str
+    at: dt.datetime
+
+
 class CaseOut(CaseRowOut):
+    services: list[str] = Field(description="the services that were out; empty: the symptoms'")
+    reports: list[Report] = Field(
+        description="when each party was first told: the case's imported reports and the "
+        "first call with each party in its timeline, the earliest winning"
+    )
     symptoms: list[str]
     observations: dict[str, Any]
     assessment: dict[str, Any]
+
+    @staticmethod
+    def resolve_reports(case: Case) -> list[dict[str, str]]:
+        return case_reports(case)
 
 
 class PromiseIn(Schema):

@@ -13,6 +13,7 @@ from pydantic import AfterValidator
 from madoguchi.engine.model import (
     TOKYO,
     Building,
+    Holder,
     Lamp,
     Region,
     Symptom,
@@ -82,6 +83,7 @@ class SiteIn(Schema):
     prefecture: str = Field("", max_length=20, description="e.g. 東京都")
     region: Region | Blank | None = None
     building: Building | Blank | None = None
+    holder: Holder = Field(Holder.PERSON, description="who holds the contracts")
     symptoms: list[Symptom] = Field([], max_length=20)
     onu: dict[LampName, Lamp] = {}
     said_no_contract: list[Slug] = Field([], max_length=50)
@@ -92,6 +94,7 @@ class SitePatch(Schema):
     prefecture: str = unset(max_length=20)
     region: Region | Blank | None = None
     building: Building | Blank | None = None
+    holder: Holder = unset(description="who holds the contracts")
     symptoms: list[Symptom] = unset(max_length=20)
     onu: dict[LampName, Lamp] = unset()
     said_no_contract: list[Slug] = unset(max_length=50)
@@ -104,6 +107,7 @@ class SiteOut(Schema):
     prefecture: str
     region: str
     building: str
+    holder: str
     symptoms: list[str]
     onu: dict[str, str]
     said_no_contract: list[str]

@@ -44,7 +44,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # What a row in a list never shows: the assessment snapshot alone is a few kilobytes of JSON
 # per case, which lists would otherwise read, send and decode twenty or fifty times a page.
 CASE_SNAPSHOT_FIELDS = ("assessment", "observations", "symptoms")
-CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note")
+CASE_DETAIL_FIELDS = (*CASE_SNAPSHOT_FIELDS, "note", "services", "reports")
 # What a case read as a row model shows (reminders, `case list`; the web pages read plain
 # values, see cases.selectors.CASE_ROW_PATHS): columns left unread are neither sent nor decoded.
 CASE_ROW_FIELDS = (
@@ -98,6 +98,11 @@ class Case(OrgOwned):
     observations = models.JSONField(_("observations"), default=dict, blank=True)
     outage_started = models.DateTimeField(_("outage started"), null=True, blank=True)
     outage_ended = models.DateTimeField(_("outage ended"), null=True, blank=True)
+    # The services that were out (engine Service values); empty: those the site's symptoms touch.
+    services = models.JSONField(_("services out"), default=list, blank=True)
+    # When each party was told, from an imported site file ([{"party", "at"}], ISO times); the
+    # case's site file adds the first call to each party from the timeline (sitefiles.adapter).
+    reports = models.JSONField(_("reports"), default=list, blank=True)
     # The assessment when the case was opened: what was known, and who was called first.
     assessment = models.JSONField(_("assessment at opening"), default=dict, blank=True)
     first_party = models.SlugField(max_length=80, blank=True)

@@ -314,17 +314,60 @@ def merge_file_promises(case: Case, records: list[engine.Promise]) -> list[Promi
     return Promise.objects.bulk_create(added)
 
 
+def merge_file_reports(stored: list[Any], records: list[engine.Report]) -> list[dict[str, str]]:
+    """The case's stored reports with a file's merged in: the earliest per party wins, and a
+    file that leaves a party out removes nothing (like its promises)."""
+    first: dict[str, dt.datetime] = {}
+    for item in stored:
+        try:
+            report = engine.Report.model_validate(item)
+        except ValueError:  # a stored value no longer valid is dropped, not fatal
+            continue
+        first[report.party] = min(report.at, first.get(report.party, report.at))
+    for report in records:
+        first[report.party] = min(report.at, first.get(report.party, report.at))
+    ordered = sorted(first.items(), key=lambda item: (item[1], item[0]))
+    return [{"party": party, "at": at.isoformat()} for party, at in ordered]
+
+
 def import_case(site: Site, record: engine.Case) -> Case:
     """The case a site file names at `site` (created when new), with the file's promises
-    merged in: a re-import never resets an outcome, a timeline or a reminder."""
-    case, _created = Case.objects.get_or_create(
+    and reports merged in: a re-import never resets an outcome, a timeline or a reminder.
+    The file's services and outage times replace the case's when the file gives them (a
+    changed outage time is noted in the timeline); left out, the case's stay."""
+    case, created = Case.objects.get_or_create(
         organization_id=site.organization_id,
         site=site,
         ref=record.ref,
         defaults={"note": record.note or ""},
     )
+    changed: list[str] = []
+    if record.services and [str(s) for s in record.services] != case.services:
+        case.services = [str(s) for s in record.services]
+        changed.append("services")
+    for name in ("outage_started", "outage_ended"):
+        value = getattr(record, name)
+        if value is not None and value != getattr(case, name):
+            setattr(case, name, value)
+            changed.append(name)
+    reports = merge_file_reports(case.reports, list(record.reports))
+    if reports != case.reports:
+        case.reports = reports
+        changed.append("reports")
+    if changed:
+        case.save(update_fields=[*changed, "updated"])
+        if not created and {"outage_started", "outage_ended"} & set(changed):
+            said = _("Outage times set from an imported site file: %(start)s – %(end)s.") % {
+                "start": _local(case.outage_started),
+                "end": _local(case.outage_ended),
+            }
+            _add_entry(case, None, EntryKind.NOTE, said)
     merge_file_promises(case, list(record.promises))
     return case
+
+
+def _local(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
 def _not_a_member() -> CaseError:

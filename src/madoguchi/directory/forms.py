@@ -16,7 +16,7 @@ from pydantic import ValidationError as RecordError
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
 from madoguchi.engine import model as engine
-from madoguchi.engine.model import Purpose
+from madoguchi.engine.model import Purpose, Service
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
@@ -69,6 +69,7 @@ class PartyForm(RecordForm):
 class DeskForm(RecordForm):
     record_type = engine.Desk
     purposes = forms.JSONField(required=False, initial=list)
+    services = forms.JSONField(required=False, initial=list)
 
     class Meta:
         model = Desk
@@ -84,12 +85,26 @@ class DeskForm(RecordForm):
     def clean_purposes(self) -> list[str]:
         return self.cleaned_data.get("purposes") or []
 
+    def clean_services(self) -> list[str]:
+        """The services the desk handles; none listed: every service."""
+        return self.cleaned_data.get("services") or []
+
     def message(self, name: str, problem: Any) -> Any:
-        purposes = self.cleaned_data.get("purposes")
-        if name != "purposes":
-            return super().message(name, problem)
-        if not isinstance(purposes, list):
-            return _('Enter a list such as ["fault", "inquiry"].')
-        unknown = [p for p in purposes if p not in Purpose._value2member_map_]
-        allowed = ", ".join(p.value for p in Purpose)
-        return _("Unknown purpose %(bad)s; use %(allowed)s.") % {"bad": unknown, "allowed": allowed}
+        if name == "purposes":
+            purposes = self.cleaned_data.get("purposes")
+            if not isinstance(purposes, list):
+                return _('Enter a list such as ["fault", "inquiry"].')
+            unknown = [p for p in purposes if p not in Purpose._value2member_map_]
+            allowed = ", ".join(p.value for p in Purpose)
+            return _("Unknown purpose %(bad)s; use %(allowed)s.") % {
+                "bad": unknown,
+                "allowed": allowed,
+            }
+        if name == "services":
+            services = self.cleaned_data.get("services")
+            if not isinstance(services, list):
+                return _('Enter a list such as ["access", "phone"].')
+            bad = [s for s in services if s not in Service._value2member_map_]
+            allowed = ", ".join(s.value for s in Service)
+            return _("Unknown service %(bad)s; use %(allowed)s.") % {"bad": bad, "allowed": allowed}
+        return super().message(name, problem)

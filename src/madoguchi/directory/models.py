@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region, link_problem
+from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region, Service, link_problem
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
 
@@ -100,6 +100,8 @@ class Desk(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     purposes = models.JSONField(_("purposes"), default=list)
+    # The services this desk handles (engine Service values); empty: every service.
+    services = models.JSONField(_("services"), default=list, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     hours = models.CharField(
         _("hours"),
@@ -127,6 +129,10 @@ class Desk(models.Model):
     @property
     def purpose_values(self) -> list[str]:
         return [p for p in self.purposes if p in Purpose._value2member_map_]
+
+    @property
+    def service_values(self) -> list[str]:
+        return [s for s in self.services if s in Service._value2member_map_]
 
 
 class DirectoryStamp(models.Model):

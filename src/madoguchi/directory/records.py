@@ -41,6 +41,7 @@ def _stored(row: Party | Desk, fields: Iterable[str]) -> dict[str, Any]:
     values["url"] = _link(row.url)
     if isinstance(row, Desk):
         values["purposes"] = row.purpose_values
+        values["services"] = row.service_values
     return values
 
 
@@ -60,7 +61,7 @@ def from_record(record: engine.Party | engine.Desk) -> dict[str, object]:
     values: dict[str, object] = {}
     for name in fields:
         value = getattr(record, name)
-        if name == "purposes":
+        if name in ("purposes", "services"):
             value = [str(p) for p in value]
         elif value is None:
             value = None if name == "checked" else ""

@@ -71,6 +71,8 @@ def catalog_for(organization: Organization) -> Catalog:
         parties=parties_for(organization),
         options=shipped.options,
         prefectures=shipped.prefectures,
+        outage_rules=shipped.outage_rules,
+        fee_cap=shipped.fee_cap,
     )
 
 

@@ -17,10 +17,20 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import ConfigDict, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
-from madoguchi.engine.model import Desk, ListOf, Party, Provenance, Record, Region, Slug
+from madoguchi.engine.model import (
+    Desk,
+    ListOf,
+    Party,
+    Provenance,
+    Record,
+    Region,
+    Service,
+    Slug,
+)
 from madoguchi.engine.yamlload import load_yaml
 
 
@@ -55,6 +65,27 @@ class CatalogOption(_Sourced):
     aliases: ListOf[str] = []
 
 
+class OutageRule(_Sourced):
+    """A party's 約款 limit on what an outage earns back ("責任の制限"): once a service could
+    not be used at all for `hours` counted from when the party knew of it, the charges for
+    each full `hours` are owed, if claimed within `months` of the outage's end."""
+
+    party: Slug | None = None  # None: the rule of every party without its own
+    hours: Annotated[int, Field(ge=1, le=24 * 31)] = 24
+    months: Annotated[int, Field(ge=1, le=120)] = 3
+    note: str | None = None
+
+
+class FeeCap(_Sourced):
+    """The cap on an early-termination fee of a contract made by a person from `since`:
+    at most `months` months of the contract's monthly fee, for the fixed-line `services`."""
+
+    since: dt.date
+    services: ListOf[Service]
+    months: Annotated[int, Field(ge=1)] = 1
+    note: str | None = None
+
+
 class Prefecture(Record):
     model_config = ConfigDict(defer_build=True)
 
@@ -69,6 +100,8 @@ class CatalogFile(Provenance):
     parties: ListOf[CatalogParty] = []
     options: ListOf[CatalogOption] = []
     prefectures: ListOf[Prefecture] = []
+    outage_rules: ListOf[OutageRule] = []
+    fee_caps: ListOf[FeeCap] = []
 
 
 @lru_cache(maxsize=4096)
@@ -134,6 +167,9 @@ class Catalog:
     parties: dict[str, Party]
     options: dict[str, CatalogOption]
     prefectures: tuple[Prefecture, ...]
+    # Keyed by party slug; None is the rule of every party without its own.
+    outage_rules: dict[str | None, OutageRule] = field(default_factory=dict)
+    fee_cap: FeeCap | None = None
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
     _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
     _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
@@ -151,6 +187,10 @@ class Catalog:
     def prefecture(self, name: str) -> Prefecture | None:
         """Find a prefecture by its name, its name without 都/府/県, or its romaji."""
         return self._prefecture_index.get(normalize(name))
+
+    def outage_rule(self, party: str) -> OutageRule | None:
+        """The party's own outage-compensation rule, else the common one."""
+        return self.outage_rules.get(party) or self.outage_rules.get(None)
 
     def prefecture_names(self) -> list[str]:
         return [p.name for p in self.prefectures]
@@ -195,6 +235,8 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     parties: dict[str, Party] = {}
     options: dict[str, CatalogOption] = {}
     prefectures: list[Prefecture] = []
+    outage_rules: dict[str | None, OutageRule] = {}
+    fee_caps: list[FeeCap] = []
     for name, text in files:
         try:
             data = CatalogFile.model_validate(load_yaml(text) or {})
@@ -207,7 +249,21 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         for option in data.options:
             options[option.slug] = option
         prefectures.extend(data.prefectures)
-    return Catalog(parties=parties, options=options, prefectures=tuple(prefectures))
+        for rule in data.outage_rules:
+            if rule.party in outage_rules:
+                whose = rule.party or "the common rule"
+                raise CatalogError(f"catalog file {name}: outage rule of {whose} defined twice")
+            outage_rules[rule.party] = rule
+        fee_caps.extend(data.fee_caps)
+    if len(fee_caps) > 1:
+        raise CatalogError("the catalog defines more than one cancellation fee cap")
+    return Catalog(
+        parties=parties,
+        options=options,
+        prefectures=tuple(prefectures),
+        outage_rules=outage_rules,
+        fee_cap=fee_caps[0] if fee_caps else None,
+    )
 
 
 def _cache_path(files: list[tuple[str, str]]) -> Path | None:

@@ -208,14 +208,17 @@ class Context:
             return party.name_en
         return party.name
 
-    def desk_for(self, slug: str | None, purposes: tuple[Purpose, ...]) -> Desk | None:
-        """The party's first desk for the first purpose in `purposes` that it has."""
+    def desk_for(
+        self, slug: str | None, purposes: tuple[Purpose, ...], service: Service | None = None
+    ) -> Desk | None:
+        """The party's first desk for the first purpose in `purposes` that it has, among its
+        desks that handle `service` (a desk without `services` handles all of them)."""
         party = self.parties.get(slug) if slug else None
         if party is None:
             return None
         for purpose in purposes:
             for desk in party.desks:
-                if purpose in desk.purposes:
+                if purpose in desk.purposes and desk.handles(service):
                     return desk
         return None
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 
+from madoguchi.engine import owed
 from madoguchi.engine.context import SWITCH_EVENTS, Context
 from madoguchi.engine.findings import initial_cancellation_due
-from madoguchi.engine.messages import label, say
+from madoguchi.engine.messages import label, say, yen
 from madoguchi.engine.model import EventKind
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
@@ -87,11 +88,39 @@ def contract_ends(ctx: Context) -> Iterator[Deadline]:
             )
 
 
+def compensation_claims(ctx: Context) -> Iterator[Deadline]:
+    """The last day to claim each `outage-compensation`, one per party owed, once the case
+    has its outage's end: that day plus the rule's months (owed.add_months)."""
+    for outage in owed.owed_outages(ctx):
+        due = outage.claim_due
+        if due is None:
+            continue
+        amount = outage.amount_yen
+        yield Deadline(
+            code="compensation-claim",
+            due=due.isoformat(),
+            case=outage.case.ref,
+            party=outage.party,
+            past=due < ctx.today,
+            why=say(
+                ctx.lang,
+                "deadline.compensation-claim",
+                party=ctx.party_name(outage.party),
+                amount=yen(ctx.lang, amount)
+                if amount is not None
+                else say(ctx.lang, "owed.amount-unknown"),
+                case=outage.case.ref,
+                months=outage.rule.months,
+            ),
+        )
+
+
 RULES: tuple[Callable[[Context], Iterator[Deadline]], ...] = (
     initial_cancellation,
     consent_number,
     promises,
     contract_ends,
+    compensation_claims,
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Acquired, EventKind, Purpose
+from madoguchi.engine.model import Acquired, EventKind, Purpose, Service
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
 from madoguchi.engine.routes import contact
 
@@ -24,30 +24,32 @@ FRAUD_SIGNS = frozenset({"unwanted-option", "not-cheaper", "duplicate-applicatio
 def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> list[Step]:
     if not ctx.touched and not findings:
         return []
-    rungs: list[tuple[str, tuple[Purpose, ...], str]] = []
+    rungs: list[tuple[str, tuple[Purpose, ...], str, Service | None]] = []
     # With no first call (the likely cause is at home, say), the holder of a touched service
     # is still the desk to try before any public one.
-    touched_holder = next((h for s in ctx.touched if (h := ctx.holder(s))), None)
-    holder = first.party if first else touched_holder
+    touched = next(((h, s) for s in ctx.touched if (h := ctx.holder(s))), None)
+    holder: str | None
+    service: Service | None
+    holder, service = (first.party, Service(first.service)) if first else touched or (None, None)
     purposes: tuple[Purpose, ...] = FAULT_PURPOSES
     if holder is None:
         holder, purposes = _party_of_worst_finding(findings), (Purpose.INQUIRY, Purpose.BILLING)
     if holder is not None:
-        rungs.append((holder, purposes, "esc.holder"))
-        complaint = ctx.desk_for(holder, (Purpose.COMPLAINT,))
-        first_desk = ctx.desk_for(holder, rungs[0][1])
+        rungs.append((holder, purposes, "esc.holder", service))
+        complaint = ctx.desk_for(holder, (Purpose.COMPLAINT,), service)
+        first_desk = ctx.desk_for(holder, rungs[0][1], service)
         if complaint is not None and complaint is not first_desk:
-            rungs.append((holder, (Purpose.COMPLAINT,), "esc.complaint"))
-    rungs.append((SOUMU, PUBLIC_PURPOSES, "esc.soumu"))
-    rungs.append((HOTLINE, PUBLIC_PURPOSES, "esc.hotline"))
+            rungs.append((holder, (Purpose.COMPLAINT,), "esc.complaint", service))
+    rungs.append((SOUMU, PUBLIC_PURPOSES, "esc.soumu", None))
+    rungs.append((HOTLINE, PUBLIC_PURPOSES, "esc.hotline", None))
     codes = {f.code for f in findings}
     if "holder-ceased" in codes or _sold_by_phone_or_visit(ctx, codes):
-        rungs.append((POLICE, PUBLIC_PURPOSES, "esc.police"))
-        rungs.append((HOUTERASU, PUBLIC_PURPOSES, "esc.houterasu"))
+        rungs.append((POLICE, PUBLIC_PURPOSES, "esc.police", None))
+        rungs.append((HOUTERASU, PUBLIC_PURPOSES, "esc.houterasu", None))
 
     steps: list[Step] = []
-    for number, (party, purposes, key) in enumerate(rungs, start=1):
-        reach = contact(ctx, party, purposes)
+    for number, (party, purposes, key, about) in enumerate(rungs, start=1):
+        reach = contact(ctx, party, purposes, about)
         steps.append(
             Step(
                 step=number,

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TypedDict
 
-from madoguchi.engine import checks
-from madoguchi.engine.context import CORE_SERVICES, SWITCH_EVENTS, Context
-from madoguchi.engine.messages import join, label, say, yen
+from madoguchi.engine import checks, owed
+from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.messages import day, join, label, moment, say, yen
 from madoguchi.engine.model import (
     BillLine,
     Contract,
@@ -39,25 +39,41 @@ def _finding(
     key: str,
     party: str | None = None,
     purposes: tuple[Purpose, ...] = BILLING_DESK,
+    *,
+    desk_service: Service | None = None,
+    amount_yen: int | None = None,
+    case: str | None = None,
+    action: str | None = None,
     **kw: object,
 ) -> Finding:
-    desk = ctx.desk_for(party, purposes) if party else None
-    kw.setdefault("desk", _desk_text(ctx, party, purposes))
+    """A finding whose sentences are `key`.why and `key`.action (or `action`), naming the
+    party's desk for the first of `purposes` that handles `desk_service`."""
+    desk = ctx.desk_for(party, purposes, desk_service) if party else None
+    kw.setdefault("desk", _desk_text(ctx, party, purposes, desk_service))
+    if case is not None:
+        kw.setdefault("case", case)
     return Finding(
         code=code,
         severity=severity,
         contracts=contracts,
         why=say(ctx.lang, f"{key}.why", **kw),
-        action=say(ctx.lang, f"{key}.action", **kw),
+        action=say(ctx.lang, action or f"{key}.action", **kw),
         party=party,
         desk=desk.slug if desk else None,
         phone=desk.phone if desk else None,
+        amount_yen=amount_yen,
+        case=case,
     )
 
 
-def _desk_text(ctx: Context, party: str | None, purposes: tuple[Purpose, ...]) -> str:
+def _desk_text(
+    ctx: Context,
+    party: str | None,
+    purposes: tuple[Purpose, ...],
+    service: Service | None = None,
+) -> str:
     """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
-    desk = ctx.desk_for(party, purposes) if party else None
+    desk = ctx.desk_for(party, purposes, service) if party else None
     name = ctx.party_name(party) if party else "?"
     if desk is None:
         return name
@@ -491,6 +507,95 @@ def holder_ceased(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _unverified(ctx: Context, verified: bool) -> str:
+    return "" if verified else say(ctx.lang, "owed.unverified")
+
+
+def _services_text(ctx: Context, services: tuple[Service, ...]) -> str:
+    return join(ctx.lang, [label(ctx.lang, s) for s in services])
+
+
+def outage_compensation(ctx: Context) -> Iterator[Finding]:
+    """A party owes back the charges for each full 24 hours (its rule's hours) that a service
+    was out after it knew of it (its first report), claimed within its rule's months."""
+    for outage in owed.owed_outages(ctx):
+        amount = outage.amount_yen
+        due = outage.claim_due
+        yield _finding(
+            ctx,
+            "outage-compensation",
+            Severity.WARN,
+            [c.ref for c in outage.contracts],
+            "find.outage-compensation",
+            party=outage.party,
+            purposes=BILLING_DESK,
+            desk_service=outage.services[0],
+            amount_yen=amount,
+            case=outage.case.ref,
+            action="find.outage-compensation.action." + ("ended" if due is not None else "ongoing"),
+            party_name=ctx.party_name(outage.party),
+            services=_services_text(ctx, outage.services),
+            start=moment(ctx.lang, outage.clock_start or ctx.now),
+            hours=outage.hours,
+            period=outage.rule.hours,
+            days=outage.days,
+            amount=yen(ctx.lang, amount)
+            if amount is not None
+            else say(ctx.lang, "owed.amount-unknown"),
+            months=outage.rule.months,
+            due=day(ctx.lang, due) if due is not None else "",
+            unverified=_unverified(ctx, outage.rule.verified),
+        )
+
+
+def outage_clock_not_started(ctx: Context) -> Iterator[Finding]:
+    """An ongoing outage whose holder has no report on record: its clock has not started, so
+    `outage-compensation` cannot fire for it; calling that desk now starts it."""
+    for outage in owed.unreported_outages(ctx):
+        yield _finding(
+            ctx,
+            "outage-clock-not-started",
+            Severity.INFO,
+            [c.ref for c in outage.contracts],
+            "find.outage-clock-not-started",
+            party=outage.party,
+            purposes=FAULT_PURPOSES,
+            desk_service=outage.services[0],
+            case=outage.case.ref,
+            party_name=ctx.party_name(outage.party),
+            services=_services_text(ctx, outage.services),
+            period=outage.rule.hours,
+            unverified=_unverified(ctx, outage.rule.verified),
+        )
+
+
+def cancellation_fee_over_cap(ctx: Context) -> Iterator[Finding]:
+    """A person's fixed-line contract from 2022-07-01 (the catalog's day) whose cancellation
+    fee is above one month's fee: the excess, and the holder's cancellation desk."""
+    for over in owed.fees_over_cap(ctx):
+        contract = over.contract
+        assert contract.start is not None
+        yield _finding(
+            ctx,
+            "cancellation-fee-over-cap",
+            Severity.WARN,
+            [contract.ref],
+            "find.cancellation-fee-over-cap",
+            party=contract.party,
+            purposes=CANCEL_DESK,
+            desk_service=contract.service,
+            amount_yen=over.excess,
+            item=_contract_label(ctx, contract),
+            start=day(ctx.lang, contract.start),
+            fee=yen(ctx.lang, over.fee),
+            cap=yen(ctx.lang, over.cap),
+            excess=yen(ctx.lang, over.excess),
+            months=over.cap_rule.months,
+            since=day(ctx.lang, over.cap_rule.since),
+            unverified=_unverified(ctx, over.cap_rule.verified),
+        )
+
+
 RULES: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     holder_unknown,
     split_responsibility,
@@ -506,6 +611,9 @@ RULES: tuple[Callable[[Context], Iterator[Finding]], ...] = (
     cancellation_gap,
     promise_overdue,
     holder_ceased,
+    outage_compensation,
+    outage_clock_not_started,
+    cancellation_fee_over_cap,
 )
 
 

@@ -7,7 +7,10 @@ so a missing translation is visible in review. Each `why`/`action` is one senten
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+
+from madoguchi.engine.timezone import TOKYO
 
 LANGS = ("ja", "en")
 
@@ -25,6 +28,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "building": ("建物", "building"),
     "detached": ("戸建て", "detached house"),
     "multi-unit": ("集合住宅", "multi-unit building"),
+    # who holds the contracts
+    "person": ("個人", "a person"),
+    "business": ("法人・事業者", "a business"),
     # lamps
     "on": ("点灯", "on"),
     "off": ("消灯", "off"),
@@ -333,6 +339,43 @@ TEXT: dict[str, tuple[str, str]] = {
         "返金や解約は消費生活センター (188) に相談し、必要なら法テラスや警察にも相談してください。",
         "Take refunds and cancellation to a consumer centre (188), and to Houterasu or the police where needed.",
     ),
+    "find.outage-compensation.why": (
+        "{party_name}の{services}は、{party_name}が知った{start}から{hours}時間使えませんでした ({period}時間が{days}回分): 約款の「責任の制限」により、その間の料金として{amount}を請求できます{unverified}。",
+        "The {services} with {party_name} could not be used for {hours} hours after {party_name} knew of it at {start} ({days} full periods of {period} hours): under the tariff's limit of liability, {amount} of charges can be claimed back{unverified}.",
+    ),
+    "find.outage-compensation.action.ended": (
+        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}の返還を、{due}までに請求してください (受付番号と日時を伝えます)。",
+        "Ask {desk} to pay back {amount} for the {days} days of case {case}'s outage, by {due} (give the reference numbers and times).",
+    ),
+    "find.outage-compensation.action.ongoing": (
+        "{desk}に、ケース {case} の停止期間の料金 (今のところ{days}日分で{amount}、復旧まで増えます) の返還を、復旧から{months}か月以内に請求してください。",
+        "Ask {desk} to pay back the charges for case {case}'s outage ({amount} for {days} days so far, growing until it is restored), within {months} months of the restoration.",
+    ),
+    "find.outage-clock-not-started.why": (
+        "{party_name}に{services}の障害を伝えた記録がないため、補償の{period}時間はまだ数え始めていません (ケース {case}){unverified}。",
+        "No report of the {services} outage to {party_name} is on record, so the {period}-hour compensation clock has not started (case {case}){unverified}.",
+    ),
+    "find.outage-clock-not-started.action": (
+        "{desk}に今すぐ障害を伝え、日時と受付番号を記録してください: 補償はその時刻から数えます。",
+        "Report the outage to {desk} now and log the time and reference number: compensation counts from then.",
+    ),
+    "find.cancellation-fee-over-cap.why": (
+        "「{item}」({start}から) の解約金{fee}は、上限の月額{months}か月分 ({cap}) を{excess}超えています ({since}以降に個人が結んだ固定回線の契約は、期間中の解約でも月額{months}か月分まで){unverified}。",
+        "The cancellation fee of {fee} for '{item}' (from {start}) is {excess} above the cap of {months} × the monthly fee ({cap}): a fixed-line contract made by a person on or after {since} may charge at most that when cancelled during its term{unverified}.",
+    ),
+    "find.cancellation-fee-over-cap.action": (
+        "{desk}に、{since}以降の契約なので解約金は{cap}までのはずだと伝え、超える{excess}を請求しない (払ったなら返す) よう求めてください。",
+        "Tell {desk} that a contract made on or after {since} may charge at most {cap}, and ask them not to charge (or to refund) the {excess} above it.",
+    ),
+    # --- what is owed: shared pieces ---------------------------------------------------
+    "owed.amount-unknown": (
+        "日割りの料金 (月額料金の記録がないため金額は不明)",
+        "the pro-rated charges (the amount is unknown: no monthly fee is on record)",
+    ),
+    "owed.unverified": (
+        " (この規定は要確認)",
+        " (this rule is unverified)",
+    ),
     # --- deadlines --------------------------------------------------------------------
     "deadline.initial-cancellation": (
         "契約 {ref} の初期契約解除の期限です。",
@@ -345,6 +388,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "deadline.promise": (
         "{party}の約束 ({what}) の期限です。",
         "Due time of {party}'s promise ({what}).",
+    ),
+    "deadline.compensation-claim": (
+        "{party}へ停止期間の料金 ({amount}) を請求できる最終日です (ケース {case}、復旧から{months}か月)。",
+        "Last day to claim the outage charges ({amount}) from {party} (case {case}, {months} months after the restoration).",
     ),
     "deadline.contract-end": (
         "{party}との{service}の契約 {ref} が終わる日です。",
@@ -398,6 +445,36 @@ def label(lang: str, value: object) -> str:
 
 def join(lang: str, items: Iterable[str]) -> str:
     return _LIST_SEPARATOR[_index(lang)].join(items)
+
+
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def day(lang: str, value: dt.date) -> str:
+    """A date in words: 2026年5月2日, 2 May 2026."""
+    if lang == "en":
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def moment(lang: str, value: dt.datetime) -> str:
+    """A time in words, in Tokyo: 2026年1月31日 9:00, 31 January 2026 09:00."""
+    local = value.astimezone(TOKYO)
+    clock = f"{local.hour}:{local.minute:02d}" if lang != "en" else f"{local:%H:%M}"
+    return f"{day(lang, local.date())} {clock}"
 
 
 def yen(lang: str, amount: int | None) -> str:

@@ -112,6 +112,13 @@ class Symptom(StrEnum):
     UNKNOWN_CHARGE = "unknown-charge"
 
 
+class Holder(StrEnum):
+    """Who holds a site's contracts: a person (consumer rules apply) or a business."""
+
+    PERSON = "person"
+    BUSINESS = "business"
+
+
 class Lamp(StrEnum):
     ON = "on"
     OFF = "off"
@@ -205,10 +212,15 @@ class Desk(Provenance):
     name: Text | None = None
     name_en: Text | None = None
     purposes: ListOf[Purpose] = []
+    services: ListOf[Service] = []  # the services this desk handles; empty: all of them
     phone: Text | None = None
     hours: Hours = None
     url: Link = None
     note: Text | None = None
+
+    def handles(self, service: Service | None) -> bool:
+        """A desk without `services` handles every service."""
+        return service is None or not self.services or service in self.services
 
 
 class Party(Provenance):
@@ -228,6 +240,7 @@ class SiteInfo(Record):
     prefecture: Text | None = None
     region: Region | None = None
     building: Building | None = None
+    holder: Holder = Holder.PERSON
 
 
 class Contract(Record):
@@ -244,6 +257,8 @@ class Contract(Record):
     acquired: Acquired | None = None
     document_received: dt.date | None = None
     monthly_yen: Annotated[int, Field(ge=0)] | None = None
+    # The early-termination fee (違約金/解約金) the contract states or the holder demands.
+    cancellation_fee_yen: Annotated[int, Field(ge=0)] | None = None
     payment: Payment | None = None
     wanted: bool = True
     note: Text | None = None
@@ -305,8 +320,19 @@ class Promise(Record):
     note: Text | None = None
 
 
+class Report(Record):
+    """When a party was told of a case's trouble (the first call to it)."""
+
+    party: Slug
+    at: Time
+
+
 class Case(Record):
     ref: Ref
+    services: ListOf[Service] = []  # the services that were out; empty: those symptoms touch
+    outage_started: Time | None = None
+    outage_ended: Time | None = None  # None: still out at `now`
+    reports: ListOf[Report] = []
     promises: ListOf[Promise] = []
     note: Text | None = None
 

@@ -56,6 +56,8 @@ class Finding:
     party: str | None = None
     desk: str | None = None
     phone: str | None = None
+    amount_yen: int | None = None  # what can be claimed back (outage, fee over the cap)
+    case: str | None = None  # the case it comes from
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,14 @@ class Contact:
         return at.isoformat() if at else None
 
 
-def contact(ctx: Context, party: str | None, purposes: tuple[Purpose, ...]) -> Contact:
-    desk = ctx.desk_for(party, purposes)
+def contact(
+    ctx: Context,
+    party: str | None,
+    purposes: tuple[Purpose, ...],
+    service: Service | None = None,
+) -> Contact:
+    """The party's desk for the first of `purposes` it has, among those handling `service`."""
+    desk = ctx.desk_for(party, purposes, service)
     status = desk_status(desk.hours, ctx.now) if desk is not None else UNKNOWN
     return Contact(desk=desk, status=status)
 
@@ -51,7 +57,7 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
             ),
         )
     assert contract is not None
-    reach = contact(ctx, party, FAULT_PURPOSES)
+    reach = contact(ctx, party, FAULT_PURPOSES, service)
     desk = reach.desk
     return Route(
         service=service.value,
@@ -94,7 +100,7 @@ def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
     party = ctx.holder(service)
     if party is None:
         return None
-    reach = contact(ctx, party, FAULT_PURPOSES)
+    reach = contact(ctx, party, FAULT_PURPOSES, service)
     return FirstCall(
         party=party,
         desk=reach.desk.slug if reach.desk else None,

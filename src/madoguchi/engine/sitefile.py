@@ -348,6 +348,15 @@ def _cross_check(site: SiteFile, catalog: Catalog, hints: _Hints) -> Iterator[Pr
         for j, promise in enumerate(case.promises):
             if problem := unknown_party(promise.by, f"cases[{i}].promises[{j}].by"):
                 yield problem
+        for j, report in enumerate(case.reports):
+            if problem := unknown_party(report.party, f"cases[{i}].reports[{j}].party"):
+                yield problem
+        started, ended = case.outage_started, case.outage_ended
+        if started is not None and ended is not None and ended < started:
+            yield Problem(
+                f"cases[{i}].outage_ended",
+                f"{ended.isoformat()} is before outage_started {started.isoformat()}",
+            )
 
 
 def document_problems(data: dict[str, Any], catalog: Catalog) -> list[Problem]:

@@ -16,16 +16,21 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from pydantic import ValidationError
 
-from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, Promise
+from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, EntryKind, Promise, TimelineEntry
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import (
     SITE_ROW_PREFETCHES,
     file_fields,
+    file_value,
     site_sections,
     with_parties,
 )
+
+# Timeline entries that tell a party of the trouble: a call to it, or from it (a party cannot
+# call about a trouble it does not know of).
+CALL_KINDS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
 
 # What `site_document` reads besides the site's own columns; a fixed number of queries.
 SITE_FILE_PREFETCHES: tuple[str | Prefetch, ...] = (
@@ -39,7 +44,16 @@ SITE_FILE_PREFETCHES: tuple[str | Prefetch, ...] = (
             Prefetch(
                 "promises",
                 queryset=Promise.objects.filter(broken__isnull=True).order_by("due", "id"),
-            )
+            ),
+            # A call with a party tells it of the trouble: its first one is a report.
+            Prefetch(
+                "entries",
+                queryset=TimelineEntry.objects.filter(kind__in=CALL_KINDS)
+                .exclude(party="")
+                .only("id", "case_id", "party", "at")
+                .order_by("at", "id"),
+                to_attr="calls",
+            ),
         ),
     ),
 )
@@ -58,11 +72,44 @@ def load_site_file_rows(site: Site) -> Site:
     return site
 
 
+def case_reports(case: Case) -> list[dict[str, str]]:
+    """When each party was first told of the case's trouble: the reports stored on the case
+    (from an imported file) and the first call with each party in its timeline (prefetched as
+    `calls`), the earliest per party winning; in the order they were told."""
+    first: dict[str, dt.datetime] = {}
+    told = [(r.get("party"), r.get("at")) for r in case.reports if isinstance(r, dict)]
+    calls = getattr(case, "calls", None)  # prefetched by SITE_FILE_PREFETCHES
+    if calls is None:
+        calls = list(case.entries.filter(kind__in=CALL_KINDS).exclude(party=""))
+    told += [(entry.party, entry.at) for entry in calls]
+    for party, at in told:
+        when = _time(at)
+        if not isinstance(party, str) or not party or when is None:
+            continue
+        if party not in first or when < first[party]:
+            first[party] = when
+    ordered = sorted(first.items(), key=lambda item: (item[1], item[0]))
+    return [{"party": party, "at": file_value(at)} for party, at in ordered]
+
+
+def _time(value: Any) -> dt.datetime | None:
+    """A stored report's time (ISO text in JSON, or a datetime); None when unreadable."""
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=engine.TOKYO)
+
+
 def case_sections(site: Site) -> list[dict[str, Any]]:
     """The site's open cases with their awaited promises, as the file's `cases:`."""
     sections = []
     for case in site.cases.all():
-        section = file_fields(case, engine.Case, exclude=("promises",))
+        section = file_fields(case, engine.Case, exclude=("reports", "promises"))
+        if reports := case_reports(case):
+            section["reports"] = reports
         if promises := [file_fields(p, engine.Promise) for p in case.promises.all()]:
             section["promises"] = promises
         sections.append(section)

@@ -277,6 +277,9 @@ CONTRACT_HELP = {
     ),
     "includes_isp": _("When the provider comes in one set with the line (e.g. ドコモ光)."),
     "option": _("For an NTT option such as フレッツ・ウイルスクリア."),
+    "cancellation_fee_yen": _(
+        "The early-termination fee (解約金・違約金) the contract states or the company asks for."
+    ),
 }
 
 
@@ -304,7 +307,10 @@ class ContractPageForm(ContractForm):
             field = self.fields[name]
             field.choices = _labelled(list(field.choices))  # type: ignore[attr-defined]
         for name, text in CONTRACT_HELP.items():
-            self.fields[name].help_text = text
+            if name in self.fields:
+                self.fields[name].help_text = text
+        if "cancellation_fee_yen" in self.fields:
+            self.fields["cancellation_fee_yen"].validators.append(MaxValueValidator(YEN_MAX))
         # The IDs come from the rows below (clean), never from a JSON text.
         self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
         stored = dict(self.instance.ids or {}) if self.instance.pk else {}
@@ -456,6 +462,14 @@ class NewSiteForm(forms.Form):
     building = forms.ChoiceField(
         label=_("Building"), choices=BUILDINGS, required=False, widget=forms.RadioSelect
     )
+    holder = forms.ChoiceField(
+        label=_("Whose name are the contracts in?"),
+        choices=[(h.value, h.value) for h in engine.Holder],
+        initial=engine.Holder.PERSON.value,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A business's contracts are not covered by some consumer rules."),
+    )
 
     def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -464,6 +478,9 @@ class NewSiteForm(forms.Form):
             ("", "—"),
             *[(str(pk), n) for pk, n in customers],
         ]
+        cast(forms.ChoiceField, self.fields["holder"]).choices = _labelled(
+            [(h.value, h.value) for h in engine.Holder]
+        )
         names = load_catalog().prefecture_names()
         cast(forms.ChoiceField, self.fields["prefecture"]).choices = [
             ("", _("Choose…")),

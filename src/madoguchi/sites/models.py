@@ -10,7 +10,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.engine.model import Acquired, Building, EventKind, Payment, Region, Service
+from madoguchi.engine.model import (
+    Acquired,
+    Building,
+    EventKind,
+    Holder,
+    Payment,
+    Region,
+    Service,
+)
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.server.choices import enum_choices
 
@@ -37,6 +45,10 @@ class Site(OrgOwned):
     region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
     building = models.CharField(
         _("building"), max_length=12, choices=enum_choices(Building), blank=True
+    )
+    # Who holds the contracts: a person (consumer rules such as the fee cap apply) or a business.
+    holder = models.CharField(
+        _("contract holder"), max_length=10, choices=enum_choices(Holder), default=Holder.PERSON
     )
     # The trouble being reported now (site file: symptoms, observations).
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
@@ -91,6 +103,9 @@ class Contract(SiteChild):
     )
     document_received = models.DateField(_("document received"), null=True, blank=True)
     monthly_yen = models.PositiveIntegerField(_("monthly (yen)"), null=True, blank=True)
+    cancellation_fee_yen = models.PositiveIntegerField(
+        _("cancellation fee (yen)"), null=True, blank=True
+    )
     payment = models.CharField(
         _("payment"), max_length=20, choices=enum_choices(Payment), blank=True
     )

@@ -61,7 +61,8 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not _empty(v)}
 
 
-def _file_value(value: Any) -> Any:
+def file_value(value: Any) -> Any:
+    """A value as a site file writes it (times in Tokyo, dates as ISO text)."""
     if isinstance(value, dt.datetime):
         return value.astimezone(TOKYO).isoformat()
     if isinstance(value, dt.date):
@@ -82,7 +83,7 @@ def file_fields(
         value = getattr(row, name)
         if isinstance(value, bool) and value == info.default:
             continue
-        values[name] = _file_value(value)
+        values[name] = file_value(value)
     return _compact(values)
 
 
@@ -158,8 +159,14 @@ def site_sections(site: Site) -> dict[str, Any]:
     parties: `with_parties` adds those once every section that names a party is in)."""
     document: dict[str, Any] = {"version": 1}
     if site.assess_at:
-        document["now"] = _file_value(site.assess_at)
-    document["site"] = _compact({name: getattr(site, name) for name in SITE_INFO_FIELDS})
+        document["now"] = file_value(site.assess_at)
+    document["site"] = _compact(
+        {
+            name: getattr(site, name)
+            for name in SITE_INFO_FIELDS
+            if getattr(site, name) != engine.SiteInfo.model_fields[name].default
+        }
+    )
     document["contracts"] = [to_record(c) for c in site.contracts.all()]
     document["events"] = [to_record(e) for e in site.events.all()]
     document["symptoms"] = list(site.symptoms)
@@ -186,6 +193,7 @@ def referenced_parties(document: dict[str, Any]) -> set[str]:
         observations.get("outage_notice", [])
     )
     slugs |= {p.get("by") for case in document.get("cases", []) for p in case.get("promises", [])}
+    slugs |= {r.get("party") for case in document.get("cases", []) for r in case.get("reports", [])}
     return {slug for slug in slugs if slug and isinstance(slug, str)}
 
 

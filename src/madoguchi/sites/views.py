@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
+from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.sites import selectors, services
@@ -269,6 +270,7 @@ def _create_site(
             "prefecture": place["prefecture"],
             "region": region or "",
             "building": place.get("building") or "",
+            "holder": place.get("holder") or engine.Holder.PERSON,
         },
         holders=holders,
         includes_isp=bool(form.cleaned_data.get("includes_isp")),

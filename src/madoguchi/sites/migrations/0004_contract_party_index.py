@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0001_initial"),
-        ("sites", "0002_site_own_parties"),
+        ("sites", "0003_site_holder_and_cancellation_fee"),
     ]
 
     operations = [
