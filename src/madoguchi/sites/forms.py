@@ -474,6 +474,8 @@ class NewSiteForm(forms.Form):
     def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if not customers:  # nothing to pick: the name is the only question
+            self.fields["new_customer"].label = _("Customer's name")
         cast(forms.ChoiceField, self.fields["customer"]).choices = [
             ("", "—"),
             *[(str(pk), n) for pk, n in customers],
