@@ -4,8 +4,6 @@ and a row stored before these checks no longer fails its site's pages."""
 
 from __future__ import annotations
 
-import json
-
 from madoguchi.cases.models import Case, TimelineEntry
 from madoguchi.cases.services import correct_entry, log_entry
 from madoguchi.directory.models import Desk, Party
@@ -188,6 +186,7 @@ def test_a_time_out_of_range_is_a_field_error(world: World) -> None:
 def test_the_web_contract_form_checks_ids_by_the_site_files_rules(world: World) -> None:
     url = f"/sites/{world.site_a.pk}/contracts/{world.contract_a.pk}/"
     data = {"ref": world.contract_a.ref, "service": "access", "party": "docomo-hikari"}
-    page = world.clients["alice"].post(url, {**data, "ids": json.dumps({"k" * 90: "1"})})
+    row = {"id_kind_0": "other", "id_label_0": "k" * 90, "id_value_0": "1"}
+    page = world.clients["alice"].post(url, {**data, **row})
     assert page.status_code == 200
-    assert "ids" in page.context["form"].errors
+    assert "id_label_0" in page.context["form"].errors

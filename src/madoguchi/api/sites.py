@@ -384,7 +384,7 @@ def _named[F: Callable[..., Any]](
 
 def _save(rows: RowApi, row: Any, data: dict[str, Any]) -> Any:
     """Validate `data` with the web's form, then save through the service."""
-    form = rows.form(data, instance=row, site=row.site, known_parties=set(site_directory(row.site)))
+    form = rows.form(data, instance=row, site=row.site, directory=site_directory(row.site))
     if not form.is_valid():
         raise invalid_form(form)
     values = {name: form.cleaned_data[name] for name in rows.kind.fields}

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.search import search_cases
+from madoguchi.directory.selectors import party_slugs_named
+from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
 
 MAX_ID = 2**63 - 1  # the largest id the database holds (larger ones match nothing anyway)
@@ -25,11 +27,17 @@ class CaseFilter(BaseModel):
     status: Status | Literal[""] = Field("", description="the case's status")
     site: int | None = Field(None, ge=1, le=MAX_ID, description="the site's id")
     party: str = Field(
-        "", max_length=80, description="a party the case (or a promise) is first with or waits on"
+        "",
+        max_length=80,
+        description="a party the case (or a promise) is first with or waits on: its slug, "
+        "name, English name or a name people use for it (ドコモ, ソネット)",
     )
     assignee: str = Field("", max_length=20, description="a user id, or me")
     q: str = Field(
-        "", max_length=200, description="a reference number, or words of a title or site name"
+        "",
+        max_length=200,
+        description="a reference number, words of a title or site name, or the name of a "
+        "party the case is with",
     )
 
     @field_validator("site", mode="before")
@@ -70,7 +78,8 @@ class CaseFilter(BaseModel):
         if self.status:
             cases = cases.filter(status=self.status)
         if self.q:
-            cases = search_cases(cases, self.q)
+            named = party_slugs_named(organizations_for(user), self.q)
+            cases = search_cases(cases, self.q, parties=named)
         return cases
 
     def promises(self, promises: QuerySet[Promise], user: AnyUser) -> QuerySet[Promise]:
@@ -87,10 +96,16 @@ class CaseFilter(BaseModel):
         if self.site is not None:
             rows = rows.filter(**{f"{prefix}site_id": self.site})
         if self.party:
-            match = Q(**{f"{prefix}first_party": self.party}) | Q(
-                **{f"{prefix}waiting_on": self.party}
+            slugs = sorted(self.party_slugs(user))
+            match = Q(**{f"{prefix}first_party__in": slugs}) | Q(
+                **{f"{prefix}waiting_on__in": slugs}
             )
             if prefix:  # promises: the party that promised counts too
-                match |= Q(by=self.party)
+                match |= Q(by__in=slugs)
             rows = rows.filter(match)
         return rows
+
+    def party_slugs(self, user: AnyUser) -> set[str]:
+        """The slugs `party` stands for: itself, and every party it names (ドコモ →
+        docomo-hikari), resolved once so the rows are filtered by their indexed slugs."""
+        return {self.party} | party_slugs_named(organizations_for(user), self.party)

@@ -4,7 +4,7 @@ and the rows a user may see."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
@@ -13,6 +13,7 @@ from madoguchi.directory.models import DirectoryStamp, Party
 from madoguchi.directory.records import to_record
 from madoguchi.engine import Catalog, load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.engine.catalog import match_parties, party_aliases
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
@@ -73,6 +74,26 @@ def catalog_for(organization: Organization) -> Catalog:
         outage_rules=shipped.outage_rules,
         fee_cap=shipped.fee_cap,
     )
+
+
+def find_parties(
+    organization: Organization, text: str, region: str | None = None
+) -> list[engine.Party]:
+    """The parties of the organization's directory that `text` names, best first: by name,
+    English name, slug or an alias of the shipped catalog (ドコモ → ドコモ光; NTT in the
+    east → NTT東日本; ソネット → So-net 光), compared without width, case, spaces, hyphens
+    or the word for fiber (engine.catalog.match_parties). One small query (the cached
+    directory's stamps)."""
+    aliases = {slug: party_aliases(p) for slug, p in load_catalog().parties.items()}
+    return match_parties(
+        parties_for(organization).values(), text, aliases=aliases, region=region or None
+    )
+
+
+def party_slugs_named(organizations: Iterable[Organization], text: str) -> set[str]:
+    """Slugs of the parties `text` names in any of `organizations` (a user's), so a search
+    can filter stored slugs with an index instead of reading names row by row."""
+    return {p.slug for org in organizations for p in find_parties(org, text)}
 
 
 def visible_parties(user: AnyUser) -> QuerySet[Party]:

@@ -120,7 +120,8 @@ def sync_catalog() -> tuple[int, int]:
     }
     saved = 0
     for slug, record in shipped.parties.items():
-        if stored.get(slug) != record.model_dump(mode="json"):
+        # Aliases are for finding a party and are read from the shipped catalog, not rows.
+        if stored.get(slug) != record.model_dump(mode="json", exclude={"aliases"}):
             save_party(None, record)
             saved += 1
     stale = Party.objects.filter(organization__isnull=True).exclude(slug__in=shipped.parties)

@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -53,6 +54,8 @@ class CatalogDesk(Desk, _Sourced):
 class CatalogParty(Party, _Sourced):
     # A narrower list than Party's; safe because records are frozen (lists are invariant).
     desks: ListOf[CatalogDesk] = []  # type: ignore[assignment]
+    # The names people use for it (ドコモ, docomo, ソネット): for finding it, never stored.
+    aliases: ListOf[str] = []
 
 
 class CatalogOption(_Sourced):
@@ -105,6 +108,58 @@ class CatalogFile(Provenance):
 def normalize(text: str) -> str:
     """Fold width and case so 'ＮＴＴ' finds 'NTT' and 'ウィルス' finds 'ウイルス' loosely."""
     return unicodedata.normalize("NFKC", text).casefold().replace("・", "").replace(" ", "")
+
+
+# Words that only say "fiber": ドコモ光, ドコモひかり and docomo Hikari are one name.
+_FIBER_WORDS = ("ひかり", "hikari", "光")
+
+
+@lru_cache(maxsize=4096)
+def name_key(text: str) -> str:
+    """A name as the party search compares it: `normalize`d, without hyphens and without
+    the word for fiber (So-net 光 → sonet, ＮＴＴ → ntt, auひかり → au)."""
+    key = normalize(text).replace("-", "").replace("‐", "")
+    for word in _FIBER_WORDS:
+        key = key.replace(word, "")
+    return key
+
+
+def party_aliases(party: Party) -> list[str]:
+    """A party's aliases: a catalog party's list (an organization's own party has none)."""
+    return list(getattr(party, "aliases", None) or [])
+
+
+def match_parties(
+    parties: Iterable[Party],
+    text: str,
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    region: str | None = None,
+) -> list[Party]:
+    """The parties `text` names, best first: by slug, name, English name or alias (its
+    own, or `aliases[slug]`), compared as `name_key`s.
+
+    Only the best kind of hit counts: a name equal to the text, else names that start with
+    it, else names that contain it (so NTT finds NTT東日本 and NTT西日本, not NTTドコモ's
+    docomo). With `region`, a party of the other region is left out (NTT in 東京都 is
+    NTT東日本)."""
+    needle = name_key(text)
+    if not needle:
+        return []
+    tiers: list[list[Party]] = [[], [], []]
+    for party in parties:
+        names = [party.slug, party.name, party.name_en or "", *party_aliases(party)]
+        names += list((aliases or {}).get(party.slug, ()))
+        keys = [name_key(n) for n in names if n]
+        if region and party.region and party.region != region:
+            continue
+        if needle in keys:
+            tiers[0].append(party)
+        elif any(k.startswith(needle) for k in keys):
+            tiers[1].append(party)
+        elif any(needle in k for k in keys):
+            tiers[2].append(party)
+    return next((tier for tier in tiers if tier), [])
 
 
 @dataclass(frozen=True)
@@ -160,7 +215,7 @@ class Catalog:
         parties = [
             p
             for p in self.parties.values()
-            if hit(p.slug, p.name, p.name_en, p.kind, p.note)
+            if hit(p.slug, p.name, p.name_en, p.kind, p.note, *party_aliases(p))
             or any(hit(d.slug, d.name, d.name_en, d.phone) for d in p.desks)
         ]
         options = [o for o in self.options.values() if hit(o.slug, o.name, o.name_en, *o.aliases)]

@@ -43,6 +43,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "refund": ("返金", "a refund"),
     "written-answer": ("書面での回答", "a written answer"),
     "escalation": ("上席への引き継ぎ", "escalation to a supervisor"),
+    # how a contract was made (acquired)
+    "new": ("新規", "new contract"),
+    "tenyo": ("転用 (フレッツ光から)", "conversion from FLET'S (tenyo)"),
+    "jigyosha-henko": ("事業者変更", "change of operator"),
+    "phone-sales": ("電話勧誘", "phone sales"),
+    "visit-sales": ("訪問販売", "door-to-door sales"),
+    "store": ("店頭", "in a shop"),
+    "web": ("ウェブ申込み", "on the web"),
+    # payment
+    "card": ("クレジットカード", "credit card"),
+    "bank": ("口座振替", "bank transfer"),
+    "convenience-store": ("コンビニ払い", "convenience store"),
+    "invoice": ("請求書払い", "invoice"),
+    "bundled": ("携帯電話などの料金とまとめて", "bundled with another bill"),
+    # site events (besides tenyo, jigyosha-henko)
+    "application": ("申込み", "application"),
+    "cancel-request": ("解約の申し出", "cancellation request"),
+    "number-port": ("番号ポータビリティ", "number porting"),
+    "sales-call": ("勧誘の電話・訪問", "sales call or visit"),
+    "consent-number-issued": ("承諾番号の発行", "consent number issued"),
+    "other": ("その他", "other"),
+    # a contract's IDs (the keys of `ids` that the web's ID rows write)
+    "customer_id": ("お客さまID", "customer ID"),
+    "phone_number": ("ひかり電話番号", "Hikari Denwa number"),
+    "isp_user_id": ("プロバイダのユーザーID", "provider user ID"),
+    "contract_number": ("契約番号", "contract number"),
+    "consent_number": ("承諾番号", "consent number"),
     # severities
     "critical": ("緊急", "critical"),
     "warn": ("注意", "warning"),
@@ -190,8 +217,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "No holder of the {service} is on record.",
     ),
     "find.holder-unknown.none.action": (
-        "契約書や請求書を確認して、{service}の契約先を登録してください。",
-        "Check contracts and bills and record who holds the {service}.",
+        "{service}の契約先は、請求書・カードや口座の明細・メールアドレスのドメイン・ルーターのラベル・申込書の控えで確かめて、契約として登録してください。",
+        "Find who holds the {service} on bills, card or bank statements, the e-mail domain, router labels or the application copy, and record it as a contract.",
     ),
     "find.split-responsibility.why": (
         "サービスごとに契約先が違います ({detail})。",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,11 +19,13 @@ from django.core.validators import (
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
+from madoguchi.directory.pickers import PartyPicker, party_choices
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.engine.hours import build_hours
 from madoguchi.engine.messages import LABELS as ENGINE_LABELS
 from madoguchi.engine.messages import label
-from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, Service, Symptom
+from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, PartyKind, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
 from madoguchi.server.choices import named_choices
 from madoguchi.server.i18n import engine_lang
@@ -35,6 +38,7 @@ from madoguchi.sites.records import (
     site_directory,
     values_as_record,
 )
+from madoguchi.sites.services import NEW_HOLDER
 
 SYMPTOM_NAMES = {
     Symptom.INTERNET_DOWN: _("internet down"),
@@ -123,9 +127,10 @@ class PartySlugMixin(forms.BaseForm):
 
     party_fields: tuple[str, ...] = ("party",)
 
-    def __init__(self, *args: Any, known_parties: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.known_parties = known_parties
+        self.directory = directory
+        self.known_parties = set(directory)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -184,6 +189,7 @@ class EventForm(PartySlugMixin, RecordForm):
 
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.site = site
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract"), required=False, choices=[("", "—"), *contract_choices(site)]
         )
@@ -194,7 +200,7 @@ def party_label(party: engine.Party) -> str:
     return party.name_en if engine_lang() == "en" and party.name_en else party.name
 
 
-def party_choices(site: Site, directory: dict[str, engine.Party]) -> list[Any]:
+def site_party_choices(site: Site, directory: Mapping[str, engine.Party]) -> list[Any]:
     """The parties a site knows, by name: those its contracts name first, then the rest."""
     named = list(dict.fromkeys(c.party for c in site.contracts.all() if c.party in directory))
     others = sorted(
@@ -224,13 +230,15 @@ class BillForm(PartySlugMixin, RecordForm):
         model = BillLine
         fields = BILLS.fields
 
-    def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self, *args: Any, site: Site, directory: Mapping[str, engine.Party], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, directory=directory, **kwargs)
         self.site = site
-        directory = site_directory(site)
         self.contracts = {c.ref: c for c in site.contracts.all()}
         self.fields["party"] = forms.ChoiceField(
-            label=_("billed by"), choices=party_choices(site, directory)
+            label=_("billed by"), choices=site_party_choices(site, directory)
         )
         self.fields["month"] = forms.CharField(
             label=_("month"),
@@ -266,8 +274,7 @@ class BillForm(PartySlugMixin, RecordForm):
         contract = self.contracts.get(data.get("contract") or "")
         party = data.get("party")
         if contract is not None and party and contract.party != party:
-            directory = site_directory(self.site)
-            holder = directory.get(contract.party)
+            holder = self.directory.get(contract.party)
             self.add_error(
                 "contract",
                 _(
@@ -393,3 +400,428 @@ class TroubleForm(forms.Form):
         if not self.cleaned_data.get("said_no_contract_shown"):
             return None
         return list(self.cleaned_data.get("said_no_contract") or [])
+
+
+# --- forms for people: pickers, labels and help instead of slugs, codes and JSON ----------
+
+
+def _labelled(choices: list[tuple[str, str]], blank: str = "—") -> list[tuple[str, str]]:
+    """Model choices (code, code) as (code, the word in the page's language)."""
+    lang = engine_lang()
+    return [(value, label(lang, value) if value else blank) for value, _name in choices]
+
+
+def option_choices() -> list[tuple[str, str]]:
+    """The NTT options of the shipped catalog by their names (フレッツ・ウイルスクリア)."""
+    lang = engine_lang()
+    options = sorted(load_catalog().options.values(), key=lambda o: o.name)
+    return [("", "—")] + [(o.slug, o.name_en if lang == "en" else o.name) for o in options]
+
+
+class PickedChoiceField(forms.ChoiceField):
+    """A picker's field whose value the form's own rules check (an unknown party or option
+    is named in the words the API uses too), not Django's "not one of the choices"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return True
+
+
+def holder_field(
+    directory: Mapping[str, engine.Party],
+    *,
+    region: str | None,
+    label_text: Any,
+    first: list[tuple[str, Any]] | None = None,
+    required: bool = True,
+    help_text: Any = "",
+) -> forms.ChoiceField:
+    """A party picker over `directory` (public desks left out: they hold no contract)."""
+    kinds = [k for k in PartyKind if k != PartyKind.PUBLIC]
+    choices, names = party_choices(
+        directory, lang=engine_lang(), region=region, kinds=kinds, first=first
+    )
+    always = [value for value, _text in first or []]
+    return PickedChoiceField(
+        label=label_text,
+        choices=choices,
+        required=required,
+        help_text=help_text,
+        widget=PartyPicker(names=names, always=always),
+    )
+
+
+# The kinds of IDs a contract carries, as stored in its `ids` (the key) and as people call
+# them; "other" stores the label the person typed as the key.
+ID_KINDS = {
+    "customer_id": _("Customer ID (お客さまID: CAF… or L…)"),
+    "phone_number": _("Hikari Denwa phone number"),
+    "isp_user_id": _("Provider user ID"),
+    "contract_number": _("Contract number"),
+    "consent_number": _("Consent number (転用 or 事業者変更)"),
+    "other": _("Other (write its name)"),
+}
+ID_ROWS_MIN = 3  # empty rows offered on a new contract (one more than the filled ones after)
+
+CONTRACT_HELP = {
+    "acquired": _(
+        "Conversion (転用): a FLET'S line of NTT moved to a collabo brand such as ドコモ光, "
+        "keeping the customer ID and the phone number. Change of operator (事業者変更): from "
+        "one collabo brand to another (or back to NTT's FLET'S), normally without works."
+    ),
+    "document_received": _(
+        "The day the contract document arrived. Initial cancellation (初期契約解除, fiber and "
+        "provider contracts): until the 8th day, counting that day as day 1, the contract "
+        "can be cancelled in writing for any reason."
+    ),
+    "includes_isp": _("When the provider comes in one set with the line (e.g. ドコモ光)."),
+    "option": _("For an NTT option such as フレッツ・ウイルスクリア."),
+    "cancellation_fee_yen": _(
+        "The early-termination fee (解約金・違約金) the contract states or the company asks for."
+    ),
+}
+
+
+class ContractPageForm(ContractForm):
+    """The contract form of the web page: the holder and the option picked from lists, the
+    IDs as kind/value rows (stored in the same `ids`), every choice in words."""
+
+    def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, directory=directory, **kwargs)
+        current = self.initial.get("party") or ""
+        first = [("", "—")]
+        if current and current not in directory:  # a holder no longer in the directory
+            first.append((current, current))
+        self.fields["party"] = holder_field(
+            directory,
+            region=self.site.region or None,
+            label_text=_("Who holds this contract?"),
+            first=first,
+        )
+        self.fields["option"] = PickedChoiceField(
+            label=_("option"), choices=option_choices(), required=False
+        )
+        for name in ("service", "course", "acquired", "payment"):
+            field = self.fields[name]
+            field.choices = _labelled(list(field.choices))  # type: ignore[attr-defined]
+        for name, text in CONTRACT_HELP.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        if "cancellation_fee_yen" in self.fields:
+            self.fields["cancellation_fee_yen"].validators.append(MaxValueValidator(YEN_MAX))
+        # The IDs come from the rows below (clean), never from a JSON text.
+        self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
+        stored = dict(self.instance.ids or {}) if self.instance.pk else {}
+        self.id_rows = max(ID_ROWS_MIN, len(stored) + 1)
+        kinds = list(ID_KINDS.items())
+        for i in range(self.id_rows):
+            self.fields[f"id_kind_{i}"] = forms.ChoiceField(
+                label=_("ID kind"), choices=kinds, required=False
+            )
+            self.fields[f"id_label_{i}"] = forms.CharField(
+                label=_("name of the ID"), required=False, max_length=80
+            )
+            self.fields[f"id_value_{i}"] = forms.CharField(
+                label=_("ID"), required=False, max_length=2000
+            )
+        defaults = list(ID_KINDS)[:3]
+        for i, (key, value) in enumerate(stored.items()):
+            kind = key if key in ID_KINDS else "other"
+            self.initial[f"id_kind_{i}"] = kind
+            self.initial[f"id_label_{i}"] = "" if kind != "other" else key
+            self.initial[f"id_value_{i}"] = value
+        for i in range(len(stored), self.id_rows):
+            self.initial.setdefault(f"id_kind_{i}", defaults[i % len(defaults)])
+
+    def id_row_fields(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"id_kind_{i}"], self[f"id_label_{i}"], self[f"id_value_{i}"])
+            for i in range(self.id_rows)
+        ]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("id_") and name != "ids"]
+
+    def clean(self) -> dict[str, Any]:
+        ids: dict[str, str] = {}
+        for i in range(self.id_rows):
+            value = (self.cleaned_data.get(f"id_value_{i}") or "").strip()
+            if not value:
+                continue
+            kind = self.cleaned_data.get(f"id_kind_{i}") or "other"
+            key = kind if kind != "other" else (self.cleaned_data.get(f"id_label_{i}") or "")
+            key = key.strip()
+            if not key:
+                self.add_error(f"id_label_{i}", _("Write what this ID is called."))
+                continue
+            if key in ids:
+                self.add_error(f"id_value_{i}", _("This kind of ID is already given above."))
+                continue
+            ids[key] = value
+        self.cleaned_data["ids"] = ids
+        return super().clean()
+
+
+class EventPageForm(EventForm):
+    """The event form of the web page: the party picked from a list, kinds in words."""
+
+    def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, directory=directory, **kwargs)
+        current = self.initial.get("party") or ""
+        first = [("", "—")]
+        if current and current not in directory:
+            first.append((current, current))
+        self.fields["party"] = holder_field(
+            directory,
+            region=self.site.region or None,
+            label_text=_("party"),
+            first=first,
+            required=False,
+        )
+        self.fields["kind"].choices = _labelled(list(self.fields["kind"].choices))  # type: ignore[attr-defined]
+
+
+ID_HELP = _(
+    "The customer ID (お客さまID) of a fiber line starts with CAF or L. Look for it on the "
+    "papers from NTT or the fiber company (where it is printed differs by company)."
+)
+
+
+# --- a new site, step by step --------------------------------------------------------------
+
+UNKNOWN = "_unknown"  # "I don't know who holds it" (never a slug: slugs have no "_")
+NEW_PARTY = NEW_HOLDER  # the company added on the same page
+# The services asked for in step 2, as a household names them; the name is also the ref
+# of the contract made for it (a ref is the person's own name for a contract).
+SERVICE_QUESTIONS = (
+    (engine.Service.ACCESS, _("Internet line (インターネット回線)"), "インターネット回線"),
+    (engine.Service.ISP, _("Provider (プロバイダ)"), "プロバイダ"),
+    (engine.Service.PHONE, _("Hikari Denwa (ひかり電話)"), "ひかり電話"),
+    (engine.Service.TV, _("TV (テレビ)"), "テレビ"),
+    (engine.Service.MAIL, _("E-mail (メール)"), "メール"),
+    (engine.Service.OPTION, _("Options (オプション)"), "オプション"),
+    (engine.Service.EQUIPMENT, _("Router and equipment (機器)"), "機器"),
+    (engine.Service.SUPPORT, _("Support (サポート)"), "サポート"),
+)
+BUILDINGS = [
+    ("detached", _("House (戸建て)")),
+    ("multi-unit", _("Apartment or office building (集合住宅)")),
+    ("", _("Not sure")),
+]
+WEEKDAY_NAMES = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
+]
+# An organization's own company: what it is, in words.
+OWN_PARTY_KINDS = [
+    (PartyKind.AGENT, _("Shop or reseller (販売店)")),
+    (PartyKind.INSTALLER, _("Installer or our own desk (工事・サポート)")),
+    (PartyKind.ISP, _("Internet provider (プロバイダ)")),
+    (PartyKind.CATV, _("Cable TV (ケーブルテレビ)")),
+]
+
+
+def prefecture_in(address: str) -> str | None:
+    """The prefecture an address starts with (東京都千代田区… → 東京都), if any."""
+    catalog = load_catalog()
+    text = address.strip()
+    for size in (4, 3, 2):
+        found = catalog.prefecture(text[:size])
+        if found is not None and text.startswith(found.name[:size]):
+            return found.name
+    return None
+
+
+class NewSiteForm(forms.Form):
+    """Step 1: the site's name, whose it is, where it is and what kind of building."""
+
+    name = forms.CharField(
+        label=_("Name of the place"),
+        max_length=200,
+        help_text=_("e.g. 自宅, 本社, 山田様邸"),
+    )
+    customer = forms.ChoiceField(label=_("Customer"), required=False)
+    new_customer = forms.CharField(
+        label=_("…or a new customer's name"), max_length=200, required=False
+    )
+    prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
+    address = forms.CharField(
+        label=_("…or the address"),
+        max_length=300,
+        required=False,
+        help_text=_("Only the prefecture is read from it; the address is not kept."),
+    )
+    building = forms.ChoiceField(
+        label=_("Building"), choices=BUILDINGS, required=False, widget=forms.RadioSelect
+    )
+    holder = forms.ChoiceField(
+        label=_("Whose name are the contracts in?"),
+        choices=[(h.value, h.value) for h in engine.Holder],
+        initial=engine.Holder.PERSON.value,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A business's contracts are not covered by some consumer rules."),
+    )
+
+    def __init__(self, *args: Any, customers: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if not customers:  # nothing to pick: the name is the only question
+            self.fields["new_customer"].label = _("Customer's name")
+        cast(forms.ChoiceField, self.fields["customer"]).choices = [
+            ("", "—"),
+            *[(str(pk), n) for pk, n in customers],
+        ]
+        cast(forms.ChoiceField, self.fields["holder"]).choices = _labelled(
+            [(h.value, h.value) for h in engine.Holder]
+        )
+        names = load_catalog().prefecture_names()
+        cast(forms.ChoiceField, self.fields["prefecture"]).choices = [
+            ("", _("Choose…")),
+            *[(n, n) for n in names],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("customer") and data.get("new_customer", "").strip():
+            self.add_error("new_customer", _("Choose a customer or type a new name, not both."))
+        if not data.get("prefecture"):
+            address = data.get("address", "")
+            found = prefecture_in(address) if address else None
+            if found:
+                data["prefecture"] = found
+            elif address:
+                self.add_error("address", _("Start the address with the prefecture, e.g. 東京都…"))
+            else:
+                self.add_error("prefecture", _("Choose the prefecture."))
+        return data
+
+
+class HoldersForm(forms.Form):
+    """Step 2: who holds each service ("I don't know" is an answer), and a company of the
+    organization's own that may be added on the same page."""
+
+    includes_isp = forms.BooleanField(
+        label=_("The provider comes with the fiber line (光回線にプロバイダが含まれる)"),
+        required=False,
+        help_text=_("e.g. ドコモ光, ソフトバンク光, So-net 光 with the provider in the set."),
+    )
+    party_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    party_kind = forms.ChoiceField(
+        label=_("What it is"), choices=OWN_PARTY_KINDS, initial=PartyKind.AGENT, required=False
+    )
+    party_phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    days = forms.TypedMultipleChoiceField(
+        label=_("Open on"),
+        choices=WEEKDAY_NAMES,
+        coerce=int,
+        required=False,
+        initial=[0, 1, 2, 3, 4],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    opens = forms.TimeField(
+        label=_("From"),
+        required=False,
+        initial="09:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    closes = forms.TimeField(
+        label=_("To"),
+        required=False,
+        initial="18:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    closed_on_holidays = forms.BooleanField(
+        label=_("Closed on public holidays"), required=False, initial=True
+    )
+    closed_over_new_year = forms.BooleanField(
+        label=_("Closed over the New Year (12/29–1/3)"), required=False, initial=True
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        directory: Mapping[str, engine.Party],
+        region: str | None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.directory = directory
+        first = [
+            ("", _("None / not used")),
+            (UNKNOWN, _("I don't know (わからない)")),
+            (NEW_PARTY, _("The company added below")),
+        ]
+        for service, question, _ref in SERVICE_QUESTIONS:
+            self.fields[service.value] = holder_field(
+                directory, region=region, label_text=question, first=first, required=False
+            )
+        self.initial.setdefault(engine.Service.ACCESS.value, UNKNOWN)
+        self.initial.setdefault(engine.Service.ISP.value, UNKNOWN)
+
+    def service_fields(self) -> list[forms.BoundField]:
+        return [self[service.value] for service, _question, _ref in SERVICE_QUESTIONS]
+
+    def party_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("party_name", "party_kind", "party_phone")]
+
+    def holders(self) -> dict[engine.Service, str]:
+        """The holder picked per service: a slug, UNKNOWN or NEW_PARTY (none left out).
+        With the provider in the line's set, the provider's own answer is not asked."""
+        picked = {
+            service: self.cleaned_data.get(service.value) or ""
+            for service, _question, _ref in SERVICE_QUESTIONS
+        }
+        if self.cleaned_data.get("includes_isp"):
+            picked.pop(engine.Service.ISP)
+        return {service: holder for service, holder in picked.items() if holder}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for service, _question, _ref in SERVICE_QUESTIONS:
+            value = data.get(service.value)
+            if value and value not in (UNKNOWN, NEW_PARTY) and value not in self.directory:
+                self.add_error(service.value, _("Choose a company from the list."))
+        uses_new = any(data.get(s.value) == NEW_PARTY for s, _q, _r in SERVICE_QUESTIONS)
+        if uses_new and not data.get("party_name", "").strip():
+            self.add_error("party_name", _("Write the name of the company to add."))
+        if data.get("days") and (not data.get("opens") or not data.get("closes")):
+            self.add_error("opens", _("Give the opening and closing times."))
+        line = data.get(engine.Service.ACCESS.value)
+        if data.get("includes_isp") and line in ("", UNKNOWN):
+            self.add_error("includes_isp", _("Choose the company of the fiber line first."))
+        return data
+
+    def new_party(self) -> dict[str, Any] | None:
+        """The company to add, with its desk hours as opening_hours; None when none."""
+        name = (self.cleaned_data.get("party_name") or "").strip()
+        if not name:
+            return None
+        data = self.cleaned_data
+        hours = ""
+        if data.get("days") and data.get("opens") and data.get("closes"):
+            hours = build_hours(
+                data["days"],
+                data["opens"],
+                data["closes"],
+                closed_on_holidays=bool(data.get("closed_on_holidays")),
+                closed_over_new_year=bool(data.get("closed_over_new_year")),
+            )
+        return {
+            "name": name,
+            "kind": data.get("party_kind") or PartyKind.AGENT,
+            "phone": (data.get("party_phone") or "").strip(),
+            "hours": hours,
+        }

@@ -118,6 +118,8 @@ class Contract(SiteChild):
         constraints = [
             models.UniqueConstraint(fields=["site", "ref"], name="contract_ref_unique_per_site")
         ]
+        # The site search finds the contracts a party holds by its slug (sites.selectors).
+        indexes = [models.Index(fields=["organization", "party"], name="contract_party_idx")]
 
     def __str__(self) -> str:
         return f"{self.ref} ({self.service}, {self.party})"

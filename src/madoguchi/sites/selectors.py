@@ -8,21 +8,30 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from madoguchi.directory.selectors import party_slugs_named
+from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Site
+from madoguchi.sites.models import Contract, Site
 
 # What a search word is looked up in: a site is found by any of them.
 SEARCHED_FIELDS = ("name", "customer__name", "prefecture", "contracts__ids")
 
 
 def searched_sites(user: AnyUser, *, q: str = "", organization: str = "") -> QuerySet[Site]:
-    """The user's sites whose name, customer, prefecture or a contract ID contains `q`,
-    in `organization` (a slug) when given; by name."""
+    """The user's sites whose name, customer, prefecture or a contract ID contains `q`, or
+    with a contract held by a party `q` names (ドコモ, So-net 光, a local shop's name: see
+    directory.selectors.find_parties), in `organization` (a slug) when given; by name.
+
+    The party's name is turned into slugs first, so contracts are then found by their
+    indexed `party` column, never by reading names row by row."""
     sites = Site.objects.for_user(user).select_related("customer", "organization")
     if query := q.strip():
         match = Q()
         for field in SEARCHED_FIELDS:
             match |= Q(**{f"{field}__icontains": query})
+        if slugs := party_slugs_named(organizations_for(user), query):
+            held = Contract.objects.for_user(user).filter(party__in=sorted(slugs))
+            match |= Q(pk__in=held.values("site_id"))
         sites = sites.filter(match).distinct()
     if organization:
         sites = sites.filter(organization__slug=organization)

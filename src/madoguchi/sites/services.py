@@ -6,17 +6,36 @@ with SiteWouldBreak (sites.integrity) and rolled back."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
+from madoguchi.directory.models import Party
+from madoguchi.directory.services import create_desk, create_party
+from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
 from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site, SiteChild
-from madoguchi.sites.records import KIND_OF, ROW_KINDS, RowKind, from_record, site_values
+from madoguchi.sites.records import (
+    CONTRACTS,
+    KIND_OF,
+    ROW_KINDS,
+    RowKind,
+    from_record,
+    site_values,
+)
 
 type Row = Contract | Event | BillLine
+
+NEW_HOLDER = "_new"  # in create_site_with_holders: the party added with the site
+
+
+@transaction.atomic
+def create_customer(*, organization: Organization, name: str) -> Customer:
+    return Customer.objects.create(organization=organization, name=name.strip())
 
 
 def create_site(*, organization: Organization, values: dict[str, Any]) -> Site:
@@ -66,6 +85,102 @@ def save_said_no_contract(site: Site, *, parties: list[str]) -> Site:
     with keeping_site_valid(site.pk):
         site.said_no_contract = list(dict.fromkeys(parties))
         site.save(update_fields=["said_no_contract", "updated"])
+    return site
+
+
+@dataclass(frozen=True)
+class OwnParty:
+    """A company of the organization's own added while creating a site: one desk."""
+
+    name: str
+    kind: str
+    phone: str = ""
+    hours: str = ""
+
+
+def _own_party_slug(organization: Organization, name: str) -> str:
+    """A slug for a new party of the organization's: from its name where that has latin
+    letters, else `own`, numbered when taken (people never see or type it)."""
+    base = (slugify(name) or "own")[:60].strip("-") or "own"
+    taken = set(
+        Party.objects.filter(organization=organization, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    ) | set(load_catalog().parties)
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def add_own_party(organization: Organization, party: OwnParty) -> Party:
+    """The organization's own party with one desk for everything (its number and hours),
+    through the directory's services."""
+    row = create_party(
+        organization,
+        values={
+            "slug": _own_party_slug(organization, party.name),
+            "name": party.name,
+            "kind": party.kind,
+        },
+    )
+    create_desk(
+        row,
+        values={
+            "slug": f"{row.slug}-desk",
+            "name": party.name,
+            "purposes": [str(p) for p in OWN_DESK_PURPOSES],
+            "phone": party.phone,
+            "hours": party.hours,
+        },
+    )
+    return row
+
+
+# A company's own desk answers for everything a household calls about.
+OWN_DESK_PURPOSES = (
+    engine.Purpose.FAULT,
+    engine.Purpose.INQUIRY,
+    engine.Purpose.BILLING,
+    engine.Purpose.CANCEL,
+)
+
+
+@transaction.atomic
+def create_site_with_holders(
+    *,
+    organization: Organization,
+    values: dict[str, Any],
+    holders: dict[engine.Service, tuple[str, str]],
+    includes_isp: bool = False,
+    customer: Customer | None = None,
+    new_customer: str = "",
+    new_party: OwnParty | None = None,
+) -> Site:
+    """A site from the guided pages, all or nothing: a new customer and a new party of the
+    organization's own if asked for, the site, and one contract per service whose holder
+    is known. `holders` maps a service to (its contract's ref, the holder's slug, or
+    NEW_HOLDER for `new_party`); a service not named (unknown, or none) gets no contract."""
+    if new_customer.strip():
+        customer = create_customer(organization=organization, name=new_customer)
+    party = add_own_party(organization, new_party) if new_party is not None else None
+    site = create_site(organization=organization, values={**values, "customer": customer})
+    for service, (ref, holder) in holders.items():
+        slug = party.slug if holder == NEW_HOLDER and party is not None else holder
+        if slug == NEW_HOLDER:
+            raise ValueError("a service is held by the new party, but none was given")
+        row = new_row(CONTRACTS, site=site)
+        save_row(
+            row,
+            values={
+                "ref": ref,
+                "service": service.value,
+                "party": slug,
+                "includes_isp": includes_isp and service == engine.Service.ACCESS,
+            },
+        )
     return site
 
 

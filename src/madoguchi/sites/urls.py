@@ -7,6 +7,7 @@ from madoguchi.sites import views
 
 urlpatterns = [
     path("", views.site_list, name="list"),
+    path("new/", views.site_new, name="new"),
     path("<int:pk>/trouble/", views.trouble_update, name="trouble"),
     path("<int:pk>/live-clock/", views.live_clock, name="live-clock"),
 ]

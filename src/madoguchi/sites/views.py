@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,11 +20,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.sites import selectors, services
-from madoguchi.sites.forms import BillForm, ContractForm, EventForm, TroubleForm
+from madoguchi.sites.forms import (
+    ID_HELP,
+    SERVICE_QUESTIONS,
+    UNKNOWN,
+    BillForm,
+    ContractPageForm,
+    EventPageForm,
+    HoldersForm,
+    NewSiteForm,
+    TroubleForm,
+)
 from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Site
+from madoguchi.sites.models import Customer, Site
 from madoguchi.sites.records import (
     BILLS,
     CONTRACTS,
@@ -69,7 +84,7 @@ class RowPages:
     """How the site page edits one kind of a site's rows (contracts, events, bill lines)."""
 
     kind: RowKind
-    form: type[ContractForm | EventForm | BillForm]
+    form: type[ContractPageForm | EventPageForm | BillForm]
     url: str  # the URL names' stem: `contract` gives contract-add, -edit, -delete
     title_add: str | Promise
     title_edit: str | Promise
@@ -80,7 +95,7 @@ class RowPages:
 ROW_PAGES = (
     RowPages(
         CONTRACTS,
-        ContractForm,
+        ContractPageForm,
         "contract",
         gettext_lazy("Add contract"),
         gettext_lazy("Edit contract"),
@@ -89,7 +104,7 @@ ROW_PAGES = (
     ),
     RowPages(
         EVENTS,
-        EventForm,
+        EventPageForm,
         "event",
         gettext_lazy("Add event"),
         gettext_lazy("Edit event"),
@@ -119,19 +134,23 @@ def row_edit(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) -> H
         )
     else:
         row = services.new_row(pages.kind, site=site)
-    form = pages.form(
-        request.POST or None, instance=row, site=site, known_parties=set(site_directory(site))
-    )
+    form = pages.form(request.POST or None, instance=row, site=site, directory=site_directory(site))
     if request.method == "POST" and form.is_valid() and _saved(form, pages.kind):
         messages.success(request, str(pages.saved))
         return redirect("sites:detail", pk=site.pk)
     title = pages.title_edit if row.pk else pages.title_add
     delete_url = f"sites:{pages.url}-delete"
-    context = {"site": site, "form": form, "title": title, "delete_url": delete_url}
+    context = {
+        "site": site,
+        "form": form,
+        "title": title,
+        "delete_url": delete_url,
+        "id_help": ID_HELP,
+    }
     return render(request, "sites/child_form.html", context)
 
 
-def _saved(form: ContractForm | EventForm | BillForm, kind: RowKind) -> bool:
+def _saved(form: ContractPageForm | EventPageForm | BillForm, kind: RowKind) -> bool:
     """Save, unless the site would then no longer read as a site file (the problem is shown
     on the form, on the field when it is this row's)."""
     values = {name: form.cleaned_data[name] for name in kind.fields}
@@ -187,3 +206,107 @@ def live_clock(request: HttpRequest, pk: int) -> HttpResponse:
     services.use_live_clock(site)
     messages.success(request, _("The site is checked at the current time again."))
     return redirect("sites:detail", pk=site.pk)
+
+
+# --- a new site in two steps: where and whose it is, then who holds each service ----------
+
+CUSTOMERS_LISTED = 1000  # more than an installer's customers; the list is a plain <select>
+
+
+def _organization(request: HttpRequest) -> tuple[Organization, list[Organization]]:
+    """The organization the new site goes to (chosen when the user writes to several)."""
+    writable = list(organizations_for(request.user, write=True).order_by("name"))
+    if not writable:
+        raise PermissionDenied
+    chosen = request.POST.get("organization") or request.GET.get("organization")
+    return next((o for o in writable if o.slug == chosen), writable[0]), writable
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_new(request: HttpRequest) -> HttpResponse:
+    """Step 1 asks for the place; step 2 (the same URL, step 1's answers carried along)
+    asks who holds each service and creates everything at once."""
+    organization, writable = _organization(request)
+    customers = list(
+        Customer.objects.filter(organization=organization).values_list("pk", "name")[
+            :CUSTOMERS_LISTED
+        ]
+    )
+    step = request.POST.get("step", "")
+    site_form = NewSiteForm(request.POST if step else None, customers=customers)
+    context: dict[str, object] = {
+        "organization": organization,
+        "organizations": writable,
+        "site_form": site_form,
+    }
+    if step in ("", "back") or not site_form.is_valid():
+        if step == "back":
+            site_form.errors.clear()
+        return render(request, "sites/new.html", context)
+    place = site_form.cleaned_data
+    prefecture = load_catalog().prefecture(place["prefecture"])
+    region = prefecture.region.value if prefecture else None
+    directory = parties_for(organization)
+    holders_form = HoldersForm(
+        request.POST if step == "holders" else None, directory=directory, region=region
+    )
+    context |= {"holders_form": holders_form, "prefecture": place["prefecture"]}
+    if step != "holders" or not holders_form.is_valid():
+        return render(request, "sites/new_holders.html", context)
+    try:
+        site = _create_site(organization, place, holders_form, region, customers)
+    except (SiteWouldBreak, ValidationError) as exc:
+        holders_form.add_error(None, _("Nothing was saved: %(problem)s") % {"problem": exc})
+        return render(request, "sites/new_holders.html", context)
+    answers = holders_form.holders()
+    unknown = [str(q) for s, q, _ref in SERVICE_QUESTIONS if answers.get(s) == UNKNOWN]
+    messages.success(request, _("Site created."))
+    if unknown:
+        messages.info(
+            request,
+            _(
+                "Not known yet: %(services)s. The company's name is usually on bills, card or "
+                "bank statements, the e-mail address, router labels or the application copy; "
+                "add it with “Add contract” when you find it."
+            )
+            % {"services": ", ".join(unknown)},
+        )
+    return redirect("sites:detail", pk=site.pk)
+
+
+def _create_site(
+    organization: Organization,
+    place: dict[str, Any],
+    form: HoldersForm,
+    region: str | None,
+    customers: list[tuple[int, str]],
+) -> Site:
+    refs = {service: ref for service, _question, ref in SERVICE_QUESTIONS}
+    holders = {
+        service: (refs[service], holder)
+        for service, holder in form.holders().items()
+        if holder != UNKNOWN
+    }
+    party = form.new_party()
+    customer_id = int(place["customer"]) if place.get("customer") else None
+    customer = (
+        Customer.objects.get(organization=organization, pk=customer_id)
+        if customer_id in {pk for pk, _name in customers}
+        else None
+    )
+    return services.create_site_with_holders(
+        organization=organization,
+        values={
+            "name": place["name"],
+            "prefecture": place["prefecture"],
+            "region": region or "",
+            "building": place.get("building") or "",
+            "holder": place.get("holder") or engine.Holder.PERSON,
+        },
+        holders=holders,
+        includes_isp=bool(form.cleaned_data.get("includes_isp")),
+        customer=customer,
+        new_customer=place.get("new_customer", ""),
+        new_party=services.OwnParty(**party) if party else None,
+    )
