@@ -251,9 +251,14 @@ def _data_strings() -> str:
     return "\n".join(found)
 
 
+# A Japanese term glossed in brackets after its English, e.g. "Customer ID (お客さまID)": the
+# word a person finds on their Japanese papers, so kept on English pages on purpose.
+GLOSS = re.compile(r"\([^()]*\)|（[^（）]*）")
+
+
 def untranslated(text: str, data: str) -> list[str]:
-    """Japanese words on an English page that are not data: UI left in Japanese."""
-    return sorted({run for run in JAPANESE.findall(text) if run not in data})
+    """Japanese words on an English page that are not data or a gloss: UI left in Japanese."""
+    return sorted({run for run in JAPANESE.findall(GLOSS.sub(" ", text)) if run not in data})
 
 
 def _report(problems: dict[str, list[str]]) -> str:

@@ -45,8 +45,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "escalation": ("上席への引き継ぎ", "escalation to a supervisor"),
     # how a contract was made (acquired)
     "new": ("新規", "new contract"),
-    "tenyo": ("転用 (フレッツ光から)", "conversion from FLET'S (tenyo)"),
-    "jigyosha-henko": ("事業者変更", "change of operator"),
+    "tenyo": ("転用 (フレッツ光から)", "conversion from FLET'S (転用)"),
+    "jigyosha-henko": ("事業者変更", "change of operator (事業者変更)"),
     "phone-sales": ("電話勧誘", "phone sales"),
     "visit-sales": ("訪問販売", "door-to-door sales"),
     "store": ("店頭", "in a shop"),
@@ -113,7 +113,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "hyp.cancellation-cutoff.tenyo": (
         "{date}の転用 ({effective} 付) の切り替え処理中に、サービスが止まっている可能性があります。",
-        "The conversion (tenyo) of {date} (effective {effective}) may have interrupted the service while it is switched.",
+        "The conversion (転用) of {date} (effective {effective}) may have interrupted the service while it is switched.",
     ),
     "hyp.cancellation-cutoff.jigyosha-henko": (
         "{date}の事業者変更 ({effective} 付) の切り替え処理中に、サービスが止まっている可能性があります。",

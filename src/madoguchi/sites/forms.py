@@ -395,7 +395,7 @@ class TroubleForm(forms.Form):
         named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
         return {lamp: self.cleaned_data[lamp] for lamp in named}
 
-    def said_no_contract(self) -> list[str] | None:
+    def ticked_no_contract(self) -> list[str] | None:
         """The companies ticked, or None when the post did not show the question."""
         if not self.cleaned_data.get("said_no_contract_shown"):
             return None

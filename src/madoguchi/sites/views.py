@@ -191,7 +191,7 @@ def trouble_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Not saved: choose from the choices shown."))
         return redirect("sites:detail", pk=site.pk)
     services.save_trouble(site, symptoms=form.cleaned_data["symptoms"], lamps=form.lamps())
-    said = form.said_no_contract()
+    said = form.ticked_no_contract()
     if said is not None and said != list(site.said_no_contract):
         services.save_said_no_contract(site, parties=said)
     messages.success(request, _("Trouble updated."))
