@@ -81,6 +81,26 @@ def test_a_household_creates_its_site_and_sees_who_to_call(live_server: Any, pho
     assert "ドコモ光" in panel.inner_text()
     _no_sideways_scroll(page, "newsite-3-call-now")
 
+    # The line came from NTT's フレッツ光 by 転用, and NTT東日本 still bills ウイルスクリア.
+    line = site.contracts.get(service="access")
+    page.goto(f"{live_server.url}/sites/{site.pk}/contracts/{line.pk}/")
+    page.select_option("select[name=acquired]", "tenyo")
+    page.click("main form button:has-text('保存')")
+    for month in ("2026-09", "2026-10"):
+        page.click("text=請求を追加")
+        page.select_option("select[name=party]", label="NTT東日本")
+        page.fill("input[name=month]", month)
+        page.fill("input[name=item]", "ウイルスクリア")
+        page.fill("input[name=yen]", "440")
+        page.click("main form button:has-text('保存')")
+        page.wait_for_load_state()
+    findings = page.locator("#findings").inner_text()
+    assert "回線は NTT から移っていますが" in findings, findings  # residual-wholesaler-option
+    assert "ウイルスクリア" in findings, findings
+    assert "NTT東日本" in findings, findings
+    assert "440円" in page.locator("#bills").inner_text()
+    _no_sideways_scroll(page, "newsite-4-residual-option")
+
 
 def test_an_installer_adds_a_customer_a_reseller_and_finds_both_sites(
     live_server: Any, phone: Any

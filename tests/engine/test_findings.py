@@ -342,3 +342,16 @@ def test_findings_are_ordered_by_severity() -> None:
     order = {"critical": 0, "warn": 1, "info": 2}
     severities = [order[f.severity] for f in run(data).findings]
     assert severities == sorted(severities)
+
+
+def test_a_residual_item_billed_every_month_is_named_once() -> None:
+    result = run(
+        fiber_site(
+            bills=[
+                {"party": "ntt-east", "month": "2026-01", "item": "ウイルスクリア", "yen": 440},
+                {"party": "ntt-east", "month": "2026-02", "item": "ウイルスクリア", "yen": 440},
+            ]
+        )
+    )
+    found = finding(result, "residual-wholesaler-option")
+    assert found.why.count("ウイルスクリア") == 1

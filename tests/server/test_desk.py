@@ -434,3 +434,28 @@ def test_the_desk_filters_by_any_colleague(world: World, case: Case) -> None:
     page = world.clients["alice"].get(f"/cases/?assignee={bob.pk}")
     assert page.context["overdue"] == []
     assert f'<option value="{bob.pk}" selected>' in page.content.decode()
+
+
+def test_search_triggers_that_a_table_rebuild_dropped_come_back_after_migrate(  # type: ignore[no-untyped-def]
+    world: World, alice
+) -> None:
+    from django.db import connection
+
+    from madoguchi.cases.sqlite_search import after_migrate, missing_triggers
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL uses pg_trgm instead")
+    with connection.cursor() as cursor:  # what rebuilding cases_case does to them
+        for suffix in ("ai", "ad", "au"):
+            cursor.execute(f"DROP TRIGGER cases_case_fts_{suffix}")
+    written_meanwhile = open_case(world.site_a, user=alice, title="再構築中の件名")
+    assert missing_triggers(connection) == ["cases_case_fts"]
+
+    after_migrate(using="default")
+
+    assert missing_triggers(connection) == []
+    hits = world.clients["alice"].get("/cases/all/?q=再構築中の件名").context["cases"]
+    assert [c.pk for c in hits] == [written_meanwhile.pk]
+    later = open_case(world.site_a, user=alice, title="あとから来た件名")
+    hits = world.clients["alice"].get("/cases/all/?q=あとから来た件名").context["cases"]
+    assert [c.pk for c in hits] == [later.pk]

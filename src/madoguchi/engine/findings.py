@@ -148,8 +148,12 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     if not left and not billed:
         return
     party = left[0].party if left else billed[0].party
+    # Each thing once: a contract by its name, then the items billed for no contract listed
+    # (a month's bill repeats an item every month).
+    left_refs = {c.ref for c in left}
     names = [_contract_label(ctx, c) for c in left]
-    names += [b.item for b in billed if b.item and b.item not in names]
+    names += [b.item for b in billed if b.item and b.contract not in left_refs]
+    names = list(dict.fromkeys(names))
     refs = [c.ref for c in left] + [b.contract for b in billed if b.contract]
     yield _finding(
         ctx,
