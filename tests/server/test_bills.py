@@ -225,3 +225,43 @@ def test_cli_asks_for_a_shared_payee_then_takes_the_answer(site: Site, tmp_path:
     )
     assert "added 9" in out.getvalue()
     assert PayeeChoice.objects.get(organization=site.organization).party == "ntt-east"
+
+
+def test_the_page_previews_asks_once_and_saves(world: World, site: Site) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/bills/import/"
+    upload = SimpleUploadedFile("mf.csv", seed001_statement(), content_type="text/csv")
+    page = client.post(url, {"file": upload})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "NTTファイナンス" in text and "NTT東日本" in text and "NTT西日本" in text
+    assert not BillLine.objects.filter(site=site).exists()
+    token = page.context["token"]
+    refused = client.post(url, {"token": token})  # no answer yet: asked again
+    assert refused.status_code == 200
+    assert not BillLine.objects.filter(site=site).exists()
+    done = client.post(url, {"token": token, "payee_0": "ntt-east"})
+    assert done.status_code == 302
+    assert BillLine.objects.filter(site=site).count() == 9
+    detail = client.get(f"/sites/{site.pk}/").content.decode()
+    # NTT East bills in 4 of the last 4 months and the site holds no contract with it
+    assert "NTT東日本" in detail and "1,188円" in detail
+
+
+def test_a_bad_file_is_named_in_japanese_on_the_page(world: World, site: Site) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = mf_csv([mf_row("2026/02/30", "NTT東日本", "-550")])
+    page = world.clients["alice"].post(
+        f"/sites/{site.pk}/bills/import/", {"file": SimpleUploadedFile("x.csv", data)}
+    )
+    assert "2行目「日付」列: 存在する日付ではありません" in page.content.decode()
+
+
+def test_viewers_and_strangers_cannot_import(world: World, site: Site) -> None:
+    url = f"/sites/{site.pk}/bills/import/"
+    assert world.clients["vera"].get(url).status_code == 403
+    assert world.clients["mallory"].get(url).status_code == 404
+    assert world.clients["mallory"].get(f"/sites/{site.pk}/bills/export.csv").status_code == 404

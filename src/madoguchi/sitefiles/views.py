@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import SiteFileError
@@ -76,6 +77,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 site=site,
             ),
             "bill_months": bills_by_month(site.bills.all(), site_directory(site, directory)),
+            "recurring": recurring_without_contract(site),
             "fixed_time": site.assess_at is not None,
         },
     )
