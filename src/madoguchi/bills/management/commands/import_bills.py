@@ -66,7 +66,7 @@ class Command(BaseCommand):
                 answer_payee(organization=organization, name=name.strip(), party=party.strip())
             except ValueError as exc:
                 raise CommandError(f"--payee {answer}: {exc}") from None
-        console = Console(file=self.stderr._out, stderr=True)  # type: ignore[attr-defined]
+        console = Console(stderr=True)
         failed = 0
         for path in files:
             try:
