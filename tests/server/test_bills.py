@@ -266,3 +266,35 @@ def test_viewers_and_strangers_cannot_import(world: World, site: Site) -> None:
     assert world.clients["vera"].get(url).status_code == 403
     assert world.clients["mallory"].get(url).status_code == 404
     assert world.clients["mallory"].get(f"/sites/{site.pk}/bills/export.csv").status_code == 404
+
+
+def test_the_api_imports_all_or_nothing(world: World, site: Site) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice']}"}
+    client = world.clients["anonymous"]
+    url = f"/api/v1/sites/{site.pk}/bills/import"
+    sent = client.post(url, {"file": SimpleUploadedFile("mf.csv", seed001_statement())}, **headers)
+    assert sent.status_code == 422
+    assert "payee-answers" in sent.json()["errors"][0]["message"]
+    answer = world.api(
+        "post",
+        f"/api/v1/sites/{site.pk}/payee-answers",
+        {"name": "NTTファイナンス", "party": "ntt-west"},
+    )
+    assert answer.status_code == 200
+    dry = client.post(
+        url + "?dry_run=true",
+        {"file": SimpleUploadedFile("mf.csv", seed001_statement())},
+        **headers,
+    )
+    assert (dry.status_code, dry.json()["added"]) == (200, 9)
+    assert not BillLine.objects.filter(site=site).exists()
+    done = client.post(url, {"file": SimpleUploadedFile("mf.csv", seed001_statement())}, **headers)
+    assert done.status_code == 201
+    assert {"site_id": site.pk, "party": "ntt-west", "lines": 4, "yen": 4752} in done.json()[
+        "matched"
+    ]
+    viewer = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['vera']}"}
+    again = client.post(url, {"file": SimpleUploadedFile("mf.csv", b"x")}, **viewer)
+    assert again.status_code == 403

@@ -16,9 +16,9 @@ class BillFileForm(forms.Form):
     file = forms.FileField(
         label=_("Statement file"),
         help_text=_(
-            "A CSV from Money Forward ME (マネーフォワード ME) or Zaim, Madoguchi's bill CSV, or an "
-            "installer's "
-            "sheet (CSV or Excel). Nothing is saved before you confirm the preview."
+            "A CSV from Money Forward ME (マネーフォワード ME) or Zaim, Madoguchi's bill "
+            "CSV, or an installer's sheet (CSV or Excel). Nothing is saved before you "
+            "confirm the preview."
         ),
     )
 
