@@ -149,7 +149,7 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
         return
     party = left[0].party if left else billed[0].party
     names = [_contract_label(ctx, c) for c in left]
-    names += [b.item for b in billed if b.item and b.item not in names]
+    names = list(dict.fromkeys([*names, *(b.item for b in billed if b.item)]))
     refs = [c.ref for c in left] + [b.contract for b in billed if b.contract]
     yield _finding(
         ctx,
