@@ -76,7 +76,9 @@ def main() -> None:
     began = time.perf_counter()
     write_statement(statement, args.lines)
     size = statement.stat().st_size
-    print(f"wrote {args.lines:,} lines ({size / 1e6:.1f} MB) in {time.perf_counter() - began:.1f} s")
+    print(
+        f"wrote {args.lines:,} lines ({size / 1e6:.1f} MB) in {time.perf_counter() - began:.1f} s"
+    )
     print(f"peak memory before importing: {peak_mb():.0f} MB")
     for run in ("first import", "again (all already there)"):
         began = time.perf_counter()

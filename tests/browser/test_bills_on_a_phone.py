@@ -56,6 +56,10 @@ def test_upload_a_statement_map_ntt_once_and_see_the_residual_option(
     )
     assert "NTT東日本から毎月 1,188円" in main  # a recurring charge without a contract
     page.screenshot(path=str(SCREENSHOTS / "bills-imported-phone.png"), full_page=True)
+    chart = page.locator("#bill-chart")
+    assert "会社ごとの月額" in chart.inner_text()
+    assert chart.bounding_box()["width"] <= 390
+    chart.screenshot(path=str(SCREENSHOTS / "bills-chart-phone.png"))
     no_sideways_scroll(page)
     assert BillLine.objects.filter(site=site).count() == 9
 

@@ -298,3 +298,17 @@ def test_the_api_imports_all_or_nothing(world: World, site: Site) -> None:
     viewer = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['vera']}"}
     again = client.post(url, {"file": SimpleUploadedFile("mf.csv", b"x")}, **viewer)
     assert again.status_code == 403
+
+
+def test_the_site_page_draws_the_monthly_cost_per_company(world: World, site: Site) -> None:
+    answer_payee(organization=site.organization, name="NTTファイナンス", party="ntt-east")
+    run(site, seed001_statement())
+    page = world.clients["alice"].get(f"/sites/{site.pk}/")
+    html = page.content.decode()
+    start = html.index('<figure class="bill-chart"')
+    chart = html[start : html.index("</figure>", start)]
+    assert "会社ごとの月額 (2024年3月〜2026年2月)" in chart
+    assert chart.count("<rect") == 8  # 4 months × 2 companies
+    assert "NTT東日本" in chart
+    assert "4,752円" in chart  # NTT East over the 24 months
+    assert "<script" not in chart

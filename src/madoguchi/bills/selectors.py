@@ -43,7 +43,7 @@ def recurring_without_contract(site: Site) -> list[Recurring]:
     if not totals:
         return []
     latest = max(m for months in totals.values() for m in months)
-    recent = _months_back(latest, RECURRING_MONTHS)
+    recent = months_back(latest, RECURRING_MONTHS)
     held = set(site.contracts.values_list("party", flat=True))
     found = []
     for party, months in sorted(totals.items()):
@@ -53,7 +53,7 @@ def recurring_without_contract(site: Site) -> list[Recurring]:
     return found
 
 
-def _months_back(month: str, count: int) -> list[str]:
+def months_back(month: str, count: int) -> list[str]:
     year, number = int(month[:4]), int(month[5:7])
     out = []
     for _ in range(count):
