@@ -54,6 +54,7 @@ def test_upload_a_statement_map_ntt_once_and_see_the_residual_option(
         "回線は NTT から移っていますが、NTTファイナンス は今もNTT東日本との契約・請求のままです"
         in main
     )
+    assert "年間 14,256円" in main  # 12 × the 1,188円 NTT East billed in the latest month
     assert "NTT東日本から毎月 1,188円" in main  # a recurring charge without a contract
     page.screenshot(path=str(SCREENSHOTS / "bills-imported-phone.png"), full_page=True)
     chart = page.locator("#bill-chart")

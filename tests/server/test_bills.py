@@ -312,3 +312,15 @@ def test_the_site_page_draws_the_monthly_cost_per_company(world: World, site: Si
     assert "NTT東日本" in chart
     assert "4,752円" in chart  # NTT East over the 24 months
     assert "<script" not in chart
+
+
+def test_an_option_left_with_ntt_says_what_it_costs_a_year(world: World) -> None:
+    from madoguchi.sitefiles.siteio import import_site_text
+
+    text = (
+        Path(__file__).parents[2] / "examples" / "seed001-phone-stays-with-ntt.yaml"
+    ).read_text()
+    site, _ = import_site_text(world.org_a, text)
+    page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
+    # phone 550 + virus-clear 440 + remote-support 550 a month, as the contracts say
+    assert "年間 18,480円" in page
