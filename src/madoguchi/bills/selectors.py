@@ -76,7 +76,9 @@ def yearly_costs(site: Site, findings: list[Any]) -> list[int | None]:
     rather than given a guessed one."""
     if not any(f.code in YEARLY_CODES for f in findings):
         return [None] * len(findings)
-    fees = dict(site.contracts.exclude(monthly_yen=None).values_list("ref", "monthly_yen"))
+    fees: dict[str, int] = {
+        ref: fee for ref, fee in site.contracts.values_list("ref", "monthly_yen") if fee is not None
+    }
     latest: dict[str, tuple[str, int]] = {}
     for party, month, yen in BillLine.objects.filter(site=site).values_list(
         "party", "month", "yen"
