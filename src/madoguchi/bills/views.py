@@ -1,16 +1,18 @@
 """The bill-file pages: upload, preview (what will be added, skipped and matched, and the
 shared payee names to answer), confirm; and the bill CSV export.
 
-The uploaded file waits for the confirmation in a temporary file named by a random token
-kept in the session (for that site only); it is deleted once imported."""
+The uploaded file waits for the confirmation in a file under the data directory named by a
+random token kept in the session (for that site only); it is deleted once imported, and files
+left waiting for more than a day are deleted at the next upload."""
 
 from __future__ import annotations
 
 import secrets
-import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,8 +33,12 @@ from madoguchi.sites.selectors import user_site
 from madoguchi.sites.templatetags.madoguchi import party_name
 
 SESSION_KEY = "bill_uploads"
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "madoguchi-bill-uploads"
 TOKEN_LENGTH = 22
+KEEP_SECONDS = 24 * 3600
+
+
+def upload_dir() -> Path:
+    return Path(settings.DATA_DIR) / "bill-uploads"
 
 
 def _writable_site(request: HttpRequest, pk: int) -> Site:
@@ -47,14 +53,18 @@ def _upload_path(request: HttpRequest, site: Site, token: str) -> Path | None:
     uploads = request.session.get(SESSION_KEY, {})
     if uploads.get(token, {}).get("site") != site.pk or len(token) != TOKEN_LENGTH:
         return None
-    path = UPLOAD_DIR / token
+    path = upload_dir() / token
     return path if path.is_file() else None
 
 
 def _keep(request: HttpRequest, site: Site, upload: Any) -> tuple[str, Path]:
-    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder = upload_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for old in folder.iterdir():  # abandoned previews
+        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+            old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)[:TOKEN_LENGTH]
-    path = UPLOAD_DIR / token
+    path = folder / token
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
@@ -68,7 +78,7 @@ def _forget(request: HttpRequest, token: str) -> None:
     uploads = request.session.get(SESSION_KEY, {})
     uploads.pop(token, None)
     request.session[SESSION_KEY] = uploads
-    (UPLOAD_DIR / token).unlink(missing_ok=True)
+    (upload_dir() / token).unlink(missing_ok=True)
 
 
 def _problems(outcome: Outcome) -> list[str]:
