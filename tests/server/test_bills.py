@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from madoguchi.bills.models import PayeeChoice
 from madoguchi.bills.services import ImportRefused, answer_payee, import_bills, preview
@@ -324,3 +326,24 @@ def test_an_option_left_with_ntt_says_what_it_costs_a_year(world: World) -> None
     page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
     # phone 550 + virus-clear 440 + remote-support 550 a month, as the contracts say
     assert "年間 18,480円" in page
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=300), st.integers(0, 600))
+def test_a_mangled_statement_is_refused_or_read_never_a_traceback(
+    site: Site, insert: bytes, at: int
+) -> None:
+    good = seed001_statement()
+    data = good[:at] + insert + good[at:]
+    refused = None
+    try:
+        run(site, data)
+    except ImportRefused as exc:
+        refused = exc.outcome
+    if refused is not None:
+        assert refused.problems or refused.unanswered
+        assert all(problem.text("ja") for problem in refused.problems)
+        assert not BillLine.objects.filter(site=site).exists()
+    BillLine.objects.filter(site=site).delete()
