@@ -190,6 +190,7 @@ def demo_pages(organization: Organization) -> Iterator[str]:
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
         yield f"/sites/{site.pk}/events/add/"
+        yield f"/sites/{site.pk}/bills/import/"
         for contract in site.contracts.all():
             yield f"/sites/{site.pk}/contracts/{contract.pk}/"
         for event in site.events.all():

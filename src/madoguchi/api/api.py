@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from madoguchi.api.auth import AUTH
+from madoguchi.api.bills import bills_router
 from madoguchi.api.cases import router as cases_router
 from madoguchi.api.common import Invalid
 from madoguchi.api.directory import directory
@@ -108,5 +109,6 @@ api.add_router("", sites)
 api.add_router("", records)
 api.add_router("", directory)
 api.add_router("", cases_router)
+api.add_router("", bills_router)
 
 __all__ = ["api"]

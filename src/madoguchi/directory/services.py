@@ -106,6 +106,9 @@ def save_party(organization: Organization | None, record: engine.Party) -> Party
     return party
 
 
+CATALOG_ONLY = {"aliases", "billing_names", "billing_source"}
+
+
 @transaction.atomic
 def sync_catalog() -> tuple[int, int]:
     """Make the catalog rows equal to the shipped YAML. Returns (saved, removed).
@@ -120,8 +123,10 @@ def sync_catalog() -> tuple[int, int]:
     }
     saved = 0
     for slug, record in shipped.parties.items():
-        # Aliases are for finding a party and are read from the shipped catalog, not rows.
-        if stored.get(slug) != record.model_dump(mode="json", exclude={"aliases"}):
+        # Aliases and billing names are for finding a party (by name, on a statement) and are
+        # read from the shipped catalog, not rows.
+        shipped_row = record.model_dump(mode="json", exclude=CATALOG_ONLY)
+        if stored.get(slug) != shipped_row:
             save_party(None, record)
             saved += 1
     stale = Party.objects.filter(organization__isnull=True).exclude(slug__in=shipped.parties)

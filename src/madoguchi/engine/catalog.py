@@ -56,6 +56,11 @@ class CatalogParty(Party, _Sourced):
     desks: ListOf[CatalogDesk] = []  # type: ignore[assignment]
     # The names people use for it (ドコモ, docomo, ソネット): for finding it, never stored.
     aliases: ListOf[str] = []
+    # The names it bills under on statements (NTTファイナンス, ドコモ光): for matching
+    # imported statement lines, never guessed from aliases; a name several parties share
+    # is asked once per organization. `billing_source` is where they were read.
+    billing_names: ListOf[str] = []
+    billing_source: str | None = None
 
 
 class CatalogOption(_Sourced):

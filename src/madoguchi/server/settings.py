@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "madoguchi.sites",
     "madoguchi.cases",
     "madoguchi.sitefiles",
+    "madoguchi.bills",
     "madoguchi.api",
     "madoguchi.ops",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from madoguchi.api.api import api
+from madoguchi.bills.urls import urlpatterns as bills_urls
 from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
 
@@ -12,7 +13,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sites/", include((sites_urls + sitefiles_urls, "sites"))),
+    path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from madoguchi.bills.charts import monthly_chart
+from madoguchi.bills.selectors import recurring_without_contract, yearly_costs
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import SiteFileError
@@ -76,8 +78,28 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 site=site,
             ),
             "bill_months": bills_by_month(site.bills.all(), site_directory(site, directory)),
+            "recurring": recurring_without_contract(site),
+            "findings": list(
+                zip(
+                    assessment.findings,
+                    yearly_costs(site, assessment.findings),
+                    strict=True,
+                )
+            ),
+            "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
         },
+    )
+
+
+def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:
+    from madoguchi.sites.templatetags.madoguchi import month, party_name, yen
+
+    return monthly_chart(
+        site,
+        name=lambda slug: party_name(slug, parties),
+        month_label=month,
+        yen=lambda amount: yen(amount),
     )
 
 

@@ -153,10 +153,15 @@ class BillLine(SiteChild):
         _("service"), max_length=10, choices=enum_choices(Service), blank=True
     )
     contract = models.CharField(_("contract ref"), max_length=80, blank=True)
+    # A line imported from a statement (madoguchi.bills): a stable id of the statement line,
+    # so that importing the same file or an overlapping period adds nothing twice. Empty for
+    # a line typed by hand. Not a site-file field.
+    fingerprint = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta(SiteChild.Meta):
         verbose_name = _("bill line")
         verbose_name_plural = _("bill lines")
+        indexes = [models.Index(fields=["site", "fingerprint"], name="billline_fingerprint_idx")]
 
     def __str__(self) -> str:
         return f"{self.month} {self.party} {self.yen}"

@@ -1,0 +1,372 @@
+"""Every write of the bill importer: statement files into BillLine rows, and the answers an
+organization gives about shared payee names. The web page, the API and `import_bills` call
+these.
+
+A file imports whole or not at all: the lines are read one at a time (memory flat in the
+file's size) and written in batches inside one transaction, which is rolled back when any
+line has a problem, a shared payee name is still unanswered, or a site would no longer read
+as a site file. `preview` runs the same pass without writing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+
+from madoguchi.bills.matching import Match, PayeeIndex, payee_key
+from madoguchi.bills.models import PayeeChoice
+from madoguchi.bills.parsing import (
+    OWN,
+    SHEET,
+    BadFile,
+    Problem,
+    Reading,
+    StatementLine,
+    fingerprint,
+    own_key,
+    read_statement,
+)
+from madoguchi.directory.selectors import find_parties, parties_for
+from madoguchi.engine import load_catalog
+from madoguchi.engine.limits import SITE_RECORDS
+from madoguchi.engine.model import Service
+from madoguchi.engine.sitefile import Problem as SiteProblem
+from madoguchi.orgs.models import Organization
+from madoguchi.sites.integrity import site_problems
+from madoguchi.sites.models import BillLine, Site
+
+BATCH = 2_000
+SERVICES = {s.value for s in Service}
+ITEM_MAX = 200
+MAX_BILLS = SITE_RECORDS["bills"]
+
+type Progress = Callable[[int], None]
+
+
+@dataclass
+class Unanswered:
+    """A payee name several parties bill under, met in the file and not yet answered."""
+
+    name: str
+    candidates: tuple[str, ...]
+    first_line: int
+    lines: int = 0
+
+
+@dataclass
+class Outcome:
+    """What a file adds (or would add): counts per kind of line, matched parties per site."""
+
+    preset: str = ""
+    rows: int = 0
+    added: int = 0
+    already: int = 0  # imported before (same file or an overlapping period)
+    transfers: int = 0
+    not_telecom: int = 0
+    # (site id, party) → [lines, yen] of the lines added
+    matched: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    unanswered: dict[str, Unanswered] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    sites: dict[int, Site] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.unanswered
+
+
+class ImportRefused(ValueError):
+    """The file was not imported (nothing was written); `outcome` says why."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("; ".join(p.text() for p in outcome.problems[:5]))
+        self.outcome = outcome
+
+
+def answers_for(organization: Organization) -> dict[str, str]:
+    return dict(PayeeChoice.objects.filter(organization=organization).values_list("payee", "party"))
+
+
+@transaction.atomic
+def answer_payee(*, organization: Organization, name: str, party: str) -> PayeeChoice:
+    """Remember which party a shared payee name is for this organization ("" = not a
+    telecom charge). Refused (ValueError) for a party that does not bill under the name."""
+    index = PayeeIndex(load_catalog().parties.values(), {})
+    key = payee_key(name)
+    shared = index.shared_names()
+    if key not in shared:
+        raise ValueError(f"{name!r} is not a name several parties bill under")
+    if party and party not in shared[key][1]:
+        raise ValueError(f"{party!r} does not bill under {name!r}")
+    choice, _ = PayeeChoice.objects.update_or_create(
+        organization=organization, payee=key, defaults={"party": party}
+    )
+    return choice
+
+
+class _Pass:
+    """One pass over a file: every line classified; the lines to add handed to `add`."""
+
+    def __init__(self, organization: Organization, site: Site | None) -> None:
+        self.organization = organization
+        self.site = site
+        self.outcome = Outcome()
+        self.index = PayeeIndex(load_catalog().parties.values(), answers_for(organization))
+        self.directory = parties_for(organization)
+        self._sites_by_text: dict[str, Site | None] = {}
+        self._seen: dict[int, set[str]] = {}
+        self._count: dict[int, int] = {}
+        self._contracts: dict[int, set[str]] = {}
+        self._occurrence: Counter[tuple[int, str]] = Counter()
+        self._parties: dict[str, str | None] = {}
+
+    def problem(self, line: int, column: str, en: str, ja: str) -> None:
+        if len(self.outcome.problems) < 100:
+            self.outcome.problems.append(Problem(line, column, en, ja))
+
+    def lines(self, stream: IO[bytes]) -> Iterator[tuple[Site, BillLine]]:
+        reading = Reading(problems=self.outcome.problems)
+        try:
+            statement = read_statement(stream, reading)
+            first = next(statement, None)
+        except BadFile as exc:
+            self.outcome.problems.extend(exc.problems)
+            return
+        preset = reading.preset
+        assert preset is not None
+        self.outcome.preset = preset.key
+        if preset is SHEET and self.site is not None:
+            self.problem(
+                1,
+                "site",
+                "this file names a site on each line: import it for the organization",
+                "この形式は行ごとに拠点を指定します。組織として取り込んでください",
+            )
+            return
+        if preset is not SHEET and self.site is None:
+            self.problem(
+                1,
+                "",
+                "this file has no site column: import it into one site",
+                "拠点の列がありません。拠点を選んで取り込んでください",
+            )
+            return
+        if first is not None:
+            yield from self._classify(first, own=preset in (OWN, SHEET))
+        for line in statement:
+            yield from self._classify(line, own=preset in (OWN, SHEET))
+        self.outcome.rows = reading.rows
+
+    def _classify(self, line: StatementLine, *, own: bool) -> Iterator[tuple[Site, BillLine]]:
+        out = self.outcome
+        if line.skip:
+            out.transfers += 1
+            return
+        site = self._site(line)
+        if site is None:
+            return
+        if own:
+            party = self._own_party(line)
+            if party is None or not self._own_checks(line, site):
+                return
+            key = own_key(
+                party, line.month, line.item[:ITEM_MAX], line.yen, line.contract, line.service
+            )
+        else:
+            match = self.index.match(line.payee)
+            if match is None or (not match.party and not match.shared):
+                out.not_telecom += 1
+                return
+            if match.shared:
+                self._unanswered(line, match)
+                return
+            party = match.party
+            key = line.key()
+        seen = self._fingerprints(site)
+        self._occurrence[(site.pk, key)] += 1
+        mark = fingerprint(key, self._occurrence[(site.pk, key)])
+        if mark in seen:
+            out.already += 1
+            return
+        seen.add(mark)
+        self._count[site.pk] += 1
+        if self._count[site.pk] > MAX_BILLS:
+            if self._count[site.pk] == MAX_BILLS + 1:
+                self.problem(
+                    line.line,
+                    "",
+                    f"the site would have more than {MAX_BILLS} bill lines",
+                    f"拠点の請求明細が {MAX_BILLS} 行を超えます",
+                )
+            return
+        out.added += 1
+        tally = out.matched.setdefault((site.pk, party), [0, 0])
+        tally[0] += 1
+        tally[1] += line.yen
+        yield (
+            site,
+            BillLine(
+                organization=self.organization,
+                site=site,
+                position=self._count[site.pk],
+                party=party,
+                month=line.month,
+                item=line.item[:ITEM_MAX],
+                yen=line.yen,
+                contract=line.contract,
+                service=line.service,
+                fingerprint=mark,
+            ),
+        )
+
+    def _unanswered(self, line: StatementLine, match: Match) -> None:
+        key = payee_key(match.shared)
+        entry = self.outcome.unanswered.setdefault(
+            key, Unanswered(match.shared, match.candidates, line.line)
+        )
+        entry.lines += 1
+
+    def _site(self, line: StatementLine) -> Site | None:
+        if self.site is not None:
+            site: Site | None = self.site
+        else:
+            if line.site not in self._sites_by_text:
+                found = Site.objects.filter(organization=self.organization)
+                found = (
+                    found.filter(pk=int(line.site))
+                    if line.site.isdigit() and len(line.site) < 12
+                    else found.filter(name=line.site)
+                )
+                sites = list(found[:2])
+                self._sites_by_text[line.site] = sites[0] if len(sites) == 1 else None
+            site = self._sites_by_text[line.site]
+            if site is None:
+                self.problem(
+                    line.line,
+                    "site",
+                    f"no single site of this organization is {line.site!r}",
+                    f"「{line.site}」という拠点が (ひとつに) 見つかりません",
+                )
+                return None
+        assert site is not None
+        self.outcome.sites.setdefault(site.pk, site)
+        return site
+
+    def _fingerprints(self, site: Site) -> set[str]:
+        """The marks of the site's stored lines: their own fingerprints, and the key Madoguchi's
+        own CSV gives each (so an export re-imported adds nothing)."""
+        if site.pk not in self._seen:
+            marks: set[str] = set()
+            counts: Counter[str] = Counter()
+            rows = BillLine.objects.filter(site=site).order_by("position", "id")
+            fields = ("party", "month", "item", "yen", "contract", "service", "fingerprint")
+            for party, month, item, yen, contract, service, mark in rows.values_list(*fields):
+                if mark:
+                    marks.add(mark)
+                key = own_key(party, month, item, yen, contract, service)
+                counts[key] += 1
+                marks.add(fingerprint(key, counts[key]))
+            self._seen[site.pk] = marks
+            self._count[site.pk] = sum(counts.values())
+        return self._seen[site.pk]
+
+    def _own_party(self, line: StatementLine) -> str | None:
+        text = line.party
+        if text not in self._parties:
+            if text in self.directory:
+                self._parties[text] = text
+            else:
+                found = find_parties(self.organization, text)
+                self._parties[text] = found[0].slug if len(found) == 1 else None
+        party = self._parties[text]
+        if party is None:
+            self.problem(
+                line.line,
+                "party",
+                f"not one known party: {text!r}",
+                f"請求元がひとつに決まりません: 「{text}」",
+            )
+        return party
+
+    def _own_checks(self, line: StatementLine, site: Site) -> bool:
+        ok = True
+        if line.service and line.service not in SERVICES:
+            ok = False
+            self.problem(
+                line.line,
+                "service",
+                f"not a service: {line.service!r} ({', '.join(sorted(SERVICES))})",
+                f"サービスの種類として読めません: 「{line.service}」",
+            )
+        if line.contract:
+            if site.pk not in self._contracts:
+                self._contracts[site.pk] = set(site.contracts.values_list("ref", flat=True))
+            if line.contract not in self._contracts[site.pk]:
+                ok = False
+                self.problem(
+                    line.line,
+                    "contract",
+                    f"the site has no contract {line.contract!r}",
+                    f"拠点に契約「{line.contract}」がありません",
+                )
+        return ok
+
+
+def preview(
+    *,
+    organization: Organization,
+    stream: IO[bytes],
+    site: Site | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """What importing the file would add, skip and match; nothing is written."""
+    run = _Pass(organization, site)
+    for n, _ in enumerate(run.lines(stream), start=1):
+        if progress and n % BATCH == 0:
+            progress(stream.tell())
+    return run.outcome
+
+
+def import_bills(
+    *,
+    organization: Organization,
+    stream: IO[bytes],
+    site: Site | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Import a statement file into `site` (or, for a sheet with a site column, into the
+    organization's sites named on each line): all of it, or nothing (ImportRefused)."""
+    run = _Pass(organization, site)
+    before: dict[int, set[SiteProblem]] = {}
+    with transaction.atomic():
+        batch: list[BillLine] = []
+        for n, (row_site, row) in enumerate(run.lines(stream), start=1):
+            if row_site.pk not in before:
+                before[row_site.pk] = set(site_problems(row_site.pk))
+            if run.outcome.problems or run.outcome.unanswered:
+                batch.clear()  # refused anyway: read on for every problem, write nothing
+                continue
+            batch.append(row)
+            if len(batch) >= BATCH:
+                BillLine.objects.bulk_create(batch)
+                batch.clear()
+            if progress and n % BATCH == 0:
+                progress(stream.tell())
+        if batch and not (run.outcome.problems or run.outcome.unanswered):
+            BillLine.objects.bulk_create(batch)
+        outcome = run.outcome
+        if outcome.ok:
+            for site_id, problems in before.items():
+                added = [p for p in site_problems(site_id) if p not in problems]
+                if added:
+                    outcome.problems.extend(
+                        Problem(0, p.path, p.message, p.message) for p in added[:10]
+                    )
+        if not outcome.ok:
+            transaction.set_rollback(True)
+    if not outcome.ok:
+        raise ImportRefused(outcome)
+    return outcome

@@ -1,0 +1,10 @@
+"""The bill-file pages, under a site (named in the `sites:` namespace by server/urls.py)."""
+
+from django.urls import path
+
+from madoguchi.bills import views
+
+urlpatterns = [
+    path("<int:pk>/bills/import/", views.bills_import, name="bills-import"),
+    path("<int:pk>/bills/export.csv", views.bills_export, name="bills-export"),
+]
