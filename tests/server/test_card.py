@@ -130,7 +130,9 @@ def test_every_demo_sites_card(
 
 
 @needs_poppler
-def test_a_card_says_hours_and_unverified(demo: Organization, client: Client, tmp_path: Path) -> None:
+def test_a_card_says_hours_and_unverified(
+    demo: Organization, client: Client, tmp_path: Path
+) -> None:
     site = Site.objects.filter(organization=demo, contracts__party="so-net").first()
     assert site is not None
     text = " ".join(_pdf_text(client.get(f"/sites/{site.pk}/card.pdf").content, tmp_path).split())
@@ -145,7 +147,7 @@ def test_printing_is_recorded_and_a_changed_contract_makes_the_card_stale(
     site = Site.objects.filter(organization=demo).order_by("pk").first()
     assert site is not None
     page = client.get(f"/sites/{site.pk}/").content.decode()
-    assert "印刷していません" in page or "Not printed yet" in page
+    assert "まだ印刷していません" in page
     response = client.post(f"/sites/{site.pk}/card.pdf", {"size": "a6"})
     assert response.status_code == 200
     assert CardPrint.objects.filter(site=site).count() == 1

@@ -166,7 +166,7 @@ def _days(spec: str) -> tuple[set[int], bool]:
 
 
 def _day_words(days: set[int], holidays: bool, lang: str) -> str:
-    """The days as people say them: 平日, 土日祝, 毎日, 月・水・金; Weekdays, Sat, Sun and holidays."""
+    """The days as people say them: 平日, 土日祝, 毎日, 月水金; Weekdays, Sat and Sun."""
     if days == set(range(7)):
         return "毎日" if lang == "ja" else "Every day"
     names: list[str] = []
@@ -239,6 +239,8 @@ def hours_words(expression: str | None, lang: str = "ja") -> str | None:
         if lang == "ja":
             closed.insert(0, f"{words}休み" if words else "祝日休み")
         else:
-            closed.insert(0, f"closed {words or 'holidays'}".replace("closed Weekdays", "closed weekdays"))
+            closed.insert(
+                0, f"closed {words or 'holidays'}".replace("closed Weekdays", "closed weekdays")
+            )
     separator = "、" if lang == "ja" else "; "
     return separator.join([*parts, *closed])

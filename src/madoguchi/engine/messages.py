@@ -449,8 +449,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "All as usual: restart the router, Wi-Fi and the device first.",
     ),
     "card.no-contract": (
-        "「契約がない」と言われたら: このカードのIDと契約名を読み上げ、担当者名と受付番号を控えて、請求書の会社名を確認する。",
-        "If a company says there is no contract: read out the IDs and contract name on this card, note the person's name and the reference number, and check the company's name on the bill.",
+        "このカードのIDを読み上げ、担当者名と受付番号を控え、請求書に書かれた会社名を確かめる。",
+        "Read out the IDs on this card, note the person's name and the reference number, and check the company's name on the bill.",
     ),
 }
 

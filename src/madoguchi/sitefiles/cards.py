@@ -8,7 +8,7 @@ catalog reaches the card as it reaches the page."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import segno
@@ -18,7 +18,7 @@ from django.utils import timezone
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
-from madoguchi.engine.card import LAMPS, Card, emergency_card
+from madoguchi.engine.card import LAMPS, Card, CardCall, emergency_card
 from madoguchi.engine.messages import say
 from madoguchi.sitefiles.adapter import site_record
 from madoguchi.sites.models import CardPrint, Site
@@ -32,6 +32,24 @@ class SiteCard:
     card: Card
     url: str  # the site's page, in the QR code
     qr: str  # the QR code as an SVG data: URI
+
+    @property
+    def groups(self) -> list[tuple[list[str], list[CardCall]]]:
+        """The card's lines with the same desks to call put together (インターネット・テレビ),
+        so a site with one holder for everything reads as one entry."""
+        groups: list[tuple[list[str], list[CardCall]]] = []
+        for line in self.card.lines:
+            same = next((g for g in groups if _same_desks(g[1], line.calls)), None)
+            if same is not None:
+                same[0].append(line.symptom)
+            else:
+                groups.append(([line.symptom], line.calls))
+        return groups
+
+
+def _same_desks(one: list[CardCall], other: list[CardCall]) -> bool:
+    """The same desks, numbers, hours and IDs (whatever service each is reached for)."""
+    return [replace(c, service="") for c in one] == [replace(c, service="") for c in other]
 
 
 def site_card(

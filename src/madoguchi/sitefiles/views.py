@@ -268,9 +268,7 @@ def _card_response(request: HttpRequest, sites: list[Site], name: str) -> HttpRe
     directories: dict[int, dict[str, engine.Party]] = {}
     made = []
     for site in sites:
-        directory = directories.setdefault(
-            site.organization_id, parties_for(site.organization)
-        )
+        directory = directories.setdefault(site.organization_id, parties_for(site.organization))
         url = request.build_absolute_uri(reverse("sites:detail", args=[site.pk]))
         made.append(site_card(site, url, directory))
     pdf = cards_pdf(made, size=size, printed=printed)

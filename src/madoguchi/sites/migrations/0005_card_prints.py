@@ -6,29 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('sites', '0004_contract_party_index'),
+        ("orgs", "0001_initial"),
+        ("sites", "0004_contract_party_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CardPrint',
+            name="CardPrint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('printed', models.DateTimeField(verbose_name='printed')),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
-                ('printed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='card_prints', to='sites.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("printed", models.DateTimeField(verbose_name="printed")),
+                ("fingerprint", models.CharField(max_length=64)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "printed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="card_prints",
+                        to="sites.site",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'printed card',
-                'verbose_name_plural': 'printed cards',
-                'ordering': ['-printed', '-id'],
-                'indexes': [models.Index(fields=['site', '-printed'], name='card_print_latest_idx')],
+                "verbose_name": "printed card",
+                "verbose_name_plural": "printed cards",
+                "ordering": ["-printed", "-id"],
+                "indexes": [
+                    models.Index(fields=["site", "-printed"], name="card_print_latest_idx")
+                ],
             },
         ),
     ]
