@@ -51,3 +51,21 @@ def _path(name: str) -> str:
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return str(SCREENSHOTS / name)
+
+
+def test_make_and_revoke_the_calendar_address_on_a_phone(live_server: Any, phone: Any) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/calendar/")
+    assert "まだありません" in page.inner_text("#calendar-feed")
+    page.click("#calendar-feed button[value=make]")
+    page.wait_for_load_state()
+    address = page.input_value("#feed-address")
+    assert address.startswith(f"{live_server.url}/calendar/feed/cal_")
+    no_sideways_scroll(page)
+    shot(page, "phone-calendar-address.png")
+    page.click("#calendar-feed button[value=revoke]")
+    page.wait_for_load_state()
+    assert "無効にしました" in page.inner_text("main")
+    no_sideways_scroll(page)

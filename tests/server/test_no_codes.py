@@ -186,6 +186,7 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/cases/"
     yield "/cases/all/"
     yield "/cases/stats/"
+    yield "/calendar/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
@@ -360,3 +361,23 @@ def test_the_emergency_card_and_its_notices_show_no_code(
         if found:
             problems[f"/sites/{site.pk}/"] = found
     assert not problems, _report(problems)
+
+
+def test_the_calendar_feed_shows_no_code(demo: Organization) -> None:
+    """What a calendar shows of the feed: each event's title, description and alarm text."""
+    from icalendar import Calendar
+
+    client = _client("ja")
+    page = client.post("/calendar/", {"action": "make"}).content.decode()
+    address = re.search(r'value="http://testserver(/calendar/feed/[^"]+)"', page)
+    assert address
+    calendar = Calendar.from_ical(Client().get(address.group(1)).content)
+    problems = {}
+    for event in calendar.walk("VEVENT"):
+        shown = " ".join(
+            [str(event["SUMMARY"]), str(event.get("DESCRIPTION", ""))]
+            + [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")]
+        )
+        if found := leaks(shown, "ja"):
+            problems[str(event["UID"])] = found
+    assert not problems, problems

@@ -268,7 +268,9 @@ def _card_response(request: HttpRequest, sites: list[Site], name: str) -> HttpRe
     directories: dict[int, dict[str, engine.Party]] = {}
     made = []
     for site in sites:
-        directory = directories.setdefault(site.organization_id, parties_for(site.organization))
+        if site.organization_id not in directories:
+            directories[site.organization_id] = parties_for(site.organization)
+        directory = directories[site.organization_id]
         url = request.build_absolute_uri(reverse("sites:detail", args=[site.pk]))
         made.append(site_card(site, url, directory))
     pdf = cards_pdf(made, size=size, printed=printed)
