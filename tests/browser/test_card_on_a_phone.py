@@ -69,3 +69,19 @@ def test_make_and_revoke_the_calendar_address_on_a_phone(live_server: Any, phone
     page.wait_for_load_state()
     assert "無効にしました" in page.inner_text("main")
     no_sideways_scroll(page)
+
+
+def test_set_the_reminder_address_on_a_phone(live_server: Any, phone: Any) -> None:
+    member = MembershipFactory(role=Role.STAFF)
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/cases/reminders/")
+    page.fill("input[name=email]", "staff@example.jp")
+    page.uncheck("input[name=contract_ends]")
+    no_sideways_scroll(page)
+    shot(page, "phone-reminder-settings.png")
+    page.click("#reminder-settings button[type=submit]")
+    page.wait_for_load_state()
+    assert "保存しました" in page.inner_text("main")
+    member.user.refresh_from_db()
+    assert member.user.email == "staff@example.jp"

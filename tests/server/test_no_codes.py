@@ -187,6 +187,7 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/cases/all/"
     yield "/cases/stats/"
     yield "/calendar/"
+    yield "/cases/reminders/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
