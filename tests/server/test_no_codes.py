@@ -186,6 +186,8 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/cases/"
     yield "/cases/all/"
     yield "/cases/stats/"
+    yield "/calendar/"
+    yield "/cases/reminders/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
@@ -326,3 +328,58 @@ def test_reminder_mails_name_parties_not_slugs(demo: Organization, lang: str) ->
         text = f"{message.subject}\n{message.body}"
         assert not leaks(text, "en"), text  # Japanese, then English: read by English rules
         assert "ソネット" in text or "So-net" in text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_emergency_card_and_its_notices_show_no_code(
+    demo: Organization, lang: str, tmp_path: Path
+) -> None:
+    """The card PDF read as text (pdftotext), and the site page once a card was printed and
+    then went out of date (its last print time and the notice)."""
+    import shutil
+    import subprocess
+
+    client = _client(lang)
+    problems: dict[str, list[str]] = {}
+    for site in Site.objects.filter(organization=demo).order_by("pk"):
+        response = client.post(f"/sites/{site.pk}/card.pdf", {"size": "a4"})
+        assert response.status_code == 200
+        if shutil.which("pdftotext"):
+            (tmp_path / "card.pdf").write_bytes(response.content)
+            text = subprocess.run(
+                ["pdftotext", str(tmp_path / "card.pdf"), "-"], capture_output=True, text=True
+            ).stdout
+            if found := leaks(" ".join(text.split()), "ja"):  # the card is printed in Japanese
+                problems[f"card of {site.name}"] = found
+        site.contracts.update(product="変更後の商品")
+        site.contracts.filter(service="access").update(ids={"customer_id": "CAF0000099"})
+        page = client.get(f"/sites/{site.pk}/").content.decode()
+        assert 'id="emergency-card"' in page
+        text = visible_text(page)
+        found = leaks(text, lang)
+        if lang == "en":
+            data = "\n".join([_data_strings(), "変更後の商品"])
+            found += [f"Japanese left on an English page: {w}" for w in untranslated(text, data)]
+        if found:
+            problems[f"/sites/{site.pk}/"] = found
+    assert not problems, _report(problems)
+
+
+def test_the_calendar_feed_shows_no_code(demo: Organization) -> None:
+    """What a calendar shows of the feed: each event's title, description and alarm text."""
+    from icalendar import Calendar
+
+    client = _client("ja")
+    page = client.post("/calendar/", {"action": "make"}).content.decode()
+    address = re.search(r'value="http://testserver(/calendar/feed/[^"]+)"', page)
+    assert address
+    calendar = Calendar.from_ical(Client().get(address.group(1)).content)
+    problems = {}
+    for event in calendar.walk("VEVENT"):
+        shown = " ".join(
+            [str(event["SUMMARY"]), str(event.get("DESCRIPTION", ""))]
+            + [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")]
+        )
+        if found := leaks(shown, "ja"):
+            problems[str(event["UID"])] = found
+    assert not problems, problems

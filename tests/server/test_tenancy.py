@@ -85,6 +85,13 @@ def ids(world: World) -> dict[str, object]:
     )
     desk = Desk.objects.create(party=party, slug="a-desk", purposes=["fault"], phone="03-1111-1111")
     entry = world.case_a.entries.first()
+    # a calendar address of this organization's user, revoked: it reads nothing for anyone
+    from madoguchi.orgs.services import issue_calendar_feed, revoke_calendar_feed
+
+    alice = world.org_a.memberships.order_by("pk").first()
+    assert alice is not None
+    _row, token = issue_calendar_feed(alice.user)
+    revoke_calendar_feed(alice.user)
     bill = BillLine.objects.get(site=world.site_a)
     return {
         "bill_pk": bill.pk,
@@ -105,6 +112,7 @@ def ids(world: World) -> dict[str, object]:
         "entry_id": entry.pk if entry else 0,
         "verdict": "kept",
         "fmt": "md",
+        "token": token,
     }
 
 
@@ -152,6 +160,8 @@ def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, object], ro
         response = _call(world.clients["anonymous"], method, url)
         if url.startswith("/api/"):
             assert response.status_code in (401, 405), (method, url, response.status_code)
+        elif url.startswith("/calendar/feed/"):  # the address is the key: a revoked one is 404
+            assert response.status_code in (404, 405), (method, url, response.status_code)
         else:
             assert response.status_code in (302, 403, 405), (method, url, response.status_code)
             if response.status_code == 302:

@@ -128,3 +128,17 @@ class OpenCaseForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+class ReminderSettingsForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=False,
+        help_text=_("Reminders go here. Leave it empty to get no mail."),
+    )
+    deadlines = forms.BooleanField(
+        label=_("Deadlines of my sites: 7 days, 1 day and on the day"), required=False
+    )
+    contract_ends = forms.BooleanField(
+        label=_("Contract ends: 90, 60 and 30 days before, with what to do"), required=False
+    )

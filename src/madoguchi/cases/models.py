@@ -285,3 +285,42 @@ class Promise(OrgOwned):
 
     def is_overdue(self, now: dt.datetime) -> bool:
         return self.state == "open" and self.due < now
+
+
+class ReminderSettings(models.Model):
+    """What a user wants mailed besides their promises (a user without a row gets both)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    deadlines = models.BooleanField(_("deadlines (7 days, 1 day and on the day)"), default=True)
+    contract_ends = models.BooleanField(
+        _("contract ends (90, 60 and 30 days before)"), default=True
+    )
+
+    def __str__(self) -> str:
+        return f"reminder settings of {self.user}"
+
+
+class DeadlineReminder(OrgOwned):
+    """One reminder mail of one deadline at one stage (days before) to one user: the row is
+    taken before the mail is sent (a unique key, so two runs never both send it) and marked
+    sent once the mail server accepted it; a refused mail's row is removed for the next run."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=300)  # the deadline's calendar UID: stable across edits
+    stage = models.PositiveSmallIntegerField()  # days before the deadline
+    due = models.DateField()
+    lease = models.DateTimeField(null=True, blank=True)
+    sent = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "due", "stage"], name="deadline_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.stage}d"

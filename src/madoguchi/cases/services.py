@@ -21,6 +21,7 @@ from madoguchi.cases.models import (
     Case,
     EntryKind,
     Promise,
+    ReminderSettings,
     Status,
     TimelineEntry,
 )
@@ -465,3 +466,16 @@ def correct_entry(entry: TimelineEntry, *, user: AnyUser | None, said: str) -> T
     return _add_entry(
         entry.case, user, EntryKind.CORRECTION, said, party=entry.party, corrects=entry
     )
+
+
+@transaction.atomic
+def save_reminder_settings(
+    user: Any, *, email: str, deadlines: bool, contract_ends: bool
+) -> ReminderSettings:
+    """A user's own e-mail address (where every reminder goes) and which reminders they want."""
+    user.email = email.strip()
+    user.save(update_fields=["email"])
+    row, _created = ReminderSettings.objects.update_or_create(
+        user=user, defaults={"deadlines": deadlines, "contract_ends": contract_ends}
+    )
+    return row

@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("stats/", views.party_stats, name="stats"),
+    path("reminders/", views.reminder_settings, name="reminders"),
     path("all/", views.case_list, name="list"),
     path("open/<int:site_pk>/", views.case_open, name="open"),
     path("<int:pk>/", views.case_detail, name="detail"),

@@ -11,12 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases import rows, selectors
 from madoguchi.cases.filters import CaseFilter
-from madoguchi.cases.forms import LogForm, OpenCaseForm, blank_log_form, party_choices
-from madoguchi.cases.models import Case, Promise, Status
+from madoguchi.cases.forms import (
+    LogForm,
+    OpenCaseForm,
+    ReminderSettingsForm,
+    blank_log_form,
+    party_choices,
+)
+from madoguchi.cases.models import Case, Promise, ReminderSettings, Status
 from madoguchi.cases.report import report_markdown, report_pdf
 from madoguchi.cases.services import (
     CaseError,
@@ -25,6 +31,7 @@ from madoguchi.cases.services import (
     change_status,
     log_entry,
     open_case,
+    save_reminder_settings,
     settle_promise,
 )
 from madoguchi.cases.stats import party_figures
@@ -293,3 +300,22 @@ def party_stats(request: HttpRequest) -> HttpResponse:
         for f in figures
     ]
     return render(request, "cases/stats.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own e-mail address and which reminders they want."""
+    user: Any = request.user
+    current = ReminderSettings.objects.filter(user=user).first()
+    initial = {
+        "email": user.email,
+        "deadlines": current.deadlines if current else True,
+        "contract_ends": current.contract_ends if current else True,
+    }
+    form = ReminderSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        save_reminder_settings(user, **form.cleaned_data)
+        messages.success(request, _("Reminder settings saved."))
+        return redirect("cases:reminders")
+    return render(request, "cases/reminders.html", {"form": form})

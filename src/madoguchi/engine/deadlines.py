@@ -70,9 +70,11 @@ def promises(ctx: Context) -> Iterator[Deadline]:
                 )
 
 
-def contract_ends(ctx: Context) -> Iterator[Deadline]:
+def contract_ends(ctx: Context, notice: dt.timedelta = CONTRACT_END_NOTICE) -> Iterator[Deadline]:
+    """Active contracts ending within `notice` (the assessment shows 60 days ahead; the
+    reminder mails look further, 90 days, through `upcoming_contract_ends`)."""
     for contract in ctx.active:
-        if contract.end is not None and contract.end - ctx.today <= CONTRACT_END_NOTICE:
+        if contract.end is not None and contract.end - ctx.today <= notice:
             yield Deadline(
                 code="contract-end",
                 due=contract.end.isoformat(),
@@ -127,3 +129,8 @@ RULES: tuple[Callable[[Context], Iterator[Deadline]], ...] = (
 def collect(ctx: Context) -> list[Deadline]:
     """Every deadline, soonest first."""
     return sorted((d for rule in RULES for d in rule(ctx)), key=Deadline.sort_key)
+
+
+def upcoming_contract_ends(ctx: Context, within: dt.timedelta) -> list[Deadline]:
+    """The contract-end deadlines of the next `within`, worded as the assessment words them."""
+    return sorted(contract_ends(ctx, within), key=Deadline.sort_key)

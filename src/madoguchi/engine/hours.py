@@ -8,6 +8,7 @@ dozen distinct ones and the engine evaluates them for every assessment.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,3 +110,137 @@ def build_hours(
     if closed_over_new_year:
         rules.append("Dec 29-Jan 03 off")
     return "; ".join(rules)
+
+
+# --- desk hours in words, for paper (the emergency card) ---------------------------------
+
+_DAY_WORDS = {
+    "ja": ("月", "火", "水", "木", "金", "土", "日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_SPAN = r"(\d{2}):(\d{2})-(\d{2}):(\d{2})"
+_RULE = re.compile(
+    rf"^(?:(?P<days>(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)(?:[-,](?:Mo|Tu|We|Th|Fr|Sa|Su|PH))*)\s+)?"
+    rf"(?P<spans>{_SPAN}(?:,{_SPAN})*|off|closed)$"
+)
+_DATES_OFF = re.compile(
+    r"^(?P<m1>[A-Z][a-z]{2}) (?P<d1>\d{2})(?:-(?:(?P<m2>[A-Z][a-z]{2}) )?(?P<d2>\d{2}))?"
+    r"\s+(?:off|closed)$"
+)
+
+
+def _clock(hour: str, minute: str, lang: str) -> str:
+    """09:00 → 9 (ja, with 時 added by the caller) or 9:00; 08:30 → 8:30."""
+    if minute == "00" and lang == "ja":
+        return str(int(hour))
+    return f"{int(hour)}:{minute}"
+
+
+def _span_words(span: str, lang: str) -> str:
+    """09:00-18:00 → 9–18時 (ja) or 9:00–18:00 (en); 08:30-17:15 → 8:30–17:15."""
+    words = []
+    for part in span.split(","):
+        h1, m1, h2, m2 = re.fullmatch(_SPAN, part).groups()  # type: ignore[union-attr]
+        if (h1, m1, h2, m2) == ("00", "00", "24", "00"):
+            words.append("24時間" if lang == "ja" else "24 hours")
+            continue
+        text = f"{_clock(h1, m1, lang)}–{_clock(h2, m2, lang)}"
+        words.append(f"{text}時" if lang == "ja" and m1 == m2 == "00" else text)
+    return "、".join(words) if lang == "ja" else ", ".join(words)
+
+
+def _days(spec: str) -> tuple[set[int], bool]:
+    """Mo-Fr,Su → ({0..4, 6}, holidays named?)."""
+    days: set[int] = set()
+    holidays = False
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        if first == "PH":
+            holidays = True
+            continue
+        start = WEEKDAYS.index(first)
+        end = WEEKDAYS.index(last) if last else start
+        days.update(range(start, end + 1) if end >= start else [*range(start, 7), *range(end + 1)])
+    return days, holidays
+
+
+def _day_words(days: set[int], holidays: bool, lang: str) -> str:
+    """The days as people say them: 平日, 土日祝, 毎日, 月水金; Weekdays, Sat and Sun."""
+    if days == set(range(7)):
+        return "毎日" if lang == "ja" else "Every day"
+    names: list[str] = []
+    rest = set(days)
+    if set(range(5)) <= rest:
+        names.append("平日" if lang == "ja" else "Weekdays")
+        rest -= set(range(5))
+    names += [_DAY_WORDS[lang][d] for d in sorted(rest)]
+    if holidays:
+        names.append("祝" if lang == "ja" else "holidays")
+    if lang == "ja":
+        return "".join(names) if not set(range(5)) <= days and len(names) > 1 else " ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+
+
+def _date_words(match: re.Match[str], lang: str) -> str:
+    m1, d1, m2, d2 = match.group("m1", "d1", "m2", "d2")
+    if (m1, d1, m2 or m1, d2) == ("Dec", "29", "Jan", "03") or (m1, d1, m2, d2) == (
+        "Dec",
+        "31",
+        "Jan",
+        "03",
+    ):
+        return "年末年始休み" if lang == "ja" else "closed over the New Year"
+    if lang == "en":
+        last = f"–{(m2 + ' ') if m2 else ''}{int(d2)}" if d2 else ""
+        return f"closed {m1} {int(d1)}{last}"
+    first = f"{_MONTHS.index(m1) + 1}月{int(d1)}日"
+    if not d2:
+        return f"{first}休み"
+    last = f"{_MONTHS.index(m2) + 1}月{int(d2)}日" if m2 else f"{int(d2)}日"
+    return f"{first}–{last}休み"
+
+
+def hours_words(expression: str | None, lang: str = "ja") -> str | None:
+    """Desk hours as a person reads them on paper: `Mo-Fr 09:00-18:00; PH off;
+    Dec 29-Jan 03 off` → 平日 9–18時、土日祝休み、年末年始休み. None when the expression is
+    empty or uses a form this does not put into words (the caller says the hours are
+    unconfirmed rather than showing the expression)."""
+    if not expression or hours_problem(expression) is not None:
+        return None
+    text = expression.strip().rstrip(";")
+    if text == "24/7":
+        return "24時間・年中無休" if lang == "ja" else "24 hours, every day"
+    opened: set[int] = set()
+    holidays_open = holidays_off = False
+    parts: list[str] = []
+    closed: list[str] = []
+    for rule in (r.strip() for r in text.split(";")):
+        if match := _DATES_OFF.fullmatch(rule):
+            closed.append(_date_words(match, lang))
+            continue
+        match = _RULE.fullmatch(rule)
+        if match is None:
+            return None
+        days, holidays = _days(match["days"]) if match["days"] else (set(range(7)), False)
+        if match["spans"] in ("off", "closed"):
+            if days or not holidays:
+                return None  # a weekday closed after opening: too rare to word safely
+            holidays_off = True
+            continue
+        opened |= days
+        holidays_open = holidays_open or holidays
+        parts.append(f"{_day_words(days, holidays, lang)} {_span_words(match['spans'], lang)}")
+    if not parts:
+        return None
+    shut = set(range(7)) - opened
+    if shut or holidays_off:
+        words = _day_words(shut, holidays_off and not holidays_open, lang) if shut else None
+        if lang == "ja":
+            closed.insert(0, f"{words}休み" if words else "祝日休み")
+        else:
+            closed.insert(
+                0, f"closed {words or 'holidays'}".replace("closed Weekdays", "closed weekdays")
+            )
+    separator = "、" if lang == "ja" else "; "
+    return separator.join([*parts, *closed])

@@ -423,6 +423,35 @@ TEXT: dict[str, tuple[str, str]] = {
         "お金を取り戻すための法的な相談は{party}へ。",
         "For legal help getting money back, {party}.",
     ),
+    # --- the emergency card beside the ONU ---------------------------------------------
+    "card.internet": ("インターネット", "Internet"),
+    "card.phone": ("電話・FAX", "Phone and FAX"),
+    "card.tv": ("テレビ", "TV"),
+    "card.mail": ("メール", "Mail"),
+    "card.lamp.power": (
+        "電源: 消えていたらコンセントと電源アダプタを確認。",
+        "Power: if it is off, check the outlet and the power adapter.",
+    ),
+    "card.lamp.optical": (
+        "光回線: 消えている・赤い・点滅なら光回線かONUの故障。回線の契約先へ。",
+        "Optical: off, red or blinking means a fault on the fiber line or the ONU; call the line's holder.",
+    ),
+    "card.lamp.auth": (
+        "認証 (PPP): 光回線は正常で認証が消えていればプロバイダとの接続の問題。プロバイダへ。",
+        "Auth (PPP): optical fine but auth off means the connection to the ISP fails; call the ISP.",
+    ),
+    "card.lamp.uni": (
+        "UNI: 消えていたらLANケーブルかルーターの問題。差し直して再起動。",
+        "UNI: off means the LAN cable or the router; reconnect it and restart.",
+    ),
+    "card.lamp.fine": (
+        "全部ふだん通りなら、ルーター・Wi-Fi・機器の再起動を先に。",
+        "All as usual: restart the router, Wi-Fi and the device first.",
+    ),
+    "card.no-contract": (
+        "このカードのIDを読み上げ、担当者名と受付番号を控え、請求書に書かれた会社名を確かめる。",
+        "Read out the IDs on this card, note the person's name and the reference number, and check the company's name on the bill.",
+    ),
 }
 
 _LIST_SEPARATOR = ("、", ", ")

@@ -110,3 +110,23 @@ class ApiToken(models.Model):
     def hash(token: str) -> str:
         """What is stored and looked up for a token (issued by orgs.services.issue_token)."""
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar address (Google Calendar, iPhone, Outlook subscribe to it).
+    Only the token's hash is stored; revoking deletes the row, and the old address then
+    answers 404. One per user: making a new one replaces the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -3,10 +3,12 @@ organizations a user belongs to, with which role, and who their colleagues are."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from madoguchi.orgs.models import WRITE_ROLES, ApiToken, Membership, Organization
+from madoguchi.orgs.models import WRITE_ROLES, ApiToken, CalendarFeed, Membership, Organization
 from madoguchi.orgs.types import AnyUser
 
 # The attribute that keeps a user's roles for the rest of the request (see roles_of).
@@ -75,3 +77,14 @@ def members_of(*organization_ids: int) -> QuerySet:
 def token_row(token: str) -> ApiToken | None:
     """The API token's row (with its user), or None for a token never issued."""
     return ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(token)).first()
+
+
+def calendar_feed_user(token: str) -> Any:
+    """The user whose private calendar address carries `token`, or None (never issued, or
+    revoked, or the user is no longer active)."""
+    row = (
+        CalendarFeed.objects.select_related("user")
+        .filter(digest=CalendarFeed.hash(token), user__is_active=True)
+        .first()
+    )
+    return row.user if row else None

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from madoguchi.orgs.models import ApiToken, Membership, Organization, Role
+from madoguchi.orgs.models import ApiToken, CalendarFeed, Membership, Organization, Role
 from madoguchi.orgs.types import AnyUser
 
 
@@ -66,3 +66,19 @@ def record_token_use(row: ApiToken) -> None:
     ApiToken.objects.filter(pk=row.pk).filter(
         Q(last_used__isnull=True) | Q(last_used__lt=stale)
     ).update(last_used=now)
+
+
+@transaction.atomic
+def issue_calendar_feed(user: User) -> tuple[CalendarFeed, str]:
+    """A new private calendar address for the user: (its row, the token). The old address,
+    if any, stops working. Only the token's hash is stored."""
+    CalendarFeed.objects.filter(user=user).delete()
+    token = "cal_" + secrets.token_urlsafe(32)
+    row = CalendarFeed.objects.create(user=user, digest=CalendarFeed.hash(token), prefix=token[:8])
+    return row, token
+
+
+def revoke_calendar_feed(user: User) -> bool:
+    """Stop the user's calendar address; True when there was one."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return deleted > 0

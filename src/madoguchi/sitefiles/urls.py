@@ -9,3 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.site_detail, name="detail"),
     path("<int:pk>/export/", views.site_export, name="export"),
 ]
+urlpatterns += [
+    path("cards.pdf", views.cards_pdf_view, name="cards"),
+    path("<int:pk>/card.pdf", views.site_card_pdf, name="card"),
+]

@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract, yearly_costs
@@ -32,6 +34,7 @@ from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sitefiles.adapter import assess_site, site_record, with_site_file_rows
+from madoguchi.sitefiles.cards import card_fingerprint, cards_pdf, last_print, site_card
 from madoguchi.sitefiles.forms import ImportForm
 from madoguchi.sitefiles.problems import problem_text
 from madoguchi.sitefiles.siteio import (
@@ -43,6 +46,7 @@ from madoguchi.sitefiles.siteio import (
 from madoguchi.sites.forms import TroubleForm, party_label
 from madoguchi.sites.models import BillLine, Site
 from madoguchi.sites.records import site_directory
+from madoguchi.sites.services import record_card_prints
 from madoguchi.sites.views import user_site
 
 
@@ -88,6 +92,9 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
+            "card_print": (printed := last_print(site)),
+            "card_stale": printed is not None
+            and printed.fingerprint != card_fingerprint(site, directory),
         },
     )
 
@@ -270,3 +277,56 @@ def site_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(export_site_text(site), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="site-{site.pk}.yaml"'
     return response
+
+
+# --- the emergency card beside the ONU ------------------------------------------------
+
+
+def _card_response(request: HttpRequest, sites: list[Site], name: str) -> HttpResponse:
+    """The cards of `sites` in one PDF; a POST (by someone who may write) records the print,
+    so the site page can say when a printed card goes out of date."""
+    size = request.POST.get("size") or request.GET.get("size") or "a4"
+    printed = timezone.now()
+    directories: dict[int, dict[str, engine.Party]] = {}
+    made = []
+    for site in sites:
+        if site.organization_id not in directories:
+            directories[site.organization_id] = parties_for(site.organization)
+        directory = directories[site.organization_id]
+        url = request.build_absolute_uri(reverse("sites:detail", args=[site.pk]))
+        made.append(site_card(site, url, directory))
+    pdf = cards_pdf(made, size=size, printed=printed)
+    if request.method == "POST":
+        record_card_prints(
+            [(c.site, c.card.fingerprint()) for c in made], user=request.user, at=printed
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{size}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One site's card: GET to look at it, POST to print it (recorded)."""
+    site = user_site(request, pk, write=request.method == "POST", rows=with_site_file_rows)
+    return _card_response(request, [site], f"card-{site.pk}")
+
+
+@login_required
+@require_POST
+def cards_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The cards of every site of a customer (`customer`), or of the organization, in one
+    PDF, for an installer to print and hand over."""
+    organization = _chosen(request, organizations_for(request.user, write=True))
+    sites = Site.objects.filter(organization=organization)
+    if customer := _int(request.POST.get("customer")):
+        sites = sites.filter(customer_id=customer)
+    chosen = list(with_site_file_rows(sites.order_by("name", "id"))[:CARDS_AT_ONCE])
+    if not chosen:
+        messages.info(request, _("There are no sites to print cards for."))
+        return redirect("sites:list")
+    return _card_response(request, chosen, f"cards-{organization.slug}")
+
+
+CARDS_AT_ONCE = 200  # far above an installer's customer; bounds one request's work

@@ -7,6 +7,7 @@ site's own party (from its file), else the organization's own, else the shipped 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -165,3 +166,25 @@ class BillLine(SiteChild):
 
     def __str__(self) -> str:
         return f"{self.month} {self.party} {self.yen}"
+
+
+class CardPrint(OrgOwned):
+    """A printed emergency card: when, by whom, and a digest of the facts it carried
+    (engine.card.Card.fingerprint). The site page compares the latest print's digest with
+    today's card: a changed contract, holder, desk, number, hours or ID makes it out of date."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="card_prints")
+    printed = models.DateTimeField(_("printed"))
+    fingerprint = models.CharField(max_length=64)
+    printed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-printed", "-id"]
+        verbose_name = _("printed card")
+        verbose_name_plural = _("printed cards")
+        indexes = [models.Index(fields=["site", "-printed"], name="card_print_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.printed:%Y-%m-%d}"

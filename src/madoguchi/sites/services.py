@@ -18,7 +18,7 @@ from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
-from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site, SiteChild
+from madoguchi.sites.models import BillLine, CardPrint, Contract, Customer, Event, Site, SiteChild
 from madoguchi.sites.records import (
     CONTRACTS,
     KIND_OF,
@@ -247,3 +247,24 @@ def store_site_file(
             for i, r in enumerate(getattr(record, kind.section))
         )
     return site
+
+
+@transaction.atomic
+def record_card_prints(
+    prints: list[tuple[Site, str]], *, user: Any = None, at: Any = None
+) -> list[CardPrint]:
+    """Remember that these sites' cards were printed, each with its facts' digest."""
+    from django.utils import timezone
+
+    when = at or timezone.now()
+    by = user if user is not None and user.is_authenticated else None
+    return CardPrint.objects.bulk_create(
+        CardPrint(
+            organization_id=site.organization_id,
+            site=site,
+            printed=when,
+            fingerprint=fingerprint,
+            printed_by=by,
+        )
+        for site, fingerprint in prints
+    )

@@ -190,3 +190,9 @@ def lamp_name(lamp: str) -> str:
 
     name = LAMP_NAMES.get(lamp)
     return str(name) if name is not None else lamp
+
+
+@register.filter
+def card_symptom(key: str, names: Mapping[str, str]) -> str:
+    """A card line's symptom in words (インターネット, 電話・FAX), from the names passed in."""
+    return names.get(key, "")

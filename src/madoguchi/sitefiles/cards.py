@@ -1,0 +1,104 @@
+"""The emergency contact card of a site, printed as a PDF (A4, or A6 postcard pages to fold
+and keep beside the ONU), and whether the last printed card is out of date.
+
+The card is engine.card over the same site record the site page assesses (the site's
+contracts with the organization's directory), so a desk corrected in the directory or the
+catalog reaches the card as it reaches the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.engine.card import LAMPS, Card, CardCall, emergency_card
+from madoguchi.engine.messages import say
+from madoguchi.sitefiles.adapter import site_record
+from madoguchi.sites.models import CardPrint, Site
+
+SIZES = ("a4", "a6")
+
+
+@dataclass(frozen=True)
+class SiteCard:
+    site: Site
+    card: Card
+    url: str  # the site's page, in the QR code
+    qr: str  # the QR code as an SVG data: URI
+
+    @property
+    def groups(self) -> list[tuple[list[str], list[CardCall]]]:
+        """The card's lines with the same desks to call put together (インターネット・テレビ),
+        so a site with one holder for everything reads as one entry."""
+        groups: list[tuple[list[str], list[CardCall]]] = []
+        for line in self.card.lines:
+            same = next((g for g in groups if _same_desks(g[1], line.calls)), None)
+            if same is not None:
+                same[0].append(line.symptom)
+            else:
+                groups.append(([line.symptom], line.calls))
+        return groups
+
+
+def _same_desks(one: list[CardCall], other: list[CardCall]) -> bool:
+    """The same desks, numbers, hours and IDs (whatever service each is reached for)."""
+    return [replace(c, service="") for c in one] == [replace(c, service="") for c in other]
+
+
+def site_card(
+    site: Site, url: str, directory: dict[str, engine.Party] | None = None, *, lang: str = "ja"
+) -> SiteCard:
+    """The card of a site (prefetched with `with_site_file_rows`)."""
+    if directory is None:
+        directory = parties_for(site.organization)
+    card = emergency_card(site_record(site, directory), lang=lang, catalog=load_catalog())
+    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+    return SiteCard(site=site, card=card, url=url, qr=qr)
+
+
+def card_fingerprint(site: Site, directory: dict[str, engine.Party] | None = None) -> str:
+    """The digest of the facts on the site's card (in Japanese, as it is printed)."""
+    return site_card(site, "", directory).card.fingerprint()
+
+
+def cards_html(cards: list[SiteCard], *, size: str, printed: dt.datetime | None = None) -> str:
+    lang = "ja"
+    return render_to_string(
+        "sites/card.html",
+        {
+            "cards": cards,
+            "size": size if size in SIZES else "a4",
+            "printed": printed or timezone.now(),
+            "lamps": [say(lang, f"card.lamp.{lamp}") for lamp in (*LAMPS, "fine")],
+            "no_contract": say(lang, "card.no-contract"),
+            "symptoms": {key: say(lang, key) for key in _symptom_keys(cards)},
+        },
+    )
+
+
+def _symptom_keys(cards: list[SiteCard]) -> set[str]:
+    return {line.symptom for c in cards for line in c.card.lines}
+
+
+def cards_pdf(cards: list[SiteCard], *, size: str, printed: dt.datetime | None = None) -> bytes:
+    from weasyprint import HTML  # heavy: only when a PDF is asked for
+
+    pdf: Any = HTML(string=cards_html(cards, size=size, printed=printed)).write_pdf()
+    return bytes(pdf)
+
+
+def last_print(site: Site) -> CardPrint | None:
+    return CardPrint.objects.filter(organization_id=site.organization_id, site=site).first()
+
+
+def card_is_stale(site: Site, directory: dict[str, engine.Party] | None = None) -> bool:
+    """True when a card was printed and a fact on it has changed since."""
+    last = last_print(site)
+    return last is not None and last.fingerprint != card_fingerprint(site, directory)
