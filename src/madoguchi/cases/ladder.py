@@ -49,8 +49,8 @@ class Ladder:
 
 def ladder_progress(rungs: Sequence[Step], entries: Sequence[TimelineEntry]) -> Ladder:
     """Where the case is on the ladder: each refusal or broken promise by the party of the
-    current rung (or of a later one) moves it one rung past that party's; the last rung is
-    as far as it goes."""
+    current rung (or of a later one) moves it one rung past that party's; one by a party
+    already passed moves nothing, and the last rung is as far as it goes."""
     rungs = list(rungs)
     rung = 0
     taken: list[TimelineEntry] = []
@@ -63,9 +63,7 @@ def ladder_progress(rungs: Sequence[Step], entries: Sequence[TimelineEntry]) -> 
             continue
         at = next((i for i in range(rung, len(rungs)) if rungs[i].party == entry.party), None)
         if at is None:
-            if rungs[rung].party != entry.party and entry.party not in {r.party for r in rungs}:
-                continue  # a party off the ladder (a helper, say) moves nothing
-            at = rung
+            continue  # a rung already passed, or a party off the ladder: nothing moves
         rung = min(at + 1, len(rungs) - 1)
         moved_by.append(entry)
     return Ladder(rungs=rungs, rung=rung, taken=taken, moved_by=moved_by)
