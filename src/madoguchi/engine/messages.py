@@ -446,10 +446,13 @@ _WEEKDAYS_JA = "月火水木金土日"
 
 def _readable(lang: str, value: object) -> object:
     if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            return day_text(lang, dt.date.fromisoformat(value))
-        if _ISO_TIME.fullmatch(value):
-            return time_text(lang, dt.datetime.fromisoformat(value))
+        try:
+            if _ISO_DATE.fullmatch(value):
+                return day_text(lang, dt.date.fromisoformat(value))
+            if _ISO_TIME.fullmatch(value):
+                return time_text(lang, dt.datetime.fromisoformat(value))
+        except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
+            return value
         if _ISO_MONTH.fullmatch(value):
             return month_text(lang, value)
     elif isinstance(value, dt.datetime):
