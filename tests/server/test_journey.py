@@ -254,3 +254,84 @@ def test_the_letter_pdf_embeds_a_japanese_font(sonet: Case, tmp_path) -> None:  
     assert "CJK" in fonts and " yes " in fonts
     text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
     assert "申入書" in text
+
+
+# --- the API and the CLI ---------------------------------------------------------------
+
+
+def _user(world: World, role: str = "owner") -> str:
+    return world.org_a.memberships.get(role=role).user.username
+
+
+def test_the_api_logs_an_outcome(ntt: Case, world: World) -> None:
+    body = {"kind": "call-in", "party": "ntt-east", "outcome": "no-contract"}
+    response = world.api("post", f"/api/v1/cases/{ntt.pk}/entries", body)
+    assert response.status_code == 201 and response.json()["outcome"] == "no-contract"
+
+
+def test_the_api_refuses_a_broken_outcome_on_an_entry(ntt: Case, world: World) -> None:
+    body = {"kind": "call-in", "party": "ntt-east", "outcome": "broken"}
+    assert world.api("post", f"/api/v1/cases/{ntt.pk}/entries", body).status_code == 422
+
+
+def test_the_api_gives_the_ladder_state(sonet: Case, world: World) -> None:
+    _refuse(sonet, CUT, person="N")
+    state = world.api("get", f"/api/v1/cases/{sonet.pk}/journey").json()
+    assert state["rungs"][state["rung"]]["phone"] == "03-5253-5900" and state["say"]
+
+
+def test_the_api_gives_the_owed_amount(sonet: Case, world: World) -> None:
+    log_entry(sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", at=CUT)
+    set_outage(sonet, user=None, started=CUT, ended=CUT + dt.timedelta(days=2, hours=1))
+    owed = world.api("get", f"/api/v1/cases/{sonet.pk}/journey").json()["owed"]
+    assert [(o["party"], o["amount_yen"]) for o in owed] == [("so-net", 420)]
+
+
+def test_the_api_sets_the_outage(sonet: Case, world: World) -> None:
+    body = {"started": "2009-01-31T00:00:00+09:00", "ended": "2009-02-01T00:00:00+09:00"}
+    response = world.api("put", f"/api/v1/cases/{sonet.pk}/outage", body)
+    assert response.json()["outage_ended"].startswith("2009-01-31T15:00")
+
+
+def test_the_api_settles_a_promise_backdated(sonet: Case, world: World) -> None:
+    spec = PromiseSpec(by="so-net", what=PromiseKind.CALLBACK, due=CUT + dt.timedelta(hours=3))
+    log_entry(sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", at=CUT, promise=spec)
+    promise = sonet.promises.get()
+    url = f"/api/v1/promises/{promise.pk}/broken?at=2009-01-31T13:00:00%2B09:00"
+    assert world.api("post", url).json()["broken"].startswith("2009-01-31T04:00")
+
+
+def test_the_api_gives_the_letter_as_text(sonet: Case, world: World) -> None:
+    response = world.api("get", f"/api/v1/cases/{sonet.pk}/letter")
+    assert "申入書" in response.content.decode()
+
+
+def test_the_cli_logs_an_outcome(ntt: Case, world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    args = ["log", str(ntt.pk), "--kind", "call-in", "--party", "ntt-east"]
+    call_command("case", "--user", _user(world), *args, "--outcome", "no-contract", stdout=StringIO())
+    assert Site.objects.get(pk=ntt.site_id).said_no_contract == ["ntt-east"]
+
+
+def test_the_cli_prints_the_journey(sonet: Case, world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _refuse(sonet, CUT, person="N")
+    out = StringIO()
+    call_command("case", "--user", _user(world), "journey", str(sonet.pk), stdout=out)
+    assert "→ 2. 総務省" in out.getvalue()
+
+
+def test_the_cli_prints_the_letter(sonet: Case, world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("case", "--user", _user(world), "letter", str(sonet.pk), stdout=out)
+    assert "申入書" in out.getvalue()

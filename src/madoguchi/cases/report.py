@@ -109,3 +109,42 @@ def letter_pdf(case: Case, now: dt.datetime | None = None) -> bytes:
     text = letter_text(case, now)
     html = render_to_string("cases/letter.html", {"text": text, "case": case})
     return HTML(string=html).write_pdf()
+
+
+def journey(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Where the case stands, as plain data (the API's and the CLI's view of the case page):
+    the ladder's rungs and the one it is on, the steps taken, what is owed."""
+    facts = case_facts(case, now)
+    ladder = facts["ladder"]
+    first = facts["first_called"]
+    return {
+        "rung": ladder.rung,
+        "rungs": [
+            {
+                "party": step.party,
+                "party_name": step.party_name,
+                "desk_name": step.desk_name,
+                "phone": step.phone,
+                "open_now": step.open_now,
+                "next_open": step.next_open,
+                "why": step.why,
+            }
+            for step in ladder.rungs
+        ],
+        "say": facts["say"] if ladder.escalated else "",
+        "first_called": {"party": first.party, "at": first.at} if first else None,
+        "steps": [
+            {"at": e.at, "party": e.party, "person": e.person, "kind": e.kind, "outcome": e.outcome}
+            for e in ladder.taken
+        ],
+        "owed": [
+            {
+                "code": f.code,
+                "party": f.party,
+                "amount_yen": f.amount_yen,
+                "why": f.why,
+                "action": f.action,
+            }
+            for f in facts["owed"]
+        ],
+    }
