@@ -185,3 +185,14 @@ def test_seed_000_no_contract_then_find_the_holder(live_server: Any, phone: Any)
     _fits(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "journey-000-phone.png"), full_page=True)
+
+    # The application copy names ドコモ光 (line and ドコモ光電話): recorded, it is the desk to call.
+    for ref, service in (("docomo", "access"), ("docomo-phone", "phone")):
+        page.goto(f"{live_server.url}/sites/{site.pk}/")
+        page.click("text=契約を追加")
+        page.fill("input[name=ref]", ref)
+        page.select_option("select[name=service]", service)
+        page.fill("input.picker-filter", "ドコモ光")
+        page.click("main form button:has-text('保存')")
+    page.screenshot(path=str(SCREENSHOTS / "journey-000-holder.png"), full_page=True)
+    assert "ドコモ光" in page.locator("#call-now .desk").inner_text()
