@@ -116,10 +116,12 @@ def _replay_004(live_server: Any, page: Any, site: Any) -> None:
     page.locator("#promises button:has-text('守られなかったと記録')").click()
 
     ladder = page.locator("#ladder").inner_text()
-    assert "電気通信消費者相談センター" in ladder and "03-5253-5900" in ladder
+    assert "電気通信消費者相談センター" in ladder
+    assert "03-5253-5900" in ladder
     assert "伝えること" in ladder
     steps = page.locator("#steps").inner_text()
-    assert "対応を断られた" in steps and "約束が守られなかった" in steps
+    assert "対応を断られた" in steps
+    assert "約束が守られなかった" in steps
     _fits(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "journey-004-phone.png"), full_page=True)
@@ -154,7 +156,8 @@ def _replay_004(live_server: Any, page: Any, site: Any) -> None:
 def test_seed_000_no_contract_then_find_the_holder(live_server: Any, phone: Any) -> None:
     member = MembershipFactory(role=Role.OWNER)
     text = (
-        "site: {name: 株式会社ビルド 事務所, prefecture: 東京都, building: detached, holder: business}\n"
+        "site: {name: 株式会社ビルド 事務所, prefecture: 東京都, building: detached,"
+        " holder: business}\n"
         "contracts:\n"
         "  - {ref: flets, service: access, party: ntt-east}\n"
         "  - {ref: hikari-denwa, service: phone, party: ntt-east, product: ひかり電話}\n"

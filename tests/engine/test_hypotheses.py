@@ -94,7 +94,8 @@ def test_the_holder_found_after_a_denial_is_the_first_call() -> None:
     )
     result = run(data)
     assert "collabo-unknown" not in codes(result.hypotheses)
-    assert result.first_call is not None and result.first_call.party == "docomo-hikari"
+    assert result.first_call is not None
+    assert result.first_call.party == "docomo-hikari"
 
 
 def test_collabo_unknown_absent_without_a_denial() -> None:

@@ -98,8 +98,12 @@ def test_a_refused_site_write_undoes_the_call(ntt: Case) -> None:
 def test_a_callback_outcome_makes_a_promise(sonet: Case) -> None:
     due = CUT + dt.timedelta(hours=2)
     spec = PromiseSpec(by="so-net", what=PromiseKind.CALLBACK, due=due)
-    log_entry(sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", outcome="callback", promise=spec)
-    assert list(Promise.objects.filter(case=sonet).values_list("what", "due")) == [("callback", due)]
+    log_entry(
+        sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", outcome="callback", promise=spec
+    )
+    assert list(Promise.objects.filter(case=sonet).values_list("what", "due")) == [
+        ("callback", due)
+    ]
 
 
 def test_a_promise_outcome_without_a_due_time_is_refused(sonet: Case) -> None:
@@ -125,7 +129,8 @@ def test_the_ladder_starts_at_the_holder(sonet: Case) -> None:
 def test_a_refusal_moves_the_case_up_a_rung(sonet: Case) -> None:
     _refuse(sonet, CUT + dt.timedelta(minutes=30))
     ladder = _ladder(sonet)
-    assert ladder.rung == 1 and ladder.next is not None
+    assert ladder.rung == 1
+    assert ladder.next is not None
 
 
 def test_a_broken_promise_moves_the_case_up_a_rung(sonet: Case) -> None:
@@ -139,7 +144,8 @@ def test_refusal_and_broken_promise_reach_the_ministry(sonet: Case) -> None:
     _refuse(sonet, CUT + dt.timedelta(minutes=30), person="N")
     _refuse(sonet, CUT + dt.timedelta(hours=1))
     ladder = _ladder(sonet)
-    assert ladder.next is not None and ladder.next.party == "soumu-telecom-consumer-center"
+    assert ladder.next is not None
+    assert ladder.next.party == "soumu-telecom-consumer-center"
 
 
 def test_outage_times_are_set_backdated_with_an_entry(sonet: Case) -> None:
@@ -147,7 +153,8 @@ def test_outage_times_are_set_backdated_with_an_entry(sonet: Case) -> None:
     entry = set_outage(sonet, user=None, started=started, ended=ended)
     sonet.refresh_from_db()
     assert (sonet.outage_started, sonet.outage_ended) == (started, ended)
-    assert entry is not None and entry.kind == EntryKind.NOTE
+    assert entry is not None
+    assert entry.kind == EntryKind.NOTE
 
 
 def test_unchanged_outage_times_add_no_entry(sonet: Case) -> None:
@@ -187,7 +194,8 @@ def test_the_case_page_shows_the_next_rung_with_its_number(sonet: Case, world: W
     _refuse(sonet, CUT + dt.timedelta(minutes=30), person="N")
     _refuse(sonet, CUT + dt.timedelta(hours=1))
     page = world.clients["alice"].get(reverse("cases:detail", args=[sonet.pk])).content.decode()
-    assert "電気通信消費者相談センター" in page and "03-5253-5900" in page
+    assert "電気通信消費者相談センター" in page
+    assert "03-5253-5900" in page
 
 
 def test_the_case_page_says_how_to_find_the_holder(ntt: Case, world: World) -> None:
@@ -206,7 +214,8 @@ def test_the_case_page_shows_what_can_be_claimed(sonet: Case, world: World) -> N
     log_entry(sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", at=CUT)
     set_outage(sonet, user=None, started=CUT, ended=CUT + dt.timedelta(days=2, hours=1))
     page = world.clients["alice"].get(reverse("cases:detail", args=[sonet.pk])).content.decode()
-    assert 'id="owed"' in page and "420円" in page
+    assert 'id="owed"' in page
+    assert "420円" in page
 
 
 def test_the_case_page_reads_a_flat_number_of_queries(sonet: Case, world: World) -> None:
@@ -225,7 +234,8 @@ def test_the_case_page_reads_a_flat_number_of_queries(sonet: Case, world: World)
 
 def test_the_report_carries_the_contract_and_its_last_day(sonet: Case) -> None:
     text = report_markdown(sonet)
-    assert "2009年1月31日" in text and "解約" in text
+    assert "2009年1月31日" in text
+    assert "解約" in text
 
 
 def test_the_report_leaves_out_other_cases(sonet: Case, world: World) -> None:
@@ -236,7 +246,8 @@ def test_the_report_leaves_out_other_cases(sonet: Case, world: World) -> None:
 def test_the_letter_holds_the_refusal_and_the_cut(sonet: Case) -> None:
     _refuse(sonet, CUT + dt.timedelta(hours=1))
     text = letter_text(sonet)
-    assert "申入書" in text and "上席への取り次ぎにも応じませんでした" in text
+    assert "申入書" in text
+    assert "上席への取り次ぎにも応じませんでした" in text
     assert "2009年1月31日(土) 09:00" in text
 
 
@@ -251,7 +262,8 @@ def test_the_letter_pdf_embeds_a_japanese_font(sonet: Case, tmp_path) -> None:  
     path = tmp_path / "letter.pdf"
     path.write_bytes(letter_pdf(sonet))
     fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
-    assert "CJK" in fonts and " yes " in fonts
+    assert "CJK" in fonts
+    assert " yes " in fonts
     text = subprocess.run(["pdftotext", path, "-"], capture_output=True, text=True).stdout
     assert "申入書" in text
 
@@ -266,7 +278,8 @@ def _user(world: World, role: str = "owner") -> str:
 def test_the_api_logs_an_outcome(ntt: Case, world: World) -> None:
     body = {"kind": "call-in", "party": "ntt-east", "outcome": "no-contract"}
     response = world.api("post", f"/api/v1/cases/{ntt.pk}/entries", body)
-    assert response.status_code == 201 and response.json()["outcome"] == "no-contract"
+    assert response.status_code == 201
+    assert response.json()["outcome"] == "no-contract"
 
 
 def test_the_api_refuses_a_broken_outcome_on_an_entry(ntt: Case, world: World) -> None:
@@ -277,7 +290,8 @@ def test_the_api_refuses_a_broken_outcome_on_an_entry(ntt: Case, world: World) -
 def test_the_api_gives_the_ladder_state(sonet: Case, world: World) -> None:
     _refuse(sonet, CUT, person="N")
     state = world.api("get", f"/api/v1/cases/{sonet.pk}/journey").json()
-    assert state["rungs"][state["rung"]]["phone"] == "03-5253-5900" and state["say"]
+    assert state["rungs"][state["rung"]]["phone"] == "03-5253-5900"
+    assert state["say"]
 
 
 def test_the_api_gives_the_owed_amount(sonet: Case, world: World) -> None:
@@ -312,7 +326,9 @@ def test_the_cli_logs_an_outcome(ntt: Case, world: World) -> None:
     from django.core.management import call_command
 
     args = ["log", str(ntt.pk), "--kind", "call-in", "--party", "ntt-east"]
-    call_command("case", "--user", _user(world), *args, "--outcome", "no-contract", stdout=StringIO())
+    call_command(
+        "case", "--user", _user(world), *args, "--outcome", "no-contract", stdout=StringIO()
+    )
     assert Site.objects.get(pk=ntt.site_id).said_no_contract == ["ntt-east"]
 
 

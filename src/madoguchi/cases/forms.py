@@ -163,5 +163,7 @@ class SettleForm(forms.Form):
     """When a promise was kept or broken (empty: now)."""
 
     at = forms.DateTimeField(
-        label=_("when"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("when"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

@@ -34,14 +34,18 @@ def case_facts(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     site = load_site_file_rows(case.site)
     directory = site_directory(site, parties_for(case.organization))
-    assessment = assess_site(site, now=site.assess_at or now, lang=engine_lang(), directory=directory)
+    assessment = assess_site(
+        site, now=site.assess_at or now, lang=engine_lang(), directory=directory
+    )
     entries = timeline(case)
     promises = list(case.promises.all())
     services = set(case.services) or {r.service for r in assessment.routes}
     contracts = [c for c in site.contracts.all() if c.service in services]
     refs = {c.ref for c in contracts}
     parties = {c.party for c in contracts}
-    events = [e for e in site.events.all() if e.contract in refs or (e.party and e.party in parties)]
+    events = [
+        e for e in site.events.all() if e.contract in refs or (e.party and e.party in parties)
+    ]
     findings = [
         f
         for f in assessment.findings

@@ -30,8 +30,8 @@ from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
-from madoguchi.sites.models import Site
 from madoguchi.sites.integrity import SiteWouldBreak
+from madoguchi.sites.models import Site
 from madoguchi.sites.services import save_said_no_contract
 
 if TYPE_CHECKING:

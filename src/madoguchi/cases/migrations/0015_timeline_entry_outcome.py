@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0014_restore_sqlite_search_triggers'),
+        ("cases", "0014_restore_sqlite_search_triggers"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='timelineentry',
-            name='outcome',
-            field=models.CharField(blank=True, choices=[('no-contract', 'they said there is no contract with them'), ('refused', 'they refused, or would not pass me to a supervisor'), ('callback', 'they promised to call back'), ('visit', 'they promised a visit'), ('resolved', 'resolved'), ('broken', 'promise broken')], max_length=12, verbose_name='outcome'),
+            model_name="timelineentry",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("no-contract", "they said there is no contract with them"),
+                    ("refused", "they refused, or would not pass me to a supervisor"),
+                    ("callback", "they promised to call back"),
+                    ("visit", "they promised a visit"),
+                    ("resolved", "resolved"),
+                    ("broken", "promise broken"),
+                ],
+                max_length=12,
+                verbose_name="outcome",
+            ),
         ),
     ]
