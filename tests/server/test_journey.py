@@ -351,3 +351,11 @@ def test_the_cli_prints_the_letter(sonet: Case, world: World) -> None:
     out = StringIO()
     call_command("case", "--user", _user(world), "letter", str(sonet.pk), stdout=out)
     assert "申入書" in out.getvalue()
+
+
+def test_a_resolved_case_still_shows_what_can_be_claimed(sonet: Case, world: World) -> None:
+    log_entry(sonet, user=None, kind=EntryKind.CALL_OUT, party="so-net", at=CUT)
+    set_outage(sonet, user=None, started=CUT, ended=CUT + dt.timedelta(days=2, hours=1))
+    log_entry(sonet, user=None, kind=EntryKind.CALL_IN, party="so-net", outcome=Outcome.RESOLVED)
+    page = world.clients["alice"].get(reverse("cases:detail", args=[sonet.pk])).content.decode()
+    assert "420円" in page

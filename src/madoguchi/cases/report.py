@@ -35,7 +35,7 @@ def case_facts(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
     site = load_site_file_rows(case.site)
     directory = site_directory(site, parties_for(case.organization))
     assessment = assess_site(
-        site, now=site.assess_at or now, lang=engine_lang(), directory=directory
+        site, now=site.assess_at or now, lang=engine_lang(), directory=directory, case=case
     )
     entries = timeline(case)
     promises = list(case.promises.all())

@@ -150,7 +150,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     now = timezone.now()
     site = load_site_file_rows(case.site)
     directory = site_directory(site, parties_for(case.organization))
-    assessment = assess_site(site, lang=engine_lang(), directory=directory)
+    assessment = assess_site(site, lang=engine_lang(), directory=directory, case=case)
     entries = selectors.timeline(case)
     promises = sorted(
         case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)
