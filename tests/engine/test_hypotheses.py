@@ -83,6 +83,21 @@ def test_collabo_unknown_absent_when_another_party_is_known_to_hold_the_line() -
     assert result.first_call is not None
 
 
+def test_the_holder_found_after_a_denial_is_the_first_call() -> None:
+    data = site(
+        contracts=[
+            contract("flets", "access", "ntt-east", start="2014-05-01"),
+            contract("found", "access", "docomo-hikari", includes_isp=True),
+        ],
+        symptoms=["internet-down"],
+        observations={"onu": {"optical": "red"}, "said_no_contract": ["ntt-east"]},
+    )
+    result = run(data)
+    assert "collabo-unknown" not in codes(result.hypotheses)
+    assert result.first_call is not None
+    assert result.first_call.party == "docomo-hikari"
+
+
 def test_collabo_unknown_absent_without_a_denial() -> None:
     result = run(fiber_site(symptoms=["internet-down"], observations={"onu": {"optical": "red"}}))
     assert "collabo-unknown" not in codes(result.hypotheses)

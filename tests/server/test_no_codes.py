@@ -200,7 +200,19 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     for case in Case.objects.filter(organization=organization).order_by("pk"):
         yield f"/cases/{case.pk}/"
         yield f"/cases/{case.pk}/report.md"
+        yield f"/cases/{case.pk}/letter.txt"
         yield f"/cases/?site={case.site_id}"
+
+
+def _refuse_on_the_first_case(organization: Organization) -> None:
+    """A refusal and a no-contract answer, so the case page shows the ladder and the
+    holder to find, and the letter has steps to tell."""
+    from madoguchi.cases.services import log_entry
+
+    case = Case.objects.filter(organization=organization).order_by("pk").first()
+    assert case is not None
+    party = case.first_party or "so-net"
+    log_entry(case, user=None, kind="call-out", party=party, person="N", outcome="refused")
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -208,6 +220,7 @@ def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None
     client = _client(lang)
     problems: dict[str, list[str]] = {}
     data = "\n".join([_data_strings(), *Organization.objects.values_list("name", flat=True)])
+    _refuse_on_the_first_case(demo)
     pages = list(demo_pages(demo))
     assert len(pages) > 30  # the demo really was loaded
     for url in pages:

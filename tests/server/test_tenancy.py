@@ -74,6 +74,8 @@ def _timeline_entry(world: World) -> None:
 def _fill(route: str, ids: dict[str, object]) -> str:
     """The URL of `route` for the first organization's objects ('pk' is a case under cases/)."""
     values = {**ids, "pk": ids["case_pk"]} if route.startswith("cases/") else ids
+    if "letter" in route:  # the letter comes as a PDF or text, not Markdown
+        values = {**values, "fmt": "txt"}
     filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
     return "/" + filled.lstrip("^").rstrip("$")
 

@@ -17,7 +17,7 @@ from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
-from madoguchi.cases.report import report_markdown
+from madoguchi.cases.report import journey, letter_pdf, letter_text, report_markdown
 from madoguchi.cases.selectors import listed_cases
 from madoguchi.cases.services import (
     CaseError,
@@ -27,6 +27,7 @@ from madoguchi.cases.services import (
     edit_case,
     log_entry,
     open_case,
+    set_outage,
     settle_promise,
 )
 from madoguchi.sitefiles.adapter import case_reports
@@ -109,6 +110,11 @@ class EntryIn(Schema):
     minutes: int | None = Field(None, ge=0, le=MAX_INT)
     status: CaseStatus | None = None
     promise: PromiseIn | None = None
+    outcome: Literal["", "no-contract", "refused", "callback", "visit", "resolved"] = Field(
+        "",
+        description="what the call came to: no-contract adds the party to the site's "
+        "said_no_contract; callback and visit need a promise; resolved resolves the case",
+    )
 
 
 class EntryOut(Schema):
@@ -124,7 +130,58 @@ class EntryOut(Schema):
     minutes: int | None
     status_from: str
     status_to: str
+    outcome: str
     corrects: int | None = Field(None, alias="corrects_id")
+
+
+class OutageIn(Schema):
+    """When the service went out and came back (null: unknown / still out)."""
+
+    started: Time | None = None
+    ended: Time | None = None
+
+
+class RungOut(Schema):
+    party: str
+    party_name: str | None
+    desk_name: str | None
+    phone: str | None
+    open_now: bool | None
+    next_open: str | None
+    why: str
+
+
+class StepOut(Schema):
+    at: dt.datetime
+    party: str
+    person: str
+    kind: str
+    outcome: str
+
+
+class OwedOut(Schema):
+    code: str
+    party: str | None
+    amount_yen: int | None
+    why: str
+    action: str
+
+
+class FirstCalled(Schema):
+    party: str
+    at: dt.datetime
+
+
+class JourneyOut(Schema):
+    """Where the case stands: the escalation ladder (`rung` is the index of the desk to go to
+    now; 0 until a refusal or a broken promise), the steps taken, and what is owed."""
+
+    rung: int
+    rungs: list[RungOut]
+    say: str = Field(description="one line to open the next desk's call or form with")
+    first_called: FirstCalled | None
+    steps: list[StepOut]
+    owed: list[OwedOut]
 
 
 class CorrectionIn(Schema):
@@ -212,6 +269,46 @@ def case_report(request: HttpRequest, case_id: PathId) -> HttpResponse:
     return HttpResponse(report_markdown(case), content_type="text/markdown; charset=utf-8")
 
 
+@router.get("/cases/{case_id}/journey", response=answers(200, JourneyOut))
+def case_journey(request: HttpRequest, case_id: PathId) -> dict[str, Any]:
+    return journey(_case(request, case_id))
+
+
+@router.get(
+    "/cases/{case_id}/letter",
+    response=ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the complaint letter (申入書) to the next desk: text or PDF",
+                "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                },
+            }
+        }
+    },
+)
+def case_letter(
+    request: HttpRequest, case_id: PathId, format: Literal["txt", "pdf"] = "txt"
+) -> HttpResponse:
+    case = _case(request, case_id)
+    if format == "pdf":
+        return HttpResponse(letter_pdf(case), content_type="application/pdf")
+    return HttpResponse(letter_text(case), content_type="text/plain; charset=utf-8")
+
+
+@router.put("/cases/{case_id}/outage", response=answers(200, CaseOut))
+def put_outage(request: HttpRequest, case_id: PathId, payload: OutageIn) -> Case:
+    """Set the outage's start and end (backdated as known); a change is a timeline entry."""
+    case = _case(request, case_id, write=True)
+    try:
+        set_outage(case, user=request.user, started=payload.started, ended=payload.ended)
+    except CaseError as exc:
+        raise _refused(exc) from None
+    return case
+
+
 @router.get("/cases/{case_id}/entries", response=answers(200, list[EntryOut]))
 @paginate(Pages, page_size=100)
 def list_entries(request: HttpRequest, case_id: PathId) -> QuerySet[Any]:
@@ -257,12 +354,17 @@ def list_promises(request: HttpRequest, case_id: PathId) -> QuerySet[Promise]:
 
 
 @router.post("/promises/{promise_id}/{verdict}", response=answers(200, PromiseOut))
-def settle(request: HttpRequest, promise_id: PathId, verdict: Literal["kept", "broken"]) -> Promise:
-    """Mark a promise `kept` or `broken`."""
+def settle(
+    request: HttpRequest,
+    promise_id: PathId,
+    verdict: Literal["kept", "broken"],
+    at: Annotated[Time | None, Query(description="when (empty: now); may be backdated")] = None,
+) -> Promise:
+    """Mark a promise `kept` or `broken`; a broken one moves the case up the ladder."""
     promise = get_object_or_404(Promise.objects.for_user(request.user), pk=promise_id)
     _case(request, promise.case_id, write=True)
     try:
-        settle_promise(promise, user=request.user, kept=verdict == "kept")
+        settle_promise(promise, user=request.user, kept=verdict == "kept", at=at)
     except CaseError as exc:
         raise _refused(exc) from None
     return promise

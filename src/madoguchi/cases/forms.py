@@ -12,8 +12,14 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.cases.models import EntryKind, PromiseKind, Status
-from madoguchi.cases.services import PromiseSpec
+from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status
+from madoguchi.cases.services import OUTCOME_PROMISES, PromiseSpec
+
+# What a person can say a call came to (a broken promise is marked on the promise).
+OUTCOME_CHOICES = [
+    ("", "—"),
+    *((o.value, o.label) for o in Outcome if o != Outcome.BROKEN),
+]
 
 LOGGABLE = [
     (k.value, k.label)
@@ -43,6 +49,7 @@ class LogForm(forms.Form):
         label=_("what was said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     minutes = forms.IntegerField(label=_("minutes"), required=False, min_value=0)
+    outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=OUTCOME_CHOICES)
     status = forms.ChoiceField(
         label=_("new status"), required=False, choices=[("", "—"), *Status.choices]
     )
@@ -62,6 +69,11 @@ class LogForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        outcome = data.get("outcome")
+        if outcome in OUTCOME_PROMISES and not data.get("promise_what"):
+            data["promise_what"] = OUTCOME_PROMISES[outcome]
+        if outcome == Outcome.NO_CONTRACT and not data.get("party"):
+            self.add_error("party", _("Which company said there is no contract?"))
         if data.get("promise_what") and not data.get("promise_due"):
             self.add_error("promise_due", _("A promise needs the time it is due."))
         if data.get("promise_what") and not data.get("party"):
@@ -91,6 +103,7 @@ class LogForm(forms.Form):
             "minutes": data.get("minutes"),
             "status": data.get("status") or None,
             "promise": self.promise(),
+            "outcome": data.get("outcome") or "",
         }
 
 
@@ -141,4 +154,30 @@ class ReminderSettingsForm(forms.Form):
     )
     contract_ends = forms.BooleanField(
         label=_("Contract ends: 90, 60 and 30 days before, with what to do"), required=False
+    )
+
+
+class OutageForm(forms.Form):
+    """When the service went out and came back, as the person knows it (may be backdated)."""
+
+    outage_started = forms.DateTimeField(
+        label=_("outage started"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    outage_ended = forms.DateTimeField(
+        label=_("outage ended"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("empty: still out"),
+    )
+
+
+class SettleForm(forms.Form):
+    """When a promise was kept or broken (empty: now)."""
+
+    at = forms.DateTimeField(
+        label=_("when"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

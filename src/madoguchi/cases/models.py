@@ -158,6 +158,22 @@ class EntryKind(models.TextChoices):
     CORRECTION = "correction", _("correction")
 
 
+class Outcome(models.TextChoices):
+    """What a call came to, as the person logging it heard it."""
+
+    NO_CONTRACT = "no-contract", _("they said there is no contract with them")
+    REFUSED = "refused", _("they refused, or would not pass me to a supervisor")
+    CALLBACK = "callback", _("they promised to call back")
+    VISIT = "visit", _("they promised a visit")
+    RESOLVED = "resolved", _("resolved")
+    # Not chosen in the form: a promise marked broken, on its timeline entry.
+    BROKEN = "broken", _("promise broken")
+
+
+# Outcomes that move the case to the next rung of the escalation ladder.
+ESCALATING_OUTCOMES = frozenset({Outcome.REFUSED, Outcome.BROKEN})
+
+
 class TimelineEntry(OrgOwned):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
@@ -172,6 +188,7 @@ class TimelineEntry(OrgOwned):
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     said = models.TextField(_("what was said"), blank=True)
     minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     status_from = models.CharField(max_length=10, choices=Status.choices, blank=True)
     status_to = models.CharField(max_length=10, choices=Status.choices, blank=True)
     # A correction goes with the entry it corrects: the timeline is never edited, but a case

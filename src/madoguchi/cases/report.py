@@ -1,4 +1,11 @@
-"""The case report a customer can attach to a complaint: facts, timeline, promises, outage."""
+"""The case report and the complaint letter (申入書), both from one set of this case's facts.
+
+The report carries only this case: its site, the contracts and events of the services that
+were out (with their dates), the timeline, the promises and whether they were kept, the
+outage, what is owed and the findings about those services. The letter is addressed to the
+next rung of the escalation ladder and says what happened, what was promised and broken, and
+what is asked (restoration, the refund, a written answer by a date).
+"""
 
 from __future__ import annotations
 
@@ -6,28 +13,79 @@ import datetime as dt
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from madoguchi.cases.models import Case
+from madoguchi.cases.ladder import ladder_progress, what_to_say
+from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.selectors import timeline
-from madoguchi.server.i18n import duration_text
+from madoguchi.directory.selectors import parties_for
+from madoguchi.server.i18n import duration_text, engine_lang
+from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
+from madoguchi.sites.records import site_directory
+
+OWED = ("outage-compensation", "outage-clock-not-started", "cancellation-fee-over-cap")
+CALLS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
+# How long the letter gives for a written answer.
+ANSWER_WITHIN = dt.timedelta(days=14)
 
 
-def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+def case_facts(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Everything the report and the letter say, for this case only, assessed live."""
     now = now or timezone.now()
+    site = load_site_file_rows(case.site)
+    directory = site_directory(site, parties_for(case.organization))
+    assessment = assess_site(
+        site, now=site.assess_at or now, lang=engine_lang(), directory=directory, case=case
+    )
+    entries = timeline(case)
     promises = list(case.promises.all())
+    services = set(case.services) or {r.service for r in assessment.routes}
+    contracts = [c for c in site.contracts.all() if c.service in services]
+    refs = {c.ref for c in contracts}
+    parties = {c.party for c in contracts}
+    events = [
+        e for e in site.events.all() if e.contract in refs or (e.party and e.party in parties)
+    ]
+    findings = [
+        f
+        for f in assessment.findings
+        if f.case == case.ref or (f.case is None and (set(f.contracts) & refs or not f.contracts))
+    ]
+    owed = [f for f in findings if f.code in OWED]
+    ladder = ladder_progress(assessment.escalation, entries)
+    holder = ladder.rungs[0] if ladder.rungs else None
+    addressee = ladder.next or (ladder.rungs[1] if len(ladder.rungs) > 1 else holder)
+    refusals = [e for e in entries if e.outcome == Outcome.REFUSED]
+    broken = [p for p in promises if p.state == "broken" or p.is_overdue(now)]
+    refund = sum(f.amount_yen or 0 for f in owed if f.code != "outage-clock-not-started")
     return {
         "case": case,
-        "site": case.site,
+        "site": site,
+        "parties": directory,
         "now": now,
-        "entries": timeline(case),
+        "entries": entries,
         "promises": promises,
         "overdue": [p for p in promises if p.is_overdue(now)],
         "kept": sum(1 for p in promises if p.state == "kept"),
+        "broken": broken,
+        "refusals": refusals,
         "outage": duration_text(case.outage(now)),
-        "first_call": case.assessment.get("first_call") or {},
-        "findings": case.assessment.get("findings") or [],
+        "first_called": next((e for e in entries if e.kind in CALLS and e.party), None),
+        "contracts": contracts,
+        "events": events,
+        "findings": findings,
+        "owed": owed,
+        "refund": refund,
+        "ladder": ladder,
+        "holder": holder,
+        "addressee": addressee,
+        "say": what_to_say(addressee, holder.party_name or "") if addressee and holder else "",
+        "answer_by": (timezone.localtime(now) + ANSWER_WITHIN).date(),
     }
+
+
+def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    return case_facts(case, now)
 
 
 def report_markdown(case: Case, now: dt.datetime | None = None) -> str:
@@ -39,3 +97,58 @@ def report_pdf(case: Case, now: dt.datetime | None = None) -> bytes:
 
     html = render_to_string("cases/report.html", report_context(case, now))
     return HTML(string=html).write_pdf()
+
+
+def letter_text(case: Case, now: dt.datetime | None = None) -> str:
+    """The complaint letter as plain text, to paste into a web form (in the page's language)."""
+    english = translation.get_language() == "en"
+    template = "cases/letter_en.txt" if english else "cases/letter_ja.txt"
+    return render_to_string(template, case_facts(case, now)).strip() + "\n"
+
+
+def letter_pdf(case: Case, now: dt.datetime | None = None) -> bytes:
+    """The complaint letter as a PDF with its Japanese font embedded (Noto Sans CJK)."""
+    from weasyprint import HTML
+
+    text = letter_text(case, now)
+    html = render_to_string("cases/letter.html", {"text": text, "case": case})
+    return HTML(string=html).write_pdf()
+
+
+def journey(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Where the case stands, as plain data (the API's and the CLI's view of the case page):
+    the ladder's rungs and the one it is on, the steps taken, what is owed."""
+    facts = case_facts(case, now)
+    ladder = facts["ladder"]
+    first = facts["first_called"]
+    return {
+        "rung": ladder.rung,
+        "rungs": [
+            {
+                "party": step.party,
+                "party_name": step.party_name,
+                "desk_name": step.desk_name,
+                "phone": step.phone,
+                "open_now": step.open_now,
+                "next_open": step.next_open,
+                "why": step.why,
+            }
+            for step in ladder.rungs
+        ],
+        "say": facts["say"] if ladder.escalated else "",
+        "first_called": {"party": first.party, "at": first.at} if first else None,
+        "steps": [
+            {"at": e.at, "party": e.party, "person": e.person, "kind": e.kind, "outcome": e.outcome}
+            for e in ladder.taken
+        ],
+        "owed": [
+            {
+                "code": f.code,
+                "party": f.party,
+                "amount_yen": f.amount_yen,
+                "why": f.why,
+                "action": f.action,
+            }
+            for f in facts["owed"]
+        ],
+    }

@@ -20,7 +20,9 @@ from madoguchi.cases.models import (
     TRANSITIONS,
     Case,
     EntryKind,
+    Outcome,
     Promise,
+    PromiseKind,
     ReminderSettings,
     Status,
     TimelineEntry,
@@ -29,7 +31,9 @@ from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
+from madoguchi.sites.services import save_said_no_contract
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -162,10 +166,25 @@ def log_entry(
     status: str | None = None,
     waiting_on: str | None = None,
     promise: PromiseSpec | None = None,
+    outcome: str = "",
 ) -> TimelineEntry:
-    """Record a call, visit, letter, e-mail or note, with any status change and promise."""
+    """Record a call, visit, letter, e-mail or note, with any status change and promise.
+
+    A call's outcome changes the answer in the same transaction: "no contract with us" adds
+    the party to the site's said_no_contract (so the site and the case are assessed again
+    without it as the holder), a promised callback or visit is a promise, and "resolved"
+    resolves the case. A refusal is kept on the entry; the ladder reads it (cases.ladder).
+    """
     now = timezone.now()
     at = at or now
+    if outcome and outcome not in Outcome.values:
+        raise CaseError(_("Unknown outcome."))
+    if outcome == Outcome.NO_CONTRACT and not party:
+        raise CaseError(_("Which company said there is no contract?"))
+    if outcome in (Outcome.CALLBACK, Outcome.VISIT) and promise is None:
+        raise CaseError(_("A promise needs the time it is due."))
+    if outcome == Outcome.RESOLVED and status is None:
+        status = Status.RESOLVED
     locked = Case.objects.select_for_update().get(pk=case.pk)
     entry = TimelineEntry(
         organization=locked.organization,
@@ -180,6 +199,7 @@ def log_entry(
         reference=reference,
         said=said,
         minutes=minutes,
+        outcome=outcome,
     )
     if status and status != locked.status:
         entry.status_from = _apply_status(locked, status, at)
@@ -204,8 +224,19 @@ def log_entry(
             note=promise.note,
             case_active=locked.is_active,
         )
+    if outcome == Outcome.NO_CONTRACT:
+        site = Site.objects.select_for_update().get(pk=locked.site_id)
+        if party not in site.said_no_contract:
+            try:
+                save_said_no_contract(site, parties=[*site.said_no_contract, party])
+            except SiteWouldBreak as exc:
+                raise CaseError(str(exc)) from exc
     case.refresh_from_db()
     return entry
+
+
+# The promise an outcome makes when the form names none.
+OUTCOME_PROMISES = {Outcome.CALLBACK: PromiseKind.CALLBACK, Outcome.VISIT: PromiseKind.VISIT}
 
 
 def change_status(
@@ -249,7 +280,13 @@ def settle_promise(
         "verdict": verdict,
     }
     entry = _add_entry(
-        locked.case, user, EntryKind.PROMISE, f"{text} {said}".strip(), at=at, party=locked.by
+        locked.case,
+        user,
+        EntryKind.PROMISE,
+        f"{text} {said}".strip(),
+        at=at,
+        party=locked.by,
+        outcome="" if kept else Outcome.BROKEN,
     )
     promise.refresh_from_db()
     return entry
@@ -366,6 +403,33 @@ def import_case(site: Site, record: engine.Case) -> Case:
             _add_entry(case, None, EntryKind.NOTE, said)
     merge_file_promises(case, list(record.promises))
     return case
+
+
+@transaction.atomic
+def set_outage(
+    case: Case,
+    *,
+    user: AnyUser | None,
+    started: dt.datetime | None,
+    ended: dt.datetime | None,
+) -> TimelineEntry | None:
+    """Set when the outage started and ended, as the person knows it (backdated times are
+    the point); each change is a timeline entry. None when nothing changed."""
+    if started is not None and ended is not None and ended < started:
+        raise CaseError(_("The outage cannot end before it started."))
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if (locked.outage_started, locked.outage_ended) == (started, ended):
+        return None
+    said = _("Outage times set: %(start)s – %(end)s (were %(was_start)s – %(was_end)s).") % {
+        "start": _local(started),
+        "end": _local(ended),
+        "was_start": _local(locked.outage_started),
+        "was_end": _local(locked.outage_ended),
+    }
+    locked.outage_started, locked.outage_ended = started, ended
+    locked.save(update_fields=["outage_started", "outage_ended", "updated"])
+    case.refresh_from_db()
+    return _add_entry(locked, user, EntryKind.NOTE, said)
 
 
 def _local(value: dt.datetime | None) -> str:

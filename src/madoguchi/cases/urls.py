@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/log/", views.case_log, name="log"),
     path("<int:pk>/status/", views.case_status, name="status"),
+    path("<int:pk>/outage/", views.case_outage, name="outage"),
     path("<int:pk>/assign/", views.case_assign, name="assign"),
     path(
         "<int:pk>/promises/<int:promise_pk>/<str:verdict>/",
@@ -20,4 +21,5 @@ urlpatterns = [
         name="promise-settle",
     ),
     path("<int:pk>/report.<str:fmt>", views.case_report, name="report"),
+    path("<int:pk>/letter.<str:fmt>", views.case_letter, name="letter"),
 ]

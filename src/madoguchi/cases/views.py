@@ -18,12 +18,15 @@ from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.forms import (
     LogForm,
     OpenCaseForm,
+    OutageForm,
     ReminderSettingsForm,
+    SettleForm,
     blank_log_form,
     party_choices,
 )
-from madoguchi.cases.models import Case, Promise, ReminderSettings, Status
-from madoguchi.cases.report import report_markdown, report_pdf
+from madoguchi.cases.ladder import ladder_progress, what_to_say
+from madoguchi.cases.models import Case, EntryKind, Promise, ReminderSettings, Status
+from madoguchi.cases.report import letter_pdf, letter_text, report_markdown, report_pdf
 from madoguchi.cases.services import (
     CaseError,
     assign,
@@ -32,6 +35,7 @@ from madoguchi.cases.services import (
     log_entry,
     open_case,
     save_reminder_settings,
+    set_outage,
     settle_promise,
 )
 from madoguchi.cases.stats import party_figures
@@ -43,6 +47,9 @@ from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
 
 PAGE_SIZE = 20
+# The findings that say what this case's customer is owed (or why nothing is owed yet).
+OWED = ("outage-compensation", "outage-clock-not-started", "cancellation-fee-over-cap")
+CALLS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
 
 
 def _can_write(request: HttpRequest, case: Case) -> bool:
@@ -145,7 +152,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     now = timezone.now()
     site = load_site_file_rows(case.site)
     directory = site_directory(site, parties_for(case.organization))
-    assessment = assess_site(site, lang=engine_lang(), directory=directory)
+    assessment = assess_site(site, lang=engine_lang(), directory=directory, case=case)
     entries = selectors.timeline(case)
     promises = sorted(
         case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)
@@ -155,6 +162,8 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
     first = assessment.first_call
     route = routes.get(first.service) if first else None
     references = [e.reference for e in entries if e.reference]
+    ladder = ladder_progress(assessment.escalation, entries)
+    holder = ladder.rungs[0].party_name if ladder.rungs else ""
     can_write_case = _can_write(request, case)
     if log_form is None:
         log_form_html = blank_log_form(party_choices(directory), first.party if first else "")
@@ -180,6 +189,14 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "members": members_of(case.organization_id) if can_write_case else [],
             "log_form": log_form_html,
             "statuses": Status.choices,
+            "ladder": ladder,
+            "say": what_to_say(ladder.next, holder or "") if ladder.next else "",
+            "holder_unknown": [f for f in assessment.findings if f.code == "holder-unknown"],
+            "owed": [f for f in assessment.findings if f.case == case.ref and f.code in OWED],
+            "first_called": next((e for e in entries if e.kind in CALLS and e.party), None),
+            "outage_form": OutageForm(
+                initial={"outage_started": case.outage_started, "outage_ended": case.outage_ended}
+            ),
         },
         status=200 if log_form is None else 400,
     )
@@ -241,6 +258,26 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def case_outage(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    form = OutageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: check the times."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        set_outage(
+            case,
+            user=request.user,
+            started=form.cleaned_data["outage_started"],
+            ended=form.cleaned_data["outage_ended"],
+        )
+    except CaseError as exc:
+        messages.error(request, str(exc))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, write=True)
     try:
@@ -257,8 +294,10 @@ def promise_settle(request: HttpRequest, pk: int, promise_pk: int, verdict: str)
         raise Http404
     case = _case(request, pk, write=True)
     promise = get_object_or_404(Promise.objects.filter(case=case), pk=promise_pk)
+    form = SettleForm(request.POST)
+    at = form.cleaned_data["at"] if form.is_valid() else None
     try:
-        settle_promise(promise, user=request.user, kept=verdict == "kept")
+        settle_promise(promise, user=request.user, kept=verdict == "kept", at=at)
     except CaseError as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)
@@ -276,6 +315,22 @@ def case_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     else:
         response = HttpResponse(report_markdown(case), content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+@require_GET
+def case_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The complaint letter (申入書) to the next desk: a PDF, or text to paste into a form."""
+    if fmt not in ("txt", "pdf"):
+        raise Http404
+    case = _case(request, pk)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "pdf":
+        response = HttpResponse(letter_pdf(case), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="letter-{case.pk}-{stamp}.pdf"'
+    else:
+        response = HttpResponse(letter_text(case), content_type="text/plain; charset=utf-8")
     return response
 
 

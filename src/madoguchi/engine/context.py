@@ -181,13 +181,21 @@ class Context:
     def holding_contract(self, service: Service) -> Contract | None:
         """The active contract on record for a service.
 
-        A contract for the service itself beats an access set that includes the ISP (the
-        customer signed for that ISP separately); among equals, the latest start wins.
+        A contract whose party has not said "no contract with us" beats one whose party has
+        (the real holder, once found and recorded, is the one to call); then a contract for
+        the service itself beats an access set that includes the ISP (the customer signed
+        for that ISP separately); among equals, the latest start wins.
         """
         if service not in self._holders:
             candidates = [c for c in self.active if c.holds(service)]
+            denied = self.said_no_contract
             candidates.sort(
-                key=lambda c: (c.service == service, c.start or dt.date.min), reverse=True
+                key=lambda c: (
+                    c.party not in denied,
+                    c.service == service,
+                    c.start or dt.date.min,
+                ),
+                reverse=True,
             )
             self._holders[service] = candidates[0] if candidates else None
         return self._holders[service]

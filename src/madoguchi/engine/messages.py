@@ -209,8 +209,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{party_name} says there is no {service} contract with them, so the real holder is unknown.",
     ),
     "find.holder-unknown.denied.action": (
-        "請求書・カードや口座の明細・メールアドレスのドメイン・ルーターのラベル・申込書の控えから、光コラボ事業者の名前を探してください。",
-        "Find the collabo operator's name on bills, card or bank statements, the e-mail domain, router labels or application copies.",
+        "NTTは回線を持つ光コラボ事業者の名前を教えないことがあります (公式には事業者の一覧を示すだけです)。契約書面や申込書の控え・請求書・カードや口座の明細・メールアドレスのドメイン・ルーターのラベルから事業者名を探し、契約として登録してください。",
+        "NTT may not tell you which collabo operator holds the line (officially it only points to its list of operators). Find the operator's name on the contract papers or application copy, bills, card or bank statements, the e-mail domain or the router's label, and record it as a contract.",
     ),
     "find.holder-unknown.none.why": (
         "{service}の契約先が記録にありません。",
@@ -475,10 +475,13 @@ _WEEKDAYS_JA = "月火水木金土日"
 
 def _readable(lang: str, value: object) -> object:
     if isinstance(value, str):
-        if _ISO_DATE.fullmatch(value):
-            return day_text(lang, dt.date.fromisoformat(value))
-        if _ISO_TIME.fullmatch(value):
-            return time_text(lang, dt.datetime.fromisoformat(value))
+        try:
+            if _ISO_DATE.fullmatch(value):
+                return day_text(lang, dt.date.fromisoformat(value))
+            if _ISO_TIME.fullmatch(value):
+                return time_text(lang, dt.datetime.fromisoformat(value))
+        except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
+            return value
         if _ISO_MONTH.fullmatch(value):
             return month_text(lang, value)
     elif isinstance(value, dt.datetime):

@@ -126,11 +126,30 @@ def site_document(site: Site, directory: dict[str, engine.Party] | None = None) 
     return with_parties(document, site, directory)
 
 
-def site_record(site: Site, directory: dict[str, engine.Party] | None = None) -> engine.SiteFile:
+def case_section(case: Case) -> dict[str, Any]:
+    """One case as the file's `cases:` item, with its reports and awaited promises."""
+    section = file_fields(case, engine.Case, exclude=("reports", "promises"))
+    if reports := case_reports(case):
+        section["reports"] = reports
+    awaited = case.promises.filter(broken__isnull=True).order_by("due", "id")
+    if promises := [file_fields(p, engine.Promise) for p in awaited]:
+        section["promises"] = promises
+    return section
+
+
+def site_record(
+    site: Site, directory: dict[str, engine.Party] | None = None, case: Case | None = None
+) -> engine.SiteFile:
     """The site as the engine's record. Writes keep a site valid (sites.integrity); a row
     stored otherwise (an older version, the admin) is left out rather than failing every
-    page of the site for good, so the site can still be seen and repaired."""
+    page of the site for good, so the site can still be seen and repaired.
+
+    With `case`, that case is in the record even when it is resolved or closed (a site file
+    speaks of open cases only): its page and letter still say what it is owed."""
     document = site_document(site, directory)
+    cases = document.setdefault("cases", [])
+    if case is not None and all(c.get("ref") != case.ref for c in cases):
+        cases.append(case_section(case))
     for _attempt in range(50):
         try:
             return engine.SiteFile.model_validate(document)
@@ -166,6 +185,9 @@ def assess_site(
     now: dt.datetime | None = None,
     lang: str = "ja",
     directory: dict[str, engine.Party] | None = None,
+    case: Case | None = None,
 ) -> Assessment:
-    """The assessment of a stored site: the engine on its document, with the shipped catalog."""
-    return assess(site_record(site, directory), now=now, lang=lang, catalog=load_catalog())
+    """The assessment of a stored site: the engine on its document, with the shipped catalog
+    (with `case`: that case included even when it is no longer open)."""
+    record = site_record(site, directory, case)
+    return assess(record, now=now, lang=lang, catalog=load_catalog())

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0014_restore_sqlite_search_triggers"),
         ("orgs", "0002_calendar_feed"),
-        ("sites", "0005_card_prints"),
+        ("sites", "0006_card_prints"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,5 @@
-"""Cases from the command line: `madoguchi manage case list|open|log|status|kept|broken|report`.
+"""Cases from the command line: `madoguchi manage case list|open|log|status|kept|broken|
+outage|journey|report|letter`.
 
 Writes go through `cases.services`, as from the web and the API. Acts as --user (the
 organization's rules apply to them).
@@ -13,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from madoguchi.cases.models import Case, EntryKind, Promise
-from madoguchi.cases.report import report_markdown
+from madoguchi.cases.models import Case, EntryKind, Outcome, Promise
+from madoguchi.cases.report import journey, letter_pdf, letter_text, report_markdown
 from madoguchi.cases.services import (
     CaseError,
     PromiseSpec,
@@ -22,6 +23,7 @@ from madoguchi.cases.services import (
     change_status,
     log_entry,
     open_case,
+    set_outage,
     settle_promise,
 )
 from madoguchi.orgs.selectors import can_write
@@ -60,6 +62,12 @@ class Command(BaseCommand):
         logging.add_argument("--status", default=None)
         logging.add_argument("--promise", default=None, help="what was promised, e.g. callback")
         logging.add_argument("--due", type=_time, default=None, help="when the promise is due")
+        logging.add_argument(
+            "--outcome",
+            default="",
+            choices=["", *(o.value for o in Outcome if o != Outcome.BROKEN)],
+            help="what the call came to (no-contract, refused, callback, visit, resolved)",
+        )
         status = sub.add_parser("status")
         status.add_argument("case_id", type=int)
         status.add_argument("to")
@@ -67,8 +75,20 @@ class Command(BaseCommand):
         assigning.add_argument("case_id", type=int)
         assigning.add_argument("to", help="a username of the case's organization, or - for nobody")
         for verdict in ("kept", "broken"):
-            sub.add_parser(verdict).add_argument("promise_id", type=int)
+            settling = sub.add_parser(verdict)
+            settling.add_argument("promise_id", type=int)
+            settling.add_argument("--at", type=_time, default=None, help="when (default: now)")
+        outage = sub.add_parser("outage", help="set when the outage started and ended")
+        outage.add_argument("case_id", type=int)
+        outage.add_argument("--started", type=_time, default=None)
+        outage.add_argument("--ended", type=_time, default=None, help="leave out: still out")
+        sub.add_parser("journey", help="the ladder, steps taken, what is owed").add_argument(
+            "case_id", type=int
+        )
         sub.add_parser("report").add_argument("case_id", type=int)
+        letter = sub.add_parser("letter", help="the complaint letter to the next desk")
+        letter.add_argument("case_id", type=int)
+        letter.add_argument("--pdf", default=None, help="write a PDF to this path")
 
     def handle(self, *args: Any, user: str, action: str, **options: Any) -> None:
         actor = get_user_model().objects.filter(username=user).first()
@@ -115,7 +135,11 @@ class Command(BaseCommand):
             if due is None or not o["party"]:
                 raise CommandError("a promise needs --party and --due")
             spec = PromiseSpec(by=o["party"], what=promise, due=due)
-        fields = ("kind", "party", "person", "reference", "said", "minutes", "status")
+        if o["outcome"] in ("callback", "visit") and spec is None:
+            if due is None or not o["party"]:
+                raise CommandError("a promised callback or visit needs --party and --due")
+            spec = PromiseSpec(by=o["party"], what=o["outcome"], due=due)
+        fields = ("kind", "party", "person", "reference", "said", "minutes", "status", "outcome")
         entry = log_entry(case, user=actor, promise=spec, **{k: o[k] for k in fields})
         self.stdout.write(f"logged entry {entry.pk}")
 
@@ -133,19 +157,58 @@ class Command(BaseCommand):
         assign(case, user=actor, to=person)
         self.stdout.write(f"case {case_id}: assigned to {person or 'nobody'}")
 
-    def _settle(self, actor: AnyUser, promise_id: int, kept: bool) -> None:
+    def _settle(
+        self, actor: AnyUser, promise_id: int, kept: bool, at: dt.datetime | None = None
+    ) -> None:
         promise = Promise.objects.for_user(actor).filter(pk=promise_id).first()
         if promise is None:
             raise CommandError(f"no promise {promise_id} for this user")
         self._case(actor, promise.case_id, write=True)
-        settle_promise(promise, user=actor, kept=kept)
+        settle_promise(promise, user=actor, kept=kept, at=at)
         self.stdout.write(f"promise {promise_id}: {'kept' if kept else 'broken'}")
 
-    def do_kept(self, actor: AnyUser, promise_id: int, **_: Any) -> None:
-        self._settle(actor, promise_id, kept=True)
+    def do_kept(self, actor: AnyUser, promise_id: int, at: dt.datetime | None, **_: Any) -> None:
+        self._settle(actor, promise_id, kept=True, at=at)
 
-    def do_broken(self, actor: AnyUser, promise_id: int, **_: Any) -> None:
-        self._settle(actor, promise_id, kept=False)
+    def do_broken(self, actor: AnyUser, promise_id: int, at: dt.datetime | None, **_: Any) -> None:
+        self._settle(actor, promise_id, kept=False, at=at)
+
+    def do_outage(
+        self,
+        actor: AnyUser,
+        case_id: int,
+        started: dt.datetime | None,
+        ended: dt.datetime | None,
+        **_: Any,
+    ) -> None:
+        case = self._case(actor, case_id, write=True)
+        set_outage(case, user=actor, started=started, ended=ended)
+        self.stdout.write(f"case {case_id}: outage {duration_text(case.outage())}")
+
+    def do_journey(self, actor: AnyUser, case_id: int, **_: Any) -> None:
+        state = journey(self._case(actor, case_id))
+        for number, rung in enumerate(state["rungs"]):
+            mark = "→" if number == state["rung"] else " "
+            phone = rung["phone"] or ""
+            self.stdout.write(f"{mark} {number + 1}. {rung['party_name']} {phone}\t{rung['why']}")
+        if state["say"]:
+            self.stdout.write(f"say: {state['say']}")
+        for step in state["steps"]:
+            at = timezone.localtime(step["at"]).strftime("%Y-%m-%d %H:%M")
+            result = step["outcome"] or step["kind"]
+            self.stdout.write(f"{at}\t{step['party']}\t{step['person']}\t{result}")
+        for owed in state["owed"]:
+            amount = f"{owed['amount_yen']}円 " if owed["amount_yen"] else ""
+            self.stdout.write(f"owed: {amount}{owed['why']}")
+
+    def do_letter(self, actor: AnyUser, case_id: int, pdf: str | None, **_: Any) -> None:
+        case = self._case(actor, case_id)
+        if pdf:
+            with open(pdf, "wb") as out:
+                out.write(letter_pdf(case))
+            self.stdout.write(f"wrote {pdf}")
+        else:
+            self.stdout.write(letter_text(case), ending="")
 
     def do_report(self, actor: AnyUser, case_id: int, **_: Any) -> None:
         self.stdout.write(report_markdown(self._case(actor, case_id)), ending="")
