@@ -15,7 +15,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region, Service, link_problem
+from madoguchi.engine.model import (
+    Answers,
+    Charge,
+    PartyKind,
+    PartyStatus,
+    Purpose,
+    Region,
+    Service,
+    link_problem,
+)
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
 
@@ -65,6 +74,7 @@ class Party(models.Model):
     url = link_field()
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)
     verified = models.BooleanField(_("verified"), default=True)
 
@@ -111,7 +121,32 @@ class Desk(models.Model):
     )
     url = link_field()
     note = models.TextField(_("note"), blank=True)
+    # How a call is taken and what it costs (engine Desk; engine/calls.py words them).
+    answers = models.CharField(
+        _("answered by"), max_length=10, choices=enum_choices(Answers), blank=True
+    )
+    repair_hours = models.CharField(
+        _("repair hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("When repairs happen, if not when calls are taken (opening_hours)."),
+    )
+    charge = models.CharField(
+        _("call charge"),
+        max_length=10,
+        choices=enum_choices(Charge),
+        blank=True,
+        help_text=_("As the source states it; empty: read from the number."),
+    )
+    mobiles = models.BooleanField(_("works from mobiles"), null=True, blank=True)
+    ip_phones = models.BooleanField(_("works from IP phones"), null=True, blank=True)
+    mobile_phone = models.CharField(_("number from mobiles"), max_length=40, blank=True)
+    ip_phone = models.CharField(_("number from IP phones"), max_length=40, blank=True)
+    third_party_number = models.BooleanField(
+        _("number seen only on third-party pages"), default=False
+    )
     source = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)
     verified = models.BooleanField(_("verified"), default=True)
 

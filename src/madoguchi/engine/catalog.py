@@ -43,6 +43,7 @@ class _Sourced(Record):
     model_config = ConfigDict(defer_build=True)
 
     source: str
+    source_note: str | None = None
     checked: dt.date
     verified: bool = True
 
@@ -86,6 +87,19 @@ class FeeCap(_Sourced):
     note: str | None = None
 
 
+class DeskChange(Record):
+    """A desk renamed or removed from the catalog: `desk` (the old slug) of `party` is now
+    `now` (None: removed), so an assessment that named the old slug still finds its desk."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    date: dt.date
+    party: Slug
+    desk: Slug
+    now: Slug | None = None
+    note: str
+
+
 class Prefecture(Record):
     model_config = ConfigDict(defer_build=True)
 
@@ -102,6 +116,7 @@ class CatalogFile(Provenance):
     prefectures: ListOf[Prefecture] = []
     outage_rules: ListOf[OutageRule] = []
     fee_caps: ListOf[FeeCap] = []
+    changelog: ListOf[DeskChange] = []
 
 
 @lru_cache(maxsize=4096)
@@ -170,6 +185,7 @@ class Catalog:
     # Keyed by party slug; None is the rule of every party without its own.
     outage_rules: dict[str | None, OutageRule] = field(default_factory=dict)
     fee_cap: FeeCap | None = None
+    changelog: tuple[DeskChange, ...] = ()
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
     _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
     _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
@@ -187,6 +203,23 @@ class Catalog:
     def prefecture(self, name: str) -> Prefecture | None:
         """Find a prefecture by its name, its name without 都/府/県, or its romaji."""
         return self._prefecture_index.get(normalize(name))
+
+    def find_desk(self, party: str, desk: str) -> Desk | None:
+        """The party's desk by slug, following the changelog from a renamed desk's old slug
+        to its new one (None: no such desk, or one removed)."""
+        record = self.parties.get(party)
+        if record is None:
+            return None
+        seen: set[str] = set()
+        slug: str | None = desk
+        while slug is not None and slug not in seen:
+            found = next((d for d in record.desks if d.slug == slug), None)
+            if found is not None:
+                return found
+            seen.add(slug)
+            change = next((c for c in self.changelog if c.party == party and c.desk == slug), None)
+            slug = change.now if change else None
+        return None
 
     def outage_rule(self, party: str) -> OutageRule | None:
         """The party's own outage-compensation rule, else the common one."""
@@ -237,6 +270,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     prefectures: list[Prefecture] = []
     outage_rules: dict[str | None, OutageRule] = {}
     fee_caps: list[FeeCap] = []
+    changelog: list[DeskChange] = []
     for name, text in files:
         try:
             data = CatalogFile.model_validate(load_yaml(text) or {})
@@ -255,6 +289,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
                 raise CatalogError(f"catalog file {name}: outage rule of {whose} defined twice")
             outage_rules[rule.party] = rule
         fee_caps.extend(data.fee_caps)
+        changelog.extend(data.changelog)
     if len(fee_caps) > 1:
         raise CatalogError("the catalog defines more than one cancellation fee cap")
     return Catalog(
@@ -263,6 +298,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         prefectures=tuple(prefectures),
         outage_rules=outage_rules,
         fee_cap=fee_caps[0] if fee_caps else None,
+        changelog=tuple(changelog),
     )
 
 

@@ -7,6 +7,7 @@ trouble looks like fraud or money that a ceased company will not return.
 
 from __future__ import annotations
 
+from madoguchi.engine.calls import call_note
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.messages import say
 from madoguchi.engine.model import Acquired, EventKind, Purpose, Service
@@ -61,6 +62,7 @@ def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> li
                 desk_name=ctx.desk_name(reach.desk),
                 open_now=reach.status.open_now,
                 next_open=reach.next_open,
+                call_note=call_note(ctx.lang, reach.desk),
             )
         )
     return steps

@@ -423,6 +423,44 @@ TEXT: dict[str, tuple[str, str]] = {
         "お金を取り戻すための法的な相談は{party}へ。",
         "For legal help getting money back, {party}.",
     ),
+    # --- how a desk answers and what a call costs (engine/calls.py) -------------------
+    "call.separator": (" ・ ", " · "),
+    "call.24h": ("24時間", "around the clock"),
+    "call.holidays-off": ("祝日休み", "closed on public holidays"),
+    "call.third-party": (
+        "この番号は公式ページで確認できていません (要確認)",
+        "number seen only on third-party pages (unverified)",
+    ),
+    "call.recording": (
+        "録音で受付、あとで折り返し連絡",
+        "a recorded message takes the call, then a callback",
+    ),
+    "call.person": ("担当者が応対", "a person answers"),
+    "call.repairs": ("修理は{hours}", "repairs {hours}"),
+    "call.free": ("通話無料", "free call"),
+    "call.charged": ("通話料がかかります", "the call is charged"),
+    "call.charged-navi-dial": (
+        "通話料がかかります (ナビダイヤル、通話定額の対象外)",
+        "the call is charged (navi-dial, not covered by flat-rate plans)",
+    ),
+    "call.charged-ip": (
+        "通話料がかかります (IP電話の番号)",
+        "the call is charged (an IP phone number)",
+    ),
+    "call.charged-mobile": (
+        "通話料がかかります (携帯電話の番号)",
+        "the call is charged (a mobile number)",
+    ),
+    "call.charged-fixed": (
+        "通話料がかかります (固定電話の番号)",
+        "the call is charged (a fixed-line number)",
+    ),
+    "call.cost-unknown": ("通話料は要確認", "call charge not confirmed"),
+    "call.mobiles-ok": ("携帯電話からもかけられます", "works from mobiles"),
+    "call.mobiles-no": ("携帯電話からはかけられません", "does not work from mobiles"),
+    "call.from-mobiles": ("携帯電話からは {phone}", "from mobiles: {phone}"),
+    "call.ip-no": ("一部のIP電話からはかけられません", "does not work from some IP phones"),
+    "call.from-ip": ("IP電話などからは {phone}", "from IP and prepaid phones: {phone}"),
 }
 
 _LIST_SEPARATOR = ("、", ", ")
