@@ -10,6 +10,7 @@ are free to the caller, 0570 is a navi-dial number charged to the caller, 050 an
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 
 from madoguchi.engine.messages import say
@@ -38,7 +39,7 @@ _PREFIXES = (
 def number_cost(phone: str | None) -> NumberCost | None:
     """What the numbering plan says a call to `phone` costs; None when it says nothing
     (a short number such as 113, 188 or #9110, or no number)."""
-    digits = re.sub(r"[^0-9#]", "", phone or "")
+    digits = re.sub(r"[^0-9#]", "", unicodedata.normalize("NFKC", phone or ""))
     if not digits.startswith("0") or len(digits) < 10:
         return None
     for prefix, cost in _PREFIXES:
