@@ -58,30 +58,54 @@ def is_free(desk: Desk) -> bool | None:
 
 
 _SPAN = re.compile(r"(\d{2}):(\d{2})-(\d{2}):(\d{2})")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = "|".join(_MONTHS)
+_DATE_RANGE_OFF = re.compile(rf"\b({_MONTH}) (\d{{2}})-(?:({_MONTH}) )?(\d{{2}}) off\b")
 _DAYS = {
     "ja": {"Mo": "月", "Tu": "火", "We": "水", "Th": "木", "Fr": "金", "Sa": "土", "Su": "日"},
-    "en": {"Mo": "Mon", "Tu": "Tue", "We": "Wed", "Th": "Thu", "Fr": "Fri", "Sa": "Sat"},
+    "en": {
+        "Mo": "Mon",
+        "Tu": "Tue",
+        "We": "Wed",
+        "Th": "Thu",
+        "Fr": "Fri",
+        "Sa": "Sat",
+        "Su": "Sun",
+    },
 }
 
 
 def hours_words(lang: str, expression: str) -> str:
-    """Simple desk hours in words: 09:00-17:00 → 9:00〜17:00, Mo-Fr 09:00-17:00 → 月〜金
-    9:00〜17:00, 24/7 → 24時間. Enough for the repair hours the catalog states."""
+    """Desk hours in words: 09:00-17:00 → 9:00〜17:00; Mo-Fr 09:00-17:00; Dec 29-Jan 03 off
+    → 月〜金 9:00〜17:00、12月29日〜1月3日休み; 24/7 → 24時間. It covers the forms the
+    catalog uses; anything else keeps its words."""
     if expression.strip() == "24/7":
         return say(lang, "call.24h")
-    dash = "–" if lang == "en" else "〜"
+    en = lang == "en"
+    dash = "–" if en else "〜"
+
+    def date_range(match: re.Match[str]) -> str:
+        m1, d1, m2, d2 = match.groups()
+        m2 = m2 or m1
+        if en:
+            return f"closed {m1} {int(d1)}{dash}{m2} {int(d2)}"
+        first = _MONTHS.index(m1) + 1
+        last = _MONTHS.index(m2) + 1
+        return f"{first}月{int(d1)}日{dash}{last}月{int(d2)}日休み"
 
     def span(match: re.Match[str]) -> str:
         h1, m1, h2, m2 = match.groups()
         return f"{int(h1)}:{m1}{dash}{int(h2)}:{m2}"
 
-    text = _SPAN.sub(span, expression)
-    names = dict(_DAYS["ja" if lang != "en" else "en"], Su="日" if lang != "en" else "Sun")
-    for code, name in names.items():
+    text = _DATE_RANGE_OFF.sub(date_range, expression)
+    text = _SPAN.sub(span, text)
+    text = text.replace("PH off", say(lang, "call.holidays-off"))
+    text = re.sub(r"\bPH\b", "PH" if en else "祝", text)
+    for code, name in _DAYS["en" if en else "ja"].items():
         text = re.sub(rf"\b{code}\b", name, text)
-    text = text.replace("PH off", say(lang, "call.holidays-off")).replace("-", dash)
-    separator = "、" if lang != "en" else "; "
-    return text.replace("; ", separator).replace(";", separator)
+    text = re.sub(r"(?<=[^\d\s])-(?=[^\d\s])", dash, text)  # Mo-Fr, not the dates' dashes
+    text = text.replace("PH", "holidays").replace(",", ", ") if en else text.replace(",", "・")
+    return re.sub(r";\s*", "; " if en else "、", text)
 
 
 def call_facts(lang: str, desk: Desk | None) -> list[str]:

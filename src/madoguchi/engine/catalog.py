@@ -255,6 +255,95 @@ class Catalog:
         return parties, options
 
 
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced fact of the catalog, as the facts page and `catalog --unverified` list it.
+
+    `key` names it for an organization's confirmation: `party:<slug>`, `desk:<party>/<desk>`,
+    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`."""
+
+    key: str
+    kind: str  # party | desk | option | outage-rule | fee-cap
+    name: str
+    name_en: str
+    detail: str  # the number and hours, or the rule, as written in the catalog
+    source: str
+    source_note: str | None
+    checked: dt.date
+    verified: bool
+    party: str | None = None
+
+
+def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
+    """Every sourced fact of the catalog: parties and their desks, options, the outage rules
+    and the fee cap, in the catalog's order; `detail` in words of `lang`."""
+    from madoguchi.engine.calls import hours_words
+    from madoguchi.engine.messages import day_text, say
+
+    facts: list[Fact] = []
+    for party in catalog.parties.values():
+        if not isinstance(party, CatalogParty):
+            continue
+        facts.append(_fact(f"party:{party.slug}", "party", party, party.name, party.name_en))
+        for desk in party.desks:
+            hours = hours_words(lang, desk.hours) if desk.hours else None
+            detail = " ".join(x for x in (desk.phone or desk.url, hours) if x)
+            facts.append(
+                _fact(
+                    f"desk:{party.slug}/{desk.slug}",
+                    "desk",
+                    desk,
+                    f"{party.name} {desk.name or desk.slug}",
+                    f"{party.name_en or party.name} {desk.name_en or desk.name or desk.slug}",
+                    detail,
+                    party=party.slug,
+                )
+            )
+    for option in catalog.options.values():
+        facts.append(_fact(f"option:{option.slug}", "option", option, option.name, option.name_en))
+    for who, rule in catalog.outage_rules.items():
+        detail = say(lang, "fact.outage-rule", hours=rule.hours, months=rule.months)
+        names = (catalog.parties[who].name if who in catalog.parties else who) if who else ""
+        facts.append(
+            _fact(f"outage-rule:{who or '*'}", "outage-rule", rule, names, names, detail, who)
+        )
+    if catalog.fee_cap is not None:
+        cap = catalog.fee_cap
+        detail = say(lang, "fact.fee-cap", since=day_text(lang, cap.since), months=cap.months)
+        facts.append(_fact("fee-cap", "fee-cap", cap, "", "", detail))
+    return facts
+
+
+def _fact(
+    key: str,
+    kind: str,
+    entry: _Sourced | CatalogDesk | CatalogParty,
+    name: str,
+    name_en: str | None,
+    detail: str = "",
+    party: str | None = None,
+) -> Fact:
+    assert entry.source is not None
+    assert entry.checked is not None
+    return Fact(
+        key=key,
+        kind=kind,
+        name=name,
+        name_en=name_en or name,
+        detail=detail,
+        source=entry.source,
+        source_note=entry.source_note,
+        checked=entry.checked,
+        verified=entry.verified,
+        party=party,
+    )
+
+
+def unverified_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
+    """The facts no official page confirms: each says 要確認 wherever it is shown."""
+    return [fact for fact in catalog_facts(catalog, lang) if not fact.verified]
+
+
 # The data ships inside the package directory (setuptools package-data). A plain path
 # avoids importlib.resources, which costs more start-up time than reading the files.
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog_data"

@@ -425,6 +425,14 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- how a desk answers and what a call costs (engine/calls.py) -------------------
     "call.separator": (" ・ ", " · "),
+    "fact.outage-rule": (
+        "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
+        "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",
+    ),
+    "fact.fee-cap": (
+        "{since}以降の個人の契約: 解約金は月額の{months}か月分まで",
+        "a person's contract from {since}: a cancellation fee of at most {months} month(s) of fees",
+    ),
     "call.24h": ("24時間", "around the clock"),
     "call.holidays-off": ("祝日休み", "closed on public holidays"),
     "call.third-party": (

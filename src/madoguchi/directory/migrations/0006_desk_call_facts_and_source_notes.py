@@ -4,60 +4,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0005_desk_services'),
+        ("directory", "0005_desk_services"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='desk',
-            name='answers',
-            field=models.CharField(blank=True, choices=[('person', 'person'), ('recording', 'recording')], max_length=10, verbose_name='answered by'),
+            model_name="desk",
+            name="answers",
+            field=models.CharField(
+                blank=True,
+                choices=[("person", "person"), ("recording", "recording")],
+                max_length=10,
+                verbose_name="answered by",
+            ),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='charge',
-            field=models.CharField(blank=True, choices=[('free', 'free'), ('charged', 'charged')], help_text='As the source states it; empty: read from the number.', max_length=10, verbose_name='call charge'),
+            model_name="desk",
+            name="charge",
+            field=models.CharField(
+                blank=True,
+                choices=[("free", "free"), ("charged", "charged")],
+                help_text="As the source states it; empty: read from the number.",
+                max_length=10,
+                verbose_name="call charge",
+            ),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='ip_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='number from IP phones'),
+            model_name="desk",
+            name="ip_phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="number from IP phones"),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='ip_phones',
-            field=models.BooleanField(blank=True, null=True, verbose_name='works from IP phones'),
+            model_name="desk",
+            name="ip_phones",
+            field=models.BooleanField(blank=True, null=True, verbose_name="works from IP phones"),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='mobile_phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='number from mobiles'),
+            model_name="desk",
+            name="mobile_phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="number from mobiles"),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='mobiles',
-            field=models.BooleanField(blank=True, null=True, verbose_name='works from mobiles'),
+            model_name="desk",
+            name="mobiles",
+            field=models.BooleanField(blank=True, null=True, verbose_name="works from mobiles"),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='repair_hours',
-            field=models.CharField(blank=True, help_text='When repairs happen, if not when calls are taken (opening_hours).', max_length=300, verbose_name='repair hours'),
+            model_name="desk",
+            name="repair_hours",
+            field=models.CharField(
+                blank=True,
+                help_text="When repairs happen, if not when calls are taken (opening_hours).",
+                max_length=300,
+                verbose_name="repair hours",
+            ),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='source_note',
-            field=models.TextField(blank=True, verbose_name='source note'),
+            model_name="desk",
+            name="source_note",
+            field=models.TextField(blank=True, verbose_name="source note"),
         ),
         migrations.AddField(
-            model_name='desk',
-            name='third_party_number',
-            field=models.BooleanField(default=False, verbose_name='number seen only on third-party pages'),
+            model_name="desk",
+            name="third_party_number",
+            field=models.BooleanField(
+                default=False, verbose_name="number seen only on third-party pages"
+            ),
         ),
         migrations.AddField(
-            model_name='party',
-            name='source_note',
-            field=models.TextField(blank=True, verbose_name='source note'),
+            model_name="party",
+            name="source_note",
+            field=models.TextField(blank=True, verbose_name="source note"),
         ),
     ]
