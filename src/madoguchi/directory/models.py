@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -196,3 +197,43 @@ class DirectoryStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id or 'catalog'}: {self.stamp}"
+
+
+class FactConfirmation(models.Model):
+    """An organization's own confirmation of a catalog fact that no official page confirms
+    (a desk's number, a party): its own source and date. For that organization only, the
+    fact then counts as confirmed and no longer says 要確認.
+
+    `key` names the fact as engine.catalog.Fact does (`desk:<party>/<desk>`, `party:<slug>`).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="fact_confirmations"
+    )
+    key = models.CharField(_("fact"), max_length=200)
+    source = models.URLField(_("source"), max_length=500)
+    checked = models.DateField(_("checked"))
+    note = models.TextField(_("note"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("fact confirmation")
+        verbose_name_plural = _("fact confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"], name="one_confirmation_per_fact_and_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.key}"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sites/", include((sites_urls + sitefiles_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),
+    path("facts/", include(("madoguchi.directory.urls", "facts"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
