@@ -186,6 +186,7 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/cases/"
     yield "/cases/all/"
     yield "/cases/stats/"
+    yield f"/facts/{organization.pk}/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
