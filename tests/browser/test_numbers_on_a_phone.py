@@ -11,12 +11,15 @@ from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
+from tests.browser.test_desk_in_a_browser import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import (
     log_in,
     no_sideways_scroll,
-    phone,  # noqa: F401  (the fixture)
     pytestmark,  # noqa: F401  (browser only, skipped without chromium)
     shot,
+)
+from tests.browser.test_site_on_a_phone import (
+    phone as _phone_fixture,  # noqa: F401  (registered by its name, `phone`)
 )
 from tests.server.factories import MembershipFactory
 from tests.server.test_facts import WEST_HIKARI
@@ -34,7 +37,7 @@ def test_the_call_now_block_shows_number_answer_and_cost(live_server: Any, phone
     no_sideways_scroll(page)
     shot(page, "phone-numbers-site.png")
     call_now = page.locator("#call-now")
-    call_now.screenshot(path=str(shot.__globals__["SCREENSHOTS"] / "phone-numbers-call-now.png"))
+    call_now.screenshot(path=str(SCREENSHOTS / "phone-numbers-call-now.png"))
     text = call_now.inner_text()
     assert "0120-248995" in text
     assert "録音で受付、あとで折り返し連絡" in text

@@ -161,3 +161,45 @@ def test_a_viewer_reads_the_facts_page_but_cannot_confirm(world: World) -> None:
 def test_facts_home_goes_to_the_users_organization(world: World) -> None:
     response = world.clients["mallory"].get("/facts/")
     assert response["Location"] == f"/facts/{world.org_b.pk}/"
+
+
+def test_an_own_desk_says_how_it_answers_and_what_it_costs_through_the_api(
+    world: World,
+) -> None:
+    party = world.api(
+        "post",
+        "/api/v1/parties",
+        {"slug": "local-isp", "name": "地元ISP", "kind": "isp", "organization": "org-a"},
+    ).json()
+    desk = world.api(
+        "post",
+        f"/api/v1/parties/{party['id']}/desks",
+        {
+            "slug": "local-fault",
+            "purposes": ["fault"],
+            "phone": "0570-000-111",
+            "answers": "recording",
+            "repair_hours": "Mo-Fr 09:00-17:00",
+            "mobile_phone": "03-0000-1111",
+        },
+    )
+    assert desk.status_code == 201, desk.content
+    assert desk.json()["answers"] == "recording"
+    world.api(
+        "post",
+        f"/api/v1/sites/{world.site_a.pk}/contracts",
+        {"ref": "isp2", "service": "isp", "party": "local-isp"},
+    )
+    result = world.api("get", f"/api/v1/sites/{world.site_a.pk}/assessment").json()
+    isp = next(r for r in result["routes"] if r["service"] == "isp")
+    assert isp["free_call"] is False
+    assert isp["call_note"] == (
+        "録音で受付、あとで折り返し連絡 ・ 修理は月〜金 9:00〜17:00 ・ "
+        "通話料がかかります (ナビダイヤル、通話定額の対象外) ・ 携帯電話からは 03-0000-1111"
+    )
+    bad = world.api(
+        "post",
+        f"/api/v1/parties/{party['id']}/desks",
+        {"slug": "d2", "repair_hours": "Mo-Fx 9-5"},
+    )
+    assert bad.status_code == 422
