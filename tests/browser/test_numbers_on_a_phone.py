@@ -7,23 +7,36 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
-from tests.browser.test_desk_in_a_browser import SCREENSHOTS
+from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS
 from tests.browser.test_site_on_a_phone import (
+    PHONE,
     log_in,
     no_sideways_scroll,
     pytestmark,  # noqa: F401  (browser only, skipped without chromium)
     shot,
 )
-from tests.browser.test_site_on_a_phone import (
-    phone as _phone_fixture,  # noqa: F401  (registered by its name, `phone`)
-)
 from tests.server.factories import MembershipFactory
 from tests.server.test_facts import WEST_HIKARI
 from tests.server.test_no_codes import leaks
+
+
+@pytest.fixture
+def phone() -> Any:
+    import os
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser.new_page(locale="ja-JP", viewport=PHONE, device_scale_factor=2)
+        browser.close()
 
 
 def test_the_call_now_block_shows_number_answer_and_cost(live_server: Any, phone: Any) -> None:
