@@ -187,3 +187,14 @@ def test_bill_text_is_matched_to_an_option() -> None:
     option = load_catalog().option_for_item("フレッツ・ウイルスクリア 月額")
     assert option is not None
     assert option.slug == "virus-clear"
+
+
+def test_every_changelog_entry_leads_to_a_desk_of_the_catalog_or_says_it_was_removed() -> None:
+    catalog = load_catalog()
+    assert catalog.changelog
+    for change in catalog.changelog:
+        party = catalog.parties[change.party]
+        assert change.note
+        if change.now is not None:
+            assert change.now in {d.slug for d in party.desks}, change
+            assert catalog.find_desk(change.party, change.desk) is not None
