@@ -139,3 +139,11 @@ def test_the_escalation_ladder_says_what_the_public_desks_cost() -> None:
     data = _west_hikari("2026-03-04T10:00:00+09:00", symptoms=["internet-down"])
     steps = {s.party: s for s in run(data).escalation}
     assert "通話料がかかります" in (steps["consumer-hotline"].call_note or "")
+
+
+def test_the_ladder_marks_a_desk_no_official_page_confirms() -> None:
+    data = _west_hikari("2026-03-04T10:00:00+09:00", symptoms=["internet-down"])
+    steps = {s.party: s for s in run(data).escalation}
+    assert steps["ntt-west"].verified is True
+    assert steps["soumu-telecom-consumer-center"].verified is False  # a third-party number
+    assert steps["consumer-hotline"].verified is True

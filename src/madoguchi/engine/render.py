@@ -146,7 +146,8 @@ def print_assessment(console: Console, result: Assessment) -> None:
         for step in result.escalation:
             phone = f" ☎ {step.phone}" if step.phone else ""
             status, _style = _status(lang, step.open_now, step.next_open)
-            console.print(f"{step.step}. {step.party_name}{phone} [{status}] — {step.why}")
+            check = f" ({ui(lang, 'unverified')})" if not step.verified else ""
+            console.print(f"{step.step}. {step.party_name}{phone} [{status}]{check} — {step.why}")
             if step.call_note:
                 console.print(f"   {step.call_note}")
     for warning in result.warnings:

@@ -94,6 +94,7 @@ class Step:
     open_now: bool | None = None
     next_open: str | None = None
     call_note: str | None = None
+    verified: bool = True  # false: the desk's facts say 要確認
 
 
 @dataclass(frozen=True, slots=True)
