@@ -460,8 +460,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "the call is charged (a mobile number)",
     ),
     "call.charged-fixed": (
-        "通話料がかかります (固定電話の番号)",
-        "the call is charged (a fixed-line number)",
+        "通話料がかかります (通常の通話料)",
+        "the call is charged (ordinary call rates)",
     ),
     "call.cost-unknown": ("通話料は要確認", "call charge not confirmed"),
     "call.mobiles-ok": ("携帯電話からもかけられます", "works from mobiles"),
