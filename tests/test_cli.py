@@ -97,6 +97,24 @@ def test_catalog_marks_unverified_entries(capsys: pytest.CaptureFixture[str]) ->
     assert "要確認" in capsys.readouterr().out
 
 
+def test_catalog_unverified_lists_each_fact_with_its_source(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["catalog", "--unverified", "--json"]) == 0
+    facts = {f["key"]: f for f in json.loads(capsys.readouterr().out)}
+    assert "desk:so-net/so-net-support" in facts
+    assert facts["desk:so-net/so-net-support"]["source"].startswith("https://")
+    assert "desk:ntt-west/ntt-west-hikari-fault" not in facts  # official: verified
+    assert all(not f["verified"] and f["checked"] for f in facts.values())
+
+
+def test_catalog_unverified_in_a_terminal_says_how_many(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["catalog", "--unverified", "ntt"]) == 0
+    out = capsys.readouterr().out
+    assert "要確認の項目" in out
+    assert "0120-553-104" in out
+
+
 def test_console_script_runs_without_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("site: [\n", encoding="utf-8")

@@ -91,6 +91,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     from madoguchi.engine import load_catalog
 
+    if args.unverified:
+        return _unverified(args)
     parties, options = load_catalog().search(args.query or "")
     if args.json:
         data = {
@@ -106,6 +108,30 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from madoguchi.engine.render import print_catalog
 
     print_catalog(_console(), args.lang, parties, options)
+    return EXIT_OK
+
+
+def _unverified(args: argparse.Namespace) -> int:
+    """`catalog --unverified`: the facts that say 要確認, each with its source and date."""
+    from dataclasses import asdict
+
+    from madoguchi.engine import load_catalog
+    from madoguchi.engine.catalog import normalize, unverified_facts
+
+    needle = normalize(args.query or "")
+    facts = [
+        f
+        for f in unverified_facts(load_catalog(), args.lang)
+        if not needle or any(needle in normalize(t) for t in (f.key, f.name, f.name_en, f.detail))
+    ]
+    if args.json:
+        data = [asdict(f) | {"checked": f.checked.isoformat()} for f in facts]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    from madoguchi.engine.render import print_facts
+
+    print_facts(_console(), args.lang, facts)
     return EXIT_OK
 
 
@@ -194,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("query", nargs="?", help="text to look for in slugs, names and numbers")
     catalog.add_argument("--json", action="store_true", help="print the entries as JSON")
     catalog.add_argument("--lang", choices=("ja", "en"), default="ja")
+    catalog.add_argument(
+        "--unverified",
+        action="store_true",
+        help="list every fact no official page confirms, with its source (query filters them)",
+    )
     catalog.set_defaults(handler=cmd_catalog)
 
     serve = sub.add_parser(

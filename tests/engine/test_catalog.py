@@ -88,11 +88,73 @@ def test_every_desk_hours_expression_parses() -> None:
             assert desk.hours is None or hours_problem(desk.hours) is None, desk.slug
 
 
-def test_ntt_fault_desks_are_113_around_the_clock() -> None:
+def test_ntt_east_fault_desk_is_113_with_its_2008_source_unverified() -> None:
+    desk = load_catalog().parties["ntt-east"].desks[0]
+    assert (desk.phone, desk.mobile_phone, desk.purposes) == ("113", "0120-444113", ["fault"])
+    assert desk.verified is False  # only a 2008 official page (DOMAIN-FACTS 9.5)
+
+
+def test_ntt_west_hikari_faults_go_to_0120_248995_recorded_repairs_9_to_17() -> None:
+    west = load_catalog().parties["ntt-west"]
+    desk = west.desks[0]
+    assert (desk.phone, desk.hours, desk.repair_hours) == ("0120-248995", "24/7", "09:00-17:00")
+    assert (desk.answers, desk.services, desk.verified) == ("recording", ["access", "phone"], True)
+    copper = next(d for d in west.desks if d.phone == "113")
+    assert copper.services == ["phone"]  # copper 加入電話 only, never a 光 line
+    assert "ntt-east" not in (copper.source or "")
+
+
+def test_ntt_west_116_is_weekdays_9_to_17_and_closed_over_new_year() -> None:
+    desk = next(d for d in load_catalog().parties["ntt-west"].desks if d.phone == "116")
+    assert desk.hours == "Mo-Fr 09:00-17:00; Dec 29-Jan 03 off"
+    assert desk.mobile_phone == "0800-2000116"
+
+
+def test_a_renamed_desk_slug_still_finds_its_desk() -> None:
     catalog = load_catalog()
-    for slug in ("ntt-east", "ntt-west"):
-        desk = catalog.parties[slug].desks[0]
-        assert (desk.phone, desk.hours, desk.purposes) == ("113", "24/7", ["fault"])
+    desk = catalog.find_desk("ntt-east", "ntt-east-113-mobile")
+    assert desk is not None
+    assert (desk.slug, desk.mobile_phone) == ("ntt-east-113", "0120-444113")
+    assert catalog.find_desk("ntt-east", "no-such-desk") is None
+
+
+def test_numbers_seen_only_on_third_party_pages_are_marked_and_unverified() -> None:
+    for slug, phone in [("so-net", "0120-80-7761"), ("nuro-hikari", "0120-677-520")]:
+        desk = next(d for d in load_catalog().parties[slug].desks if d.phone == phone)
+        assert desk.third_party_number
+        assert not desk.verified
+
+
+def _entries(data: object, where: str) -> list[tuple[str, dict[str, object]]]:
+    """Every sourced entry of a catalog file: its parties, their desks, options, rules."""
+    assert isinstance(data, dict)
+    found: list[tuple[str, dict[str, object]]] = []
+    for key in ("parties", "options", "outage_rules", "fee_caps"):
+        for i, entry in enumerate(data.get(key) or []):
+            found.append((f"{where}: {key}[{i}]", entry))
+            for j, desk in enumerate(entry.get("desks") or []):
+                found.append((f"{where}: {key}[{i}].desks[{j}]", desk))
+    if "prefectures" in data:
+        found.append((f"{where}: (file)", data))
+    return found
+
+
+def test_every_catalog_yaml_entry_states_source_checked_and_verified() -> None:
+    """Read from the YAML itself: a default (verified: true) must never stand in for a fact."""
+    import datetime as dt
+
+    import yaml
+
+    from madoguchi.engine.catalog import CATALOG_DIR
+
+    entries = []
+    for path in sorted(CATALOG_DIR.glob("*.yaml")):
+        entries += _entries(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+    assert len(entries) > 40
+    for where, entry in entries:
+        assert entry.get("source"), where
+        assert isinstance(entry.get("checked"), dt.date), where
+        assert isinstance(entry.get("verified"), bool), where
 
 
 def test_there_are_47_prefectures_17_of_them_east() -> None:
@@ -125,3 +187,14 @@ def test_bill_text_is_matched_to_an_option() -> None:
     option = load_catalog().option_for_item("フレッツ・ウイルスクリア 月額")
     assert option is not None
     assert option.slug == "virus-clear"
+
+
+def test_every_changelog_entry_leads_to_a_desk_of_the_catalog_or_says_it_was_removed() -> None:
+    catalog = load_catalog()
+    assert catalog.changelog
+    for change in catalog.changelog:
+        party = catalog.parties[change.party]
+        assert change.note
+        if change.now is not None:
+            assert change.now in {d.slug for d in party.desks}, change
+            assert catalog.find_desk(change.party, change.desk) is not None

@@ -188,6 +188,7 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/cases/stats/"
     yield "/calendar/"
     yield "/cases/reminders/"
+    yield f"/facts/{organization.pk}/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"

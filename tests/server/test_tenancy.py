@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from madoguchi.directory.models import Desk, Party
+from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 
@@ -86,6 +86,12 @@ def ids(world: World) -> dict[str, object]:
         organization=world.org_a, slug="a-installer", name="A設備", kind="installer"
     )
     desk = Desk.objects.create(party=party, slug="a-desk", purposes=["fault"], phone="03-1111-1111")
+    confirmation = FactConfirmation.objects.create(
+        organization=world.org_a,
+        key="desk:so-net/so-net-support",
+        source="https://www.so-net.ne.jp/support/",
+        checked="2026-11-23",
+    )
     entry = world.case_a.entries.first()
     # a calendar address of this organization's user, revoked: it reads nothing for anyone
     from madoguchi.orgs.services import issue_calendar_feed, revoke_calendar_feed
@@ -112,6 +118,8 @@ def ids(world: World) -> dict[str, object]:
         "promise_pk": world.promise_a.pk,
         "promise_id": world.promise_a.pk,
         "entry_id": entry.pk if entry else 0,
+        "org_id": world.org_a.pk,
+        "confirmation_id": confirmation.pk,
         "verdict": "kept",
         "fmt": "md",
         "token": token,
@@ -153,6 +161,7 @@ def test_another_organization_gets_nothing(
         assert world.contract_a.ref not in body or response.status_code == 405
     assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
     assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
+    assert FactConfirmation.objects.filter(organization=world.org_a).exists()
 
 
 @pytest.mark.parametrize("route", routes_with_objects())

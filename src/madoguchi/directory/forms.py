@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as RecordError
 
-from madoguchi.directory.models import Desk, Party
+from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import Purpose, Service
@@ -108,3 +108,30 @@ class DeskForm(RecordForm):
             allowed = ", ".join(s.value for s in Service)
             return _("Unknown service %(bad)s; use %(allowed)s.") % {"bad": bad, "allowed": allowed}
         return super().message(name, problem)
+
+
+class FactConfirmationForm(forms.ModelForm):
+    """An organization's own source and date for a fact that says 要確認."""
+
+    class Meta:
+        model = FactConfirmation
+        fields = ["key", "source", "checked", "note"]
+        widgets = {
+            "key": forms.HiddenInput,
+            "checked": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.TextInput,
+        }
+        help_texts = {
+            "source": _("The page where your organization confirmed it (an official page)."),
+            "checked": _("The day you read it."),
+        }
+
+    def __init__(self, *args: Any, confirmable: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.confirmable = confirmable
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        if key not in self.confirmable:
+            raise forms.ValidationError(_("This fact cannot be confirmed here."))
+        return key

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.engine.model import PartyKind, PartyStatus, Purpose, Region, Service, link_problem
+from madoguchi.engine.model import (
+    Answers,
+    Charge,
+    PartyKind,
+    PartyStatus,
+    Purpose,
+    Region,
+    Service,
+    link_problem,
+)
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
 
@@ -65,6 +75,7 @@ class Party(models.Model):
     url = link_field()
     note = models.TextField(_("note"), blank=True)
     source = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)
     verified = models.BooleanField(_("verified"), default=True)
 
@@ -111,7 +122,32 @@ class Desk(models.Model):
     )
     url = link_field()
     note = models.TextField(_("note"), blank=True)
+    # How a call is taken and what it costs (engine Desk; engine/calls.py words them).
+    answers = models.CharField(
+        _("answered by"), max_length=10, choices=enum_choices(Answers), blank=True
+    )
+    repair_hours = models.CharField(
+        _("repair hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("When repairs happen, if not when calls are taken (opening_hours)."),
+    )
+    charge = models.CharField(
+        _("call charge"),
+        max_length=10,
+        choices=enum_choices(Charge),
+        blank=True,
+        help_text=_("As the source states it; empty: read from the number."),
+    )
+    mobiles = models.BooleanField(_("works from mobiles"), null=True, blank=True)
+    ip_phones = models.BooleanField(_("works from IP phones"), null=True, blank=True)
+    mobile_phone = models.CharField(_("number from mobiles"), max_length=40, blank=True)
+    ip_phone = models.CharField(_("number from IP phones"), max_length=40, blank=True)
+    third_party_number = models.BooleanField(
+        _("number seen only on third-party pages"), default=False
+    )
     source = models.URLField(_("source"), max_length=500, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
     checked = models.DateField(_("checked"), null=True, blank=True)
     verified = models.BooleanField(_("verified"), default=True)
 
@@ -161,3 +197,43 @@ class DirectoryStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id or 'catalog'}: {self.stamp}"
+
+
+class FactConfirmation(models.Model):
+    """An organization's own confirmation of a catalog fact that no official page confirms
+    (a desk's number, a party): its own source and date. For that organization only, the
+    fact then counts as confirmed and no longer says 要確認.
+
+    `key` names the fact as engine.catalog.Fact does (`desk:<party>/<desk>`, `party:<slug>`).
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="fact_confirmations"
+    )
+    key = models.CharField(_("fact"), max_length=200)
+    source = models.URLField(_("source"), max_length=500)
+    checked = models.DateField(_("checked"))
+    note = models.TextField(_("note"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("fact confirmation")
+        verbose_name_plural = _("fact confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "key"], name="one_confirmation_per_fact_and_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.key}"

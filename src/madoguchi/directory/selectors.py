@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from madoguchi.directory.models import DirectoryStamp, Party
+from madoguchi.directory.models import DirectoryStamp, FactConfirmation, Party
 from madoguchi.directory.records import to_record
 from madoguchi.engine import Catalog, load_catalog
 from madoguchi.engine import model as engine
@@ -34,7 +34,39 @@ def _read_parties(organization: Organization) -> Directory:
     merged: Directory = {}
     for row in sorted(rows, key=lambda p: p.organization_id is not None):
         merged[row.slug] = to_record(row)
+    confirmed = {c.key: c for c in FactConfirmation.objects.filter(organization=organization)}
+    if confirmed:
+        own = {row.slug for row in rows if row.organization_id is not None}
+        for slug, party in merged.items():
+            if slug not in own:
+                merged[slug] = _with_confirmations(party, confirmed)
     return merged
+
+
+def _with_confirmations(
+    party: engine.Party, confirmed: dict[str, FactConfirmation]
+) -> engine.Party:
+    """A catalog party whose facts the organization confirmed, confirmed by its source."""
+
+    def update(row: FactConfirmation) -> dict[str, object]:
+        return {"verified": True, "source": row.source, "checked": row.checked}
+
+    desks = [
+        desk.model_copy(update=update(row))
+        if (row := confirmed.get(f"desk:{party.slug}/{desk.slug}"))
+        else desk
+        for desk in party.desks
+    ]
+    changes: dict[str, object] = {"desks": desks}
+    if row := confirmed.get(f"party:{party.slug}"):
+        changes |= update(row)
+    return party.model_copy(update=changes)
+
+
+def confirmations_for(organization: Organization) -> dict[str, FactConfirmation]:
+    """The organization's own confirmations of catalog facts, by fact key."""
+    rows = FactConfirmation.objects.filter(organization=organization).select_related("confirmed_by")
+    return {row.key: row for row in rows}
 
 
 def _cached(organization_id: int, read: Callable[[], Directory]) -> Directory:
@@ -73,6 +105,7 @@ def catalog_for(organization: Organization) -> Catalog:
         prefectures=shipped.prefectures,
         outage_rules=shipped.outage_rules,
         fee_cap=shipped.fee_cap,
+        changelog=shipped.changelog,
     )
 
 

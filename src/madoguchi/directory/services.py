@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm, model_to_dict
 
-from madoguchi.directory.forms import DeskForm, PartyForm
-from madoguchi.directory.models import Desk, DirectoryStamp, Party
+from madoguchi.directory.forms import DeskForm, FactConfirmationForm, PartyForm
+from madoguchi.directory.models import Desk, DirectoryStamp, FactConfirmation, Party
 from madoguchi.directory.records import from_record, to_record
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.engine.catalog import unverified_facts
 from madoguchi.orgs.models import Organization
 
 
@@ -132,3 +133,40 @@ def sync_catalog() -> tuple[int, int]:
     stale = Party.objects.filter(organization__isnull=True).exclude(slug__in=shipped.parties)
     removed, _ = stale.delete()
     return saved, removed
+
+
+# The facts an organization may confirm for itself: the numbers and parties it calls (an
+# outage rule or an option stays 要確認 until the catalog has an official source).
+CONFIRMABLE_KINDS = ("party", "desk")
+
+
+def confirmable_keys() -> set[str]:
+    """Keys of the shipped catalog's unverified parties and desks."""
+    return {f.key for f in unverified_facts(load_catalog()) if f.kind in CONFIRMABLE_KINDS}
+
+
+@transaction.atomic
+def confirm_fact(
+    organization: Organization, *, user: Any, values: Mapping[str, Any]
+) -> FactConfirmation:
+    """Record (or replace) the organization's own source and date for an unverified fact;
+    ValidationError (by field) when the input is not valid."""
+    key = values.get("key")
+    row = FactConfirmation.objects.filter(organization=organization, key=key).first()
+    row = row or FactConfirmation(organization=organization)
+    form = FactConfirmationForm(values, instance=row, confirmable=confirmable_keys())
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    row = form.save(commit=False)
+    row.confirmed_by = user if getattr(user, "is_authenticated", False) else None
+    row.save()
+    directory_changed(organization.pk)
+    return row
+
+
+@transaction.atomic
+def withdraw_confirmation(confirmation: FactConfirmation) -> None:
+    """Remove the organization's confirmation: the fact says 要確認 again for it."""
+    organization_id = confirmation.organization_id
+    confirmation.delete()
+    directory_changed(organization_id)

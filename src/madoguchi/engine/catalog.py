@@ -43,6 +43,7 @@ class _Sourced(Record):
     model_config = ConfigDict(defer_build=True)
 
     source: str
+    source_note: str | None = None
     checked: dt.date
     verified: bool = True
 
@@ -91,6 +92,19 @@ class FeeCap(_Sourced):
     note: str | None = None
 
 
+class DeskChange(Record):
+    """A desk renamed or removed from the catalog: `desk` (the old slug) of `party` is now
+    `now` (None: removed), so an assessment that named the old slug still finds its desk."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    date: dt.date
+    party: Slug
+    desk: Slug
+    now: Slug | None = None
+    note: str
+
+
 class Prefecture(Record):
     model_config = ConfigDict(defer_build=True)
 
@@ -107,6 +121,7 @@ class CatalogFile(Provenance):
     prefectures: ListOf[Prefecture] = []
     outage_rules: ListOf[OutageRule] = []
     fee_caps: ListOf[FeeCap] = []
+    changelog: ListOf[DeskChange] = []
 
 
 @lru_cache(maxsize=4096)
@@ -175,6 +190,7 @@ class Catalog:
     # Keyed by party slug; None is the rule of every party without its own.
     outage_rules: dict[str | None, OutageRule] = field(default_factory=dict)
     fee_cap: FeeCap | None = None
+    changelog: tuple[DeskChange, ...] = ()
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
     _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
     _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
@@ -192,6 +208,23 @@ class Catalog:
     def prefecture(self, name: str) -> Prefecture | None:
         """Find a prefecture by its name, its name without 都/府/県, or its romaji."""
         return self._prefecture_index.get(normalize(name))
+
+    def find_desk(self, party: str, desk: str) -> Desk | None:
+        """The party's desk by slug, following the changelog from a renamed desk's old slug
+        to its new one (None: no such desk, or one removed)."""
+        record = self.parties.get(party)
+        if record is None:
+            return None
+        seen: set[str] = set()
+        slug: str | None = desk
+        while slug is not None and slug not in seen:
+            found = next((d for d in record.desks if d.slug == slug), None)
+            if found is not None:
+                return found
+            seen.add(slug)
+            change = next((c for c in self.changelog if c.party == party and c.desk == slug), None)
+            slug = change.now if change else None
+        return None
 
     def outage_rule(self, party: str) -> OutageRule | None:
         """The party's own outage-compensation rule, else the common one."""
@@ -227,6 +260,95 @@ class Catalog:
         return parties, options
 
 
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced fact of the catalog, as the facts page and `catalog --unverified` list it.
+
+    `key` names it for an organization's confirmation: `party:<slug>`, `desk:<party>/<desk>`,
+    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`."""
+
+    key: str
+    kind: str  # party | desk | option | outage-rule | fee-cap
+    name: str
+    name_en: str
+    detail: str  # the number and hours, or the rule, as written in the catalog
+    source: str
+    source_note: str | None
+    checked: dt.date
+    verified: bool
+    party: str | None = None
+
+
+def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
+    """Every sourced fact of the catalog: parties and their desks, options, the outage rules
+    and the fee cap, in the catalog's order; `detail` in words of `lang`."""
+    from madoguchi.engine.calls import hours_words
+    from madoguchi.engine.messages import day_text, say
+
+    facts: list[Fact] = []
+    for party in catalog.parties.values():
+        if not isinstance(party, CatalogParty):
+            continue
+        facts.append(_fact(f"party:{party.slug}", "party", party, party.name, party.name_en))
+        for desk in party.desks:
+            hours = hours_words(lang, desk.hours) if desk.hours else None
+            detail = " ".join(x for x in (desk.phone or desk.url, hours) if x)
+            facts.append(
+                _fact(
+                    f"desk:{party.slug}/{desk.slug}",
+                    "desk",
+                    desk,
+                    f"{party.name} {desk.name or desk.slug}",
+                    f"{party.name_en or party.name} {desk.name_en or desk.name or desk.slug}",
+                    detail,
+                    party=party.slug,
+                )
+            )
+    for option in catalog.options.values():
+        facts.append(_fact(f"option:{option.slug}", "option", option, option.name, option.name_en))
+    for who, rule in catalog.outage_rules.items():
+        detail = say(lang, "fact.outage-rule", hours=rule.hours, months=rule.months)
+        names = (catalog.parties[who].name if who in catalog.parties else who) if who else ""
+        facts.append(
+            _fact(f"outage-rule:{who or '*'}", "outage-rule", rule, names, names, detail, who)
+        )
+    if catalog.fee_cap is not None:
+        cap = catalog.fee_cap
+        detail = say(lang, "fact.fee-cap", since=day_text(lang, cap.since), months=cap.months)
+        facts.append(_fact("fee-cap", "fee-cap", cap, "", "", detail))
+    return facts
+
+
+def _fact(
+    key: str,
+    kind: str,
+    entry: _Sourced | CatalogDesk | CatalogParty,
+    name: str,
+    name_en: str | None,
+    detail: str = "",
+    party: str | None = None,
+) -> Fact:
+    assert entry.source is not None
+    assert entry.checked is not None
+    return Fact(
+        key=key,
+        kind=kind,
+        name=name,
+        name_en=name_en or name,
+        detail=detail,
+        source=entry.source,
+        source_note=entry.source_note,
+        checked=entry.checked,
+        verified=entry.verified,
+        party=party,
+    )
+
+
+def unverified_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
+    """The facts no official page confirms: each says 要確認 wherever it is shown."""
+    return [fact for fact in catalog_facts(catalog, lang) if not fact.verified]
+
+
 # The data ships inside the package directory (setuptools package-data). A plain path
 # avoids importlib.resources, which costs more start-up time than reading the files.
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog_data"
@@ -242,6 +364,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     prefectures: list[Prefecture] = []
     outage_rules: dict[str | None, OutageRule] = {}
     fee_caps: list[FeeCap] = []
+    changelog: list[DeskChange] = []
     for name, text in files:
         try:
             data = CatalogFile.model_validate(load_yaml(text) or {})
@@ -260,6 +383,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
                 raise CatalogError(f"catalog file {name}: outage rule of {whose} defined twice")
             outage_rules[rule.party] = rule
         fee_caps.extend(data.fee_caps)
+        changelog.extend(data.changelog)
     if len(fee_caps) > 1:
         raise CatalogError("the catalog defines more than one cancellation fee cap")
     return Catalog(
@@ -268,6 +392,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         prefectures=tuple(prefectures),
         outage_rules=outage_rules,
         fee_cap=fee_caps[0] if fee_caps else None,
+        changelog=tuple(changelog),
     )
 
 

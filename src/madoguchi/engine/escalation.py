@@ -7,9 +7,10 @@ trouble looks like fraud or money that a ceased company will not return.
 
 from __future__ import annotations
 
+from madoguchi.engine.calls import call_note
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Acquired, EventKind, Purpose, Service
+from madoguchi.engine.model import Acquired, Desk, EventKind, Purpose, Service
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
 from madoguchi.engine.routes import contact
 
@@ -61,9 +62,16 @@ def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> li
                 desk_name=ctx.desk_name(reach.desk),
                 open_now=reach.status.open_now,
                 next_open=reach.next_open,
+                call_note=call_note(ctx.lang, reach.desk),
+                verified=_verified(ctx, party, reach.desk),
             )
         )
     return steps
+
+
+def _verified(ctx: Context, party: str, desk: Desk | None) -> bool:
+    record = ctx.parties.get(party)
+    return bool(record and record.verified and desk is not None and desk.verified)
 
 
 def _party_of_worst_finding(findings: list[Finding]) -> str | None:

@@ -452,6 +452,52 @@ TEXT: dict[str, tuple[str, str]] = {
         "このカードのIDを読み上げ、担当者名と受付番号を控え、請求書に書かれた会社名を確かめる。",
         "Read out the IDs on this card, note the person's name and the reference number, and check the company's name on the bill.",
     ),
+    # --- how a desk answers and what a call costs (engine/calls.py) -------------------
+    "call.separator": (" ・ ", " · "),
+    "fact.outage-rule": (
+        "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
+        "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",
+    ),
+    "fact.fee-cap": (
+        "{since}以降の個人の契約: 解約金は月額の{months}か月分まで",
+        "a person's contract from {since}: a cancellation fee of at most {months} month(s) of fees",
+    ),
+    "call.24h": ("24時間", "around the clock"),
+    "call.holidays-off": ("祝日休み", "closed on public holidays"),
+    "call.third-party": (
+        "この番号は公式ページで確認できていません (要確認)",
+        "number seen only on third-party pages (unverified)",
+    ),
+    "call.recording": (
+        "録音で受付、あとで折り返し連絡",
+        "a recorded message takes the call, then a callback",
+    ),
+    "call.person": ("担当者が応対", "a person answers"),
+    "call.repairs": ("修理は{hours}", "repairs {hours}"),
+    "call.free": ("通話無料", "free call"),
+    "call.charged": ("通話料がかかります", "the call is charged"),
+    "call.charged-navi-dial": (
+        "通話料がかかります (ナビダイヤル、通話定額の対象外)",
+        "the call is charged (navi-dial, not covered by flat-rate plans)",
+    ),
+    "call.charged-ip": (
+        "通話料がかかります (IP電話の番号)",
+        "the call is charged (an IP phone number)",
+    ),
+    "call.charged-mobile": (
+        "通話料がかかります (携帯電話の番号)",
+        "the call is charged (a mobile number)",
+    ),
+    "call.charged-fixed": (
+        "通話料がかかります (通常の通話料)",
+        "the call is charged (ordinary call rates)",
+    ),
+    "call.cost-unknown": ("通話料は要確認", "call charge not confirmed"),
+    "call.mobiles-ok": ("携帯電話からもかけられます", "works from mobiles"),
+    "call.mobiles-no": ("携帯電話からはかけられません", "does not work from mobiles"),
+    "call.from-mobiles": ("携帯電話からは {phone}", "from mobiles: {phone}"),
+    "call.ip-no": ("一部のIP電話からはかけられません", "does not work from some IP phones"),
+    "call.from-ip": ("IP電話などからは {phone}", "from IP and prepaid phones: {phone}"),
 }
 
 _LIST_SEPARATOR = ("、", ", ")

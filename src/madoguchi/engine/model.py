@@ -62,6 +62,20 @@ class Purpose(StrEnum):
     CONSENT = "consent"  # 転用/事業者変更 承諾番号 (an addition to the public contract)
 
 
+class Answers(StrEnum):
+    """How a desk answers a call."""
+
+    PERSON = "person"  # a person answers
+    RECORDING = "recording"  # a recorded message takes the call; the desk calls back
+
+
+class Charge(StrEnum):
+    """What a call to a desk costs the caller, as its source states it."""
+
+    FREE = "free"
+    CHARGED = "charged"
+
+
 class Building(StrEnum):
     DETACHED = "detached"
     MULTI_UNIT = "multi-unit"
@@ -203,6 +217,7 @@ class Provenance(Record):
     """Where a catalog fact comes from; a site file's own parties may leave it out."""
 
     source: Text | None = None
+    source_note: Text | None = None  # e.g. the dated copy an official page was read from
     checked: dt.date | None = None
     verified: bool = True
 
@@ -217,6 +232,15 @@ class Desk(Provenance):
     hours: Hours = None
     url: Link = None
     note: Text | None = None
+    # How a call is taken and what it costs (additions to the public contract, all optional).
+    answers: Answers | None = None
+    repair_hours: Hours = None  # when repairs happen, if not when calls are taken
+    charge: Charge | None = None  # as the source states it; else derived from the number
+    mobiles: bool | None = None  # the number works from mobile phones
+    ip_phones: bool | None = None  # the number works from IP (050) phones
+    mobile_phone: Text | None = None  # the number to call from mobiles instead
+    ip_phone: Text | None = None  # the number to call from IP or prepaid phones instead
+    third_party_number: bool = False  # the number was seen only on third-party pages
 
     def handles(self, service: Service | None) -> bool:
         """A desk without `services` handles every service."""

@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from madoguchi.engine.messages import label, time_text
+from madoguchi.engine.messages import day_text, label, time_text
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from madoguchi.engine.catalog import CatalogOption
+    from madoguchi.engine.catalog import CatalogOption, Fact
     from madoguchi.engine.model import Party
     from madoguchi.engine.results import Assessment, Route
 
@@ -37,6 +37,16 @@ UI: dict[str, tuple[str, str]] = {
     "deadlines": ("期限", "Deadlines"),
     "escalation": ("解決しないとき", "If it is not resolved"),
     "past": ("期限切れ", "past"),
+    "fact-what": ("項目", "Fact"),
+    "fact-detail": ("番号・時間・内容", "Number, hours, rule"),
+    "fact-source": ("出典", "Source"),
+    "fact-checked": ("確認日", "Checked"),
+    "fact-party": ("会社・機関", "Party"),
+    "fact-desk": ("窓口", "Desk"),
+    "fact-option": ("NTTのオプション", "NTT option"),
+    "fact-outage-rule": ("障害時の返金の規定", "Outage compensation rule"),
+    "fact-fee-cap": ("解約金の上限", "Cancellation fee cap"),
+    "fact-count": ("要確認の項目: {count} 件", "Unverified facts: {count}"),
     "east": ("NTT東日本エリア", "NTT East area"),
     "west": ("NTT西日本エリア", "NTT West area"),
     "none": ("なし", "none"),
@@ -91,6 +101,8 @@ def print_assessment(console: Console, result: Assessment) -> None:
         if route is not None and not route.verified:
             line.append(f"  ({ui(lang, 'unverified')})", style="yellow")
         console.print(line)
+        if first.call_note:
+            console.print(f"  {first.call_note}")
         if route is not None:
             if route.url and not first.phone:
                 console.print(f"  {route.url}")
@@ -134,7 +146,10 @@ def print_assessment(console: Console, result: Assessment) -> None:
         for step in result.escalation:
             phone = f" ☎ {step.phone}" if step.phone else ""
             status, _style = _status(lang, step.open_now, step.next_open)
-            console.print(f"{step.step}. {step.party_name}{phone} [{status}] — {step.why}")
+            check = f" ({ui(lang, 'unverified')})" if not step.verified else ""
+            console.print(f"{step.step}. {step.party_name}{phone} [{status}]{check} — {step.why}")
+            if step.call_note:
+                console.print(f"   {step.call_note}")
     for warning in result.warnings:
         console.print(Text(f"! {warning}", style="yellow"))
 
@@ -146,7 +161,8 @@ def _route_line(lang: str, route: Route) -> str:
     status, _style = _status(lang, route.open_now, route.next_open)
     contact = route.phone or route.url or ""
     check = f" ({ui(lang, 'unverified')})" if not route.verified else ""
-    return f"{service}: {route.party_name} / {route.desk_name or '-'} {contact} [{status}]{check}"
+    line = f"{service}: {route.party_name} / {route.desk_name or '-'} {contact} [{status}]{check}"
+    return f"{line}\n  {route.call_note}" if route.call_note else line
 
 
 def print_catalog(
@@ -172,3 +188,19 @@ def print_catalog(
         check = f" ({ui(lang, 'unverified')})" if not option.verified else ""
         table.add_row(option.slug, name + check, "option", "")
     console.print(table)
+
+
+def print_facts(console: Console, lang: str, facts: list[Fact]) -> None:
+    """The catalog's unverified facts: what, the number or rule, the source and its date."""
+    from rich.table import Table
+
+    table = Table(show_lines=True, box=None, pad_edge=False)
+    for key in ("fact-what", "fact-detail", "fact-source", "fact-checked"):
+        table.add_column(ui(lang, key))
+    for fact in facts:
+        name = fact.name_en if lang == "en" else fact.name
+        what = f"{ui(lang, 'fact-' + fact.kind)} {name}".strip()
+        source = fact.source + (f"\n{fact.source_note}" if fact.source_note else "")
+        table.add_row(what, fact.detail, source, day_text(lang, fact.checked))
+    console.print(table)
+    console.print(ui(lang, "fact-count").format(count=len(facts)))

@@ -36,6 +36,11 @@ class Route:
     verified: bool = True
     contract: str | None = None
     have_ready: dict[str, str] = field(default_factory=dict)
+    # How the desk answers and what the call costs (additions to the public contract).
+    answers: str | None = None  # person | recording (with a callback)
+    repair_hours: str | None = None  # opening_hours, when repairs happen
+    free_call: bool | None = None  # None: not known
+    call_note: str | None = None  # the above as one readable line
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,8 @@ class Step:
     desk_name: str | None = None
     open_now: bool | None = None
     next_open: str | None = None
+    call_note: str | None = None
+    verified: bool = True  # false: the desk's facts say 要確認
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class FirstCall:
     service: str
     party_name: str | None = None
     desk_name: str | None = None
+    call_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.messages import label, say
@@ -81,6 +82,10 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
         verified=ctx.parties[party].verified and (desk.verified if desk else False),
         contract=contract.ref,
         have_ready=dict(contract.ids),
+        answers=desk.answers.value if desk and desk.answers else None,
+        repair_hours=desk.repair_hours if desk else None,
+        free_call=is_free(desk) if desk and desk.phone else None,
+        call_note=call_note(ctx.lang, desk),
     )
 
 
@@ -110,6 +115,7 @@ def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
         service=service.value,
         party_name=ctx.party_name(party),
         desk_name=ctx.desk_name(reach.desk),
+        call_note=call_note(ctx.lang, reach.desk),
     )
 
 

@@ -1,0 +1,16 @@
+"""The facts page (staff): the catalog's unverified facts and the organization's own
+confirmations."""
+
+from django.urls import path
+
+from madoguchi.directory import views
+
+urlpatterns = [
+    path("", views.facts_home, name="home"),
+    path("<int:org_id>/", views.fact_list, name="list"),
+    path(
+        "<int:org_id>/confirmations/<int:confirmation_id>/delete/",
+        views.confirmation_delete,
+        name="confirmation-delete",
+    ),
+]
