@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import json
 from typing import Any
@@ -198,6 +199,9 @@ def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(site_files(), st.data())
 def test_a_mangled_site_file_fails_cleanly(data: dict[str, Any], draw: st.DataObject) -> None:
+    # Mangle a copy: strategies may hand out shared objects (st.just, sampled_from), and
+    # changing one in place makes later examples differ from what Hypothesis recorded.
+    data = copy.deepcopy(data)
     path = draw.draw(st.sampled_from(_paths(data)))
     parent = data
     for key in path[:-1]:

@@ -77,7 +77,7 @@ def world(db: Any) -> World:
     }
     site_a = SiteFactory(organization=org_a, name="A社 本社")
     site_b = SiteFactory(organization=org_b, name="B社 倉庫")
-    contract_a = ContractFactory(site=site_a)
+    contract_a = ContractFactory(site=site_a, ref="a-honsha-line")  # no chance match in a page
     ContractFactory(site=site_b)
     event_a = EventFactory(site=site_a)
     BillLineFactory(site=site_a)
