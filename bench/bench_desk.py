@@ -94,6 +94,17 @@ def main() -> None:
         "search (rare word)": [
             f"/cases/all/?q=受付 {rng.randint(1000, 9999)}" for _ in range(args.runs)
         ],
+        # A party by the name people use: resolved to slugs, then the indexed party columns.
+        "search (party name)": [
+            f"/cases/all/?q={rng.choice(['ドコモ', 'ソネット', 'NTT'])}" for _ in range(args.runs)
+        ],
+        "desk by party name": [
+            f"/cases/?party={rng.choice(['ドコモ光', 'So-net', 'ぷらら'])}"
+            for _ in range(args.runs)
+        ],
+        "sites by party name": [
+            f"/sites/?q={rng.choice(['ドコモ', 'ソネット', 'NTT東日本'])}" for _ in range(args.runs)
+        ],
     }
     client.get("/cases/")  # warm up
     print(f"{total} cases in all; {len(mine)}+ for bench-0; {args.runs} requests each")
