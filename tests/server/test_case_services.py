@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from madoguchi.cases.models import Case, EntryKind, Promise, Status, TimelineEntry
 from madoguchi.cases.services import (
@@ -114,6 +114,22 @@ def test_keeping_and_breaking_promises_add_entries(case: Case) -> None:
     with pytest.raises(CaseError):
         settle_promise(promise, user=None, kept=False)
     assert case.entries.filter(kind=EntryKind.PROMISE).count() == 1
+
+
+def test_a_settled_promise_reads_in_words_on_the_timeline(case: Case) -> None:
+    entry = log_entry(
+        case,
+        user=None,
+        kind=EntryKind.CALL_IN,
+        promise=PromiseSpec(by="docomo-hikari", what="callback", due=T0),
+    )
+    with translation.override("ja"):
+        settle_promise(entry.promises.get(), user=None, kept=False)
+    said = case.entries.get(kind=EntryKind.PROMISE).said
+    assert "ドコモ光" in said
+    assert "折り返しの電話" in said
+    assert "docomo-hikari" not in said
+    assert "callback" not in said
 
 
 def test_overdue_means_open_and_past_due(case: Case) -> None:

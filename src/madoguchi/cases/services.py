@@ -27,9 +27,12 @@ from madoguchi.cases.models import (
     Status,
     TimelineEntry,
 )
+from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
+from madoguchi.engine.messages import label, time_text
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
+from madoguchi.server.i18n import engine_lang
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
@@ -253,6 +256,20 @@ def change_status(
     )
 
 
+def _settled_text(promise: Promise, *, kept: bool) -> str:
+    """The timeline's line for a settled promise, in words a person reads (the party's name,
+    what was promised, the due time), since it is stored as written."""
+    lang = engine_lang()
+    party = parties_for(promise.organization).get(promise.by)
+    by = (party.name_en if lang == "en" and party.name_en else party.name) if party else promise.by
+    return _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
+        "by": by,
+        "what": label(lang, promise.what),
+        "due": time_text(lang, promise.due),
+        "verdict": _("kept") if kept else _("broken"),
+    }
+
+
 @transaction.atomic
 def settle_promise(
     promise: Promise,
@@ -272,13 +289,7 @@ def settle_promise(
     else:
         locked.broken = at
     locked.save(update_fields=["kept", "broken"])
-    verdict = _("kept") if kept else _("broken")
-    text = _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
-        "by": locked.by,
-        "what": locked.what,
-        "due": timezone.localtime(locked.due).strftime("%Y-%m-%d %H:%M"),
-        "verdict": verdict,
-    }
+    text = _settled_text(locked, kept=kept)
     entry = _add_entry(
         locked.case,
         user,
@@ -335,12 +346,7 @@ def merge_file_promises(case: Case, records: list[engine.Promise]) -> list[Promi
         if record.kept is not None and stored.state == "open":
             stored.kept = record.kept
             stored.save(update_fields=["kept"])
-            said = _("Promise by %(by)s (%(what)s, due %(due)s) %(verdict)s.") % {
-                "by": stored.by,
-                "what": stored.what,
-                "due": timezone.localtime(stored.due).strftime("%Y-%m-%d %H:%M"),
-                "verdict": _("kept"),
-            }
+            said = _settled_text(stored, kept=True)
             note = _("(from an imported site file)")
             _add_entry(
                 case,
