@@ -104,11 +104,12 @@ class RecordForm(forms.ModelForm):
         """Rules beyond the record's own fields (none by default)."""
 
 
-def _named(choices: Any, *, event: bool) -> list[tuple[Any, str]]:
-    """Choices in words: services by the engine's labels, the rest by server.choices."""
+def _named(choices: Any, *, event: bool = False) -> list[tuple[Any, str]]:
+    """Choices in words: by the engine's labels where it has them, the rest by
+    server.choices; the empty choice as a dash."""
     lang = engine_lang()
     return [
-        (value, label(lang, value) if value in ENGINE_LABELS else text)
+        (value, label(lang, value) if value in ENGINE_LABELS else text if value else "—")
         for value, text in named_choices(choices, event=event)
     ]
 
@@ -405,12 +406,6 @@ class TroubleForm(forms.Form):
 # --- forms for people: pickers, labels and help instead of slugs, codes and JSON ----------
 
 
-def _labelled(choices: list[tuple[str, str]], blank: str = "—") -> list[tuple[str, str]]:
-    """Model choices (code, code) as (code, the word in the page's language)."""
-    lang = engine_lang()
-    return [(value, label(lang, value) if value else blank) for value, _name in choices]
-
-
 def option_choices() -> list[tuple[str, str]]:
     """The NTT options of the shipped catalog by their names (フレッツ・ウイルスクリア)."""
     lang = engine_lang()
@@ -501,9 +496,6 @@ class ContractPageForm(ContractForm):
         self.fields["option"] = PickedChoiceField(
             label=_("option"), choices=option_choices(), required=False
         )
-        for name in ("service", "course", "acquired", "payment"):
-            field = self.fields[name]
-            field.choices = _labelled(list(field.choices))  # type: ignore[attr-defined]
         for name, text in CONTRACT_HELP.items():
             if name in self.fields:
                 self.fields[name].help_text = text
@@ -579,7 +571,6 @@ class EventPageForm(EventForm):
             first=first,
             required=False,
         )
-        self.fields["kind"].choices = _labelled(list(self.fields["kind"].choices))  # type: ignore[attr-defined]
 
 
 ID_HELP = _(
@@ -678,7 +669,7 @@ class NewSiteForm(forms.Form):
             ("", "—"),
             *[(str(pk), n) for pk, n in customers],
         ]
-        cast(forms.ChoiceField, self.fields["holder"]).choices = _labelled(
+        cast(forms.ChoiceField, self.fields["holder"]).choices = _named(
             [(h.value, h.value) for h in engine.Holder]
         )
         names = load_catalog().prefecture_names()

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from madoguchi.engine.catalog import load_catalog
-from madoguchi.engine.messages import day_text, month_text
+from madoguchi.engine.messages import day_text, month_text, time_text
 from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.messages import yen as engine_yen
 from madoguchi.engine.model import TOKYO, Party, link_problem
@@ -45,12 +45,8 @@ def when(value: str | dt.datetime | dt.date | None) -> str:
         except ValueError:
             return text
     if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(TOKYO)
-        day = _day(value.date())
-        return f"{day} {value:%H:%M}"
-    assert isinstance(value, dt.date)
-    return _day(value)
+        return time_text(engine_lang(), value)
+    return day_text(engine_lang(), value)
 
 
 @register.filter
@@ -59,10 +55,6 @@ def day(value: str | dt.datetime | dt.date | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.astimezone(TOKYO).date() if timezone.is_aware(value) else value.date()
     return when(value[:10] if isinstance(value, str) else value)
-
-
-def _day(value: dt.date) -> str:
-    return day_text(engine_lang(), value)
 
 
 @register.filter
