@@ -1,5 +1,6 @@
 """Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
-(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither).
+(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; agents
+sits on directory: the installer apps above it use it, it uses none of them).
 
 Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
 inside a function. The CLI's assess path must not import Django (a fast start)."""
@@ -23,6 +24,7 @@ APPS = (
     "cases",
     "sitefiles",
     "bills",
+    "agents",
     "api",
     "ops",
     "server",
@@ -36,6 +38,7 @@ FORBIDDEN = {
     "sites": {"cases", "sitefiles", "bills", "api", "ops"},
     "cases": {"bills"},
     "bills": {"cases", "sitefiles", "api", "ops"},
+    "agents": {"sites", "cases", "sitefiles", "bills", "api", "ops"},
 }
 
 

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "madoguchi.cases",
     "madoguchi.sitefiles",
     "madoguchi.bills",
+    "madoguchi.agents",
     "madoguchi.api",
     "madoguchi.ops",
 ]
