@@ -23,6 +23,7 @@ from django.template import loader
 from django.test import Client
 from django.utils import translation
 
+from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case, EntryKind, PromiseKind, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.engine import messages as engine_messages
@@ -31,6 +32,7 @@ from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.results import Severity
 from madoguchi.orgs.models import Organization, Role
 from madoguchi.orgs.services import add_member
+from madoguchi.receivables.models import Receivable
 from madoguchi.sites.models import Site
 from tests.server.factories import UserFactory
 
@@ -198,6 +200,13 @@ def demo_pages(organization: Organization) -> Iterator[str]:
             yield f"/sites/{site.pk}/contracts/{contract.pk}/"
         for event in site.events.all():
             yield f"/sites/{site.pk}/events/{event.pk}/"
+    yield "/receivables/"
+    yield "/receivables/add/"
+    for agent in Agent.objects.filter(organization=organization).order_by("pk"):
+        yield f"/receivables/agents/{agent.pk}/"
+        yield f"/receivables/agents/{agent.pk}/letter.txt"
+    for receivable in Receivable.objects.filter(organization=organization).order_by("pk"):
+        yield f"/receivables/{receivable.pk}/"
     for case in Case.objects.filter(organization=organization).order_by("pk"):
         yield f"/cases/{case.pk}/"
         yield f"/cases/{case.pk}/report.md"
@@ -220,7 +229,13 @@ def _refuse_on_the_first_case(organization: Organization) -> None:
 def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None:
     client = _client(lang)
     problems: dict[str, list[str]] = {}
-    data = "\n".join([_data_strings(), *Organization.objects.values_list("name", flat=True)])
+    data = "\n".join(
+        [
+            _data_strings(),
+            *Organization.objects.values_list("name", flat=True),
+            *_demo_records(),
+        ]
+    )
     _refuse_on_the_first_case(demo)
     pages = list(demo_pages(demo))
     assert len(pages) > 30  # the demo really was loaded
@@ -235,6 +250,20 @@ def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None
         if found:
             problems[url] = found
     assert not problems, _report(problems)
+
+
+def _demo_records() -> list[str]:
+    """What the demo typed into the database (an agent's name and details, what a receivable
+    is for, notes): data an English page may show in Japanese."""
+    from madoguchi.agents.models import AgentDetail
+    from madoguchi.receivables.models import Payment
+
+    return [
+        *Agent.objects.values_list("name", flat=True),
+        *AgentDetail.objects.values_list("value", flat=True),
+        *(text for row in Receivable.objects.values_list("description", "note") for text in row),
+        *Payment.objects.values_list("note", flat=True),
+    ]
 
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]+")
