@@ -158,9 +158,11 @@ def test_the_list_shows_amounts_and_dates_in_words(world: World, agent: Agent) -
     record_payment(receivable, paid_on=on, amount_yen=11560, fee_yen=440)
     page = world.clients["bob"].get("/receivables/").content.decode()
     assert "株式会社ひかりコネクト" in page
-    assert "440円" in page and "12,000円" in page
+    assert "440円" in page
+    assert "12,000円" in page
     assert "振込手数料" in page
-    assert "年" in page and str(on - dt.timedelta(days=4)) not in page
+    assert "年" in page
+    assert str(on - dt.timedelta(days=4)) not in page
 
 
 def test_the_list_queries_do_not_grow_with_receivables(world: World, agent: Agent) -> None:
@@ -272,8 +274,12 @@ def test_the_letter_lists_the_open_amounts_past_due(agent: Agent) -> None:
     lines = text.splitlines()
     assert lines[0] == "2026年5月10日(日)"
     assert "株式会社ひかりコネクト 御中" in text
-    assert "督促状" in text and "拝啓" in text and "敬具" in text and "以上" in text
-    assert "山本様 宅 設定サポート" in text and "佐藤様 宅 ルーター設定" in text
+    assert "督促状" in text
+    assert "拝啓" in text
+    assert "敬具" in text
+    assert "以上" in text
+    assert "山本様 宅 設定サポート" in text
+    assert "佐藤様 宅 ルーター設定" in text
     assert "まだ期日前" not in text
     assert "差引 440円（うち振込手数料 440円）" in text
     assert "未払い 440円　期日から 10日経過" in text
@@ -291,12 +297,15 @@ def test_the_letter_pdf_embeds_a_japanese_font_and_holds_the_table(
     path = tmp_path / "letter.pdf"
     path.write_bytes(letter_pdf(agent, on=DUE + dt.timedelta(days=10)))
     fonts = subprocess.run(["pdffonts", path], capture_output=True, text=True, check=True).stdout
-    assert "CJK" in fonts and " yes " in fonts
+    assert "CJK" in fonts
+    assert " yes " in fonts
     text = subprocess.run(
         ["pdftotext", "-layout", path, "-"], capture_output=True, text=True
     ).stdout
-    assert "督促状" in text and "株式会社ひかりコネクト" in text
-    assert "9,240円" in text and "振込手数料" in text
+    assert "督促状" in text
+    assert "株式会社ひかりコネクト" in text
+    assert "9,240円" in text
+    assert "振込手数料" in text
     assert "2026年5月24日(日)" in text
 
 
@@ -437,7 +446,8 @@ def test_the_cli_adds_pays_lists_and_writes_the_letter(
     )
     assert "short, open 440" in paid
     listed = _run("receivables", "--user", user, "list")
-    assert "(bank fee deducted)" in listed and "open 440" in listed
+    assert "(bank fee deducted)" in listed
+    assert "open 440" in listed
     if shutil.which("pdftotext"):
         pdf = tmp_path / "letter.pdf"
         _run("receivables", "--user", user, "letter", str(agent.pk), "--pdf", str(pdf))

@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.agents.services import create_agent
 from madoguchi.directory.models import Desk, FactConfirmation, Party
-from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.receivables.models import Payment, Receivable
+from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 

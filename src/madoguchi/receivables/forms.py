@@ -28,6 +28,11 @@ def _yen(label: Any, *, least: int, required: bool = True) -> forms.IntegerField
     )
 
 
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.site.name} — {obj}"
+
+
 class ReceivableForm(forms.Form):
     agent = forms.ModelChoiceField(label=_("Sales agent"), queryset=Agent.objects.none())
     description = forms.CharField(
@@ -40,9 +45,7 @@ class ReceivableForm(forms.Form):
     site = forms.ModelChoiceField(
         label=_("Site (optional)"), queryset=Site.objects.none(), required=False
     )
-    case = forms.ModelChoiceField(
-        label=_("Case (optional)"), queryset=Case.objects.none(), required=False
-    )
+    case = CaseChoiceField(label=_("Case (optional)"), queryset=Case.objects.none(), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -60,7 +63,6 @@ class ReceivableForm(forms.Form):
         cases.queryset = (
             Case.objects.writable_by(user).select_related("site").order_by("-created", "-pk")
         )
-        cases.label_from_instance = lambda case: f"{case.site.name} — {case}"  # type: ignore[attr-defined]
         for field in (agents, sites, cases):
             field.empty_label = "—"
 

@@ -50,7 +50,11 @@ def _sum(rows: QuerySet[Any], group: str, field: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def with_sums(rows: QuerySet[Receivable], on: dt.date) -> QuerySet[Receivable]:
+# Rows of `with_sums`: Receivables with the annotations below (filter and order by them).
+Annotated = QuerySet[Any]
+
+
+def with_sums(rows: QuerySet[Receivable], on: dt.date) -> Annotated:
     """The receivables with `received`, `fee_deducted`, `other_deducted`, `last_paid_on`,
     `open_yen`, `state` and `overdue` (open and past due on `on`), all computed by the
     database."""
@@ -128,14 +132,12 @@ def standing(row: Receivable, on: dt.date) -> Standing:
     )
 
 
-def receivables_for(user: AnyUser, on: dt.date) -> QuerySet[Receivable]:
+def receivables_for(user: AnyUser, on: dt.date) -> Annotated:
     """The user's organizations' receivables, with their sums."""
     return with_sums(Receivable.objects.for_user(user), on).select_related("agent", "site", "case")
 
 
-def open_receivables(
-    user: AnyUser, on: dt.date, agent: Agent | None = None
-) -> QuerySet[Receivable]:
+def open_receivables(user: AnyUser, on: dt.date, agent: Agent | None = None) -> Annotated:
     """Receivables with money still open, overdue first (longest overdue first), then by due
     date."""
     rows = receivables_for(user, on).filter(open_yen__gt=0)
