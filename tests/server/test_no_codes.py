@@ -315,7 +315,9 @@ def _report(problems: dict[str, list[str]]) -> str:
 def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) -> None:
     client = _client(lang)
     site = Site.objects.filter(organization=demo).order_by("pk").first()
+    receivable = Receivable.objects.filter(organization=demo).order_by("pk").first()
     assert site is not None
+    assert receivable is not None
     pages = {
         "contract refused": client.post(
             f"/sites/{site.pk}/contracts/add/", {"ref": "", "service": "access", "party": "x"}
@@ -323,6 +325,11 @@ def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) ->
         "event refused": client.post(f"/sites/{site.pk}/events/add/", {"date": "x"}),
         "404": client.get("/sites/999999/"),
         "login": _anonymous(lang).get("/accounts/login/"),
+        "receivable refused": client.post("/receivables/add/", {"amount_yen": "x"}),
+        "payment refused": client.post(
+            f"/receivables/{receivable.pk}/pay/",
+            {"paid_on": "x", "amount_yen": "-1", "other_yen": "5"},
+        ),
     }
     viewer = UserFactory()
     add_member(demo, viewer, role=Role.VIEWER)
@@ -371,6 +378,19 @@ def test_reminder_mails_name_parties_not_slugs(demo: Organization, lang: str) ->
         text = f"{message.subject}\n{message.body}"
         assert not leaks(text, "en"), text  # Japanese, then English: read by English rules
         assert "ソネット" in text or "So-net" in text
+
+
+def test_receivable_reminder_mails_show_no_code(demo: Organization) -> None:
+    from madoguchi.receivables.reminders import send_receivable_reminders
+
+    owner = demo.memberships.get(user__username="demo").user
+    owner.email = "demo@example.com"
+    owner.save()
+    assert send_receivable_reminders() == 2  # the short payment and the unpaid visit
+    for message in mail.outbox:
+        text = f"{message.subject}\n{message.body}"
+        assert not leaks(text, "en"), text
+        assert "株式会社ひかりコネクト" in text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
