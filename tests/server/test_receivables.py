@@ -453,3 +453,24 @@ def test_the_cli_adds_pays_lists_and_writes_the_letter(
         _run("receivables", "--user", user, "letter", str(agent.pk), "--pdf", str(pdf))
         assert pdf.read_bytes().startswith(b"%PDF")
     assert "督促状" in _run("receivables", "--user", user, "letter", str(agent.pk))
+
+
+def test_the_agent_and_receivable_pages_do_not_grow_with_payments(
+    world: World, agent: Agent
+) -> None:
+    receivable = _receivable(agent, due=today() - dt.timedelta(days=1))
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert world.clients["alice"].get(url).status_code == 200
+        return len(captured)
+
+    record_payment(receivable, paid_on=DUE, amount_yen=100, fee_yen=440)
+    pages = [f"/receivables/agents/{agent.pk}/", f"/receivables/{receivable.pk}/"]
+    few = [count(url) for url in pages]
+    for n in range(10):
+        record_payment(
+            receivable, paid_on=DUE, amount_yen=100 + n, fee_yen=440, other_yen=1, other_what="x"
+        )
+        _receivable(agent, due=today() - dt.timedelta(days=n))
+    assert [count(url) for url in pages] == few
