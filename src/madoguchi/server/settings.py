@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "madoguchi.sitefiles",
     "madoguchi.bills",
     "madoguchi.agents",
+    "madoguchi.subcontracts",
     "madoguchi.api",
     "madoguchi.ops",
 ]
