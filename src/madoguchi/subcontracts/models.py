@@ -14,6 +14,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
@@ -25,8 +26,8 @@ from madoguchi.sites.models import Customer, Site
 
 class RequestStatus(models.TextChoices):
     NEW = "new", _("awaiting a decision")
-    ACCEPTED = "accepted", _("accepted")
-    DECLINED = "declined", _("declined")
+    ACCEPTED = "accepted", pgettext_lazy("subcontract", "accepted")
+    DECLINED = "declined", pgettext_lazy("subcontract", "declined")
 
 
 class Channel(models.TextChoices):
@@ -44,7 +45,7 @@ class IntakeLink(OrgOwned):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked = models.DateTimeField(pgettext_lazy("subcontract", "revoked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -67,7 +68,9 @@ class SubcontractRequest(OrgOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW
     )
-    channel = models.CharField(_("received"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("subcontract", "received"), max_length=10, choices=Channel.choices
+    )
     intake_link = models.ForeignKey(
         IntakeLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
@@ -81,7 +84,7 @@ class SubcontractRequest(OrgOwned):
     building = models.CharField(
         _("building actually there"), max_length=12, choices=enum_choices(Building)
     )
-    holders = models.JSONField(_("holders"), default=dict)
+    holders = models.JSONField(pgettext_lazy("subcontract", "holders"), default=dict)
     includes_isp = models.BooleanField(_("the line comes with a provider"), default=False)
     ids = models.JSONField(_("IDs"), default=dict, blank=True)
     promised = models.TextField(_("promised to the customer"))
@@ -101,10 +104,10 @@ class SubcontractRequest(OrgOwned):
     agent = models.ForeignKey(
         Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
-    checks = models.JSONField(_("checks"), default=list, blank=True)
+    checks = models.JSONField(pgettext_lazy("subcontract", "checks"), default=list, blank=True)
     checked = models.DateTimeField(_("checked"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
-    decided = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided = models.DateTimeField(pgettext_lazy("subcontract", "decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -88,7 +88,7 @@ def request_detail(request: HttpRequest, request_pk: int) -> HttpResponse:
     for service, question, _required in HOLDER_QUESTIONS:
         slug = (row.holders or {}).get(service.value) or ""
         party = directory.get(slug)
-        holders.append((question, party.name if party else (slug and "?") or _("none")))
+        holders.append((question, party.name if party else (slug and "?") or "—"))
     same_name = Customer.objects.filter(
         organization_id=row.organization_id, name=row.customer_name.strip()
     ).only("id", "name")[:10]

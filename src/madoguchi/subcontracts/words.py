@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from madoguchi.engine.messages import day_text
 from madoguchi.server.i18n import engine_lang
@@ -19,7 +19,7 @@ GROUP_WORDS = {
     "person": gettext_lazy("the same caller"),
 }
 STATUS_WORDS = {
-    "ok": gettext_lazy("no concerns"),
+    "ok": gettext_lazy("no concerns on record"),
     "caution": gettext_lazy("to be careful with"),
     "refused": gettext_lazy("refused before"),
 }
@@ -28,9 +28,9 @@ ID_WORDS = {
     "isp_user_id": gettext_lazy("the provider's user ID"),
 }
 SEVERITY_WORDS = {
-    "critical": gettext_lazy("Stop"),
-    "warn": gettext_lazy("Check"),
-    "info": gettext_lazy("Note"),
+    "critical": pgettext_lazy("subcontract check", "Stop"),
+    "warn": pgettext_lazy("subcontract check", "Check"),
+    "info": pgettext_lazy("subcontract check", "Note"),
 }
 
 
@@ -45,14 +45,19 @@ def check_text(check: dict[str, Any]) -> str:
     """One check as a sentence."""
     code = check.get("code", "")
     if code in ("agent-refused", "agent-caution"):
-        text = (
-            _("%(agent)s was refused") if code == "agent-refused" else _("%(agent)s needs caution")
-        ) % {"agent": check.get("agent_name", "")}
+        parts = [
+            (
+                _("%(agent)s was refused.")
+                if code == "agent-refused"
+                else _("%(agent)s needs caution.")
+            )
+            % {"agent": check.get("agent_name", "")}
+        ]
         if check.get("since"):
-            text += _(" (since %(day)s)") % {"day": _day(check["since"])}
+            parts.append(_("Since %(day)s.") % {"day": _day(check["since"])})
         if check.get("reason"):
-            text += _(": %(reason)s") % {"reason": check["reason"]}
-        return text + _(".")
+            parts.append(_("Reason: %(reason)s") % {"reason": check["reason"]})
+        return " ".join(parts)
     if code == "agent-resembles":
         return _("%(what)s as %(agent)s (%(status)s): %(value)s.") % {
             "what": GROUP_WORDS.get(check.get("group", ""), _("something in common")),
