@@ -117,10 +117,17 @@ class RequestForm(forms.Form):
         label=_("Paid by (date)"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, directory: Mapping[str, engine.Party], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        directory: Mapping[str, engine.Party],
+        id_rows: int = ID_ROWS,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.directory = directory
+        self.id_rows = max(id_rows, ID_ROWS)
         for service, question, required in HOLDER_QUESTIONS:
             first = [("", "—")] if required else [("", _("None / not used"))]
             self.fields[service.value] = holder_field(
@@ -131,9 +138,12 @@ class RequestForm(forms.Form):
         )
         kinds = list(ID_KINDS.items())
         defaults = ["customer_id", "isp_user_id", "phone_number"]
-        for i in range(ID_ROWS):
+        for i in range(self.id_rows):
             self.fields[f"id_kind_{i}"] = forms.ChoiceField(
-                label=_("ID kind"), choices=kinds, required=False, initial=defaults[i]
+                label=_("ID kind"),
+                choices=kinds,
+                required=False,
+                initial=defaults[i % len(defaults)],
             )
             self.fields[f"id_label_{i}"] = forms.CharField(
                 label=_("name of the ID"), required=False, max_length=80
@@ -151,7 +161,7 @@ class RequestForm(forms.Form):
     def id_row_fields(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [
             (self[f"id_kind_{i}"], self[f"id_label_{i}"], self[f"id_value_{i}"])
-            for i in range(ID_ROWS)
+            for i in range(self.id_rows)
         ]
 
     def clean_customer_address(self) -> str:
@@ -171,7 +181,7 @@ class RequestForm(forms.Form):
                     continue
                 self.add_error(service.value, _("Choose the company."))
         ids: dict[str, str] = {}
-        for i in range(ID_ROWS):
+        for i in range(self.id_rows):
             value = (data.get(f"id_value_{i}") or "").strip()
             if not value:
                 continue
@@ -215,3 +225,25 @@ class IntakeLinkForm(forms.Form):
         max_length=100,
         help_text=_("For whom, e.g. the agent's name: a link can be revoked on its own."),
     )
+
+
+def form_data(values: Mapping[str, Any]) -> dict[str, str]:
+    """A request's values (as `RequestForm.values` gives them) as the form posts them, so
+    that the API and the CLI are checked by the very rules of the pages."""
+    data: dict[str, str] = {}
+    for name, value in values.items():
+        if name in ("holders", "ids") or value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = str(value)
+    for service, slug in (values.get("holders") or {}).items():
+        data[str(service)] = str(slug or "")
+    for i, (key, value) in enumerate((values.get("ids") or {}).items()):
+        known = key in ID_KINDS and key != "other"
+        data[f"id_kind_{i}"] = key if known else "other"
+        data[f"id_label_{i}"] = "" if known else key
+        data[f"id_value_{i}"] = str(value)
+    return data
