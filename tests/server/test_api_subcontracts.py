@@ -47,7 +47,9 @@ def test_accept_through_the_api(world: World) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "accepted"
-    assert body["site"] and body["case"] and body["customer"]
+    assert body["site"]
+    assert body["case"]
+    assert body["customer"]
     again = world.api("post", f"/api/v1/subcontracts/{request.pk}/accept", {})
     assert again.status_code == 409
 
