@@ -56,7 +56,7 @@ class RequestForm(forms.Form):
         label=_("What should we do?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("e.g. 光回線の開通後の設定、ルーターの交換、メール設定"),
+        help_text=_("e.g. settings after the line is opened, a new router, e-mail settings"),
     )
     customer_name = forms.CharField(label=_("Customer's name"), max_length=200)
     customer_address = forms.CharField(
@@ -100,7 +100,7 @@ class RequestForm(forms.Form):
     caller_name = forms.CharField(
         label=_("Your full name"),
         max_length=100,
-        help_text=_("Family and given name, e.g. 山田 太郎: the person we call back."),
+        help_text=_("Family and given name (e.g. 山田 太郎): the person we call back."),
     )
     payer = forms.CharField(
         label=_("Who pays us"),

@@ -130,10 +130,10 @@ class Command(BaseCommand):
             link, token = services.issue_intake_link(choices[0], name=options["name"], user=actor)
             self.stdout.write(f"intake link {link.pk} (shown once): /intake/{token}/")
             return
-        link = IntakeLink.objects.for_user(actor).filter(pk=options["link_id"]).first()
-        if link is None:
+        found = IntakeLink.objects.for_user(actor).filter(pk=options["link_id"]).first()
+        if found is None:
             raise CommandError(f"no intake link {options['link_id']} for this user")
-        if not can_write(actor, link.organization_id):
+        if not can_write(actor, found.organization_id):
             raise CommandError("this user may only read that link")
-        services.revoke_intake_link(link)
-        self.stdout.write(f"revoked intake link {link.pk}")
+        services.revoke_intake_link(found)
+        self.stdout.write(f"revoked intake link {found.pk}")
