@@ -151,6 +151,11 @@ class RequestForm(forms.Form):
             self.fields[f"id_value_{i}"] = forms.CharField(
                 label=_("ID"), required=False, max_length=200
             )
+        for field in self.fields.values():
+            if field.required:
+                field.error_messages["required"] = _(
+                    "Answer this: the job cannot be taken without it."
+                )
         # Order: the sections' fields, then the ID rows.
         ordered = [name for _title, names in SECTIONS for name in names]
         self.order_fields(ordered)
@@ -212,6 +217,10 @@ class RequestForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label=_("Why is it declined?"),
         max_length=2000,
@@ -220,6 +229,10 @@ class DeclineForm(forms.Form):
 
 
 class IntakeLinkForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     name = forms.CharField(
         label=_("Name of the link"),
         max_length=100,
