@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases.rows import page_without_count
@@ -205,6 +206,7 @@ def intake_link_revoke(request: HttpRequest, link_pk: int) -> HttpResponse:
     return redirect("subcontracts:links")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def intake_form(request: HttpRequest, intake_token: str) -> HttpResponse:
     """The public form: no login, the secret address is the key. Shows the organization's
