@@ -35,6 +35,7 @@ BODIES = {
     "/events": {"date": "2026-01-01", "kind": "other"},
     "/cases": {"title": "侵入"},
     "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
+    "/decline": {"reason": "侵入"},
 }
 
 
