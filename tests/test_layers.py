@@ -26,6 +26,7 @@ APPS = (
     "bills",
     "agents",
     "receivables",
+    "subcontracts",
     "api",
     "ops",
     "server",
@@ -41,6 +42,7 @@ FORBIDDEN = {
     "bills": {"cases", "sitefiles", "api", "ops"},
     "agents": {"sites", "cases", "sitefiles", "bills", "api", "ops"},
     "receivables": {"sitefiles", "bills", "api", "ops", "subcontracts"},
+    "subcontracts": {"sitefiles", "bills", "api", "ops", "receivables"},
 }
 
 

@@ -106,3 +106,46 @@ class PromiseFactory(factory.django.DjangoModelFactory):
     by = "docomo-hikari"
     what = "callback"
     due = dt.datetime(2026, 1, 31, 15, 0, tzinfo=dt.UTC)
+
+
+def subcontract_values(**changes: object) -> dict[str, object]:
+    """A complete subcontract request whose checks find nothing (a house sold a house course,
+    a line and a separate provider with their IDs), as the request form's `values()` gives."""
+    values: dict[str, object] = {
+        "job": "開通後のルーター設定",
+        "customer_name": "山田 花子",
+        "customer_address": "東京都新宿区西新宿2-8-1",
+        "customer_phone": "090-1111-2222",
+        "line_product": "フレッツ光ネクスト ギガファミリー",
+        "course": "detached",
+        "building": "detached",
+        "holders": {"access": "ntt-east", "isp": "so-net", "phone": "", "tv": ""},
+        "includes_isp": False,
+        "ids": {"customer_id": "CAF1234567890", "isp_user_id": "abc12345"},
+        "promised": "工事費無料、初月無料",
+        "agent_name": "株式会社テスト通信",
+        "agent_address": "東京都千代田区丸の内1-1-1 テストビル3F",
+        "agent_phone": "03-1234-5678",
+        "agent_fax": "",
+        "agent_email": "",
+        "caller_name": "佐藤 一郎",
+        "payer": "株式会社テスト通信",
+        "amount_yen": 11000,
+        "pay_by": dt.date(2026, 12, 31),
+        "note": "",
+    }
+    values.update(changes)
+    return values
+
+
+def subcontract_post(**changes: object) -> dict[str, str]:
+    """The same request as the form posts it."""
+    values = subcontract_values(**changes)
+    holders = values.pop("holders")
+    ids = values.pop("ids")
+    post = {k: ("on" if v is True else "" if v is False else str(v)) for k, v in values.items()}
+    post.update({k: str(v) for k, v in holders.items()})  # type: ignore[attr-defined]
+    for i, (kind, value) in enumerate(ids.items()):  # type: ignore[attr-defined]
+        post[f"id_kind_{i}"] = kind
+        post[f"id_value_{i}"] = value
+    return post

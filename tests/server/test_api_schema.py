@@ -20,7 +20,9 @@ from madoguchi.api.api import api
 from madoguchi.cases.models import TimelineEntry
 from madoguchi.directory.models import Desk, Party
 from madoguchi.server.wsgi import application
+from madoguchi.subcontracts.services import issue_intake_link, receive_request
 from tests.server.conftest import World
+from tests.server.factories import subcontract_values
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
@@ -37,6 +39,8 @@ def _ids(world: World) -> dict[str, int]:
     )
     desk = Desk.objects.create(party=party, slug="local-fault", purposes=["fault"])
     entry = TimelineEntry.objects.filter(case=world.case_a).first()
+    request = receive_request(world.org_a, values=subcontract_values())
+    link, _token = issue_intake_link(world.org_a, name="代理店")
     return {
         "site_id": world.site_a.pk,
         "contract_id": world.contract_a.pk,
@@ -46,6 +50,8 @@ def _ids(world: World) -> dict[str, int]:
         "case_id": world.case_a.pk,
         "promise_id": world.promise_a.pk,
         "entry_id": entry.pk if entry else 1,
+        "request_id": request.pk,
+        "link_id": link.pk,
     }
 
 

@@ -34,6 +34,7 @@ from madoguchi.orgs.models import Organization, Role
 from madoguchi.orgs.services import add_member
 from madoguchi.receivables.models import Receivable
 from madoguchi.sites.models import Site
+from madoguchi.subcontracts.models import SubcontractRequest
 from tests.server.factories import UserFactory
 
 # A token: letters, digits, hyphens and underscores, not glued to more of them.
@@ -191,6 +192,11 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/calendar/"
     yield "/cases/reminders/"
     yield f"/facts/{organization.pk}/"
+    yield "/subcontracts/"
+    yield "/subcontracts/new/"
+    yield "/subcontracts/links/"
+    for request in SubcontractRequest.objects.filter(organization=organization):
+        yield f"/subcontracts/{request.pk}/"
     for site in Site.objects.filter(organization=organization).order_by("pk"):
         yield f"/sites/{site.pk}/"
         yield f"/sites/{site.pk}/contracts/add/"
@@ -289,6 +295,9 @@ def _data_strings() -> str:
             for item in value:
                 walk(item)
 
+    from madoguchi.subcontracts.demo import DEMO_REQUEST
+
+    walk({k: v for k, v in DEMO_REQUEST.items() if isinstance(v, str)})
     for path in [*REPO_EXAMPLES.glob("*.yaml"), *catalog_dir.glob("*.yaml")]:
         try:
             walk(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -330,7 +339,13 @@ def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) ->
             f"/receivables/{receivable.pk}/pay/",
             {"paid_on": "x", "amount_yen": "-1", "other_yen": "5"},
         ),
+        "subcontract refused": client.post("/subcontracts/new/", {"course": "x"}),
     }
+    from madoguchi.subcontracts.services import issue_intake_link
+
+    _link, token = issue_intake_link(demo, name="demo")
+    pages["intake form"] = _anonymous(lang).get(f"/intake/{token}/")
+    pages["intake refused"] = _anonymous(lang).post(f"/intake/{token}/", {"building": "x"})
     viewer = UserFactory()
     add_member(demo, viewer, role=Role.VIEWER)
     watcher = Client()

@@ -40,6 +40,7 @@ BODIES = {
     "/cases": {"title": "侵入"},
     "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
     "/payments": {"paid_on": "2026-01-01", "amount_yen": 1},
+    "/decline": {"reason": "侵入"},
 }
 
 
@@ -111,6 +112,17 @@ def ids(world: World) -> dict[str, object]:
         world.org_a, agent=agent, description="A社の作業", amount_yen=1000, due=dt.date(2026, 1, 1)
     )
     record_payment(receivable, paid_on=dt.date(2026, 1, 2), amount_yen=560, fee_yen=440)
+    # a subcontract request of the first organization, and its intake link, revoked
+    from madoguchi.subcontracts.services import (
+        issue_intake_link,
+        receive_request,
+        revoke_intake_link,
+    )
+    from tests.server.factories import subcontract_values
+
+    request = receive_request(world.org_a, values=subcontract_values(customer_name="A社 本社"))
+    link, intake_token = issue_intake_link(world.org_a, name="A社の代理店")
+    revoke_intake_link(link)
     return {
         "bill_pk": bill.pk,
         "bill_id": bill.pk,
@@ -137,6 +149,11 @@ def ids(world: World) -> dict[str, object]:
         "agent_id": agent.pk,
         "receivable_pk": receivable.pk,
         "receivable_id": receivable.pk,
+        "request_pk": request.pk,
+        "request_id": request.pk,
+        "link_pk": link.pk,
+        "link_id": link.pk,
+        "intake_token": intake_token,
     }
 
 
@@ -187,7 +204,8 @@ def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, object], ro
         response = _call(world.clients["anonymous"], method, url)
         if url.startswith("/api/"):
             assert response.status_code in (401, 405), (method, url, response.status_code)
-        elif url.startswith("/calendar/feed/"):  # the address is the key: a revoked one is 404
+        elif url.startswith(("/calendar/feed/", "/intake/")):  # the address is the key:
+            # a revoked one is 404
             assert response.status_code in (404, 405), (method, url, response.status_code)
         else:
             assert response.status_code in (302, 403, 405), (method, url, response.status_code)
@@ -200,6 +218,8 @@ def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, object], ro
 def test_viewers_cannot_write(world: World, ids: dict[str, object], route: str) -> None:
     url = _fill(route, ids)
     api = url.startswith("/api/")
+    # A revoked intake address is a 404 for everyone (it is no one's to write to).
+    refused = (403, 404, 405) if url.startswith("/intake/") else (403, 405)
     for method in ("post", "put", "patch", "delete"):
         response = _call(
             world.clients["vera"] if not api else world.clients["anonymous"],
@@ -207,7 +227,7 @@ def test_viewers_cannot_write(world: World, ids: dict[str, object], route: str) 
             url,
             token=world.tokens["vera"] if api else None,
         )
-        assert response.status_code in (403, 405), (method, url, response.status_code)
+        assert response.status_code in refused, (method, url, response.status_code)
     assert Site.objects.filter(pk=world.site_a.pk).exists()
 
 
@@ -239,3 +259,20 @@ def test_a_bad_token_is_refused(world: World) -> None:
 
 def test_viewers_can_read(world: World) -> None:
     assert world.clients["vera"].get(f"/sites/{world.site_a.pk}/").status_code == 200
+
+
+def test_a_live_intake_link_reaches_only_its_organization(world: World) -> None:
+    from madoguchi.subcontracts.models import SubcontractRequest
+    from madoguchi.subcontracts.services import issue_intake_link
+    from tests.server.factories import subcontract_post
+
+    _link, token = issue_intake_link(world.org_b, name="B社の代理店")
+    client = world.clients["anonymous"]
+    page = client.get(f"/intake/{token}/").content.decode()
+    assert world.org_b.name in page
+    assert world.org_a.name not in page
+    assert world.site_a.name not in page
+    assert world.site_b.name not in page
+    client.post(f"/intake/{token}/", subcontract_post())
+    assert SubcontractRequest.objects.filter(organization=world.org_b).count() == 1
+    assert not SubcontractRequest.objects.filter(organization=world.org_a).exists()

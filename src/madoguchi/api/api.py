@@ -18,6 +18,7 @@ from madoguchi.api.common import Invalid
 from madoguchi.api.directory import directory
 from madoguchi.api.receivables import receivables_router
 from madoguchi.api.sites import records, sites
+from madoguchi.api.subcontracts import router as subcontracts_router
 
 api = NinjaAPI(
     title="Madoguchi API",
@@ -112,5 +113,6 @@ api.add_router("", directory)
 api.add_router("", cases_router)
 api.add_router("", bills_router)
 api.add_router("", receivables_router)
+api.add_router("", subcontracts_router)
 
 __all__ = ["api"]

@@ -18,6 +18,8 @@ MADOGUCHI_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default: 15)
 MADOGUCHI_CLIENT_IP_HEADER       behind a proxy, the header with the client's address, e.g.
                                  X-Forwarded-For (its last entry is used) or X-Real-IP
                                  (default: none, the connection's address)
+MADOGUCHI_INTAKE_PER_MINUTE      subcontract requests one client address may send a minute
+                                 through an agents' intake link (default: 10)
 
 Production behind an HTTPS proxy (`check --deploy` is clean with these and a real secret key):
 MADOGUCHI_HTTPS=1                HTTPS only: sets the four below (each can be set on its own)
@@ -111,6 +113,7 @@ INSTALLED_APPS = [
     "madoguchi.bills",
     "madoguchi.agents",
     "madoguchi.receivables",
+    "madoguchi.subcontracts",
     "madoguchi.api",
     "madoguchi.ops",
 ]
@@ -293,6 +296,8 @@ AXES_CLIENT_IP_CALLABLE = "madoguchi.orgs.logins.client_ip"
 # proxy passes the client's (e.g. X-Forwarded-For, X-Real-IP). Only set it behind a proxy
 # that overwrites or appends to it, or a client could pick its own address.
 CLIENT_IP_HEADER = os.environ.get("MADOGUCHI_CLIENT_IP_HEADER", "")
+# The agents' intake form (madoguchi.subcontracts.throttle): submissions a minute per address.
+MADOGUCHI_INTAKE_PER_MINUTE = env_int("MADOGUCHI_INTAKE_PER_MINUTE", 10) or 10
 
 # --- Production behind a proxy: every `check --deploy` setting from the environment ---------
 # MADOGUCHI_HTTPS=1 (the site is reached over HTTPS only) turns on the redirect to HTTPS,

@@ -7,6 +7,7 @@ from madoguchi.api.api import api
 from madoguchi.bills.urls import urlpatterns as bills_urls
 from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
+from madoguchi.subcontracts.urls import intake_urlpatterns
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="sites:list", permanent=False)),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("cases/", include("madoguchi.cases.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
     path("receivables/", include("madoguchi.receivables.urls")),
+    path("subcontracts/", include("madoguchi.subcontracts.urls")),
+    path("intake/", include((intake_urlpatterns, "intake"))),
     path("facts/", include(("madoguchi.directory.urls", "facts"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from madoguchi.orgs.services import add_member, ensure_organization, issue_token
 from madoguchi.receivables.demo import load_demo_receivables
 from madoguchi.sitefiles.siteio import import_many
 from madoguchi.sites.models import Site
+from madoguchi.subcontracts.demo import load_demo_request
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[5] / "examples"
 DEMO_USER = "demo"
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         if not ApiToken.objects.filter(user=user).exists():
             _row, token = issue_token(user, name="demo")
             self.stdout.write(f"demo API token (shown once): {token}")
+        if load_demo_request(organization) is not None:
+            self.stdout.write("demo: a subcontract request with a course mismatch added")
         if Site.objects.filter(organization=organization).exists():
             self.stdout.write("demo sites already loaded")
             if load_demo_receivables(organization):

@@ -1,0 +1,87 @@
+"""Shared reads of subcontract requests and intake links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from madoguchi.agents.models import Agent
+from madoguchi.orgs.types import AnyUser
+from madoguchi.subcontracts.models import IntakeLink, RequestStatus, SubcontractRequest
+
+# What a list row reads (the checks are small; the long texts stay unread).
+ROW_FIELDS = (
+    "organization_id",
+    "status",
+    "channel",
+    "customer_name",
+    "customer_address",
+    "agent_name",
+    "caller_name",
+    "amount_yen",
+    "pay_by",
+    "checks",
+    "created",
+    "agent_id",
+)
+
+
+def requests_for(user: AnyUser) -> QuerySet[SubcontractRequest]:
+    """The user's organizations' requests, newest first."""
+    return SubcontractRequest.objects.for_user(user).order_by("-created", "-id")
+
+
+def listed_requests(user: AnyUser, *, status: str = "") -> QuerySet[SubcontractRequest]:
+    rows = requests_for(user).only(*ROW_FIELDS)
+    if status in RequestStatus.values:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def request_for_page(user: AnyUser, pk: int) -> SubcontractRequest:
+    """One request with what its page links to (raises DoesNotExist for another org's)."""
+    return (
+        requests_for(user)
+        .select_related("agent", "customer", "site", "case", "decided_by", "intake_link")
+        .get(pk=pk)
+    )
+
+
+def intake_link_for_token(token: str) -> IntakeLink | None:
+    """The live link a token opens, with its organization; None when unknown or revoked."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        IntakeLink.objects.select_related("organization")
+        .filter(digest=IntakeLink.hash(token), revoked__isnull=True)
+        .first()
+    )
+
+
+def intake_links_for(user: AnyUser) -> QuerySet[IntakeLink]:
+    return IntakeLink.objects.for_user(user).order_by("revoked", "-created", "-id")
+
+
+@dataclass
+class AgentRequests:
+    """An agent's requests in brief: how many in each status, and the last few."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    latest: list[SubcontractRequest] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def agent_requests(agent: Agent, *, last: int = 5) -> AgentRequests:
+    """Two queries: the counts by status and the latest rows."""
+    rows = SubcontractRequest.objects.filter(
+        organization_id=agent.organization_id, agent_id=agent.pk
+    )
+    counts = {
+        row["status"]: row["n"] for row in rows.order_by().values("status").annotate(n=Count("id"))
+    }
+    latest = list(rows.only(*ROW_FIELDS).order_by("-created", "-id")[:last])
+    return AgentRequests(counts=counts, latest=latest)
