@@ -171,3 +171,91 @@ def test_the_cli_takes_columns_then_remembers_them(site: Site, tmp_path: Path) -
     out = StringIO()
     call_command("import_bills", "--site", str(site.pk), str(path), stdout=out, stderr=StringIO())
     assert "added 0" in out.getvalue()
+
+
+def test_the_page_asks_for_the_columns_then_imports_and_remembers(world: World, site: Site) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/bills/import/"
+    page = client.post(url, {"file": SimpleUploadedFile("card.csv", card_statement())})
+    html = page.content.decode()
+    assert "どの列に何が書かれていますか" in html
+    assert "利用店名 (例: ソネット 光 月額)" in html
+    token = page.context["token"]
+    mapping = {
+        "token": token,
+        "map": "1",
+        "col_date": "利用日",
+        "col_payee": "利用店名",
+        "col_amount": "利用金額",
+        "col_expenses": "positive",
+    }
+    checked = client.post(url, mapping)
+    assert "追加する行: 4" in checked.content.decode().replace("<strong>", "").replace(
+        "</strong>", ""
+    )
+    assert not BillLine.objects.filter(site=site).exists()
+    assert not ColumnMapping.objects.exists()  # remembered once imported, not before
+    confirm = {k: v for k, v in mapping.items() if k != "map"}
+    done = client.post(url, confirm)
+    assert done.status_code == 302
+    assert BillLine.objects.filter(site=site).count() == 4
+    again = client.post(url, {"file": SimpleUploadedFile("card.csv", card_statement())})
+    assert "どの列に何が書かれていますか" not in again.content.decode()
+    assert again.context["outcome"].already == 4
+
+
+def test_a_bad_mapping_on_the_page_is_asked_again_with_the_problem(
+    world: World, site: Site
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/bills/import/"
+    page = client.post(url, {"file": SimpleUploadedFile("card.csv", card_statement())})
+    bad = client.post(
+        url,
+        {
+            "token": page.context["token"],
+            "map": "1",
+            "col_date": "利用日",
+            "col_payee": "利用店名",
+            "col_amount": "利用者",  # names, not numbers
+            "col_expenses": "positive",
+        },
+    )
+    html = bad.content.decode()
+    assert "2行目「利用者」列: 金額として読めません: 「本人」" in html
+    assert 'value="利用者" selected' in html  # what the person chose survives
+    assert not ColumnMapping.objects.exists()
+    assert not BillLine.objects.filter(site=site).exists()
+
+
+def test_the_api_takes_columns_as_a_field(world: World, site: Site) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice']}"}
+    client = world.clients["anonymous"]
+    url = f"/api/v1/sites/{site.pk}/bills/import"
+    asked = client.post(url, {"file": SimpleUploadedFile("c.csv", card_statement())}, **headers)
+    assert asked.status_code == 422
+    assert "利用日, 利用店名" in asked.json()["errors"][1]["message"]
+    bad = client.post(
+        url,
+        {"file": SimpleUploadedFile("c.csv", card_statement()), "columns": "date=利用日"},
+        **headers,
+    )
+    assert bad.json()["errors"] == [
+        {"path": "columns", "message": "say which column is the payee, amount"}
+    ]
+    done = client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("c.csv", card_statement()),
+            "columns": "date=利用日,payee=利用店名,amount=利用金額",
+        },
+        **headers,
+    )
+    assert (done.status_code, done.json()["added"], done.json()["preset"]) == (201, 4, "columns")
+    assert ColumnMapping.objects.get(organization=world.org_a).payee == "利用店名"

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from madoguchi.bills.models import BillImport
 from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
@@ -74,6 +75,8 @@ def _timeline_entry(world: World) -> None:
 def _fill(route: str, ids: dict[str, object]) -> str:
     """The URL of `route` for the first organization's objects ('pk' is a case under cases/)."""
     values = {**ids, "pk": ids["case_pk"]} if route.startswith("cases/") else ids
+    if "bills/imports/" in route:  # a background bill import's progress page
+        values = {**values, "pk": ids["bill_import_pk"]}
     if "letter" in route:  # the letter comes as a PDF or text, not Markdown
         values = {**values, "fmt": "txt"}
     filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
@@ -101,7 +104,11 @@ def ids(world: World) -> dict[str, object]:
     _row, token = issue_calendar_feed(alice.user)
     revoke_calendar_feed(alice.user)
     bill = BillLine.objects.get(site=world.site_a)
+    bill_import = BillImport.objects.create(
+        organization=world.org_a, site=world.site_a, user=alice.user, name="a.csv", token="t"
+    )
     return {
+        "bill_import_pk": bill_import.pk,
         "bill_pk": bill.pk,
         "bill_id": bill.pk,
         "pk": world.site_a.pk,
