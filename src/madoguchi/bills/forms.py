@@ -92,7 +92,7 @@ class ColumnsForm(forms.Form):
 
     def __init__(self, *args: Any, header: list[str], sample: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        columns = []
+        columns: list[tuple[str, str]] = []
         for n, name in enumerate(header):
             key = normalize(name)
             if not key or key in dict(columns):
@@ -101,15 +101,15 @@ class ColumnsForm(forms.Form):
             if len(value) > SAMPLE_MAX:
                 value = value[: SAMPLE_MAX - 1] + "…"
             label = (
-                _("%(column)s (e.g. %(sample)s)") % {"column": key, "sample": value}
+                str(_("%(column)s (e.g. %(sample)s)") % {"column": key, "sample": value})
                 if value
                 else key
             )
             columns.append((key, label))
-        for role, (label, required) in self.ROLES.items():
+        for role, (question, required) in self.ROLES.items():
             blank = ("", "—") if required else ("", _("Not in this file"))
             self.fields[f"col_{role}"] = forms.ChoiceField(
-                label=label, choices=[blank, *columns], required=required
+                label=question, choices=[blank, *columns], required=required
             )
             if role == "amount":
                 self.fields["col_expenses"] = forms.ChoiceField(
