@@ -231,3 +231,44 @@ def test_another_organization_cannot_see_an_import(world: World, sites: tuple[Si
     job = progress_job(world, sites[0], lines=1, age=1)
     assert world.clients["mallory"].get(f"/sites/bills/imports/{job.pk}/").status_code == 404
     assert world.clients["vera"].get(f"/sites/bills/imports/{job.pk}/").status_code == 200
+
+
+def test_a_sheet_costs_queries_per_site_not_per_line(
+    world: World, sites: tuple[Site, Site]
+) -> None:
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from madoguchi.bills.services import import_bills
+
+    def cost(months: int, year: int) -> int:
+        rows = [
+            f"{name},so-net,{year}-{m:02d},月額,1320"
+            for name in ("佐藤家", "鈴木家")
+            for m in range(1, months + 1)
+        ]
+        data = ("site,party,month,item,yen\n" + "\n".join(rows) + "\n").encode()
+        with CaptureQueriesContext(connection) as queries:
+            import_bills(organization=world.org_a, stream=io.BytesIO(data))
+        return len(queries)
+
+    cost(1, 2020)  # the catalog and the organization's parties, read once per process
+    assert cost(12, 2024) == cost(1, 2025) <= 40
+
+
+def test_a_background_import_runs_in_its_own_thread_and_connection(
+    transactional_db: Any, world: World, sites: tuple[Site, Site], settings: Any
+) -> None:
+    settings.BILLS_BACKGROUND_LINES = 1
+    client = world.clients["alice"]
+    page = client.post(SHEET_URL, {"file": sheet("佐藤家,so-net,2026-01,月額,1320")})
+    moved = client.post(SHEET_URL, {"token": page.context["token"]})
+    job = BillImport.objects.get(pk=int(moved["Location"].rstrip("/").rsplit("/", 1)[1]))
+    deadline = time.monotonic() + 30
+    while job.state == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job.refresh_from_db()
+    assert job.state == "done"
+    assert BillLine.objects.filter(site=sites[0]).count() == 1

@@ -504,6 +504,29 @@ def read_statement(
             yield line
 
 
+def peek(stream: IO[bytes]) -> tuple[list[str], list[str]]:
+    """The header row and the first data row of a file (to ask which column is what),
+    without reading further; empty lists when it cannot be read."""
+    problems: list[Problem] = []
+    try:
+        found = [cells for _, cells in _first_rows(rows_of(stream, problems), 2)]
+    except BadFile:
+        return [], []
+    found += [[], []]
+    return found[0], found[1]
+
+
+def _first_rows(
+    rows: Iterator[tuple[int, list[str]]], count: int
+) -> Iterator[tuple[int, list[str]]]:
+    for number, cells in rows:
+        if any(c.strip() for c in cells):
+            yield number, cells
+            count -= 1
+            if count == 0:
+                return
+
+
 def _mapped_lines(
     rows: Iterator[tuple[int, list[str]]],
     header_line: int,

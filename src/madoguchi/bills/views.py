@@ -33,7 +33,7 @@ from madoguchi.bills import jobs
 from madoguchi.bills.forms import BillFileForm, ColumnsForm, OrganizationForm, PayeeForm
 from madoguchi.bills.jobs import upload_dir
 from madoguchi.bills.models import BillImport
-from madoguchi.bills.parsing import Problem
+from madoguchi.bills.parsing import Problem, peek
 from madoguchi.bills.selectors import own_csv
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.directory.selectors import parties_for
@@ -198,15 +198,10 @@ def _import_page(
         columns = None
         if "col_date" in request.POST:
             with path.open("rb") as stream:  # the header, to list the columns again
-                asked = preview(organization=organization, site=site, stream=stream)
-            needed = asked.needs_columns
-            columns_form = ColumnsForm(
-                request.POST,
-                header=needed.header if needed else asked.header,
-                sample=needed.sample if needed else [],
-            )
+                header, sample = peek(stream)
+            columns_form = ColumnsForm(request.POST, header=header, sample=sample)
             if not columns_form.is_valid():
-                context |= _columns_context(asked, columns_form, token)
+                context |= _columns_context(Outcome(), columns_form, token)
                 return render(request, "bills/import.html", context)
             columns = columns_form.column_map()
         with path.open("rb") as stream:
