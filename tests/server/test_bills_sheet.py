@@ -272,3 +272,10 @@ def test_a_background_import_runs_in_its_own_thread_and_connection(
         job.refresh_from_db()
     assert job.state == "done"
     assert BillLine.objects.filter(site=sites[0]).count() == 1
+
+
+def test_a_file_without_a_sheets_columns_is_named_not_mapped(world: World) -> None:
+    upload = SimpleUploadedFile("card.csv", "利用日,利用店名,利用金額\n2026/01/05,x,1\n".encode())
+    html = world.clients["alice"].post(SHEET_URL, {"file": upload}).content.decode()
+    assert "1行目: 見出しの行が一覧表の形ではありません" in html
+    assert "どの列に何が書かれていますか" not in html

@@ -206,7 +206,7 @@ def _import_page(
             columns = columns_form.column_map()
         with path.open("rb") as stream:
             outcome = preview(organization=organization, site=site, stream=stream, columns=columns)
-        if outcome.needs_columns is not None:
+        if outcome.needs_columns is not None and site is not None:
             columns_form = ColumnsForm(
                 header=outcome.needs_columns.header, sample=outcome.needs_columns.sample
             )
@@ -256,7 +256,9 @@ def _import_page(
             token, path = _keep(request, owner, form.cleaned_data["file"])
             with path.open("rb") as stream:
                 outcome = preview(organization=organization, site=site, stream=stream)
-            if outcome.needs_columns is not None:
+            if site is None and outcome.needs_columns is not None:
+                outcome.problems[:] = [_SHEET_HEADER]
+            if outcome.needs_columns is not None and site is not None:
                 columns_form = ColumnsForm(
                     header=outcome.needs_columns.header, sample=outcome.needs_columns.sample
                 )
@@ -265,6 +267,16 @@ def _import_page(
                 payees = PayeeForm(unanswered=outcome.unanswered, party_name=name)
                 context |= _preview_context(outcome, payees, token, name, None)
     return render(request, "bills/import.html", context)
+
+
+_SHEET_HEADER = Problem(
+    1,
+    "",
+    "the header is not a sheet's: it needs the columns site, party, month and yen "
+    "(item, contract and service if you have them)",
+    "見出しの行が一覧表の形ではありません。site, party, month, yen の列が要ります "
+    "(item, contract, service はあれば)",
+)
 
 
 def _columns_context(
