@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from madoguchi.bills.models import ColumnMapping
 from madoguchi.bills.parsing import ColumnMap, parse_columns
@@ -259,3 +261,27 @@ def test_the_api_takes_columns_as_a_field(world: World, site: Site) -> None:
     )
     assert (done.status_code, done.json()["added"], done.json()["preset"]) == (201, 4, "columns")
     assert ColumnMapping.objects.get(organization=world.org_a).payee == "利用店名"
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=200), st.integers(0, 400))
+def test_a_mangled_statement_read_through_a_mapping_never_raises_a_traceback(
+    site: Site, insert: bytes, at: int
+) -> None:
+    good = card_statement()
+    data = good[:at] + insert + good[at:]
+    refused = None
+    try:
+        import_bills(
+            organization=site.organization, site=site, stream=io.BytesIO(data), columns=CARD
+        )
+    except ImportRefused as exc:
+        refused = exc.outcome
+    if refused is not None:
+        assert refused.problems or refused.unanswered
+        assert all(p.text("ja") for p in refused.problems)
+        assert not BillLine.objects.filter(site=site).exists()
+    BillLine.objects.filter(site=site).delete()
+    ColumnMapping.objects.all().delete()
