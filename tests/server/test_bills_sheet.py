@@ -279,3 +279,29 @@ def test_a_file_without_a_sheets_columns_is_named_not_mapped(world: World) -> No
     html = world.clients["alice"].post(SHEET_URL, {"file": upload}).content.decode()
     assert "1行目: 見出しの行が一覧表の形ではありません" in html
     assert "どの列に何が書かれていますか" not in html
+
+
+def test_confirming_a_large_file_starts_its_import_without_reading_it_again(
+    world: World, inline: list[int], monkeypatch: Any
+) -> None:
+    from madoguchi.bills import views
+    from madoguchi.bills.models import PayeeChoice
+    from tests.server.test_bills import seed001_statement
+
+    site = SiteFactory(organization=world.org_a, name="佐藤家")
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/bills/import/"
+    page = client.post(url, {"file": SimpleUploadedFile("mf.csv", seed001_statement())})
+    reads: list[int] = []
+    real = views.preview
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(views, "preview", counted)
+    moved = client.post(url, {"token": page.context["token"], "payee_0": "ntt-east"})
+    assert moved["Location"].startswith("/sites/bills/imports/")
+    assert reads == []
+    assert PayeeChoice.objects.get(organization=world.org_a).party == "ntt-east"
+    assert BillImport.objects.get(pk=inline[0]).result["added"] == 9

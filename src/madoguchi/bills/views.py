@@ -33,9 +33,16 @@ from madoguchi.bills import jobs
 from madoguchi.bills.forms import BillFileForm, ColumnsForm, OrganizationForm, PayeeForm
 from madoguchi.bills.jobs import upload_dir
 from madoguchi.bills.models import BillImport
-from madoguchi.bills.parsing import Problem, peek
+from madoguchi.bills.parsing import ColumnMap, Problem, peek
 from madoguchi.bills.selectors import own_csv
-from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
+from madoguchi.bills.services import (
+    ImportRefused,
+    Outcome,
+    Unanswered,
+    answer_payee,
+    import_bills,
+    preview,
+)
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
@@ -204,6 +211,29 @@ def _import_page(
                 context |= _columns_context(Outcome(), columns_form, token)
                 return render(request, "bills/import.html", context)
             columns = columns_form.column_map()
+        confirming = "map" not in request.POST
+        uploads = request.session.get(SESSION_KEY, {})
+        previewed = uploads.get(token, {}).get("previewed")
+        if (
+            confirming
+            and previewed
+            and previewed["columns"] == (columns.text() if columns else "")
+            and jobs.runs_in_background(previewed["rows"], path.stat().st_size)
+        ):  # a large file read cleanly by its preview: not read again in this request
+            payees = PayeeForm(request.POST, unanswered=_unanswered(previewed), party_name=name)
+            if payees.is_valid():
+                for payee, party in payees.answers().items():
+                    answer_payee(organization=organization, name=payee, party=party)
+                job = jobs.start(
+                    organization=organization,
+                    site=site,
+                    user=request.user,
+                    token=token,
+                    name=_forget(request, token, delete=False),
+                    rows=previewed["rows"],
+                    columns=columns,
+                )
+                return redirect("sites:bills-progress", pk=job.pk)
         with path.open("rb") as stream:
             outcome = preview(organization=organization, site=site, stream=stream, columns=columns)
         if outcome.needs_columns is not None and site is not None:
@@ -215,7 +245,6 @@ def _import_page(
         if columns_form is not None and outcome.problems:  # a bad mapping: asked again
             context |= _columns_context(outcome, columns_form, token, problems=True)
             return render(request, "bills/import.html", context)
-        confirming = "map" not in request.POST
         payees = PayeeForm(
             request.POST if confirming else None, unanswered=outcome.unanswered, party_name=name
         )
@@ -248,6 +277,7 @@ def _import_page(
                     % {"added": saved.added, "already": saved.already},
                 )
                 return redirect(done)
+        _previewed(request, token, outcome, columns)
         context |= _preview_context(outcome, payees, token, name, columns_form)
     elif request.method == "POST":
         form = BillFileForm(request.POST, request.FILES, refused=refused_uploads(request))
@@ -265,8 +295,38 @@ def _import_page(
                 context |= _columns_context(outcome, columns_form, token)
             else:
                 payees = PayeeForm(unanswered=outcome.unanswered, party_name=name)
+                _previewed(request, token, outcome, None)
                 context |= _preview_context(outcome, payees, token, name, None)
     return render(request, "bills/import.html", context)
+
+
+def _previewed(
+    request: HttpRequest, token: str, outcome: Outcome, columns: ColumnMap | None
+) -> None:
+    """Note a clean preview with the waiting upload: its lines and the shared names it met
+    (so confirming a large file starts its import without reading it again here)."""
+    uploads = request.session.get(SESSION_KEY, {})
+    if token not in uploads:
+        return
+    if outcome.problems:
+        uploads[token].pop("previewed", None)
+    else:
+        uploads[token]["previewed"] = {
+            "rows": outcome.rows,
+            "columns": columns.text() if columns else "",
+            "unanswered": [
+                [key, u.name, list(u.candidates), u.first_line, u.lines]
+                for key, u in outcome.unanswered.items()
+            ],
+        }
+    request.session[SESSION_KEY] = uploads
+
+
+def _unanswered(previewed: dict[str, Any]) -> dict[str, Unanswered]:
+    return {
+        key: Unanswered(name, tuple(candidates), first, lines)
+        for key, name, candidates, first, lines in previewed["unanswered"]
+    }
 
 
 _SHEET_HEADER = Problem(
