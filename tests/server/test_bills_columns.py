@@ -205,6 +205,9 @@ def test_the_page_asks_for_the_columns_then_imports_and_remembers(world: World, 
     assert BillLine.objects.filter(site=site).count() == 4
     again = client.post(url, {"file": SimpleUploadedFile("card.csv", card_statement())})
     assert "どの列に何が書かれていますか" not in again.content.decode()
+    assert "読み方: 日付は「利用日」、支払先は「利用店名」、金額は「利用金額」の列" in (
+        again.content.decode()
+    )
     assert again.context["outcome"].already == 4
 
 
