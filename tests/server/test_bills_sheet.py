@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from madoguchi.bills import jobs
-from madoguchi.bills.models import BillImport
+from madoguchi.bills.models import BillImport, ColumnMapping
 from madoguchi.bills.parsing import Problem
 from madoguchi.bills.services import ImportRefused, Outcome
 from madoguchi.sites.models import BillLine, Site
@@ -305,3 +305,65 @@ def test_confirming_a_large_file_starts_its_import_without_reading_it_again(
     assert reads == []
     assert PayeeChoice.objects.get(organization=world.org_a).party == "ntt-east"
     assert BillImport.objects.get(pk=inline[0]).result["added"] == 9
+
+
+def test_a_large_file_is_previewed_in_the_background_too(
+    world: World, inline: list[int], settings: Any
+) -> None:
+    from tests.server.test_bills_columns import card_statement
+
+    settings.BILLS_BACKGROUND_BYTES = 1
+    site = SiteFactory(organization=world.org_a, name="佐藤家")
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/bills/import/"
+    moved = client.post(url, {"file": SimpleUploadedFile("card.csv", card_statement())})
+    read = BillImport.objects.get(pk=inline[-1])
+    assert (read.preview, read.state) == (True, "done")
+    shown = client.get(moved["Location"])  # the progress page hands over to the preview
+    assert shown["Location"] == f"{url}?preview={read.pk}"
+    asked = client.get(shown["Location"])
+    assert "どの列に何が書かれていますか" in asked.content.decode()
+    mapped = client.post(
+        url,
+        {
+            "token": read.token,
+            "map": "1",
+            "col_date": "利用日",
+            "col_payee": "利用店名",
+            "col_amount": "利用金額",
+            "col_expenses": "positive",
+        },
+    )
+    again = BillImport.objects.get(pk=inline[-1])
+    assert again.result["given"] == "date=利用日,payee=利用店名,amount=利用金額,expenses=positive"
+    page = client.get(client.get(mapped["Location"])["Location"])
+    assert page.context["outcome"].added == 4
+    assert 'name="col_payee" value="利用店名"' in page.content.decode()  # carried to the save
+    saved = client.post(
+        url,
+        {
+            "token": read.token,
+            "col_date": "利用日",
+            "col_payee": "利用店名",
+            "col_amount": "利用金額",
+            "col_expenses": "positive",
+        },
+    )
+    job = BillImport.objects.get(pk=inline[-1])
+    assert saved["Location"] == f"/sites/bills/imports/{job.pk}/"
+    assert (job.preview, job.state, job.result["added"]) == (False, "done", 4)
+    assert BillLine.objects.filter(site=site).count() == 4
+    assert ColumnMapping.objects.filter(organization=world.org_a).exists()
+
+
+def test_another_organization_cannot_open_a_background_preview(
+    world: World, inline: list[int], settings: Any
+) -> None:
+    settings.BILLS_BACKGROUND_BYTES = 1
+    site = SiteFactory(organization=world.org_a, name="佐藤家")
+    url = f"/sites/{site.pk}/bills/import/"
+    world.clients["alice"].post(url, {"file": sheet("佐藤家,so-net,2026-01,月額,1")})
+    read = BillImport.objects.get(pk=inline[-1])
+    assert world.clients["mallory"].get(f"{url}?preview={read.pk}").status_code == 404
+    other = f"/sites/{world.site_b.pk}/bills/import/?preview={read.pk}"
+    assert "outcome" not in world.clients["mallory"].get(other).context

@@ -81,6 +81,8 @@ class BillImport(OrgOwned):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200)  # the uploaded file's name
     token = models.CharField(max_length=40)  # the waiting upload (bills.views.upload_dir)
+    # Only reading the file for its preview (result: what the preview page shows), not saving.
+    preview = models.BooleanField(default=False)
     size = models.PositiveBigIntegerField(default=0)
     rows = models.PositiveIntegerField(default=0)  # lines the preview read
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)

@@ -33,7 +33,7 @@ from madoguchi.bills import jobs
 from madoguchi.bills.forms import BillFileForm, ColumnsForm, OrganizationForm, PayeeForm
 from madoguchi.bills.jobs import upload_dir
 from madoguchi.bills.models import BillImport
-from madoguchi.bills.parsing import ColumnMap, Problem, peek
+from madoguchi.bills.parsing import ColumnMap, Problem, parse_columns, peek
 from madoguchi.bills.selectors import own_csv
 from madoguchi.bills.services import (
     ImportRefused,
@@ -195,6 +195,26 @@ def _import_page(
         return party_name(slug, directory)
 
     context |= {"form": BillFileForm()}
+
+    def show(
+        outcome: Outcome,
+        token: str,
+        columns: ColumnMap | None,
+        columns_form: ColumnsForm | None,
+    ) -> None:
+        """The preview of a file read without a mapping asked for, or the columns question."""
+        if site is None and outcome.needs_columns is not None:
+            outcome.problems[:] = [_SHEET_HEADER]
+        if outcome.needs_columns is not None and site is not None:
+            asked = ColumnsForm(
+                header=outcome.needs_columns.header, sample=outcome.needs_columns.sample
+            )
+            context.update(_columns_context(outcome, asked, token))
+        else:
+            payees = PayeeForm(unanswered=outcome.unanswered, party_name=name)
+            _previewed(request, token, outcome, columns)
+            context.update(_preview_context(outcome, payees, token, name, columns_form))
+
     token = request.POST.get("token", "")
     if request.method == "POST" and token:
         path = _upload_path(request, owner, token)
@@ -234,6 +254,20 @@ def _import_page(
                     columns=columns,
                 )
                 return redirect("sites:bills-progress", pk=job.pk)
+        if (
+            not confirming
+            and columns is not None
+            and jobs.runs_in_background(0, path.stat().st_size)
+        ):
+            job = jobs.start_preview(
+                organization=organization,
+                site=site,
+                user=request.user,
+                token=token,
+                name=str(uploads.get(token, {}).get("name", "")),
+                columns=columns,
+            )
+            return redirect("sites:bills-progress", pk=job.pk)
         with path.open("rb") as stream:
             outcome = preview(organization=organization, site=site, stream=stream, columns=columns)
         if outcome.needs_columns is not None and site is not None:
@@ -283,21 +317,46 @@ def _import_page(
         form = BillFileForm(request.POST, request.FILES, refused=refused_uploads(request))
         context["form"] = form
         if form.is_valid():
-            token, path = _keep(request, owner, form.cleaned_data["file"])
+            upload = form.cleaned_data["file"]
+            token, path = _keep(request, owner, upload)
+            if jobs.runs_in_background(0, path.stat().st_size):
+                job = jobs.start_preview(
+                    organization=organization,
+                    site=site,
+                    user=request.user,
+                    token=token,
+                    name=upload.name,
+                )
+                return redirect("sites:bills-progress", pk=job.pk)
             with path.open("rb") as stream:
                 outcome = preview(organization=organization, site=site, stream=stream)
-            if site is None and outcome.needs_columns is not None:
-                outcome.problems[:] = [_SHEET_HEADER]
-            if outcome.needs_columns is not None and site is not None:
-                columns_form = ColumnsForm(
-                    header=outcome.needs_columns.header, sample=outcome.needs_columns.sample
-                )
-                context |= _columns_context(outcome, columns_form, token)
-            else:
-                payees = PayeeForm(unanswered=outcome.unanswered, party_name=name)
-                _previewed(request, token, outcome, None)
-                context |= _preview_context(outcome, payees, token, name, None)
+            show(outcome, token, None, None)
+    elif request.GET.get("preview", "").isdigit() and len(request.GET["preview"]) < 12:
+        # a large file's preview, read in the background
+        read = (
+            BillImport.objects.for_user(request.user)
+            .filter(pk=int(request.GET["preview"]), preview=True, state=BillImport.State.DONE)
+            .first()
+        )
+        waiting = _upload_path(request, owner, read.token) if read is not None else None
+        if read is not None and waiting is not None:
+            given = read.result.get("given", "")
+            columns = parse_columns(given) if given else None
+            columns_form = None
+            if columns is not None:
+                with waiting.open("rb") as stream:
+                    header, sample = peek(stream)
+                columns_form = ColumnsForm(_columns_data(columns), header=header, sample=sample)
+                columns_form.is_valid()
+            show(jobs.outcome_from(read.result), read.token, columns, columns_form)
     return render(request, "bills/import.html", context)
+
+
+def _columns_data(columns: ColumnMap) -> dict[str, str]:
+    """A column mapping as the columns form posts it."""
+    data = {f"col_{role}": getattr(columns, role) for role in ColumnMap.ROLES}
+    data["col_expenses"] = "negative" if columns.expenses_negative else "positive"
+    return data
 
 
 def _previewed(
@@ -384,6 +443,13 @@ def bills_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How a background import is going; reloads itself until it has ended."""
     job = get_object_or_404(BillImport.objects.for_user(request.user).select_related("site"), pk=pk)
     job = jobs.check(job)
+    again = (
+        reverse("sites:bills-import", args=[job.site_id])
+        if job.site_id
+        else reverse("sites:bills-import-sheet")
+    )
+    if job.preview and job.state == BillImport.State.DONE:
+        return redirect(f"{again}?preview={job.pk}")
     running = job.state == BillImport.State.RUNNING
     progress = jobs.progress_of(job) if running else None
     figures = {
@@ -404,11 +470,7 @@ def bills_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "figures": figures,
             "problems": _problems(problems),
-            "again": (
-                reverse("sites:bills-import", args=[job.site_id])
-                if job.site_id
-                else reverse("sites:bills-import-sheet")
-            ),
+            "again": again,
         },
     )
 
