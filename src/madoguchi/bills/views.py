@@ -242,18 +242,9 @@ def _import_page(
         ):  # a large file read cleanly by its preview: not read again in this request
             payees = PayeeForm(request.POST, unanswered=_unanswered(previewed), party_name=name)
             if payees.is_valid():
-                for payee, party in payees.answers().items():
-                    answer_payee(organization=organization, name=payee, party=party)
-                job = jobs.start(
-                    organization=organization,
-                    site=site,
-                    user=request.user,
-                    token=token,
-                    name=_forget(request, token, delete=False),
-                    rows=previewed["rows"],
-                    columns=columns,
+                return _import_in_background(
+                    request, organization, site, token, previewed["rows"], columns, payees
                 )
-                return redirect("sites:bills-progress", pk=job.pk)
         if (
             not confirming
             and columns is not None
@@ -283,19 +274,12 @@ def _import_page(
             request.POST if confirming else None, unanswered=outcome.unanswered, party_name=name
         )
         if confirming and payees.is_valid() and not outcome.problems:
+            if jobs.runs_in_background(outcome.rows, path.stat().st_size):
+                return _import_in_background(
+                    request, organization, site, token, outcome.rows, columns, payees
+                )
             for payee, party in payees.answers().items():
                 answer_payee(organization=organization, name=payee, party=party)
-            if jobs.runs_in_background(outcome.rows, path.stat().st_size):
-                job = jobs.start(
-                    organization=organization,
-                    site=site,
-                    user=request.user,
-                    token=token,
-                    name=_forget(request, token, delete=False),
-                    rows=outcome.rows,
-                    columns=columns,
-                )
-                return redirect("sites:bills-progress", pk=job.pk)
             try:
                 with path.open("rb") as stream:
                     saved = import_bills(
@@ -350,6 +334,31 @@ def _import_page(
                 columns_form.is_valid()
             show(jobs.outcome_from(read.result), read.token, columns, columns_form)
     return render(request, "bills/import.html", context)
+
+
+def _import_in_background(
+    request: HttpRequest,
+    organization: Organization,
+    site: Site | None,
+    token: str,
+    rows: int,
+    columns: ColumnMap | None,
+    payees: PayeeForm,
+) -> HttpResponse:
+    """Keep the shared payee names answered, start the waiting upload's import in the
+    background and send the person to its progress page."""
+    for payee, party in payees.answers().items():
+        answer_payee(organization=organization, name=payee, party=party)
+    job = jobs.start(
+        organization=organization,
+        site=site,
+        user=request.user,
+        token=token,
+        name=_forget(request, token, delete=False),
+        rows=rows,
+        columns=columns,
+    )
+    return redirect("sites:bills-progress", pk=job.pk)
 
 
 def _columns_data(columns: ColumnMap) -> dict[str, str]:
