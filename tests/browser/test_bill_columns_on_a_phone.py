@@ -60,9 +60,12 @@ def test_map_an_unknown_card_statement_once_and_import_it(
     assert "追加する行: 1" in page.locator("#preview").inner_text().replace(":\n", ": ")
 
 
-def test_the_sheet_page_and_a_progress_page_on_a_phone(live_server: Any, phone: Any) -> None:
+def test_the_sheet_page_and_a_progress_page_on_a_phone(
+    live_server: Any, phone: Any, tmp_path: Any
+) -> None:
     member = MembershipFactory(role=Role.STAFF)
     site = SiteFactory(organization=member.organization, name="佐藤家")
+    SiteFactory(organization=member.organization, name="鈴木家 (千葉市花見川区の二世帯住宅)")
     page = phone
     log_in(page, live_server.url, member.user.username)
     page.goto(f"{live_server.url}/sites/")
@@ -70,6 +73,28 @@ def test_the_sheet_page_and_a_progress_page_on_a_phone(live_server: Any, phone: 
     assert "複数拠点の請求一覧表を取り込む" in page.locator("h1").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "bills-sheet-phone.png"), full_page=True)
     no_sideways_scroll(page)
+    sheet = tmp_path / "顧客別請求.csv"
+    sheet.write_text(
+        "site,party,month,item,yen\n佐藤家,NTT東日本,2026-01,ひかり電話,550\n"
+        "鈴木家 (千葉市花見川区の二世帯住宅),so-net,2026-01,月額,1320\n"
+        "田中家,so-net,2026-01,月額,1320\n"
+    )
+    page.set_input_files("input[name=file]", str(sheet))
+    page.click("button:has-text('確認する')")
+    assert (
+        "4行目「site」列: 「田中家」という拠点が見つかりません"
+        in page.locator("#preview").inner_text()
+    )
+    page.screenshot(path=str(SCREENSHOTS / "bills-sheet-problems-phone.png"), full_page=True)
+    no_sideways_scroll(page)
+    sheet.write_text(sheet.read_text().rsplit("田中家", 1)[0])
+    page.set_input_files("input[name=file]", str(sheet))
+    page.click("button:has-text('確認する')")
+    page.screenshot(path=str(SCREENSHOTS / "bills-sheet-preview-phone.png"), full_page=True)
+    no_sideways_scroll(page)
+    page.click("button:has-text('この内容で保存する')")
+    page.wait_for_load_state()
+    assert "請求明細を 2 行追加しました" in page.locator("main").inner_text()
 
     job = BillImport.objects.create(
         organization=member.organization,
