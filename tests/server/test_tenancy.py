@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from madoguchi.agents.services import create_agent
+from madoguchi.bills.models import BillImport
 from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.receivables.models import Payment, Receivable
 from madoguchi.receivables.services import create_receivable, record_payment
@@ -80,6 +81,8 @@ def _timeline_entry(world: World) -> None:
 def _fill(route: str, ids: dict[str, object]) -> str:
     """The URL of `route` for the first organization's objects ('pk' is a case under cases/)."""
     values = {**ids, "pk": ids["case_pk"]} if route.startswith("cases/") else ids
+    if "bills/imports/" in route:  # a background bill import's progress page
+        values = {**values, "pk": ids["bill_import_pk"]}
     if "letter" in route:  # the letter comes as a PDF or text, not Markdown
         values = {**values, "fmt": "txt"}
     filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
@@ -123,7 +126,11 @@ def ids(world: World) -> dict[str, object]:
     request = receive_request(world.org_a, values=subcontract_values(customer_name="A社 本社"))
     link, intake_token = issue_intake_link(world.org_a, name="A社の代理店")
     revoke_intake_link(link)
+    bill_import = BillImport.objects.create(
+        organization=world.org_a, site=world.site_a, user=alice.user, name="a.csv", token="t"
+    )
     return {
+        "bill_import_pk": bill_import.pk,
         "bill_pk": bill.pk,
         "bill_id": bill.pk,
         "pk": world.site_a.pk,

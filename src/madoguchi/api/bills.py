@@ -4,13 +4,16 @@ organization's answers for payee names several parties bill under."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from madoguchi.api.auth import require_write
-from madoguchi.api.common import Invalid, PathId, answers
+from madoguchi.api.common import Invalid, PathId, answers, target_organization
+from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
+from madoguchi.orgs.models import Organization
 from madoguchi.sites import selectors
+from madoguchi.sites.models import Site
 
 bills_router = Router(tags=["bill files"])
 
@@ -65,6 +68,16 @@ def _refused(outcome: Outcome) -> Invalid:
         }
         for p in outcome.problems
     ]
+    if outcome.needs_columns is not None:
+        header = ", ".join(h for h in outcome.needs_columns.header if h.strip())
+        errors.append(
+            {
+                "path": "columns",
+                "message": f"the file's columns are: {header}; send "
+                "columns=date=COLUMN,payee=COLUMN,amount=COLUMN (optional item=, month=, "
+                "service=, expenses=negative)",
+            }
+        )
     errors += [
         {
             "path": f"file: line {u.first_line}",
@@ -76,6 +89,38 @@ def _refused(outcome: Outcome) -> Invalid:
     return Invalid("the file was not imported; nothing was written", errors)
 
 
+def _columns(text: str) -> ColumnMap | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_columns(text)
+    except ValueError as exc:
+        raise Invalid("not a column mapping", [{"path": "columns", "message": str(exc)}]) from None
+
+
+def _import(
+    organization: Organization,
+    site: Site | None,
+    file: UploadedFile | None,
+    columns: str,
+    dry_run: bool,
+) -> Status[BillImportOut]:
+    if file is None:
+        raise Invalid("no file", [{"path": "file", "message": "send the statement as `file`"}])
+    mapping = _columns(columns)
+    stream = file.open("rb")
+    try:
+        if dry_run:
+            outcome = preview(organization=organization, site=site, stream=stream, columns=mapping)
+            if not outcome.ok:
+                raise _refused(outcome)
+            return Status(200, _out(outcome))
+        outcome = import_bills(organization=organization, site=site, stream=stream, columns=mapping)
+    except ImportRefused as exc:
+        raise _refused(exc.outcome) from None
+    return Status(201, _out(outcome))
+
+
 @bills_router.post(
     "/sites/{site_id}/bills/import", response={**answers(201, BillImportOut), 200: BillImportOut}
 )
@@ -83,25 +128,33 @@ def import_bill_file(
     request: HttpRequest,
     site_id: PathId,
     file: File[UploadedFile | None] = None,
+    columns: Form[str] = "",
     dry_run: bool = False,
 ) -> Status[BillImportOut]:
-    """Import a statement file (マネーフォワード ME, Zaim, Madoguchi's bill CSV) into the
-    site, all or nothing; `dry_run=true` says what it would add and writes nothing."""
+    """Import a statement file (マネーフォワード ME, Zaim, Madoguchi's bill CSV, or any other
+    statement with `columns`) into the site, all or nothing; `dry_run=true` says what it would
+    add and writes nothing. `columns` (a form field: `date=利用日,payee=利用店名,amount=利用金額`,
+    optional `item=`, `month=`, `service=`, `expenses=negative`) names the columns of a
+    statement no preset knows; it is remembered for files with the same header once imported."""
     site = selectors.user_site(request.user, site_id)
     require_write(request, site.organization_id)  # before the body: a stranger learns nothing
-    if file is None:
-        raise Invalid("no file", [{"path": "file", "message": "send the statement as `file`"}])
-    stream = file.open("rb")
-    try:
-        if dry_run:
-            outcome = preview(organization=site.organization, site=site, stream=stream)
-            if not outcome.ok:
-                raise _refused(outcome)
-            return Status(200, _out(outcome))
-        outcome = import_bills(organization=site.organization, site=site, stream=stream)
-    except ImportRefused as exc:
-        raise _refused(exc.outcome) from None
-    return Status(201, _out(outcome))
+    return _import(site.organization, site, file, columns, dry_run)
+
+
+@bills_router.post(
+    "/bill-sheets/import", response={**answers(201, BillImportOut), 200: BillImportOut}
+)
+def import_bill_sheet(
+    request: HttpRequest,
+    file: File[UploadedFile | None] = None,
+    organization: Form[str] = "",
+    dry_run: bool = False,
+) -> Status[BillImportOut]:
+    """Import an installer's sheet with a site column (the site's name or id on each line,
+    then party, month, item, yen; CSV or XLSX) into the organization's sites: all lines of
+    all sites, or nothing. `organization` (its slug) when you write to several."""
+    target = target_organization(request, organization or request.GET.get("organization"))
+    return _import(target, None, file, "", dry_run)
 
 
 @bills_router.post("/sites/{site_id}/payee-answers", response=answers(200, PayeeAnswerOut))

@@ -3,6 +3,7 @@ rows on sites.models)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,69 @@ class PayeeChoice(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.payee} → {self.party or '-'}"
+
+
+class ColumnMapping(OrgOwned):
+    """Which column is what in a bank's or card's statement that no preset knows, answered
+    once per organization for files with that header (`signature`: parsing.header_signature),
+    so the next file from the same bank imports directly. Column values are the file's own
+    header texts."""
+
+    signature = models.CharField(max_length=40)
+    header = models.JSONField(default=list)  # the header as the file wrote it
+    date = models.CharField(_("date"), max_length=200)
+    payee = models.CharField(_("payee"), max_length=200)
+    amount = models.CharField(_("amount"), max_length=200)
+    expenses_negative = models.BooleanField(_("spending is negative"), default=False)
+    item = models.CharField(_("item"), max_length=200, blank=True)
+    month = models.CharField(_("month"), max_length=200, blank=True)
+    service = models.CharField(_("service"), max_length=200, blank=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "signature"], name="column_mapping_unique_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signature[:8]}: {self.date}, {self.payee}, {self.amount}"
+
+
+class BillImport(OrgOwned):
+    """A long import running in the background (web): who started it, for which site (none:
+    the organization's sheet), how it ended. Lines read while it runs are in a progress file
+    beside the upload (bills.jobs), as the import's own transaction cannot commit them; a
+    running row whose progress has gone quiet is an import that did not finish (its process
+    died), and since an import is all or nothing, nothing of it was saved."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("importing")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("not imported")
+        FAILED = "failed", _("did not finish")
+
+    site = models.ForeignKey(
+        "sites.Site", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)  # the uploaded file's name
+    token = models.CharField(max_length=40)  # the waiting upload (bills.views.upload_dir)
+    # Only reading the file for its preview (result: what the preview page shows), not saving.
+    preview = models.BooleanField(default=False)
+    size = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)  # lines the preview read
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    result = models.JSONField(default=dict, blank=True)  # counts, or the problems' texts
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bill import")
+        verbose_name_plural = _("bill imports")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"

@@ -54,6 +54,16 @@ class BadFile(ValueError):
         self.problems = problems
 
 
+class NeedsColumns(BadFile):
+    """A header no preset knows and no mapping was given or remembered for: which column is
+    what has to be asked (the header and the first data row let a person answer)."""
+
+    def __init__(self, problems: list[Problem], header: list[str], sample: list[str]) -> None:
+        super().__init__(problems)
+        self.header = header
+        self.sample = sample
+
+
 @dataclass(frozen=True)
 class Preset:
     key: str
@@ -109,6 +119,77 @@ SHEET = Preset(
 )
 PRESETS = (MONEYFORWARD, ZAIM, SHEET, OWN)
 OWN_COLUMNS = ("party", "month", "item", "yen", "contract", "service")
+# Any other bank or card statement, read through the columns a person named (ColumnMap).
+MAPPED = Preset("columns", "column mapping", required=())
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which of a file's columns (by its header text) is the date, the payee and the amount,
+    and optionally the item, the billing month and the service; `expenses_negative` when the
+    file writes spending as negative amounts (マネーフォワード style), else spending is
+    positive and a refund negative (a card statement's 利用金額)."""
+
+    date: str
+    payee: str
+    amount: str
+    expenses_negative: bool = False
+    item: str = ""
+    month: str = ""
+    service: str = ""
+
+    ROLES = ("date", "payee", "amount", "item", "month", "service")
+    REQUIRED = ("date", "payee", "amount")
+
+    def named(self) -> dict[str, str]:
+        """Role → column, for the roles given."""
+        return {r: getattr(self, r) for r in self.ROLES if getattr(self, r)}
+
+    def text(self) -> str:
+        """The mapping as `--columns` and the API's `columns` take it."""
+        parts = [f"{role}={column}" for role, column in self.named().items()]
+        parts.append("expenses=" + ("negative" if self.expenses_negative else "positive"))
+        return ",".join(parts)
+
+
+def parse_columns(text: str) -> ColumnMap:
+    """`date=利用日,payee=利用店名,amount=利用金額[,item=…][,month=…][,service=…]
+    [,expenses=negative|positive]` as a ColumnMap; ValueError naming what is wrong."""
+    values: dict[str, str] = {}
+    negative = False
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        role, sep, column = part.partition("=")
+        role, column = role.strip().lower(), normalize(column)
+        if not sep or not column:
+            raise ValueError(f"{part.strip()!r}: write ROLE=COLUMN")
+        if role == "expenses":
+            if column.lower() not in {"negative", "positive"}:
+                raise ValueError("expenses= takes negative or positive")
+            negative = column.lower() == "negative"
+        elif role in ColumnMap.ROLES:
+            values[role] = column
+        else:
+            raise ValueError(f"{role!r} is not a role ({', '.join(ColumnMap.ROLES)}, expenses)")
+    missing = [r for r in ColumnMap.REQUIRED if r not in values]
+    if missing:
+        raise ValueError(f"say which column is the {', '.join(missing)}")
+    return ColumnMap(expenses_negative=negative, **values)
+
+
+def column_key(name: str) -> str:
+    """A header cell as columns are compared: NFKC, spaces collapsed, case folded."""
+    return normalize(name).strip().lower()
+
+
+def header_signature(header: list[str]) -> str:
+    """What identifies a file's layout: its header cells, folded, trailing blanks dropped
+    (the key a remembered column mapping is found by)."""
+    cells = [column_key(h) for h in header]
+    while cells and not cells[-1]:
+        cells.pop()
+    return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()[:40]
 
 
 @dataclass(frozen=True)
@@ -323,6 +404,9 @@ class Reading:
     preset: Preset | None = None
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
+    signature: str = ""  # the header's (header_signature)
+    header: list[str] = field(default_factory=list)
+    columns: ColumnMap | None = None  # the mapping read through, for MAPPED
 
     def add(self, problem: Problem) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -343,9 +427,18 @@ def detect_preset(header: list[str]) -> tuple[Preset | None, dict[str, int]]:
     return best, positions
 
 
-def read_statement(stream: IO[bytes], reading: Reading) -> Iterator[StatementLine]:
+def read_statement(
+    stream: IO[bytes],
+    reading: Reading,
+    columns: ColumnMap | None = None,
+    remembered: Callable[[str], ColumnMap | None] | None = None,
+) -> Iterator[StatementLine]:
     """The statement lines of a file, lazily; problems go to `reading` (BadFile when the file
-    cannot be read at all: an unknown header, a missing column, not text)."""
+    cannot be read at all: an unknown header, a missing column, not text).
+
+    `columns` reads the file through that mapping whatever its header; else a header no
+    preset knows is looked up by its signature in `remembered`, and NeedsColumns is raised
+    when nothing is found."""
     rows = rows_of(stream, reading.problems)
     header: list[str] | None = None
     header_line = 0
@@ -358,18 +451,28 @@ def read_statement(stream: IO[bytes], reading: Reading) -> Iterator[StatementLin
             reading.problems
             or [Problem(0, "", "the file has no header row", "見出しの行がありません")]
         )
+    reading.header = header
+    reading.signature = header_signature(header)
     preset, positions = detect_preset(header)
+    if columns is None and preset is None and remembered is not None:
+        columns = remembered(reading.signature)
+    if columns is not None:
+        yield from _mapped_lines(rows, header_line, positions, columns, reading)
+        return
     if preset is None:
-        known = "; ".join(f"{p.name}: {','.join(p.required)}" for p in PRESETS)
-        raise BadFile(
+        sample = next((c for _, c in rows if any(x.strip() for x in c)), [])
+        raise NeedsColumns(
             [
                 Problem(
                     header_line,
                     "",
-                    f"the header is not one this importer knows ({known})",
-                    f"見出しの行が読めません。対応している形式: {known}",
+                    "the header is not one this importer knows: say which column is the "
+                    "date, the payee and the amount (columns=date=…,payee=…,amount=…)",
+                    "見出しの形式を知りません。どの列が日付・支払先・金額かを指定してください",
                 )
-            ]
+            ],
+            header,
+            sample,
         )
     missing = [c for c in preset.required if normalize(c).lower() not in positions]
     if missing:
@@ -399,6 +502,82 @@ def read_statement(stream: IO[bytes], reading: Reading) -> Iterator[StatementLin
         line = _line(preset, number, cell, reading)
         if line is not None:
             yield line
+
+
+def peek(stream: IO[bytes]) -> tuple[list[str], list[str]]:
+    """The header row and the first data row of a file (to ask which column is what),
+    without reading further; empty lists when it cannot be read."""
+    problems: list[Problem] = []
+    try:
+        found = [cells for _, cells in _first_rows(rows_of(stream, problems), 2)]
+    except BadFile:
+        return [], []
+    found += [[], []]
+    return found[0], found[1]
+
+
+def _first_rows(
+    rows: Iterator[tuple[int, list[str]]], count: int
+) -> Iterator[tuple[int, list[str]]]:
+    for number, cells in rows:
+        if any(c.strip() for c in cells):
+            yield number, cells
+            count -= 1
+            if count == 0:
+                return
+
+
+def _mapped_lines(
+    rows: Iterator[tuple[int, list[str]]],
+    header_line: int,
+    positions: dict[str, int],
+    columns: ColumnMap,
+    reading: Reading,
+) -> Iterator[StatementLine]:
+    """A statement read through a column mapping (any bank's or card's CSV)."""
+    named = columns.named()
+    missing = [c for c in dict.fromkeys(named.values()) if column_key(c) not in positions]
+    if missing:
+        raise BadFile(
+            [
+                Problem(
+                    header_line,
+                    c,
+                    "the file has no such column (check the column mapping)",
+                    "ファイルにこの列がありません (列の対応を確かめてください)",
+                )
+                for c in missing
+            ]
+        )
+    reading.preset = MAPPED
+    reading.columns = columns
+    index = {role: positions[column_key(c)] for role, c in named.items()}
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        reading.rows += 1
+
+        def cell(role: str, cells: list[str] = cells) -> str:
+            i = index.get(role)
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+
+        when = _when(reading, number, columns.date, cell("date"))
+        month = _when(reading, number, columns.month, cell("month")) if columns.month else when
+        amount = _yen(reading, number, columns.amount, cell("amount"))
+        payee = normalize(cell("payee"))
+        if not payee:
+            reading.add(Problem(number, columns.payee, "no payee given", "支払先がありません"))
+        if when is None or month is None or amount is None or not payee:
+            continue
+        yield StatementLine(
+            line=number,
+            month=month[0],
+            day=when[1],
+            payee=payee,
+            item=normalize(cell("item")) or payee,
+            yen=-amount if columns.expenses_negative else amount,
+            service=normalize(cell("service")).lower(),
+        )
 
 
 def _bad(reading: Reading, line: int, column: str, value: str, en: str, ja: str) -> None:

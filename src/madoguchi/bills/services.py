@@ -18,11 +18,13 @@ from typing import IO
 from django.db import transaction
 
 from madoguchi.bills.matching import Match, PayeeIndex, payee_key
-from madoguchi.bills.models import PayeeChoice
+from madoguchi.bills.models import ColumnMapping, PayeeChoice
 from madoguchi.bills.parsing import (
     OWN,
     SHEET,
     BadFile,
+    ColumnMap,
+    NeedsColumns,
     Problem,
     Reading,
     StatementLine,
@@ -44,7 +46,8 @@ SERVICES = {s.value for s in Service}
 ITEM_MAX = 200
 MAX_BILLS = SITE_RECORDS["bills"]
 
-type Progress = Callable[[int], None]
+# Called every BATCH lines with the bytes and the lines read so far.
+type Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -72,6 +75,12 @@ class Outcome:
     unanswered: dict[str, Unanswered] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sites: dict[int, Site] = field(default_factory=dict)
+    # A header no preset knows and no mapping is remembered for: which column is what
+    # (the header, the first data row) has to be asked.
+    needs_columns: NeedsColumns | None = None
+    columns: ColumnMap | None = None  # the column mapping the file was read through
+    signature: str = ""  # the header's signature (what a mapping is remembered by)
+    header: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -107,16 +116,56 @@ def answer_payee(*, organization: Organization, name: str, party: str) -> PayeeC
     return choice
 
 
+def remembered_columns(organization: Organization, signature: str) -> ColumnMap | None:
+    """The column mapping the organization gave for files with this header, if any."""
+    row = ColumnMapping.objects.filter(organization=organization, signature=signature).first()
+    if row is None:
+        return None
+    return ColumnMap(
+        date=row.date,
+        payee=row.payee,
+        amount=row.amount,
+        expenses_negative=row.expenses_negative,
+        item=row.item,
+        month=row.month,
+        service=row.service,
+    )
+
+
+def remember_columns(
+    *, organization: Organization, signature: str, header: list[str], columns: ColumnMap
+) -> ColumnMapping:
+    """Keep `columns` for the organization's files with this header (one per header)."""
+    values = {
+        "header": header[:200],
+        "expenses_negative": columns.expenses_negative,
+        **{role: getattr(columns, role)[:200] for role in ColumnMap.ROLES},
+    }
+    row, _ = ColumnMapping.objects.update_or_create(
+        organization=organization, signature=signature, defaults=values
+    )
+    return row
+
+
 class _Pass:
     """One pass over a file: every line classified; the lines to add handed to `add`."""
 
-    def __init__(self, organization: Organization, site: Site | None) -> None:
+    def __init__(
+        self,
+        organization: Organization,
+        site: Site | None,
+        columns: ColumnMap | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.progress = progress
         self.organization = organization
         self.site = site
+        self.columns = columns
         self.outcome = Outcome()
         self.index = PayeeIndex(load_catalog().parties.values(), answers_for(organization))
         self.directory = parties_for(organization)
         self._sites_by_text: dict[str, Site | None] = {}
+        self._ambiguous: set[str] = set()
         self._seen: dict[int, set[str]] = {}
         self._count: dict[int, int] = {}
         self._contracts: dict[int, set[str]] = {}
@@ -130,14 +179,25 @@ class _Pass:
     def lines(self, stream: IO[bytes]) -> Iterator[tuple[Site, BillLine]]:
         reading = Reading(problems=self.outcome.problems)
         try:
-            statement = read_statement(stream, reading)
+            statement = read_statement(
+                stream,
+                reading,
+                self.columns,
+                remembered=lambda signature: remembered_columns(self.organization, signature),
+            )
             first = next(statement, None)
         except BadFile as exc:
             self.outcome.problems.extend(exc.problems)
+            if isinstance(exc, NeedsColumns):
+                self.outcome.needs_columns = exc
             return
+        finally:
+            self.outcome.signature = reading.signature
+            self.outcome.header = reading.header
         preset = reading.preset
         assert preset is not None
         self.outcome.preset = preset.key
+        self.outcome.columns = reading.columns
         if preset is SHEET and self.site is not None:
             self.problem(
                 1,
@@ -154,10 +214,13 @@ class _Pass:
                 "拠点の列がありません。拠点を選んで取り込んでください",
             )
             return
+        own = preset in (OWN, SHEET)
         if first is not None:
-            yield from self._classify(first, own=preset in (OWN, SHEET))
-        for line in statement:
-            yield from self._classify(line, own=preset in (OWN, SHEET))
+            yield from self._classify(first, own=own)
+        for n, line in enumerate(statement, start=2):
+            yield from self._classify(line, own=own)
+            if self.progress and n % BATCH == 0:
+                self.progress(stream.tell(), reading.rows)
         self.outcome.rows = reading.rows
 
     def _classify(self, line: StatementLine, *, own: bool) -> Iterator[tuple[Site, BillLine]]:
@@ -179,6 +242,8 @@ class _Pass:
             match = self.index.match(line.payee)
             if match is None or (not match.party and not match.shared):
                 out.not_telecom += 1
+                return
+            if line.service and not self._service_ok(line, self.columns_service()):
                 return
             if match.shared:
                 self._unanswered(line, match)
@@ -222,6 +287,21 @@ class _Pass:
             ),
         )
 
+    def columns_service(self) -> str:
+        columns = self.outcome.columns
+        return columns.service if columns else "service"
+
+    def _service_ok(self, line: StatementLine, column: str = "service") -> bool:
+        if line.service in SERVICES:
+            return True
+        self.problem(
+            line.line,
+            column,
+            f"not a service: {line.service!r} ({', '.join(sorted(SERVICES))})",
+            f"サービスの種類として読めません: 「{line.service}」",
+        )
+        return False
+
     def _unanswered(self, line: StatementLine, match: Match) -> None:
         key = payee_key(match.shared)
         entry = self.outcome.unanswered.setdefault(
@@ -242,13 +322,24 @@ class _Pass:
                 )
                 sites = list(found[:2])
                 self._sites_by_text[line.site] = sites[0] if len(sites) == 1 else None
+                if len(sites) > 1:
+                    self._ambiguous.add(line.site)
             site = self._sites_by_text[line.site]
+            if site is None and line.site in self._ambiguous:
+                self.problem(
+                    line.line,
+                    "site",
+                    f"several sites are named {line.site!r}: write the site's id instead",
+                    f"「{line.site}」という名前の拠点が複数あります。拠点の番号 (ID) で"
+                    "指定してください",
+                )
+                return None
             if site is None:
                 self.problem(
                     line.line,
                     "site",
-                    f"no single site of this organization is {line.site!r}",
-                    f"「{line.site}」という拠点が (ひとつに) 見つかりません",
+                    f"this organization has no site {line.site!r}",
+                    f"「{line.site}」という拠点が見つかりません",
                 )
                 return None
         assert site is not None
@@ -293,14 +384,8 @@ class _Pass:
 
     def _own_checks(self, line: StatementLine, site: Site) -> bool:
         ok = True
-        if line.service and line.service not in SERVICES:
+        if line.service and not self._service_ok(line):
             ok = False
-            self.problem(
-                line.line,
-                "service",
-                f"not a service: {line.service!r} ({', '.join(sorted(SERVICES))})",
-                f"サービスの種類として読めません: 「{line.service}」",
-            )
         if line.contract:
             if site.pk not in self._contracts:
                 self._contracts[site.pk] = set(site.contracts.values_list("ref", flat=True))
@@ -321,12 +406,14 @@ def preview(
     stream: IO[bytes],
     site: Site | None = None,
     progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> Outcome:
-    """What importing the file would add, skip and match; nothing is written."""
-    run = _Pass(organization, site)
-    for n, _ in enumerate(run.lines(stream), start=1):
-        if progress and n % BATCH == 0:
-            progress(stream.tell())
+    """What importing the file would add, skip and match; nothing is written. `columns`
+    reads it through that column mapping (else a preset, or the mapping remembered for its
+    header)."""
+    run = _Pass(organization, site, columns, progress)
+    for _ in run.lines(stream):
+        pass
     return run.outcome
 
 
@@ -336,14 +423,16 @@ def import_bills(
     stream: IO[bytes],
     site: Site | None = None,
     progress: Progress | None = None,
+    columns: ColumnMap | None = None,
 ) -> Outcome:
     """Import a statement file into `site` (or, for a sheet with a site column, into the
-    organization's sites named on each line): all of it, or nothing (ImportRefused)."""
-    run = _Pass(organization, site)
+    organization's sites named on each line): all of it, or nothing (ImportRefused). A
+    `columns` mapping the file imported through is remembered for its header."""
+    run = _Pass(organization, site, columns, progress)
     before: dict[int, set[SiteProblem]] = {}
     with transaction.atomic():
         batch: list[BillLine] = []
-        for n, (row_site, row) in enumerate(run.lines(stream), start=1):
+        for row_site, row in run.lines(stream):
             if row_site.pk not in before:
                 before[row_site.pk] = set(site_problems(row_site.pk))
             if run.outcome.problems or run.outcome.unanswered:
@@ -353,8 +442,6 @@ def import_bills(
             if len(batch) >= BATCH:
                 BillLine.objects.bulk_create(batch)
                 batch.clear()
-            if progress and n % BATCH == 0:
-                progress(stream.tell())
         if batch and not (run.outcome.problems or run.outcome.unanswered):
             BillLine.objects.bulk_create(batch)
         outcome = run.outcome
@@ -365,6 +452,13 @@ def import_bills(
                     outcome.problems.extend(
                         Problem(0, p.path, p.message, p.message) for p in added[:10]
                     )
+        if outcome.ok and columns is not None and outcome.columns is not None:
+            remember_columns(
+                organization=organization,
+                signature=outcome.signature,
+                header=outcome.header,
+                columns=outcome.columns,
+            )
         if not outcome.ok:
             transaction.set_rollback(True)
     if not outcome.ok:

@@ -19,10 +19,13 @@ _REFUSED = "_madoguchi_refused_uploads"
 
 
 class BoundedUploadHandler(FileUploadHandler):
-    """Refuse each uploaded file past MAX_FILE_BYTES; leave the others to the next handlers."""
+    """Refuse each uploaded file past `limit` (MAX_FILE_BYTES); leave the others to the next
+    handlers."""
+
+    limit = MAX_FILE_BYTES
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > MAX_FILE_BYTES:
+        if start + len(raw_data) > self.limit:
             if self.request is not None:
                 refused = getattr(self.request, _REFUSED, [])
                 refused.append(self.file_name or self.field_name or "")

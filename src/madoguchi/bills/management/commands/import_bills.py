@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.models import Site
@@ -35,6 +36,14 @@ class Command(BaseCommand):
             "NTTファイナンス=ntt-east (PARTY empty: not a telecom charge)",
         )
         parser.add_argument(
+            "--columns",
+            metavar="ROLE=COLUMN,…",
+            help="for a statement no preset knows: which column is what, by the file's header "
+            "texts, e.g. 'date=利用日,payee=利用店名,amount=利用金額' (optional item=, month=, "
+            "service=; expenses=negative when spending is written negative). Remembered for "
+            "the organization's files with the same header once imported",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="say what would be added; write nothing"
         )
         parser.add_argument("files", nargs="+", type=Path)
@@ -47,8 +56,15 @@ class Command(BaseCommand):
         org: str | None = None,
         payee: list[str],
         dry_run: bool = False,
+        columns: str | None = None,
         **options: Any,
     ) -> None:
+        mapping: ColumnMap | None = None
+        if columns:
+            try:
+                mapping = parse_columns(columns)
+            except ValueError as exc:
+                raise CommandError(f"--columns: {exc}") from None
         target: Site | None = None
         if site is not None:
             target = Site.objects.select_related("organization").filter(pk=site).first()
@@ -89,13 +105,17 @@ class Command(BaseCommand):
             ):
                 task = bar.add_task(path.name, total=size)
 
-                def step(done: int, task: Any = task, bar: Progress = bar) -> None:
+                def step(done: int, lines: int, task: Any = task, bar: Progress = bar) -> None:
                     bar.update(task, completed=done)
 
                 try:
                     run = preview if dry_run else import_bills
                     outcome = run(
-                        organization=organization, stream=stream, site=target, progress=step
+                        organization=organization,
+                        stream=stream,
+                        site=target,
+                        progress=step,
+                        columns=mapping,
                     )
                 except ImportRefused as exc:
                     outcome = exc.outcome
@@ -128,5 +148,11 @@ class Command(BaseCommand):
                 f"{path}: line {entry.first_line}: {entry.name!r} bills for several parties "
                 f"({', '.join(entry.candidates)}; {entry.lines} line(s)): answer once with "
                 f"--payee '{entry.name}=PARTY' (PARTY empty: not a telecom charge)"
+            )
+        if outcome.needs_columns is not None:
+            header = ", ".join(h for h in outcome.needs_columns.header if h.strip())
+            self.stderr.write(
+                f"{path}: the columns are: {header}; name them with "
+                "--columns 'date=COLUMN,payee=COLUMN,amount=COLUMN'"
             )
         self.stderr.write(f"{path}: not imported; nothing was written")
