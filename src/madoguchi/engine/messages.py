@@ -498,6 +498,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "call.from-mobiles": ("携帯電話からは {phone}", "from mobiles: {phone}"),
     "call.ip-no": ("一部のIP電話からはかけられません", "does not work from some IP phones"),
     "call.from-ip": ("IP電話などからは {phone}", "from IP and prepaid phones: {phone}"),
+    # --- what a money finding costs per year (engine/yearly.py) ------------------------
+    "yearly.latest-bill": (
+        "直近の請求 {monthly} ({month}) × 12か月",
+        "the latest bill, {monthly} ({month}), × 12 months",
+    ),
+    "yearly.contract-fees": (
+        "契約の月額 {monthly} × 12か月",
+        "the contracts' monthly fee, {monthly}, × 12 months",
+    ),
+    "yearly.overlap": (
+        "{month}に重なって請求された分 (安い方) {monthly} × 12か月",
+        "the overlap billed in {month} (the cheaper side), {monthly}, × 12 months",
+    ),
+    "yearly.bill-difference": (
+        "切り替え後の請求 {after} ({after_month}) − 切り替え前 {before} ({before_month}) = 月 {monthly} × 12か月",
+        "the bill after the switch, {after} ({after_month}), − before, {before} ({before_month}), = {monthly} a month × 12",
+    ),
+    "yearly.fee-difference": (
+        "切り替え後の月額 {after} − 切り替え前 {before} = 月 {monthly} × 12か月",
+        "the monthly total after the switch, {after}, − before, {before}, = {monthly} a month × 12",
+    ),
+    "yearly.line": ("年間 {yen} ({basis})", "{yen} a year ({basis})"),
 }
 
 _LIST_SEPARATOR = ("、", ", ")

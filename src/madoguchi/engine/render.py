@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.messages import day_text, label, time_text
+from madoguchi.engine.yearly import yearly_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -130,6 +131,8 @@ def print_assessment(console: Console, result: Assessment) -> None:
         head = Text(f"[{label(lang, finding.severity)}] ", style=SEVERITY_STYLE[finding.severity])
         head.append(f"{finding.code}: {finding.why}")
         console.print(head)
+        if finding.yearly_yen is not None and finding.yearly_basis is not None:
+            console.print(f"  {yearly_line(lang, finding.yearly_yen, finding.yearly_basis)}")
         console.print(f"  → {finding.action}")
     console.print()
 
