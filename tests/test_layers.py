@@ -1,5 +1,6 @@
 """Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
-(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither).
+(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; money sits
+on sitefiles and hears of site changes through sites.changes, never imported from below).
 
 Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
 inside a function. The CLI's assess path must not import Django (a fast start)."""
@@ -23,6 +24,7 @@ APPS = (
     "cases",
     "sitefiles",
     "bills",
+    "money",
     "api",
     "ops",
     "server",
@@ -33,9 +35,11 @@ FORBIDDEN = {
     "engine": set(APPS) - {"engine"},
     "orgs": set(APPS) - {"engine", "orgs", "server"},
     "directory": set(APPS) - {"engine", "orgs", "directory", "server"},
-    "sites": {"cases", "sitefiles", "bills", "api", "ops"},
-    "cases": {"bills"},
-    "bills": {"cases", "sitefiles", "api", "ops"},
+    "sites": {"cases", "sitefiles", "bills", "money", "api", "ops"},
+    "cases": {"bills", "money"},
+    "sitefiles": {"money"},
+    "bills": {"cases", "sitefiles", "money", "api", "ops"},
+    "money": {"api", "ops"},
 }
 
 

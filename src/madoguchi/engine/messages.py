@@ -70,6 +70,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "isp_user_id": ("プロバイダのユーザーID", "provider user ID"),
     "contract_number": ("契約番号", "contract number"),
     "consent_number": ("承諾番号", "consent number"),
+    # money findings, as a title (the ranking of sites by money found)
+    "finding:residual-wholesaler-option": (
+        "転用後もNTTに残る契約・請求",
+        "still contracted or billed by NTT after the switch",
+    ),
+    "finding:double-billing": ("二重請求", "double billing"),
+    "finding:unknown-charge": ("契約のない請求", "a charge with no contract"),
+    "finding:charge-after-end": ("契約終了後の請求", "billed after the contract ended"),
+    "finding:not-cheaper": ("切り替えても安くならない", "not cheaper after the switch"),
+    "finding:unwanted-option": ("望んでいないオプション", "an option not wanted"),
+    "finding:convenience-store-fee": ("コンビニ払いの手数料", "the convenience-store fee"),
+    "finding:outage-compensation": ("障害の返金", "outage compensation"),
+    "finding:cancellation-fee-over-cap": ("上限を超える解約金", "a cancellation fee over the cap"),
     # severities
     "critical": ("緊急", "critical"),
     "warn": ("注意", "warning"),

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "madoguchi.cases",
     "madoguchi.sitefiles",
     "madoguchi.bills",
+    "madoguchi.money",
     "madoguchi.api",
     "madoguchi.ops",
 ]
