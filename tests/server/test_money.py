@@ -205,3 +205,23 @@ def test_recompute_money_names_an_unknown_organization() -> None:
 def test_a_site_not_summarized_yet_is_counted(world: World) -> None:
     page = world.clients["alice"].get("/money/").content.decode()
     assert "まだ集計されていません" in page
+
+
+def test_the_api_and_the_page_say_the_same_yearly_cost(world: World) -> None:
+    site, _ = import_site_text(world.org_a, SEED001.read_text())
+    api = world.api("get", f"/api/v1/sites/{site.pk}/assessment")
+    residual = next(f for f in api.json()["findings"] if f["code"] == "residual-wholesaler-option")
+    assert residual["yearly_yen"] == 14_256
+    page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
+    assert residual["yearly_basis"] in page
+    assert "年間 14,256円" in page
+
+
+def test_the_case_page_shows_the_sites_yearly_costs(world: World) -> None:
+    from madoguchi.cases.services import open_case
+
+    site, _ = import_site_text(world.org_a, SEED001.read_text())
+    case = open_case(site, user=None, title="電話")
+    page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+    assert "この拠点で見つかった費用" in page
+    assert "直近の請求 1,188円 (2026年2月) × 12か月" in page

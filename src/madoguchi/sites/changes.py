@@ -11,9 +11,14 @@ itself: a signal lets the higher app listen without the lower one importing it."
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 # Sent after the commit of a write to a site: site_id, and `since` (when the write happened)
 # so that a receiver can skip a site it already refreshed after it.
@@ -27,6 +32,10 @@ def site_changed(site_id: int) -> None:
     written; robust, so a receiver's failure never undoes or fails the write (the summary
     stays as it was, and `madoguchi manage recompute_money` repairs it)."""
     since = timezone.now()
-    transaction.on_commit(
-        lambda: SITE_CHANGED.send_robust(sender=None, site_id=site_id, since=since)
-    )
+    transaction.on_commit(lambda: _send(site_id, since))
+
+
+def _send(site_id: int, since: dt.datetime) -> None:
+    for receiver, answer in SITE_CHANGED.send_robust(sender=None, site_id=site_id, since=since):
+        if isinstance(answer, Exception):
+            log.error("%s failed for site %s", receiver, site_id, exc_info=answer)
