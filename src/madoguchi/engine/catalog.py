@@ -282,10 +282,10 @@ class Fact:
     """One sourced fact of the catalog, as the facts page and `catalog --unverified` list it.
 
     `key` names it for an organization's confirmation: `party:<slug>`, `desk:<party>/<desk>`,
-    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`."""
+    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`, `payment-fee:<payment>`."""
 
     key: str
-    kind: str  # party | desk | option | outage-rule | fee-cap
+    kind: str  # party | desk | option | outage-rule | fee-cap | payment-fee
     name: str
     name_en: str
     detail: str  # the number and hours, or the rule, as written in the catalog
@@ -300,7 +300,7 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
     """Every sourced fact of the catalog: parties and their desks, options, the outage rules
     and the fee cap, in the catalog's order; `detail` in words of `lang`."""
     from madoguchi.engine.calls import hours_words
-    from madoguchi.engine.messages import day_text, say
+    from madoguchi.engine.messages import day_text, join, label, say
 
     facts: list[Fact] = []
     for party in catalog.parties.values():
@@ -333,6 +333,11 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
         cap = catalog.fee_cap
         detail = say(lang, "fact.fee-cap", since=day_text(lang, cap.since), months=cap.months)
         facts.append(_fact("fee-cap", "fee-cap", cap, "", "", detail))
+    for payment, fee in catalog.payment_fees.items():
+        detail = say(
+            lang, "fact.payment-fee", payment=label(lang, payment), words=join(lang, fee.item_words)
+        )
+        facts.append(_fact(f"payment-fee:{payment}", "payment-fee", fee, "", "", detail))
     return facts
 
 

@@ -471,6 +471,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
         "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",
     ),
+    "fact.payment-fee": (
+        "{payment}の手数料の明細での書き方: {words}",
+        "how statements name the {payment} fee: {words}",
+    ),
     "fact.fee-cap": (
         "{since}以降の個人の契約: 解約金は月額の{months}か月分まで",
         "a person's contract from {since}: a cancellation fee of at most {months} month(s) of fees",

@@ -47,6 +47,7 @@ UI: dict[str, tuple[str, str]] = {
     "fact-option": ("NTTのオプション", "NTT option"),
     "fact-outage-rule": ("障害時の返金の規定", "Outage compensation rule"),
     "fact-fee-cap": ("解約金の上限", "Cancellation fee cap"),
+    "fact-payment-fee": ("支払い方法の手数料", "Payment fee"),
     "fact-count": ("要確認の項目: {count} 件", "Unverified facts: {count}"),
     "east": ("NTT東日本エリア", "NTT East area"),
     "west": ("NTT西日本エリア", "NTT West area"),
