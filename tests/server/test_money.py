@@ -225,3 +225,19 @@ def test_the_case_page_shows_the_sites_yearly_costs(world: World) -> None:
     page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
     assert "この拠点で見つかった費用" in page
     assert "直近の請求 1,188円 (2026年2月) × 12か月" in page
+
+
+def test_a_site_with_more_bill_lines_than_a_site_file_holds_is_not_assessed(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    from madoguchi.engine.limits import SITE_RECORDS
+    from madoguchi.sites.models import BillLine
+
+    site = SiteFactory(organization=world.org_a)
+    BillLine.objects.bulk_create(
+        BillLine(organization=world.org_a, site=site, party="plala", month="2026-02", yen=1)
+        for _ in range(SITE_RECORDS["bills"] + 1)
+    )
+    with django_assert_max_num_queries(1):  # one count, nothing loaded
+        assert refresh_site_money(site.pk) is None
+    assert not SiteMoney.objects.filter(site=site).exists()

@@ -7,14 +7,16 @@ import logging
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine import SiteFileError
+from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.results import Finding
 from madoguchi.money.models import SiteMoney
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
-from madoguchi.sites.models import Site
+from madoguchi.sites.models import BillLine, Site
 from madoguchi.sites.records import site_directory
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,29 @@ def refresh_site_money(site_id: int, *, since: dt.datetime | None = None) -> Sit
         and SiteMoney.objects.filter(site_id=site_id, computed__gte=since).exists()
     ):
         return None
+    if _oversized(Site.objects.filter(pk=site_id)):
+        return None
     site = with_site_file_rows(Site.objects.filter(pk=site_id)).first()
     if site is None:
         return None
     return _store(site, parties_for(site.organization))
+
+
+def _oversized(sites: QuerySet[Site]) -> list[int]:
+    """Sites with more bill lines than a site file may hold (engine/limits.py): the engine is
+    not run on them (a statement of 10⁶ lines imported into one site would take minutes and
+    gigabytes to assess); their summary stays as it was, and a warning is logged."""
+    limit = SITE_RECORDS["bills"]
+    ids = list(
+        BillLine.objects.filter(site__in=sites)
+        .values("site_id")
+        .annotate(lines=Count("id"))
+        .filter(lines__gt=limit)
+        .values_list("site_id", flat=True)
+    )
+    for site_id in ids:
+        log.warning("site %s has over %s bill lines: money summary not refreshed", site_id, limit)
+    return ids
 
 
 def _store(site: Site, directory: Directory) -> SiteMoney | None:
@@ -100,7 +121,9 @@ def recompute_all(*, organization_id: int | None = None, chunk: int = 200) -> tu
     sites = Site.objects.order_by("pk")
     if organization_id is not None:
         sites = sites.filter(organization_id=organization_id)
-    done = skipped = 0
+    oversized = _oversized(sites)
+    sites = sites.exclude(pk__in=oversized)
+    done, skipped = 0, len(oversized)
     last = 0
     while True:
         batch = list(with_site_file_rows(sites.filter(pk__gt=last))[:chunk])
