@@ -1,6 +1,7 @@
 """Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
-(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; money sits
-on sitefiles and hears of site changes through sites.changes, never imported from below).
+(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; agents
+sits on directory: the installer apps above it use it, it uses none of them; money sits on
+sitefiles and hears of site changes through sites.changes, never imported from below).
 
 Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
 inside a function. The CLI's assess path must not import Django (a fast start)."""
@@ -25,6 +26,8 @@ APPS = (
     "sitefiles",
     "bills",
     "money",
+    "agents",
+    "receivables",
     "api",
     "ops",
     "server",
@@ -40,6 +43,8 @@ FORBIDDEN = {
     "sitefiles": {"money"},
     "bills": {"cases", "sitefiles", "money", "api", "ops"},
     "money": {"api", "ops"},
+    "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
+    "receivables": {"sitefiles", "bills", "money", "api", "ops", "subcontracts"},
 }
 
 

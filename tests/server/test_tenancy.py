@@ -3,6 +3,7 @@ visitor and as a viewer, against the first organization's objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -11,7 +12,10 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from madoguchi.agents.services import create_agent
 from madoguchi.directory.models import Desk, FactConfirmation, Party
+from madoguchi.receivables.models import Payment, Receivable
+from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 
@@ -35,6 +39,7 @@ BODIES = {
     "/events": {"date": "2026-01-01", "kind": "other"},
     "/cases": {"title": "侵入"},
     "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
+    "/payments": {"paid_on": "2026-01-01", "amount_yen": 1},
 }
 
 
@@ -101,6 +106,11 @@ def ids(world: World) -> dict[str, object]:
     _row, token = issue_calendar_feed(alice.user)
     revoke_calendar_feed(alice.user)
     bill = BillLine.objects.get(site=world.site_a)
+    agent = create_agent(world.org_a, name="A社の代理店")
+    receivable = create_receivable(
+        world.org_a, agent=agent, description="A社の作業", amount_yen=1000, due=dt.date(2026, 1, 1)
+    )
+    record_payment(receivable, paid_on=dt.date(2026, 1, 2), amount_yen=560, fee_yen=440)
     return {
         "bill_pk": bill.pk,
         "bill_id": bill.pk,
@@ -123,6 +133,10 @@ def ids(world: World) -> dict[str, object]:
         "verdict": "kept",
         "fmt": "md",
         "token": token,
+        "agent_pk": agent.pk,
+        "agent_id": agent.pk,
+        "receivable_pk": receivable.pk,
+        "receivable_id": receivable.pk,
     }
 
 
@@ -162,6 +176,8 @@ def test_another_organization_gets_nothing(
     assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
     assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
     assert FactConfirmation.objects.filter(organization=world.org_a).exists()
+    assert Payment.objects.filter(receivable__organization=world.org_a).count() == 1
+    assert Receivable.objects.filter(organization=world.org_b).count() == 0
 
 
 @pytest.mark.parametrize("route", routes_with_objects())

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "madoguchi.sitefiles",
     "madoguchi.bills",
     "madoguchi.money",
+    "madoguchi.agents",
+    "madoguchi.receivables",
     "madoguchi.api",
     "madoguchi.ops",
 ]
