@@ -1,6 +1,7 @@
 """Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
 (bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; agents
-sits on directory: the installer apps above it use it, it uses none of them).
+sits on directory: the installer apps above it use it, it uses none of them; money sits on
+sitefiles and hears of site changes through sites.changes, never imported from below).
 
 Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
 inside a function. The CLI's assess path must not import Django (a fast start)."""
@@ -24,6 +25,7 @@ APPS = (
     "cases",
     "sitefiles",
     "bills",
+    "money",
     "agents",
     "receivables",
     "subcontracts",
@@ -37,12 +39,14 @@ FORBIDDEN = {
     "engine": set(APPS) - {"engine"},
     "orgs": set(APPS) - {"engine", "orgs", "server"},
     "directory": set(APPS) - {"engine", "orgs", "directory", "server"},
-    "sites": {"cases", "sitefiles", "bills", "api", "ops"},
-    "cases": {"bills"},
-    "bills": {"cases", "sitefiles", "api", "ops"},
-    "agents": {"sites", "cases", "sitefiles", "bills", "api", "ops"},
-    "receivables": {"sitefiles", "bills", "api", "ops", "subcontracts"},
-    "subcontracts": {"sitefiles", "bills", "api", "ops", "receivables"},
+    "sites": {"cases", "sitefiles", "bills", "money", "api", "ops"},
+    "cases": {"bills", "money"},
+    "sitefiles": {"money"},
+    "bills": {"cases", "sitefiles", "money", "api", "ops"},
+    "money": {"api", "ops"},
+    "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
+    "receivables": {"sitefiles", "bills", "money", "api", "ops", "subcontracts"},
+    "subcontracts": {"sitefiles", "bills", "money", "api", "ops", "receivables"},
 }
 
 

@@ -324,8 +324,12 @@ def test_an_option_left_with_ntt_says_what_it_costs_a_year(world: World) -> None
     ).read_text()
     site, _ = import_site_text(world.org_a, text)
     page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
-    # phone 550 + virus-clear 440 + remote-support 550 a month, as the contracts say
-    assert "年間 18,480円" in page
+    # NTT East's latest bill (2026-02): phone 550 + virus-clear 440 + spot 198 a month
+    assert "年間 14,256円" in page
+    assert "直近の請求 1,188円 (2026年2月) × 12か月" in page
+    # the unwanted remote support is not billed: its contract fee
+    assert "年間 6,600円" in page
+    assert "契約の月額 550円 × 12か月" in page
 
 
 @settings(

@@ -248,6 +248,20 @@ def test_lists_show_only_the_users_organization(world: World) -> None:
     assert [s["name"] for s in api.json()["items"]] == ["B社 倉庫"]
 
 
+def test_the_money_ranking_shows_only_the_users_organization(world: World) -> None:
+    from madoguchi.money.services import recompute_all
+
+    for site, party in ((world.site_a, "plala"), (world.site_b, "biglobe")):
+        BillLine.objects.create(
+            organization_id=site.organization_id, site=site, party=party, month="2026-02", yen=990
+        )
+    recompute_all()
+    page = world.clients["mallory"].get("/money/").content.decode()
+    assert "B社 倉庫" in page
+    assert "A社 本社" not in page
+    assert world.clients["alice"].get("/money/").content.decode().count("B社 倉庫") == 0
+
+
 def test_another_organizations_own_parties_are_invisible(
     world: World, ids: dict[str, object]
 ) -> None:

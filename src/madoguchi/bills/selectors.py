@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from madoguchi.bills.parsing import write_own_csv
 from madoguchi.sites.models import BillLine, Site
@@ -61,40 +60,3 @@ def months_back(month: str, count: int) -> list[str]:
         out.append(f"{year:04d}-{number:02d}")
         year, number = (year - 1, 12) if number == 1 else (year, number - 1)
     return out
-
-
-# Findings about money still being paid for something not wanted: what it costs per year.
-YEARLY_CODES = {"residual-wholesaler-option", "unwanted-option"}
-
-
-def yearly_costs(site: Site, findings: list[Any]) -> list[int | None]:
-    """Per finding, what it costs per year (12 × a month), or None when not told.
-
-    For the findings in YEARLY_CODES only: the monthly fees of the contracts the finding names,
-    else, when none has a fee on record, the party's bill total in its latest billed month.
-    Other money findings (double billing, unknown charges, …) are left without a figure
-    rather than given a guessed one."""
-    if not any(f.code in YEARLY_CODES for f in findings):
-        return [None] * len(findings)
-    fees: dict[str, int] = {
-        ref: fee for ref, fee in site.contracts.values_list("ref", "monthly_yen") if fee is not None
-    }
-    latest: dict[str, tuple[str, int]] = {}
-    for party, month, yen in BillLine.objects.filter(site=site).values_list(
-        "party", "month", "yen"
-    ):
-        seen_month, total = latest.get(party, ("", 0))
-        if month > seen_month:
-            latest[party] = (month, yen)
-        elif month == seen_month:
-            latest[party] = (month, total + yen)
-    costs: list[int | None] = []
-    for finding in findings:
-        if finding.code not in YEARLY_CODES:
-            costs.append(None)
-            continue
-        monthly = sum(fees[ref] for ref in finding.contracts if ref in fees)
-        if not monthly and finding.party in latest:
-            monthly = latest[finding.party][1]
-        costs.append(12 * monthly if monthly > 0 else None)
-    return costs

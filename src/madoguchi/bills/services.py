@@ -38,6 +38,7 @@ from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.model import Service
 from madoguchi.engine.sitefile import Problem as SiteProblem
 from madoguchi.orgs.models import Organization
+from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import site_problems
 from madoguchi.sites.models import BillLine, Site
 
@@ -461,6 +462,9 @@ def import_bills(
             )
         if not outcome.ok:
             transaction.set_rollback(True)
+        else:
+            for site_id in before:
+                site_changed(site_id)
     if not outcome.ok:
         raise ImportRefused(outcome)
     return outcome

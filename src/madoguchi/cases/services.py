@@ -34,6 +34,7 @@ from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
+from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
 from madoguchi.sites.services import save_said_no_contract
@@ -234,6 +235,7 @@ def log_entry(
                 save_said_no_contract(site, parties=[*site.said_no_contract, party])
             except SiteWouldBreak as exc:
                 raise CaseError(str(exc)) from exc
+    site_changed(locked.site_id)  # a first call to a party starts its outage clock
     case.refresh_from_db()
     return entry
 
@@ -434,6 +436,7 @@ def set_outage(
     }
     locked.outage_started, locked.outage_ended = started, ended
     locked.save(update_fields=["outage_started", "outage_ended", "updated"])
+    site_changed(locked.site_id)  # what the customer is owed for it
     case.refresh_from_db()
     return _add_entry(locked, user, EntryKind.NOTE, said)
 

@@ -193,6 +193,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "say": what_to_say(ladder.next, holder or "") if ladder.next else "",
             "holder_unknown": [f for f in assessment.findings if f.code == "holder-unknown"],
             "owed": [f for f in assessment.findings if f.case == case.ref and f.code in OWED],
+            "money": [f for f in assessment.findings if f.yearly_yen],
             "first_called": next((e for e in entries if e.kind in CALLS and e.party), None),
             "outage_form": OutageForm(
                 initial={"outage_started": case.outage_started, "outage_ended": case.outage_ended}

@@ -25,6 +25,7 @@ from madoguchi.engine.model import (
     Desk,
     ListOf,
     Party,
+    Payment,
     Provenance,
     Record,
     Region,
@@ -92,6 +93,15 @@ class FeeCap(_Sourced):
     note: str | None = None
 
 
+class PaymentFee(_Sourced):
+    """A way of paying that costs a fee each month (コンビニ払い: 払込票発行手数料), and the
+    words a statement line's item names that fee with (matched width- and case-folded)."""
+
+    payment: Payment
+    item_words: ListOf[str]
+    note: str | None = None
+
+
 class DeskChange(Record):
     """A desk renamed or removed from the catalog: `desk` (the old slug) of `party` is now
     `now` (None: removed), so an assessment that named the old slug still finds its desk."""
@@ -121,6 +131,7 @@ class CatalogFile(Provenance):
     prefectures: ListOf[Prefecture] = []
     outage_rules: ListOf[OutageRule] = []
     fee_caps: ListOf[FeeCap] = []
+    payment_fees: ListOf[PaymentFee] = []
     changelog: ListOf[DeskChange] = []
 
 
@@ -190,6 +201,7 @@ class Catalog:
     # Keyed by party slug; None is the rule of every party without its own.
     outage_rules: dict[str | None, OutageRule] = field(default_factory=dict)
     fee_cap: FeeCap | None = None
+    payment_fees: dict[Payment, PaymentFee] = field(default_factory=dict)
     changelog: tuple[DeskChange, ...] = ()
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
     _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
@@ -230,6 +242,11 @@ class Catalog:
         """The party's own outage-compensation rule, else the common one."""
         return self.outage_rules.get(party) or self.outage_rules.get(None)
 
+    def payment_fee_words(self, payment: Payment) -> tuple[str, ...]:
+        """The words (normalized) a bill item names the fee of paying this way with."""
+        fee = self.payment_fees.get(payment)
+        return tuple(normalize(w) for w in fee.item_words) if fee else ()
+
     def prefecture_names(self) -> list[str]:
         return [p.name for p in self.prefectures]
 
@@ -265,10 +282,10 @@ class Fact:
     """One sourced fact of the catalog, as the facts page and `catalog --unverified` list it.
 
     `key` names it for an organization's confirmation: `party:<slug>`, `desk:<party>/<desk>`,
-    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`."""
+    `option:<slug>`, `outage-rule:<party or *>`, `fee-cap`, `payment-fee:<payment>`."""
 
     key: str
-    kind: str  # party | desk | option | outage-rule | fee-cap
+    kind: str  # party | desk | option | outage-rule | fee-cap | payment-fee
     name: str
     name_en: str
     detail: str  # the number and hours, or the rule, as written in the catalog
@@ -283,7 +300,7 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
     """Every sourced fact of the catalog: parties and their desks, options, the outage rules
     and the fee cap, in the catalog's order; `detail` in words of `lang`."""
     from madoguchi.engine.calls import hours_words
-    from madoguchi.engine.messages import day_text, say
+    from madoguchi.engine.messages import day_text, join, label, say
 
     facts: list[Fact] = []
     for party in catalog.parties.values():
@@ -316,6 +333,11 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
         cap = catalog.fee_cap
         detail = say(lang, "fact.fee-cap", since=day_text(lang, cap.since), months=cap.months)
         facts.append(_fact("fee-cap", "fee-cap", cap, "", "", detail))
+    for payment, fee in catalog.payment_fees.items():
+        detail = say(
+            lang, "fact.payment-fee", payment=label(lang, payment), words=join(lang, fee.item_words)
+        )
+        facts.append(_fact(f"payment-fee:{payment}", "payment-fee", fee, "", "", detail))
     return facts
 
 
@@ -364,6 +386,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     prefectures: list[Prefecture] = []
     outage_rules: dict[str | None, OutageRule] = {}
     fee_caps: list[FeeCap] = []
+    payment_fees: dict[Payment, PaymentFee] = {}
     changelog: list[DeskChange] = []
     for name, text in files:
         try:
@@ -383,6 +406,10 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
                 raise CatalogError(f"catalog file {name}: outage rule of {whose} defined twice")
             outage_rules[rule.party] = rule
         fee_caps.extend(data.fee_caps)
+        for fee in data.payment_fees:
+            if fee.payment in payment_fees:
+                raise CatalogError(f"catalog file {name}: payment fee {fee.payment} defined twice")
+            payment_fees[fee.payment] = fee
         changelog.extend(data.changelog)
     if len(fee_caps) > 1:
         raise CatalogError("the catalog defines more than one cancellation fee cap")
@@ -392,6 +419,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         prefectures=tuple(prefectures),
         outage_rules=outage_rules,
         fee_cap=fee_caps[0] if fee_caps else None,
+        payment_fees=payment_fees,
         changelog=tuple(changelog),
     )
 

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TypedDict
 
-from madoguchi.engine import checks, owed
+from madoguchi.engine import checks, owed, yearly
+from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
 from madoguchi.engine.messages import join, label, month_text, say, yen
 from madoguchi.engine.model import (
@@ -44,6 +45,7 @@ def _finding(
     amount_yen: int | None = None,
     case: str | None = None,
     action: str | None = None,
+    per_year: yearly.Yearly | None = None,
     **kw: object,
 ) -> Finding:
     """A finding whose sentences are `key`.why and `key`.action (or `action`), naming the
@@ -63,6 +65,8 @@ def _finding(
         phone=desk.phone if desk else None,
         amount_yen=amount_yen,
         case=case,
+        yearly_yen=per_year.yen if per_year else None,
+        yearly_basis=per_year.basis if per_year else None,
     )
 
 
@@ -165,6 +169,7 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
         purposes=CANCEL_DESK,
         party_name=ctx.party_name(party),
         items=join(ctx.lang, names),
+        per_year=yearly.per_year(ctx.lang, billed, (c.monthly_yen for c in left)),
     )
 
 
@@ -184,6 +189,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
     """
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
+    lines_by_key: dict[checks.BillKey, list[BillLine]] = defaultdict(list)
     groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
     for bill in ctx.site.bills:
         groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
@@ -205,6 +211,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
                 yield _bill_finding(ctx, "charge-after-end", first.party, refs, late, common)
         for key in checks.bill_keys(ctx, first, matched):
             refs_by_key[key].update(c.ref for c in matched)
+            lines_by_key[key].extend(lines)
             for bill in lines:
                 billers[key][bill.month].add(bill.party)
     for key, months in billers.items():
@@ -228,6 +235,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
             item=what,
             months=join(ctx.lang, doubled),
             parties=join(ctx.lang, [ctx.party_name(p) for p in parties]),
+            per_year=yearly.overlap_per_year(ctx.lang, lines_by_key[key]),
         )
 
 
@@ -257,6 +265,7 @@ def _bill_finding(
         party=party,
         month=join(ctx.lang, [month_text(ctx.lang, m) if len(m) == 7 else m for m in months]),
         yen=yen(ctx.lang, sum(b.yen for b in lines)),
+        per_year=yearly.per_year(ctx.lang, lines),
         **values,
     )
 
@@ -334,6 +343,9 @@ def not_cheaper(ctx: Context) -> Iterator[Finding]:
         before_total = sum(c.monthly_yen or 0 for c in before)
         after_total = sum(c.monthly_yen or 0 for c in after)
         if after_total >= before_total:
+            switch_month = contract.start.strftime("%Y-%m")
+            involved = {c.party for c in (*before, *after)}
+            bills = [b for b in ctx.site.bills if b.party in involved]
             yield _finding(
                 ctx,
                 "not-cheaper",
@@ -345,6 +357,13 @@ def not_cheaper(ctx: Context) -> Iterator[Finding]:
                 before=yen(ctx.lang, before_total),
                 after=yen(ctx.lang, after_total),
                 date=contract.start.isoformat(),
+                per_year=yearly.difference_per_year(
+                    ctx.lang,
+                    [b for b in bills if b.month < switch_month],
+                    [b for b in bills if b.month > switch_month],
+                    before_total,
+                    after_total,
+                ),
             )
 
 
@@ -378,7 +397,13 @@ def unwanted_option(ctx: Context) -> Iterator[Finding]:
             purposes=CANCEL_DESK,
             item=_contract_label(ctx, contract),
             yen=yen(ctx.lang, contract.monthly_yen) if contract.monthly_yen is not None else "?",
+            per_year=yearly.per_year(ctx.lang, _billed_for(ctx, contract), [contract.monthly_yen]),
         )
+
+
+def _billed_for(ctx: Context, contract: Contract) -> list[BillLine]:
+    """The bill lines that pay for this contract alone."""
+    return [b for b in ctx.site.bills if checks.matching_contracts(ctx, b) == [contract]]
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -396,7 +421,19 @@ def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
             party=party,
             party_name=ctx.party_name(party),
             items=join(ctx.lang, [_contract_label(ctx, c) for c in contracts]),
+            per_year=yearly.per_year(ctx.lang, _fee_lines(ctx, party, Payment.CONVENIENCE_STORE)),
         )
+
+
+def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
+    """The party's bill lines for the fee of a way of paying: their items name it in one of
+    the words the catalog lists for it (払込票発行手数料, …)."""
+    words = ctx.catalog.payment_fee_words(payment)
+    return [
+        b
+        for b in ctx.site.bills
+        if b.party == party and b.item and any(w in normalize(b.item) for w in words)
+    ]
 
 
 def initial_cancellation_due(contract: Contract) -> dt.date | None:

@@ -70,6 +70,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "isp_user_id": ("プロバイダのユーザーID", "provider user ID"),
     "contract_number": ("契約番号", "contract number"),
     "consent_number": ("承諾番号", "consent number"),
+    # money findings, as a title (the ranking of sites by money found)
+    "finding:residual-wholesaler-option": (
+        "転用後もNTTに残る契約・請求",
+        "still contracted or billed by NTT after the switch",
+    ),
+    "finding:double-billing": ("二重請求", "double billing"),
+    "finding:unknown-charge": ("契約のない請求", "a charge with no contract"),
+    "finding:charge-after-end": ("契約終了後の請求", "billed after the contract ended"),
+    "finding:not-cheaper": ("切り替えても安くならない", "not cheaper after the switch"),
+    "finding:unwanted-option": ("望んでいないオプション", "an option not wanted"),
+    "finding:convenience-store-fee": ("コンビニ払いの手数料", "the convenience-store fee"),
+    "finding:outage-compensation": ("障害の返金", "outage compensation"),
+    "finding:cancellation-fee-over-cap": ("上限を超える解約金", "a cancellation fee over the cap"),
     # severities
     "critical": ("緊急", "critical"),
     "warn": ("注意", "warning"),
@@ -458,6 +471,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
         "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",
     ),
+    "fact.payment-fee": (
+        "{payment}の手数料の明細での書き方: {words}",
+        "how statements name the {payment} fee: {words}",
+    ),
     "fact.fee-cap": (
         "{since}以降の個人の契約: 解約金は月額の{months}か月分まで",
         "a person's contract from {since}: a cancellation fee of at most {months} month(s) of fees",
@@ -498,6 +515,28 @@ TEXT: dict[str, tuple[str, str]] = {
     "call.from-mobiles": ("携帯電話からは {phone}", "from mobiles: {phone}"),
     "call.ip-no": ("一部のIP電話からはかけられません", "does not work from some IP phones"),
     "call.from-ip": ("IP電話などからは {phone}", "from IP and prepaid phones: {phone}"),
+    # --- what a money finding costs per year (engine/yearly.py) ------------------------
+    "yearly.latest-bill": (
+        "直近の請求 {monthly} ({month}) × 12か月",
+        "the latest bill, {monthly} ({month}), × 12 months",
+    ),
+    "yearly.contract-fees": (
+        "契約の月額 {monthly} × 12か月",
+        "the contracts' monthly fee, {monthly}, × 12 months",
+    ),
+    "yearly.overlap": (
+        "{month}に重なって請求された分 (安い方) {monthly} × 12か月",
+        "the overlap billed in {month} (the cheaper side), {monthly}, × 12 months",
+    ),
+    "yearly.bill-difference": (
+        "切り替え後の請求 {after} ({after_month}) − 切り替え前 {before} ({before_month}) = 月 {monthly} × 12か月",
+        "the bill after the switch, {after} ({after_month}), − before, {before} ({before_month}), = {monthly} a month × 12",
+    ),
+    "yearly.fee-difference": (
+        "切り替え後の月額 {after} − 切り替え前 {before} = 月 {monthly} × 12か月",
+        "the monthly total after the switch, {after}, − before, {before}, = {monthly} a month × 12",
+    ),
+    "yearly.line": ("年間 {yen} ({basis})", "{yen} a year ({basis})"),
 }
 
 _LIST_SEPARATOR = ("、", ", ")

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.messages import day_text, label, time_text
+from madoguchi.engine.yearly import yearly_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -46,6 +47,7 @@ UI: dict[str, tuple[str, str]] = {
     "fact-option": ("NTTのオプション", "NTT option"),
     "fact-outage-rule": ("障害時の返金の規定", "Outage compensation rule"),
     "fact-fee-cap": ("解約金の上限", "Cancellation fee cap"),
+    "fact-payment-fee": ("支払い方法の手数料", "Payment fee"),
     "fact-count": ("要確認の項目: {count} 件", "Unverified facts: {count}"),
     "east": ("NTT東日本エリア", "NTT East area"),
     "west": ("NTT西日本エリア", "NTT West area"),
@@ -130,6 +132,8 @@ def print_assessment(console: Console, result: Assessment) -> None:
         head = Text(f"[{label(lang, finding.severity)}] ", style=SEVERITY_STYLE[finding.severity])
         head.append(f"{finding.code}: {finding.why}")
         console.print(head)
+        if finding.yearly_yen is not None and finding.yearly_basis is not None:
+            console.print(f"  {yearly_line(lang, finding.yearly_yen, finding.yearly_basis)}")
         console.print(f"  → {finding.action}")
     console.print()
 

@@ -63,6 +63,11 @@ class Finding:
     phone: str | None = None
     amount_yen: int | None = None  # what can be claimed back (outage, fee over the cap)
     case: str | None = None  # the case it comes from
+    # What a money finding costs per year and how that was computed, in words (additions to
+    # the public contract; engine/yearly.py): null when the finding costs nothing per year
+    # or no bill line or fee tells.
+    yearly_yen: int | None = None
+    yearly_basis: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

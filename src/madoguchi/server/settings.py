@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "madoguchi.cases",
     "madoguchi.sitefiles",
     "madoguchi.bills",
+    "madoguchi.money",
     "madoguchi.agents",
     "madoguchi.receivables",
     "madoguchi.subcontracts",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),
+    path("money/", include("madoguchi.money.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
     path("receivables/", include("madoguchi.receivables.urls")),
     path("subcontracts/", include("madoguchi.subcontracts.urls")),

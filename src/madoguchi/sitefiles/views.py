@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.bills.charts import monthly_chart
-from madoguchi.bills.selectors import recurring_without_contract, yearly_costs
+from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import SiteFileError
@@ -83,13 +83,6 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "bill_months": bills_by_month(site.bills.all(), site_directory(site, directory)),
             "recurring": recurring_without_contract(site),
-            "findings": list(
-                zip(
-                    assessment.findings,
-                    yearly_costs(site, assessment.findings),
-                    strict=True,
-                )
-            ),
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
             "card_print": (printed := last_print(site)),

@@ -1,6 +1,7 @@
 """A stored site must always convert back to a valid site file: its page, case pages, export
 and assessment all read it as one. Every write to a site's rows (sites.services) runs inside
-`keeping_site_valid`, which refuses (and rolls back) a change that adds a problem.
+`keeping_site_valid`, which refuses (and rolls back) a change that adds a problem, and says
+the site changed (sites.changes) when it is kept.
 
 The check reads the site's own rows and parties only: a write to them cannot add a problem
 to its cases (madoguchi.sitefiles checks the whole file where a case is written)."""
@@ -15,6 +16,7 @@ from django.db import transaction
 
 from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine.sitefile import Problem, document_problems
+from madoguchi.sites.changes import site_changed
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import own_document, with_site_rows
 
@@ -54,6 +56,7 @@ def keeping_site_valid(
         added = [p for p in problems(site_id) if p not in before]
         if added:
             raise SiteWouldBreak(added)
+        site_changed(site_id)
 
 
 def field_of(path: str, *prefixes: str) -> str:

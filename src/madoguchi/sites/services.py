@@ -17,6 +17,7 @@ from madoguchi.directory.services import create_desk, create_party
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
+from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
 from madoguchi.sites.models import BillLine, CardPrint, Contract, Customer, Event, Site, SiteChild
 from madoguchi.sites.records import (
@@ -44,6 +45,7 @@ def create_site(*, organization: Organization, values: dict[str, Any]) -> Site:
         site = Site.objects.create(organization=organization, **values)
         if problems := site_problems(site.pk):
             raise SiteWouldBreak(problems)
+        site_changed(site.pk)
     return site
 
 
@@ -76,6 +78,7 @@ def use_live_clock(site: Site) -> Site:
     """Assess the site at the current time again (a fixed time from an import is dropped)."""
     site.assess_at = None
     site.save(update_fields=["assess_at", "updated"])
+    site_changed(site.pk)
     return site
 
 
@@ -246,6 +249,7 @@ def store_site_file(
             model(organization=organization, site=site, position=i, **from_record(kind, r))
             for i, r in enumerate(getattr(record, kind.section))
         )
+    site_changed(site.pk)
     return site
 
 
