@@ -45,7 +45,7 @@ FORBIDDEN = {
     "bills": {"cases", "sitefiles", "money", "api", "ops"},
     "money": {"api", "ops"},
     "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
-    "receivables": {"sitefiles", "bills", "money", "api", "ops", "subcontracts"},
+    "receivables": {"sitefiles", "bills", "money", "api", "ops"},
     "subcontracts": {"sitefiles", "bills", "money", "api", "ops", "receivables"},
 }
 

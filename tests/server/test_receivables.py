@@ -474,3 +474,46 @@ def test_the_agent_and_receivable_pages_do_not_grow_with_payments(
         )
         _receivable(agent, due=today() - dt.timedelta(days=n))
     assert [count(url) for url in pages] == few
+
+
+# --- from an accepted subcontract request ---------------------------------------------------
+
+
+def test_accepting_a_request_records_the_payment_it_promised(world: World) -> None:
+    from madoguchi.subcontracts import services as subcontracts
+    from tests.server.factories import subcontract_values
+
+    request = subcontracts.receive_request(world.org_a, values=subcontract_values())
+    request = subcontracts.accept(request, user=None)
+
+    receivable = Receivable.objects.get(request=request)
+    assert (receivable.agent, receivable.amount_yen, receivable.due) == (
+        request.agent,
+        11000,
+        dt.date(2026, 12, 31),
+    )
+    assert (receivable.site, receivable.case) == (request.site, request.case)
+    assert receivable.description == "開通後のルーター設定"
+
+
+def test_a_declined_request_records_no_payment(world: World) -> None:
+    from madoguchi.subcontracts import services as subcontracts
+    from tests.server.factories import subcontract_values
+
+    request = subcontracts.receive_request(world.org_a, values=subcontract_values())
+    subcontracts.decline(request, user=None, reason="コース違い")
+
+    assert not Receivable.objects.filter(request=request).exists()
+
+
+def test_the_request_page_links_the_payment_it_promised(world: World) -> None:
+    from madoguchi.subcontracts import services as subcontracts
+    from tests.server.factories import subcontract_values
+
+    request = subcontracts.receive_request(world.org_a, values=subcontract_values())
+    subcontracts.accept(request, user=None)
+    receivable = Receivable.objects.get(request=request)
+
+    page = world.clients["alice"].get(f"/subcontracts/{request.pk}/").content.decode()
+
+    assert f"/receivables/{receivable.pk}/" in page

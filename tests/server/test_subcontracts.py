@@ -412,7 +412,8 @@ def test_the_request_page_reads_a_fixed_number_of_queries(
     request = services.accept(_receive(world), user=None)
     client = world.clients["alice"]
     client.get(f"/subcontracts/{request.pk}/")
-    with django_assert_max_num_queries(6 + session_queries()):
+    # one of them: the payments an accepted request promised (receivables)
+    with django_assert_max_num_queries(7 + session_queries()):
         client.get(f"/subcontracts/{request.pk}/")
 
 

@@ -11,3 +11,8 @@ class ReceivablesConfig(AppConfig):
         from madoguchi.receivables.reminders import send_receivable_reminders
 
         EXTRA_JOBS["receivable reminders"] = send_receivable_reminders
+
+        from madoguchi.receivables.services import receivable_for_request
+        from madoguchi.subcontracts.signals import request_accepted
+
+        request_accepted.connect(receivable_for_request, dispatch_uid="receivable_for_request")

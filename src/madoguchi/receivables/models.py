@@ -18,6 +18,7 @@ from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.sites.models import Site
+from madoguchi.subcontracts.models import SubcontractRequest
 
 
 class Receivable(OrgOwned):
@@ -40,6 +41,15 @@ class Receivable(OrgOwned):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("case"),
+    )
+    # The accepted request whose payment this is (made by `receivable_for_request`).
+    request = models.ForeignKey(
+        SubcontractRequest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="receivables",
+        verbose_name=_("subcontract request"),
     )
     amount_yen = models.PositiveIntegerField(
         _("amount promised"), validators=[MinValueValidator(1)]

@@ -26,6 +26,7 @@ from madoguchi.sites.services import create_customer, create_site_with_holders, 
 from madoguchi.subcontracts.checks import agent_details, find_resemblances, run_checks
 from madoguchi.subcontracts.models import Channel, IntakeLink, RequestStatus, SubcontractRequest
 from madoguchi.subcontracts.records import site_file
+from madoguchi.subcontracts.signals import request_accepted
 
 # The fields a request is made of (the form, the API and the CLI fill the same ones).
 FIELDS = (
@@ -194,6 +195,7 @@ def accept(
     request.decided = now or timezone.now()
     request.decided_by = _user(user)
     request.save()
+    request_accepted.send(sender=SubcontractRequest, request=request)
     return request
 
 
