@@ -88,3 +88,18 @@ def test_a_mangled_statement_never_raises(noise: bytes, at: int, insert: bytes) 
         for problem in reading.problems:
             assert problem.text("en")
             assert problem.text("ja")
+
+
+def test_a_sheet_with_japanese_headers_reads_like_the_own_columns() -> None:
+    sheet = "拠点,請求元,請求月,内容,金額\n佐藤家,NTT東日本,2026年1月,ひかり電話,550\n"
+    lines, reading = read(sheet.encode())
+
+    assert reading.problems == []
+    assert getattr(reading.preset, "key", None) == "sheet"
+    assert [(line.site, line.payee, line.yen) for line in lines] == [("佐藤家", "NTT東日本", 550)]
+
+
+def test_a_money_forward_header_is_not_taken_for_japanese_own_columns() -> None:
+    _lines, reading = read(f"{MF_HEADER}\n1,2026/01/05,ドコモ光,-5720,銀行,通信費,,,0,x\n".encode())
+
+    assert getattr(reading.preset, "key", None) == "moneyforward"

@@ -72,6 +72,8 @@ class Preset:
     optional: tuple[str, ...] = ()
     # Columns that tell this preset from the others when present together.
     signature: tuple[str, ...] = ()
+    # Other headers people write for a column (an installer's sheet typed in Japanese).
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -103,12 +105,23 @@ ZAIM = Preset(
     ),
     signature=("方法", "カテゴリの内訳", "支出"),
 )
+# The own CSV's and the sheet's columns as an installer writes them in Japanese.
+JAPANESE_HEADERS = (
+    ("site", ("拠点", "拠点名", "設置場所")),
+    ("party", ("請求元", "事業者", "会社", "会社名", "契約先")),
+    ("month", ("月", "請求月", "利用月", "年月")),
+    ("item", ("内容", "項目", "品目", "明細")),
+    ("yen", ("金額", "金額(円)", "請求額", "円")),
+    ("contract", ("契約",)),
+    ("service", ("サービス",)),
+)
 OWN = Preset(
     "madoguchi",
     "Madoguchi",
     required=("party", "month", "yen"),
     optional=("item", "contract", "service"),
     signature=("party", "month", "yen"),
+    aliases=JAPANESE_HEADERS,
 )
 SHEET = Preset(
     "sheet",
@@ -116,6 +129,7 @@ SHEET = Preset(
     required=("site", "party", "month", "yen"),
     optional=("item", "contract", "service"),
     signature=("site", "party", "month", "yen"),
+    aliases=JAPANESE_HEADERS,
 )
 PRESETS = (MONEYFORWARD, ZAIM, SHEET, OWN)
 OWN_COLUMNS = ("party", "month", "item", "yen", "contract", "service")
@@ -418,13 +432,28 @@ def detect_preset(header: list[str]) -> tuple[Preset | None, dict[str, int]]:
     names = [normalize(h).strip().lower() for h in header]
     positions = {n: i for i, n in reversed(list(enumerate(names))) if n}
     best: Preset | None = None
-    best_score = 0.0
+    best_positions, best_score = positions, 0.0
     for preset in PRESETS:
+        known = _with_aliases(preset, positions)
         wanted = [normalize(c).lower() for c in preset.signature]
-        share = sum(1 for c in wanted if c in positions) / len(wanted)
+        share = sum(1 for c in wanted if c in known) / len(wanted)
         if share >= 2 / 3 and share > best_score:  # e.g. 2 of 3: a missing column is named
-            best, best_score = preset, share
-    return best, positions
+            best, best_positions, best_score = preset, known, share
+    return best, best_positions
+
+
+def _with_aliases(preset: Preset, positions: dict[str, int]) -> dict[str, int]:
+    """The positions with each of the preset's columns found under another header added
+    under its own name (the first alias present wins; the column's own name wins over all)."""
+    known = dict(positions)
+    for column, others in preset.aliases:
+        if column in known:
+            continue
+        for other in others:
+            if (found := positions.get(normalize(other).lower())) is not None:
+                known[column] = found
+                break
+    return known
 
 
 def read_statement(
