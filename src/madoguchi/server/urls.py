@@ -16,6 +16,7 @@ urlpatterns = [
     path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
+    path("agents/", include("madoguchi.agents.urls")),
     path("facts/", include(("madoguchi.directory.urls", "facts"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
