@@ -123,8 +123,11 @@ def searched_agents(user: AnyUser, q: str = "") -> QuerySet[Agent]:
     q = q.strip()
     if not q:
         return agents
-    keys = {address_key(q), name_key(q), domain_key(q)}
+    keys = {name_key(q), domain_key(q)}
     match = Q(value__icontains=q) | Q(key__in={k for k in keys if k})
+    place = address_key(q)
+    if any(c.isdigit() for c in place):  # a street number: 東池袋三丁目1番1号 finds 東池袋3-1-1
+        match |= Q(match_group="address", key__contains=place)
     digits = number_key(q)
     if len(digits) >= 4:
         match |= Q(match_group="number", key__contains=digits)

@@ -150,9 +150,8 @@ def _record(agent: Agent) -> AgentRecord:
     agent = agents_for_agent(agent)
     details = [(d.kind, d.value) for d in agent.details.all()]
     similar = similar_agents(agent.organization, details, name=agent.name, exclude=agent)
-    return AgentRecord.model_validate(
-        {**AgentOut.from_orm(agent).dict(), "resembles": _similar_out(similar)}
-    )
+    setattr(agent, "resembles", _similar_out(similar))  # noqa: B010 (read by the schema)
+    return AgentRecord.from_orm(agent)
 
 
 def agents_for_agent(agent: Agent) -> Agent:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from madoguchi.agents.demo import load_demo_agents
 from madoguchi.orgs.models import ApiToken, Role
 from madoguchi.orgs.services import add_member, ensure_organization, issue_token
 from madoguchi.sitefiles.siteio import import_many
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         if not ApiToken.objects.filter(user=user).exists():
             _row, token = issue_token(user, name="demo")
             self.stdout.write(f"demo API token (shown once): {token}")
+        if added := load_demo_agents(organization):
+            self.stdout.write(f"demo: {added} sales agents added")
         if Site.objects.filter(organization=organization).exists():
             self.stdout.write("demo sites already loaded")
             return
