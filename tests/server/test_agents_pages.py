@@ -74,7 +74,8 @@ def test_saving_flags_the_refused_agent_at_once(world: World, refused: Agent) ->
     page = _text(response)
     agent = Agent.objects.get(name="ネクストライン")
     assert response.redirect_chain[-1][0] == f"/agents/{agent.pk}/"
-    assert page.count("同じ所在地: 以前お断りした 株式会社ライトコール") == 2  # message and section
+    assert "似ています。依頼を受ける前に、下の理由を読んでください。" in page
+    assert "同じ所在地: 以前お断りした 株式会社ライトコール" in page
     assert agent.details.get().value == SAME_PLACE.strip()
 
 
@@ -194,7 +195,7 @@ def test_the_list_finds_an_agent_by_any_name_number_or_address(
     page = _text(world.clients["vera"].get("/agents/", {"q": q}))
 
     assert "株式会社ライトコール" in page
-    assert "⛔" in page
+    assert "✖" in page
     assert "お断り" in page
 
 

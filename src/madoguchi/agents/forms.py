@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from madoguchi.agents.models import Agent, AgentStatus, DetailKind
 from madoguchi.agents.services import NAME_MAX, VALUE_MAX
 
-DETAIL_ROWS_MIN = 6
+DETAIL_ROWS_MIN = 4
+ROWS_MAX = 100  # a posted form cannot ask for more rows than this
 # The kinds an empty form offers first: where they are, how they call, who called.
 DEFAULT_KINDS = [
     DetailKind.ADDRESS,
@@ -39,7 +40,7 @@ def status_choices() -> list[tuple[str, Any]]:
     return [
         (AgentStatus.OK, _("✓ Jobs accepted")),
         (AgentStatus.CAUTION, _("⚠ Caution: check before accepting")),
-        (AgentStatus.REFUSED, _("⛔ Refused: do not take their jobs")),
+        (AgentStatus.REFUSED, _("✖ Refused: do not take their jobs")),
     ]
 
 
@@ -74,7 +75,7 @@ class AgentForm(forms.Form):
         posted = 0
         if self.is_bound:
             posted = sum(1 for key in self.data if key.startswith("detail_value_"))
-        self.detail_rows = max(DETAIL_ROWS_MIN, len(stored) + 2, posted)
+        self.detail_rows = max(DETAIL_ROWS_MIN, len(stored) + 2, min(posted, ROWS_MAX))
         for i in range(self.detail_rows):
             self.fields[f"detail_kind_{i}"] = forms.ChoiceField(
                 label=_("What it is"), choices=kind_choices, required=False

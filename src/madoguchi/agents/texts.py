@@ -12,7 +12,7 @@ from madoguchi.agents.models import Agent, AgentStatus
 from madoguchi.agents.selectors import Similar
 
 # An icon beside the word, never the colour alone.
-STATUS_ICONS = {AgentStatus.OK: "✓", AgentStatus.CAUTION: "⚠", AgentStatus.REFUSED: "⛔"}
+STATUS_ICONS = {AgentStatus.OK: "✓", AgentStatus.CAUTION: "⚠", AgentStatus.REFUSED: "✖"}
 STATUS_CLASSES = {AgentStatus.OK: "good", AgentStatus.CAUTION: "warn", AgentStatus.REFUSED: "bad"}
 
 

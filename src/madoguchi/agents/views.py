@@ -80,12 +80,6 @@ def _organization(request: HttpRequest) -> tuple[Organization, list[Organization
     return next((o for o in writable if o.slug == chosen), writable[0]), writable
 
 
-def _flag(request: HttpRequest, similar: list[Similar]) -> None:
-    for found in similar:
-        level = messages.WARNING if found.agent.status != AgentStatus.OK else messages.INFO
-        messages.add_message(request, level, similar_line(found))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -107,8 +101,16 @@ def agent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if "preview" not in request.POST and form.is_valid():
             saved = _saved(form, organization, agent)
         if saved is not None:
-            messages.success(request, _("Saved."))
-            _flag(request, similar)
+            if any(found.agent.status != AgentStatus.OK for found in similar):
+                messages.warning(
+                    request,
+                    _(
+                        "Saved. It resembles an agent you refused or are wary of: read why "
+                        "below before accepting its jobs."
+                    ),
+                )
+            else:
+                messages.success(request, _("Saved."))
             return redirect("agents:detail", pk=saved.pk)
     context = {
         "form": form,

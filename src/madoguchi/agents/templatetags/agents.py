@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
 
@@ -45,3 +47,15 @@ def detail_kind(value: str) -> str:
 def tel(value: str) -> str:
     """A number as a tel: link target (digits and a leading +)."""
     return re.sub(r"[^0-9+]", "", unicodedata.normalize("NFKC", value))
+
+
+# The order a person answering the phone reads an agent's details in.
+KIND_ORDER = ("phone", "fax", "address", "person", "domain", "former-name")
+
+
+@register.filter
+def phone_first(details: Iterable[Any]) -> list[Any]:
+    """Details (already fetched) ordered phone, FAX, address, callers, domains, old names."""
+    return sorted(
+        details, key=lambda d: KIND_ORDER.index(d.kind) if d.kind in KIND_ORDER else len(KIND_ORDER)
+    )
