@@ -388,3 +388,13 @@ def test_the_demo_shows_the_flag_on_the_new_agent(db: Any) -> None:
 
     assert Agent.objects.filter(organization=organization).count() == 2
     assert "同じ所在地: 以前お断りした 株式会社ライトコール (2025年3月" in page
+
+
+def test_rekey_recomputes_keys_written_by_older_rules(world: World, refused: Agent) -> None:
+    from madoguchi.agents.models import AgentDetail
+
+    alice = world.org_a.memberships.get(role="owner").user.username
+    AgentDetail.objects.filter(kind="address").update(key="古い鍵")
+
+    assert _run("--user", alice, "rekey").startswith("1 keys changed")
+    assert AgentDetail.objects.get(kind="address").key == "豊島区東池袋3-1-1"

@@ -149,3 +149,21 @@ def set_status(
     agent.status_since = _since(status, since) if status != AgentStatus.OK else since
     agent.save(update_fields=["status", "status_reason", "status_since", "updated"])
     return agent
+
+
+def rekey(organization: Organization | None = None) -> int:
+    """Recompute every detail's key with the current rules (after `agents.keys` changes, so
+    that details recorded before match the same way as new ones); how many keys changed."""
+    rows = (
+        AgentDetail.objects.all()
+        if organization is None
+        else AgentDetail.objects.filter(organization=organization)
+    )
+    changed = []
+    for row in rows.only("id", "kind", "value", "key", "match_group").iterator(chunk_size=2000):
+        group, key = match_group(row.kind), detail_key(row.kind, row.value)
+        if (group, key) != (row.match_group, row.key):
+            row.match_group, row.key = group, key
+            changed.append(row)
+    AgentDetail.objects.bulk_update(changed, ["match_group", "key"], batch_size=500)
+    return len(changed)

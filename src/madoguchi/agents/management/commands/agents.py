@@ -1,5 +1,5 @@
 """The agents register from the command line: `madoguchi manage agents --user U
-list|add|status|match`.
+list|add|status|match|rekey`.
 
 Writes go through `agents.services`, as from the web and the API. Acts as --user (their
 organizations and their role apply)."""
@@ -50,6 +50,7 @@ class Command(BaseCommand):
         adding.add_argument("--status", choices=AgentStatus.values, default=AgentStatus.OK)
         adding.add_argument("--reason", default="", help="needed for caution and refused")
         adding.add_argument("--since", type=dt.date.fromisoformat, default=None)
+        sub.add_parser("rekey", help="recompute the matching keys after the rules changed")
         status = sub.add_parser("status", help="set an agent's status")
         status.add_argument("agent_id", type=int)
         status.add_argument("status", choices=AgentStatus.values)
@@ -134,6 +135,10 @@ class Command(BaseCommand):
             raise CommandError("this user may only read that agent")
         services.set_status(agent, status, reason=reason, since=since)
         self.stdout.write(f"{agent.pk}\t{agent.status}\t{agent.status_since or ''}\t{agent.name}")
+
+    def do_rekey(self, actor: AnyUser, org: str, **_: Any) -> None:
+        organization = self._organization(actor, org, write=True)
+        self.stdout.write(f"{services.rekey(organization)} keys changed")
 
     def do_match(self, actor: AnyUser, org: str, name: str, **options: Any) -> None:
         organization = self._organization(actor, org, write=False)
