@@ -398,3 +398,14 @@ def test_rekey_recomputes_keys_written_by_older_rules(world: World, refused: Age
 
     assert _run("--user", alice, "rekey").startswith("1 keys changed")
     assert AgentDetail.objects.get(kind="address").key == "豊島区東池袋3-1-1"
+
+
+def test_a_nul_character_is_a_field_error_not_a_crash(world: World, refused: Agent) -> None:
+    data = _new("ネクスト\x00ライン", "豊島区東池袋3-1-1\x00")
+
+    preview = world.clients["bob"].post("/agents/new/", {**data, "preview": "1"})
+    saved = world.clients["bob"].post("/agents/new/", data)
+    listed = world.clients["bob"].get("/agents/", {"q": "東池袋\x00"})
+
+    assert preview.status_code == saved.status_code == listed.status_code == 200
+    assert not Agent.objects.filter(name__startswith="ネクスト").exists()

@@ -45,7 +45,11 @@ def status_choices() -> list[tuple[str, Any]]:
 
 
 class AgentForm(forms.Form):
-    name = forms.CharField(label=_("Company name"), max_length=NAME_MAX)
+    name = forms.CharField(
+        label=_("Company name"),
+        max_length=NAME_MAX,
+        error_messages={"required": _("Write the company's name.")},
+    )
     status = forms.ChoiceField(
         label=_("Do you take their jobs?"),
         choices=status_choices,
@@ -118,12 +122,13 @@ class AgentForm(forms.Form):
         for i in range(self.detail_rows):
             kind = source.get(f"detail_kind_{i}") or self.data.get(f"detail_kind_{i}", "")
             value = source.get(f"detail_value_{i}") or self.data.get(f"detail_value_{i}", "")
-            if str(value).strip() and kind in DetailKind.values:
-                rows.append((str(kind), str(value).strip()[:VALUE_MAX]))
+            value = str(value).replace("\x00", "").strip()  # a NUL is refused on the field
+            if value and kind in DetailKind.values:
+                rows.append((str(kind), value[:VALUE_MAX]))
         return rows
 
     def typed_name(self) -> str:
-        return str(self.data.get("name", "")).strip()[:NAME_MAX]
+        return str(self.data.get("name", "")).replace("\x00", "").strip()[:NAME_MAX]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

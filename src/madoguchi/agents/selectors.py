@@ -120,7 +120,7 @@ def searched_agents(user: AnyUser, q: str = "") -> QuerySet[Agent]:
     """Agents whose name, or any name, address, number, domain or caller, matches `q`: as
     written (a part of it) or as the same key (二丁目8番1号 finds 2-8-1)."""
     agents = agents_for(user).order_by("name", "id")
-    q = q.strip()
+    q = q.replace("\x00", "").strip()
     if not q:
         return agents
     keys = {name_key(q), domain_key(q)}
