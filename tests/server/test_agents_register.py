@@ -132,3 +132,29 @@ def test_a_new_agent_at_a_refused_agents_address_written_differently_is_found() 
     )
 
     assert [(r.agent, r.group) for r in found] == [(refused, "address")]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("03-1234-5678", "(03)1234-5678"),
+        ("03-1234-5678", "+81-3-1234-5678"),
+        ("０３－１２３４－５６７８", "03 1234 5678"),
+        ("TEL 0120-123-456", "0120123456"),
+        ("090-1234-5678", "+81 90 1234 5678"),
+    ],
+)
+def test_two_writings_of_one_number_share_a_key(one: str, other: str) -> None:
+    assert detail_key("phone", one) == detail_key("fax", other)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("03-1234-5678", "06-1234-5678"),  # another area
+        ("0120-123-456", "0120-123-457"),
+        ("090-1234-5678", "080-1234-5678"),
+    ],
+)
+def test_different_numbers_never_share_a_key(one: str, other: str) -> None:
+    assert detail_key("phone", one) != detail_key("phone", other)
