@@ -25,6 +25,7 @@ APPS = (
     "sitefiles",
     "bills",
     "agents",
+    "receivables",
     "api",
     "ops",
     "server",
@@ -39,6 +40,7 @@ FORBIDDEN = {
     "cases": {"bills"},
     "bills": {"cases", "sitefiles", "api", "ops"},
     "agents": {"sites", "cases", "sitefiles", "bills", "api", "ops"},
+    "receivables": {"sitefiles", "bills", "api", "ops", "subcontracts"},
 }
 
 

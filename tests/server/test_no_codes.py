@@ -33,6 +33,7 @@ from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.results import Severity
 from madoguchi.orgs.models import Organization, Role
 from madoguchi.orgs.services import add_member
+from madoguchi.receivables.models import Receivable
 from madoguchi.sites.models import Site
 from tests.server.factories import UserFactory
 
@@ -203,6 +204,13 @@ def demo_pages(organization: Organization) -> Iterator[str]:
             yield f"/sites/{site.pk}/contracts/{contract.pk}/"
         for event in site.events.all():
             yield f"/sites/{site.pk}/events/{event.pk}/"
+    yield "/receivables/"
+    yield "/receivables/add/"
+    for agent in Agent.objects.filter(organization=organization).order_by("pk"):
+        yield f"/receivables/agents/{agent.pk}/"
+        yield f"/receivables/agents/{agent.pk}/letter.txt"
+    for receivable in Receivable.objects.filter(organization=organization).order_by("pk"):
+        yield f"/receivables/{receivable.pk}/"
     for case in Case.objects.filter(organization=organization).order_by("pk"):
         yield f"/cases/{case.pk}/"
         yield f"/cases/{case.pk}/report.md"
@@ -231,7 +239,13 @@ def _refuse_on_the_first_case(organization: Organization) -> None:
 def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None:
     client = _client(lang)
     problems: dict[str, list[str]] = {}
-    data = "\n".join([_data_strings(), *Organization.objects.values_list("name", flat=True)])
+    data = "\n".join(
+        [
+            _data_strings(),
+            *Organization.objects.values_list("name", flat=True),
+            *_demo_records(),
+        ]
+    )
     _refuse_on_the_first_case(demo)
     pages = list(demo_pages(demo))
     assert len(pages) > 30  # the demo really was loaded
@@ -246,6 +260,20 @@ def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None
         if found:
             problems[url] = found
     assert not problems, _report(problems)
+
+
+def _demo_records() -> list[str]:
+    """What the demo typed into the database (an agent's name and details, what a receivable
+    is for, notes): data an English page may show in Japanese."""
+    from madoguchi.agents.models import AgentDetail
+    from madoguchi.receivables.models import Payment
+
+    return [
+        *Agent.objects.values_list("name", flat=True),
+        *AgentDetail.objects.values_list("value", flat=True),
+        *(text for row in Receivable.objects.values_list("description", "note") for text in row),
+        *Payment.objects.values_list("note", flat=True),
+    ]
 
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]+")
@@ -298,7 +326,9 @@ def _report(problems: dict[str, list[str]]) -> str:
 def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) -> None:
     client = _client(lang)
     site = Site.objects.filter(organization=demo).order_by("pk").first()
+    receivable = Receivable.objects.filter(organization=demo).order_by("pk").first()
     assert site is not None
+    assert receivable is not None
     pages = {
         "contract refused": client.post(
             f"/sites/{site.pk}/contracts/add/", {"ref": "", "service": "access", "party": "x"}
@@ -309,6 +339,11 @@ def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) ->
         ),
         "404": client.get("/sites/999999/"),
         "login": _anonymous(lang).get("/accounts/login/"),
+        "receivable refused": client.post("/receivables/add/", {"amount_yen": "x"}),
+        "payment refused": client.post(
+            f"/receivables/{receivable.pk}/pay/",
+            {"paid_on": "x", "amount_yen": "-1", "other_yen": "5"},
+        ),
     }
     viewer = UserFactory()
     add_member(demo, viewer, role=Role.VIEWER)
@@ -357,6 +392,19 @@ def test_reminder_mails_name_parties_not_slugs(demo: Organization, lang: str) ->
         text = f"{message.subject}\n{message.body}"
         assert not leaks(text, "en"), text  # Japanese, then English: read by English rules
         assert "ソネット" in text or "So-net" in text
+
+
+def test_receivable_reminder_mails_show_no_code(demo: Organization) -> None:
+    from madoguchi.receivables.reminders import send_receivable_reminders
+
+    owner = demo.memberships.get(user__username="demo").user
+    owner.email = "demo@example.com"
+    owner.save()
+    assert send_receivable_reminders() == 2  # the short payment and the unpaid visit
+    for message in mail.outbox:
+        text = f"{message.subject}\n{message.body}"
+        assert not leaks(text, "en"), text
+        assert "株式会社ひかりコネクト" in text
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -3,6 +3,7 @@ visitor and as a viewer, against the first organization's objects."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -14,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from madoguchi.agents.models import Agent
 from madoguchi.agents.services import create_agent
 from madoguchi.directory.models import Desk, FactConfirmation, Party
+from madoguchi.receivables.models import Payment, Receivable
+from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 
@@ -39,6 +42,7 @@ BODIES = {
     "/cases": {"title": "侵入"},
     "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
     "/status": {"status": "ok"},
+    "/payments": {"paid_on": "2026-01-01", "amount_yen": 1},
 }
 
 
@@ -114,8 +118,11 @@ def ids(world: World) -> dict[str, object]:
         status="refused",
         status_reason="A社の理由",
     )
+    receivable = create_receivable(
+        world.org_a, agent=agent, description="A社の作業", amount_yen=1000, due=dt.date(2026, 1, 1)
+    )
+    record_payment(receivable, paid_on=dt.date(2026, 1, 2), amount_yen=560, fee_yen=440)
     return {
-        "agent_id": agent.pk,
         "bill_pk": bill.pk,
         "bill_id": bill.pk,
         "pk": world.site_a.pk,
@@ -137,6 +144,10 @@ def ids(world: World) -> dict[str, object]:
         "verdict": "kept",
         "fmt": "md",
         "token": token,
+        "agent_pk": agent.pk,
+        "agent_id": agent.pk,
+        "receivable_pk": receivable.pk,
+        "receivable_id": receivable.pk,
     }
 
 
@@ -178,6 +189,8 @@ def test_another_organization_gets_nothing(
     assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
     assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
     assert FactConfirmation.objects.filter(organization=world.org_a).exists()
+    assert Payment.objects.filter(receivable__organization=world.org_a).count() == 1
+    assert Receivable.objects.filter(organization=world.org_b).count() == 0
 
 
 @pytest.mark.parametrize("route", routes_with_objects())

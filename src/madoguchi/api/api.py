@@ -17,6 +17,7 @@ from madoguchi.api.bills import bills_router
 from madoguchi.api.cases import router as cases_router
 from madoguchi.api.common import Invalid
 from madoguchi.api.directory import directory
+from madoguchi.api.receivables import receivables_router
 from madoguchi.api.sites import records, sites
 
 api = NinjaAPI(
@@ -115,5 +116,6 @@ api.add_router("", directory)
 api.add_router("", cases_router)
 api.add_router("", bills_router)
 api.add_router("", agents_router)
+api.add_router("", receivables_router)
 
 __all__ = ["api"]

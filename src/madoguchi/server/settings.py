@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "madoguchi.sitefiles",
     "madoguchi.bills",
     "madoguchi.agents",
+    "madoguchi.receivables",
     "madoguchi.api",
     "madoguchi.ops",
 ]

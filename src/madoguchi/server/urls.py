@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("madoguchi.cases.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
     path("agents/", include("madoguchi.agents.urls")),
+    path("receivables/", include("madoguchi.receivables.urls")),
     path("facts/", include(("madoguchi.directory.urls", "facts"))),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.db import transaction
 from madoguchi.agents.demo import load_demo_agents
 from madoguchi.orgs.models import ApiToken, Role
 from madoguchi.orgs.services import add_member, ensure_organization, issue_token
+from madoguchi.receivables.demo import load_demo_receivables
 from madoguchi.sitefiles.siteio import import_many
 from madoguchi.sites.models import Site
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(f"demo: {added} sales agents added")
         if Site.objects.filter(organization=organization).exists():
             self.stdout.write("demo sites already loaded")
+            if load_demo_receivables(organization):
+                self.stdout.write("demo: a sales agent and its receivables loaded")
             return
         files = [
             (path.name, path.read_text(encoding="utf-8"))
@@ -54,3 +57,5 @@ class Command(BaseCommand):
         self.stdout.write(f"demo: {len(saved)} sites loaded")
         for name in failed:
             self.stdout.write(f"  skipped {name} (not a valid site file, on purpose)")
+        if load_demo_receivables(organization):
+            self.stdout.write("demo: a sales agent and its receivables loaded")

@@ -1,0 +1,78 @@
+"""The forms of the receivable pages; they check the fields, the services the rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from madoguchi.agents.models import Agent
+from madoguchi.cases.models import Case
+from madoguchi.orgs.types import AnyUser
+from madoguchi.receivables.services import YEN_MAX
+from madoguchi.sites.models import Site
+
+
+def _date() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
+
+
+def _yen(label: Any, *, least: int, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=least,
+        max_value=YEN_MAX,
+        required=required,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.site.name} — {obj}"
+
+
+class ReceivableForm(forms.Form):
+    agent = forms.ModelChoiceField(label=_("Sales agent"), queryset=Agent.objects.none())
+    description = forms.CharField(
+        label=_("What for"),
+        max_length=300,
+        help_text=_("The job, as you and the agent call it (e.g. 山本様 宅 設定サポート)."),
+    )
+    amount_yen = _yen(_("Amount promised (yen)"), least=1)
+    due = forms.DateField(label=_("Due date"), widget=_date())
+    site = forms.ModelChoiceField(
+        label=_("Site (optional)"), queryset=Site.objects.none(), required=False
+    )
+    case = CaseChoiceField(label=_("Case (optional)"), queryset=Case.objects.none(), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agents = self.fields["agent"]
+        sites = self.fields["site"]
+        cases = self.fields["case"]
+        assert isinstance(agents, forms.ModelChoiceField)
+        assert isinstance(sites, forms.ModelChoiceField)
+        assert isinstance(cases, forms.ModelChoiceField)
+        agents.queryset = Agent.objects.writable_by(user).order_by("name", "pk")
+        sites.queryset = Site.objects.writable_by(user).order_by("name", "pk")
+        cases.queryset = (
+            Case.objects.writable_by(user).select_related("site").order_by("-created", "-pk")
+        )
+        for field in (agents, sites, cases):
+            field.empty_label = "—"
+
+
+class PaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=_date())
+    amount_yen = _yen(_("Amount received (yen)"), least=0)
+    fee_yen = _yen(_("Bank transfer fee deducted (yen)"), least=0, required=False)
+    other_yen = _yen(_("Other deduction (yen)"), least=0, required=False)
+    other_what = forms.CharField(
+        label=_("What the other deduction was for"), required=False, max_length=200
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
