@@ -23,7 +23,8 @@ from django.template import loader
 from django.test import Client
 from django.utils import translation
 
-from madoguchi.agents.models import Agent
+from madoguchi.agents.demo import DEMO_AGENTS
+from madoguchi.agents.models import Agent, AgentStatus, DetailKind
 from madoguchi.cases.models import Case, EntryKind, PromiseKind, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.engine import messages as engine_messages
@@ -63,7 +64,7 @@ ENGLISH_WORDS = frozenset(
     consent detached east email equipment escalation fault info inquiry installer invoice isp
     letter mail new note off on open option other phone public red refund resolved sales slow
     store support tv visit waiting warn web west wholesaler blinking critical application
-    multi-unit collabo promise status""".split()  # noqa: SIM905 (a list of words reads best as words)
+    multi-unit collabo promise status caution""".split()  # noqa: SIM905 (a list of words reads best as words)
 )
 
 
@@ -82,6 +83,9 @@ def _codes() -> set[str]:
         codes.add(slug)
         codes.update(desk.slug for desk in party.desks)
     codes.update(catalog.options)
+    # An agent's status and the kinds of its details that are no English word ("address",
+    # "person", "refused" are words the bilingual error pages use).
+    codes.update({AgentStatus.CAUTION, DetailKind.FORMER_NAME, DetailKind.FAX})
     # The keys of a contract's IDs: the page says お客さまID, not customer_id.
     codes.update({"customer_id", "phone_number", "user_id", "contract_number", "consent_number"})
     return codes - _names_people_read(catalog)
@@ -221,6 +225,12 @@ def demo_pages(organization: Organization) -> Iterator[str]:
         yield f"/cases/{case.pk}/report.md"
         yield f"/cases/{case.pk}/letter.txt"
         yield f"/cases/?site={case.site_id}"
+    yield "/agents/"
+    yield "/agents/?q=東池袋三丁目1-1"
+    yield "/agents/new/"
+    for agent in Agent.objects.filter(organization=organization).order_by("pk"):
+        yield f"/agents/{agent.pk}/"
+        yield f"/agents/{agent.pk}/edit/"
 
 
 def _refuse_on_the_first_case(organization: Organization) -> None:
@@ -294,13 +304,14 @@ def _data_strings() -> str:
         elif isinstance(value, dict):
             for item in value.values():
                 walk(item)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             for item in value:
                 walk(item)
 
     from madoguchi.subcontracts.demo import DEMO_REQUEST
 
     walk({k: v for k, v in DEMO_REQUEST.items() if isinstance(v, str)})
+    walk(DEMO_AGENTS)  # the demo's sales agents (names, addresses, reasons) are data too
     for path in [*REPO_EXAMPLES.glob("*.yaml"), *catalog_dir.glob("*.yaml")]:
         try:
             walk(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -335,6 +346,9 @@ def test_forms_refused_and_errors_show_no_code(demo: Organization, lang: str) ->
             f"/sites/{site.pk}/contracts/add/", {"ref": "", "service": "access", "party": "x"}
         ),
         "event refused": client.post(f"/sites/{site.pk}/events/add/", {"date": "x"}),
+        "agent refused": client.post(
+            "/agents/new/", {"name": "", "status": "refused", "detail_kind_0": "fax"}
+        ),
         "404": client.get("/sites/999999/"),
         "login": _anonymous(lang).get("/accounts/login/"),
         "receivable refused": client.post("/receivables/add/", {"amount_yen": "x"}),

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from madoguchi.agents.models import Agent
 from madoguchi.agents.services import create_agent
 from madoguchi.bills.models import BillImport
 from madoguchi.directory.models import Desk, FactConfirmation, Party
@@ -21,6 +22,7 @@ from madoguchi.sites.models import BillLine, Contract, Site
 from tests.server.conftest import World
 
 METHODS = ["get", "post", "put", "patch", "delete"]
+AGENT_A = "A社の代理店"
 SKIP_PREFIXES = ("admin/", "i18n/", "accounts/", "static/")
 BODY = {
     "ref": "x1",
@@ -40,6 +42,7 @@ BODIES = {
     "/events": {"date": "2026-01-01", "kind": "other"},
     "/cases": {"title": "侵入"},
     "/bills": {"party": "so-net", "month": "2026-01", "yen": 1},
+    "/status": {"status": "ok"},
     "/payments": {"paid_on": "2026-01-01", "amount_yen": 1},
     "/decline": {"reason": "侵入"},
 }
@@ -83,6 +86,8 @@ def _fill(route: str, ids: dict[str, object]) -> str:
     values = {**ids, "pk": ids["case_pk"]} if route.startswith("cases/") else ids
     if "bills/imports/" in route:  # a background bill import's progress page
         values = {**values, "pk": ids["bill_import_pk"]}
+    if route.startswith("agents/"):
+        values = {**ids, "pk": ids["agent_id"]}
     if "letter" in route:  # the letter comes as a PDF or text, not Markdown
         values = {**values, "fmt": "txt"}
     filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
@@ -110,7 +115,13 @@ def ids(world: World) -> dict[str, object]:
     _row, token = issue_calendar_feed(alice.user)
     revoke_calendar_feed(alice.user)
     bill = BillLine.objects.get(site=world.site_a)
-    agent = create_agent(world.org_a, name="A社の代理店")
+    agent = create_agent(
+        world.org_a,
+        name=AGENT_A,
+        details=[("address", "東京都豊島区東池袋3-1-1"), ("phone", "03-5000-1234")],
+        status="refused",
+        status_reason="A社の理由",
+    )
     receivable = create_receivable(
         world.org_a, agent=agent, description="A社の作業", amount_yen=1000, due=dt.date(2026, 1, 1)
     )
@@ -197,6 +208,8 @@ def test_another_organization_gets_nothing(
         body = response.content.decode(errors="replace")
         assert world.site_a.name not in body
         assert world.contract_a.ref not in body or response.status_code == 405
+        assert AGENT_A not in body
+    assert Agent.objects.filter(name=AGENT_A, status="refused").exists()
     assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
     assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
     assert FactConfirmation.objects.filter(organization=world.org_a).exists()

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from madoguchi.api.agents import agents_router
 from madoguchi.api.auth import AUTH
 from madoguchi.api.bills import bills_router
 from madoguchi.api.cases import router as cases_router
@@ -25,7 +26,10 @@ api = NinjaAPI(
     version="1.0.0",
     urls_namespace="api",
     auth=AUTH,
-    description="Sites, their contracts and events, parties and desks, and assessments.",
+    description=(
+        "Sites, their contracts and events, parties and desks, assessments, and the "
+        "register of sales agents."
+    ),
 )
 
 
@@ -112,6 +116,7 @@ api.add_router("", records)
 api.add_router("", directory)
 api.add_router("", cases_router)
 api.add_router("", bills_router)
+api.add_router("", agents_router)
 api.add_router("", receivables_router)
 api.add_router("", subcontracts_router)
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("madoguchi.cases.urls")),
     path("money/", include("madoguchi.money.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
+    path("agents/", include("madoguchi.agents.urls")),
     path("receivables/", include("madoguchi.receivables.urls")),
     path("subcontracts/", include("madoguchi.subcontracts.urls")),
     path("intake/", include((intake_urlpatterns, "intake"))),

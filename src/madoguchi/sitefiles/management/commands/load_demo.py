@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from madoguchi.agents.demo import load_demo_agents
 from madoguchi.orgs.models import ApiToken, Role
 from madoguchi.orgs.services import add_member, ensure_organization, issue_token
 from madoguchi.receivables.demo import load_demo_receivables
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         if not ApiToken.objects.filter(user=user).exists():
             _row, token = issue_token(user, name="demo")
             self.stdout.write(f"demo API token (shown once): {token}")
+        if added := load_demo_agents(organization):
+            self.stdout.write(f"demo: {added} sales agents added")
         if load_demo_request(organization) is not None:
             self.stdout.write("demo: a subcontract request with a course mismatch added")
         if Site.objects.filter(organization=organization).exists():
