@@ -43,10 +43,10 @@ FORBIDDEN = {
     "cases": {"bills", "money"},
     "sitefiles": {"money"},
     "bills": {"cases", "sitefiles", "money", "api", "ops"},
-    "money": {"api", "ops"},
+    "money": {"agents", "subcontracts", "receivables", "api", "ops"},
     "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
     "receivables": {"sitefiles", "bills", "money", "api", "ops"},
-    "subcontracts": {"sitefiles", "bills", "money", "api", "ops", "receivables"},
+    "subcontracts": {"sitefiles", "bills", "api", "ops", "receivables"},
 }
 
 

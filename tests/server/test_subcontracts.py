@@ -433,15 +433,47 @@ def test_the_agent_requests_tag_counts_and_flags(world: World) -> None:
     assert "コース" in html
 
 
-def test_the_agent_requests_tag_reads_two_queries(
+def test_the_agent_requests_tag_reads_three_queries(
     world: World, django_assert_num_queries: Any
 ) -> None:
     request = _receive(world)
     agent = Agent.objects.get(pk=request.agent_id)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         Template("{% load subcontracts %}{% agent_requests agent %}").render(
             Context({"agent": agent})
         )
+
+
+def test_the_agent_record_counts_a_taken_job_whose_site_shows_a_course_mismatch(
+    world: World,
+) -> None:
+    from madoguchi.money.services import refresh_site_money
+
+    request = services.accept(_receive(world, course="detached", building="multi-unit"), user=None)
+    assert request.site is not None
+    refresh_site_money(request.site.pk)
+    agent = Agent.objects.get(pk=request.agent_id)
+
+    html = Template("{% load subcontracts %}{% agent_requests agent %}").render(
+        Context({"agent": agent})
+    )
+
+    assert "受けた仕事: 1件、そのうち後で拠点に問題が見つかったもの: 1件" in html
+
+
+def test_the_agent_record_counts_no_trouble_for_a_job_that_fits(world: World) -> None:
+    from madoguchi.money.services import refresh_site_money
+
+    request = services.accept(_receive(world), user=None)
+    assert request.site is not None
+    refresh_site_money(request.site.pk)
+    agent = Agent.objects.get(pk=request.agent_id)
+
+    html = Template("{% load subcontracts %}{% agent_requests agent %}").render(
+        Context({"agent": agent})
+    )
+
+    assert "問題が見つかったもの: 0件" in html
 
 
 def test_a_case_is_one_per_accepted_request(world: World) -> None:

@@ -15,7 +15,8 @@ class SiteMoney(OrgOwned):
     company, its largest finding: a company's findings overlap, e.g. an NTT option left
     after 転用 and the unknown NTT charge within it), what the customer can claim back, how
     many findings say so, and the biggest one (its code and company, put in words by the
-    page)."""
+    page). `codes` lists every finding's code at the site, money or not: the agent record
+    reads from it which jobs an agent brought went wrong (a course that does not fit)."""
 
     site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="money")
     yearly_yen = models.PositiveIntegerField(_("yearly cost found"), default=0)
@@ -28,6 +29,7 @@ class SiteMoney(OrgOwned):
     top_party_name_en = models.CharField(max_length=200, blank=True)
     top_yen = models.PositiveIntegerField(default=0)
     top_owed = models.BooleanField(default=False)  # top_yen is owed back, not per year
+    codes = models.JSONField(default=list, blank=True)
     computed = models.DateTimeField(_("computed"))
 
     class Meta:

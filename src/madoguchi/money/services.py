@@ -31,6 +31,7 @@ def summary_values(findings: Iterable[Finding]) -> dict[str, object]:
     The yearly figure counts each company once, by its largest finding: findings about one
     company overlap (the residual NTT option and the unknown NTT charge inside it), so a sum
     would count the same yen twice; different companies' charges do not overlap."""
+    findings = list(findings)
     by_party: dict[str, int] = {}
     owed = 0
     count = 0
@@ -55,6 +56,7 @@ def summary_values(findings: Iterable[Finding]) -> dict[str, object]:
         "top_party": (top[2].party or "") if top else "",
         "top_yen": top[0] if top else 0,
         "top_owed": top[1] if top else False,
+        "codes": sorted({finding.code for finding in findings}),
     }
 
 

@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 
 from madoguchi.agents.models import Agent
+from madoguchi.money.models import SiteMoney
 from madoguchi.orgs.types import AnyUser
 from madoguchi.subcontracts.models import IntakeLink, RequestStatus, SubcontractRequest
+
+# Findings at a job's site that point back at how the line was sold (issue 17: the agent's
+# record counts the jobs where the checks find them).
+JOB_TROUBLES = ("course-mismatch", "line-provider-split", "unwanted-option", "not-cheaper")
 
 # What a list row reads (the checks are small; the long texts stay unread).
 ROW_FIELDS = (
@@ -69,6 +74,8 @@ class AgentRequests:
 
     counts: dict[str, int] = field(default_factory=dict)
     latest: list[SubcontractRequest] = field(default_factory=list)
+    # Per site of an accepted job: the findings there now that point back at the sale.
+    troubles: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -76,12 +83,22 @@ class AgentRequests:
 
 
 def agent_requests(agent: Agent, *, last: int = 5) -> AgentRequests:
-    """Two queries: the counts by status and the latest rows."""
+    """Three queries: the counts by status, the latest rows, and what the checks find now at
+    the sites of the agent's accepted jobs (from the sites' stored summaries)."""
     rows = SubcontractRequest.objects.filter(
         organization_id=agent.organization_id, agent_id=agent.pk
     )
     counts = {
         row["status"]: row["n"] for row in rows.order_by().values("status").annotate(n=Count("id"))
     }
-    latest = list(rows.only(*ROW_FIELDS).order_by("-created", "-id")[:last])
-    return AgentRequests(counts=counts, latest=latest)
+    latest = list(rows.only(*ROW_FIELDS, "site_id").order_by("-created", "-id")[:last])
+    summaries = SiteMoney.objects.filter(
+        organization_id=agent.organization_id,
+        site_id__in=rows.filter(status=RequestStatus.ACCEPTED).values("site_id"),
+    ).values_list("site_id", "codes")
+    troubles = {
+        site_id: found
+        for site_id, codes in summaries
+        if (found := [code for code in codes if code in JOB_TROUBLES])
+    }
+    return AgentRequests(counts=counts, latest=latest, troubles=troubles)
