@@ -26,7 +26,12 @@ def agent_requests(agent: Agent, last: int = 5) -> dict[str, Any]:
             (value, name, found.counts.get(value, 0)) for value, name in RequestStatus.choices
         ],
         "rows": [
-            (row, summary(row.checks), bool(row.troubles), _words(found.troubles.get(row.site_id)))
+            (
+                row,
+                summary(row.checks),
+                bool(row.troubles),
+                _words(found.troubles.get(row.site_id or 0)),
+            )
             for row in found.latest
         ],
         "troubled_jobs": len(found.troubles),
