@@ -128,8 +128,19 @@ class Case(OrgOwned):
                 condition=models.Q(status__in=["open", "waiting", "visit"]),
                 name="case_active_by_age_idx",
             ),
-            models.Index(fields=["organization", "first_party"]),
             models.Index(fields=["organization", "ref"], name="case_ref_lookup_idx"),
+            # The desk filtered by a party: each side of "first with or waiting on" in its own
+            # index range, read without the case rows (cases.filters.with_parties). Not
+            # partial indexes on the active statuses: SQLite uses a partial index only when
+            # the query spells its condition in constants, and Django binds them.
+            models.Index(
+                fields=["organization", "first_party", "status", "id"],
+                name="case_first_party_idx",
+            ),
+            models.Index(
+                fields=["organization", "waiting_on", "status", "id"],
+                name="case_waiting_on_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -286,7 +297,13 @@ class Promise(OrgOwned):
                 fields=["organization", "due", "id"],
                 condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
                 name="promise_awaited_by_due_idx",
-            )
+            ),
+            # The same promises by who made them (the desk filtered by a party).
+            models.Index(
+                fields=["organization", "by", "due", "id"],
+                condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
+                name="promise_awaited_by_party_idx",
+            ),
         ]
 
     def __str__(self) -> str:
