@@ -56,6 +56,7 @@ CASE_ROW_FIELDS = (
     "waiting_on",
     "assignee",
     "first_party",
+    "services",
     "outage_started",
     "outage_ended",
     "created",
@@ -144,7 +145,10 @@ class Case(OrgOwned):
         ]
 
     def __str__(self) -> str:
-        return self.title or self.ref
+        """The title; without one, what is down since when (cases.names), never the ref."""
+        from madoguchi.cases.names import case_name  # i18n helpers import the engine
+
+        return case_name(self.title, self.services, self.outage_started)
 
     @property
     def is_active(self) -> bool:
