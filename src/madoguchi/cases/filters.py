@@ -130,8 +130,8 @@ def with_parties[M: (Case, Promise)](
     its own index (migration 0017: open cases by first party and by the party waited on,
     awaited promises by who made them), and the rows are the union of their ids, so the cost
     follows the matches, not the size of the desk. The sides carry every other condition of
-    `rows`, so the outer query tests nothing but the id (and the organization, as every
-    query does) and reads only the rows of the page. One `IN (… UNION …)` rather than an OR
+    `rows` (the organization included), so the outer query tests nothing but the id and
+    reads the matching rows only for their sort column. One `IN (… UNION …)` rather than an OR
     of `IN`s: PostgreSQL turns the union into a semi-join, an OR of subqueries into a scan.
     """
     slugs = sorted(slugs)
@@ -143,5 +143,7 @@ def with_parties[M: (Case, Promise)](
         cases = cases.filter(first_party__in=slugs).union(cases.filter(waiting_on__in=slugs))
         sides = [matching.filter(by__in=slugs), matching.filter(case__in=cases)]
     first, *others = (side.order_by().values("pk") for side in sides)
-    model: Any = rows.model
-    return model.objects.for_user(user).filter(pk__in=first.union(*others))
+    # Scoped by its sides (each is `rows`, or the user's cases): an organization condition
+    # here as well led PostgreSQL to read every row of the organization and hash-join the
+    # ids (15 ms at 10⁵ cases and growing with the desk) instead of fetching the ids' rows.
+    return rows.model._default_manager.filter(pk__in=first.union(*others))
