@@ -308,6 +308,12 @@ class Promise(OrgOwned):
                 condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
                 name="promise_awaited_by_party_idx",
             ),
+            # ... and by case: the promises of the cases first with or waiting on that party.
+            models.Index(
+                fields=["case", "due", "id"],
+                condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
+                name="promise_awaited_by_case_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
     """The desk filtered by a party: cases by first party and by the party waited on (with
     their status, so the open ones are an index range too; the first replaces the index on
     organization and first party, of which it is an extension), and awaited promises by who
-    made them. Each side of the party filter reads its own range (cases.filters.with_parties).
+    made them and by case. Each side of the party filter reads its own range (cases.filters.with_parties).
     """
 
     dependencies = [
@@ -39,6 +39,16 @@ class Migration(migrations.Migration):
                 ),
                 fields=["organization", "by", "due", "id"],
                 name="promise_awaited_by_party_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="promise",
+            index=models.Index(
+                condition=models.Q(
+                    ("broken__isnull", True), ("case_active", True), ("kept__isnull", True)
+                ),
+                fields=["case", "due", "id"],
+                name="promise_awaited_by_case_idx",
             ),
         ),
     ]
