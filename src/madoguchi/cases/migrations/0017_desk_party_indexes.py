@@ -7,7 +7,8 @@ class Migration(migrations.Migration):
     """The desk filtered by a party: cases by first party and by the party waited on (with
     their status, so the open ones are an index range too; the first replaces the index on
     organization and first party, of which it is an extension), and awaited promises by who
-    made them and by case. Each side of the party filter reads its own range (cases.filters.with_parties).
+    made them and by case. Each side of the party filter reads its own range
+    (cases.filters.with_parties).
     """
 
     dependencies = [
