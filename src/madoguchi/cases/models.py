@@ -56,6 +56,7 @@ CASE_ROW_FIELDS = (
     "waiting_on",
     "assignee",
     "first_party",
+    "services",
     "outage_started",
     "outage_ended",
     "created",
@@ -128,12 +129,26 @@ class Case(OrgOwned):
                 condition=models.Q(status__in=["open", "waiting", "visit"]),
                 name="case_active_by_age_idx",
             ),
-            models.Index(fields=["organization", "first_party"]),
             models.Index(fields=["organization", "ref"], name="case_ref_lookup_idx"),
+            # The desk filtered by a party: each side of "first with or waiting on" in its own
+            # index range, read without the case rows (cases.filters.with_parties). Not
+            # partial indexes on the active statuses: SQLite uses a partial index only when
+            # the query spells its condition in constants, and Django binds them.
+            models.Index(
+                fields=["organization", "first_party", "status", "id"],
+                name="case_first_party_idx",
+            ),
+            models.Index(
+                fields=["organization", "waiting_on", "status", "id"],
+                name="case_waiting_on_idx",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title or self.ref
+        """The title; without one, what is down since when (cases.names), never the ref."""
+        from madoguchi.cases.names import case_name  # i18n helpers import the engine
+
+        return case_name(self.title, self.services, self.outage_started)
 
     @property
     def is_active(self) -> bool:
@@ -286,7 +301,19 @@ class Promise(OrgOwned):
                 fields=["organization", "due", "id"],
                 condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
                 name="promise_awaited_by_due_idx",
-            )
+            ),
+            # The same promises by who made them (the desk filtered by a party).
+            models.Index(
+                fields=["organization", "by", "due", "id"],
+                condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
+                name="promise_awaited_by_party_idx",
+            ),
+            # ... and by case: the promises of the cases first with or waiting on that party.
+            models.Index(
+                fields=["case", "due", "id"],
+                condition=models.Q(case_active=True, kept__isnull=True, broken__isnull=True),
+                name="promise_awaited_by_case_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from madoguchi.cases.models import Case, Promise, Status
+from madoguchi.cases.names import case_name
 from madoguchi.server.links import url_maker
 
 # Each row field, and the column (path from the case or promise) it is read from.
@@ -34,6 +35,7 @@ CASE_COLUMNS = {
     "assignee_name": "assignee__username",
     "created": "created",
     "outage_started": "outage_started",
+    "services": "services",
 }
 PROMISE_COLUMNS = {"pk": "id", "by": "by", "what": "what", "amount_yen": "amount_yen", "due": "due"}
 
@@ -49,10 +51,11 @@ class CaseRow:
     assignee_name: str | None
     created: dt.datetime
     outage_started: dt.datetime | None
+    services: list[str]
     url: str
 
     def __str__(self) -> str:
-        return self.title or self.ref
+        return case_name(self.title, self.services, self.outage_started)
 
     @property
     def status_label(self) -> str:

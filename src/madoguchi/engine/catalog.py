@@ -315,8 +315,9 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
                     f"desk:{party.slug}/{desk.slug}",
                     "desk",
                     desk,
-                    f"{party.name} {desk.name or desk.slug}",
-                    f"{party.name_en or party.name} {desk.name_en or desk.name or desk.slug}",
+                    f"{party.name} {desk.name or say('ja', 'desk.unnamed')}",
+                    f"{party.name_en or party.name} "
+                    f"{desk.name_en or desk.name or say('en', 'desk.unnamed')}",
                     detail,
                     party=party.slug,
                 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from madoguchi.engine.catalog import Catalog
-from madoguchi.engine.messages import label
+from madoguchi.engine.messages import label, say
 from madoguchi.engine.model import (
     Contract,
     Desk,
@@ -246,11 +246,13 @@ class Context:
         return None
 
     def desk_name(self, desk: Desk | None) -> str | None:
+        """The desk's name in the context's language; a desk without one is the generic word
+        (窓口, desk), which every page and sentence shows beside its party's name."""
         if desk is None:
             return None
         if self.lang == "en" and desk.name_en:
             return desk.name_en
-        return desk.name or desk.slug
+        return desk.name or say(self.lang, "desk.unnamed")
 
     @cached_property
     def line_left_wholesaler(self) -> bool:

@@ -467,6 +467,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # --- how a desk answers and what a call costs (engine/calls.py) -------------------
     "call.separator": (" ・ ", " · "),
+    # A desk recorded without a name, shown beside its party's name (ドコモ光 窓口), never
+    # by its slug.
+    "desk.unnamed": ("窓口", "desk"),
     "fact.outage-rule": (
         "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
         "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",

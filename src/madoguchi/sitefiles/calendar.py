@@ -91,8 +91,7 @@ def _promise_event(
     event.add("dtstart", due)
     event.add("dtend", due + PROMISE_LENGTH)
     event.add("url", url)
-    title = case.title or case.ref
-    event.add("description", f"{why}\n{title}\n{url}")
+    event.add("description", f"{why}\n{case}\n{url}")
     _alarms(event, PROMISE_ALARMS, summary)
     return event
 

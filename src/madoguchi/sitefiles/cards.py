@@ -13,7 +13,7 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
@@ -69,18 +69,22 @@ def card_fingerprint(site: Site, directory: dict[str, engine.Party] | None = Non
 
 
 def cards_html(cards: list[SiteCard], *, size: str, printed: dt.datetime | None = None) -> str:
+    """The cards as HTML, in Japanese whatever the page's language (a card is printed in
+    Japanese, its facts fingerprinted in Japanese): the template's words, ID names
+    included, as well as the engine's."""
     lang = "ja"
-    return render_to_string(
-        "sites/card.html",
-        {
-            "cards": cards,
-            "size": size if size in SIZES else "a4",
-            "printed": printed or timezone.now(),
-            "lamps": [say(lang, f"card.lamp.{lamp}") for lamp in (*LAMPS, "fine")],
-            "no_contract": say(lang, "card.no-contract"),
-            "symptoms": {key: say(lang, key) for key in _symptom_keys(cards)},
-        },
-    )
+    with translation.override(lang):
+        return render_to_string(
+            "sites/card.html",
+            {
+                "cards": cards,
+                "size": size if size in SIZES else "a4",
+                "printed": printed or timezone.now(),
+                "lamps": [say(lang, f"card.lamp.{lamp}") for lamp in (*LAMPS, "fine")],
+                "no_contract": say(lang, "card.no-contract"),
+                "symptoms": {key: say(lang, key) for key in _symptom_keys(cards)},
+            },
+        )
 
 
 def _symptom_keys(cards: list[SiteCard]) -> set[str]:

@@ -29,6 +29,7 @@ from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, PartyKind, Service, Sy
 from madoguchi.engine.sitefile import contract_problems
 from madoguchi.server.choices import named_choices
 from madoguchi.server.i18n import engine_lang
+from madoguchi.sites.id_kinds import ID_KINDS
 from madoguchi.sites.models import BillLine, Contract, Event, Site
 from madoguchi.sites.records import (
     BILLS,
@@ -445,16 +446,10 @@ def holder_field(
     )
 
 
-# The kinds of IDs a contract carries, as stored in its `ids` (the key) and as people call
-# them; "other" stores the label the person typed as the key.
-ID_KINDS = {
-    "customer_id": _("Customer ID (お客さまID: CAF… or L…)"),
-    "phone_number": _("Hikari Denwa phone number"),
-    "isp_user_id": _("Provider user ID"),
-    "contract_number": _("Contract number"),
-    "consent_number": _("Consent number (転用 or 事業者変更)"),
-    "other": _("Other (write its name)"),
-}
+# The ID rows' kinds: the kinds of IDs (sites.id_kinds, the words pages show them by), and
+# "other", which stores the name the person typed as the key.
+OTHER_ID_KIND = "other"
+ID_ROW_KINDS = {**ID_KINDS, OTHER_ID_KIND: _("Other (write its name)")}
 ID_ROWS_MIN = 3  # empty rows offered on a new contract (one more than the filled ones after)
 
 CONTRACT_HELP = {
@@ -505,7 +500,7 @@ class ContractPageForm(ContractForm):
         self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
         stored = dict(self.instance.ids or {}) if self.instance.pk else {}
         self.id_rows = max(ID_ROWS_MIN, len(stored) + 1)
-        kinds = list(ID_KINDS.items())
+        kinds = list(ID_ROW_KINDS.items())
         for i in range(self.id_rows):
             self.fields[f"id_kind_{i}"] = forms.ChoiceField(
                 label=_("ID kind"), choices=kinds, required=False
@@ -518,9 +513,9 @@ class ContractPageForm(ContractForm):
             )
         defaults = list(ID_KINDS)[:3]
         for i, (key, value) in enumerate(stored.items()):
-            kind = key if key in ID_KINDS else "other"
+            kind = key if key in ID_KINDS else OTHER_ID_KIND
             self.initial[f"id_kind_{i}"] = kind
-            self.initial[f"id_label_{i}"] = "" if kind != "other" else key
+            self.initial[f"id_label_{i}"] = "" if kind != OTHER_ID_KIND else key
             self.initial[f"id_value_{i}"] = value
         for i in range(len(stored), self.id_rows):
             self.initial.setdefault(f"id_kind_{i}", defaults[i % len(defaults)])
@@ -540,8 +535,8 @@ class ContractPageForm(ContractForm):
             value = (self.cleaned_data.get(f"id_value_{i}") or "").strip()
             if not value:
                 continue
-            kind = self.cleaned_data.get(f"id_kind_{i}") or "other"
-            key = kind if kind != "other" else (self.cleaned_data.get(f"id_label_{i}") or "")
+            kind = self.cleaned_data.get(f"id_kind_{i}") or OTHER_ID_KIND
+            key = kind if kind != OTHER_ID_KIND else (self.cleaned_data.get(f"id_label_{i}") or "")
             key = key.strip()
             if not key:
                 self.add_error(f"id_label_{i}", _("Write what this ID is called."))

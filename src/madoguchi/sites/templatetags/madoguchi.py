@@ -10,7 +10,6 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy
 
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import day_text, month_text, time_text
@@ -19,6 +18,7 @@ from madoguchi.engine.messages import yen as engine_yen
 from madoguchi.engine.model import TOKYO, Party, link_problem
 from madoguchi.server.choices import choice_name
 from madoguchi.server.i18n import duration_text, engine_lang
+from madoguchi.sites.id_kinds import id_kind_name
 
 register = template.Library()
 
@@ -68,24 +68,13 @@ def month(value: str | None) -> str:
         return value
 
 
-# The kinds of IDs a contract carries, in words (the keys of a contract's `ids:`).
-ID_NAMES = {
-    "customer_id": (gettext_lazy("customer ID (CAF…/COP…)")),
-    "phone_number": gettext_lazy("Hikari Denwa number"),
-    "user_id": gettext_lazy("ISP user ID"),
-    "isp_user_id": gettext_lazy("ISP user ID"),
-    "contract_number": gettext_lazy("contract number"),
-    "consent_number": gettext_lazy("consent number"),
-}
-
-
 @register.filter
 def id_name(key: str) -> str:
     """An ID's kind in words: お客さまID, ひかり電話番号; an unknown key as plain words
     (sonet_id → sonet ID)."""
-    known = ID_NAMES.get(key)
+    known = id_kind_name(key)
     if known is not None:
-        return str(known)
+        return known
     words = key.replace("_", " ").replace("-", " ").strip()
     return words[:-2] + "ID" if words.lower().endswith(" id") else words
 
