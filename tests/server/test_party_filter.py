@@ -174,8 +174,9 @@ def test_the_case_list_pages_a_partys_cases_newest_first(desk: World) -> None:
 
 
 # The plain dashboard's queries (12: session, user, memberships, three lists, the counts, the
-# pickers, the agents' receivables panel) and the party's name resolved once for the three lists (its organizations and
-# directory stamp); the case list: session, user, memberships, the name, the page.
+# pickers, the agents' receivables panel) and the party's name resolved once for the three
+# lists (its organizations and directory stamp); the case list: session, user, memberships,
+# the name, the page.
 @pytest.mark.parametrize(
     ("url", "queries"),
     [

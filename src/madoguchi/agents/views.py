@@ -18,6 +18,7 @@ from madoguchi.agents.forms import AgentForm, StatusForm
 from madoguchi.agents.models import Agent, AgentStatus
 from madoguchi.agents.selectors import Similar, agents_for, searched_agents, similar_agents
 from madoguchi.agents.texts import similar_line
+from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 
@@ -71,15 +72,6 @@ def _detail_page(
     return render(request, "agents/detail.html", context)
 
 
-def _organization(request: HttpRequest) -> tuple[Organization, list[Organization]]:
-    """The organization a new agent goes to (chosen when the user writes to several)."""
-    writable = list(organizations_for(request.user, write=True).order_by("name"))
-    if not writable:
-        raise PermissionDenied
-    chosen = request.POST.get("organization") or request.GET.get("organization")
-    return next((o for o in writable if o.slug == chosen), writable[0]), writable
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -88,7 +80,7 @@ def agent_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     agent = _agent(request, pk, write=True) if pk is not None else None
     organizations: list[Organization] = []
     if agent is None:
-        organization, organizations = _organization(request)
+        organization, organizations = organization_to_write(request)
     else:
         organization = agent.organization
     form = AgentForm(request.POST or None, agent=agent)

@@ -2,11 +2,8 @@
 agents on record resemble some details (before accepting a new agent's job)."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,7 +16,7 @@ from madoguchi.agents.models import Agent
 from madoguchi.agents.selectors import Similar, agents_for, searched_agents, similar_agents
 from madoguchi.agents.texts import similar_line
 from madoguchi.api.auth import require_write
-from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
+from madoguchi.api.common import Invalid, Pages, PathId, answers, as_422, target_organization
 from madoguchi.api.schemas import TEXT_MAX, Date, unset
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
@@ -121,19 +118,6 @@ class ResemblanceIn(Schema):
     exclude: int | None = Field(None, ge=1, le=2**63 - 1, description="an agent id to leave out")
 
 
-@contextmanager
-def _as_422() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as error:
-        errors = [
-            {"path": field, "message": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-        raise Invalid("invalid input", errors) from None
-
-
 def _similar_out(similar: list[Similar]) -> list[SimilarOut]:
     return [
         SimilarOut(
@@ -180,7 +164,7 @@ def list_agents(
 @agents_router.post("/agents", response=answers(201, AgentRecord))
 def create_agent(request: HttpRequest, payload: AgentIn) -> Status[AgentRecord]:
     organization = target_organization(request, payload.organization)
-    with _as_422():
+    with as_422():
         agent = services.create_agent(
             organization,
             name=payload.name,
@@ -220,7 +204,7 @@ def update_agent(request: HttpRequest, agent_id: PathId, payload: AgentPatch) ->
     agent = _own_agent(request, agent_id, write=True)
     changes = payload.dict(exclude_unset=True)
     details = changes.get("details")
-    with _as_422():
+    with as_422():
         services.update_agent(
             agent,
             name=changes.get("name"),
@@ -233,7 +217,7 @@ def update_agent(request: HttpRequest, agent_id: PathId, payload: AgentPatch) ->
 @agents_router.post("/agents/{agent_id}/status", response=answers(200, AgentRecord))
 def set_status(request: HttpRequest, agent_id: PathId, payload: StatusIn) -> AgentRecord:
     agent = _own_agent(request, agent_id, write=True)
-    with _as_422():
+    with as_422():
         services.set_status(agent, payload.status, reason=payload.reason, since=payload.since)
     return _record(agent)
 

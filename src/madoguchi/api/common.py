@@ -1,8 +1,11 @@
 """What every API module shares: the error body, the answers each operation documents,
 bounded ids and page numbers, the organization to create in, and forms as 422s."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import BaseForm, model_to_dict
 from django.http import HttpRequest
@@ -86,3 +89,17 @@ def merged(instance: Model, payload: Any, fields: list[str]) -> dict[str, Any]:
     data = model_to_dict(instance, fields=fields)
     data.update(payload.dict(exclude_unset=True))
     return data
+
+
+@contextmanager
+def as_422() -> Iterator[None]:
+    """A service's refusal (ValidationError by field) as the API's 422."""
+    try:
+        yield
+    except ValidationError as error:
+        errors = [
+            {"path": field, "message": message}
+            for field, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise Invalid("invalid input", errors) from None

@@ -1,9 +1,5 @@
 """Parties and desks: the shipped catalog (read-only) and an organization's own."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,7 +16,7 @@ from madoguchi.api.bodies import (
     PartyOut,
     PartyPatch,
 )
-from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
+from madoguchi.api.common import Pages, PathId, answers, as_422, target_organization
 from madoguchi.directory import services
 from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.selectors import visible_parties
@@ -31,20 +27,6 @@ directory = Router(tags=["parties and desks"])
 
 def _visible_parties(request: HttpRequest) -> QuerySet[Party]:
     return visible_parties(request.user)
-
-
-@contextmanager
-def _as_422() -> Iterator[None]:
-    """A service's refusal (ValidationError by field) as the API's 422."""
-    try:
-        yield
-    except ValidationError as error:
-        errors = [
-            {"path": field, "message": message}
-            for field, messages in error.message_dict.items()
-            for message in messages
-        ]
-        raise Invalid("invalid input", errors) from None
 
 
 def _own_party(request: HttpRequest, pk: int) -> Party:
@@ -76,7 +58,7 @@ def list_parties(
 @directory.post("/parties", response=answers(201, PartyOut))
 def create_party(request: HttpRequest, payload: PartyIn) -> Status[Party]:
     organization = target_organization(request, payload.organization)
-    with _as_422():
+    with as_422():
         party = services.create_party(organization, values=payload.dict(exclude={"organization"}))
     return Status(201, party)
 
@@ -92,7 +74,7 @@ def update_party(request: HttpRequest, party_id: PathId, payload: PartyPatch) ->
     changes = payload.dict(exclude_unset=True)
     if changes.get("slug", party.slug) != party.slug:
         _refuse_if_used(party)
-    with _as_422():
+    with as_422():
         return services.update_party(party, changes=changes)
 
 
@@ -118,7 +100,7 @@ def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
 @directory.post("/parties/{party_id}/desks", response=answers(201, DeskOut))
 def create_desk(request: HttpRequest, party_id: PathId, payload: DeskIn) -> Status[Desk]:
     party = _own_party(request, party_id)
-    with _as_422():
+    with as_422():
         return Status(201, services.create_desk(party, values=payload.dict()))
 
 
@@ -131,7 +113,7 @@ def _own_desk(request: HttpRequest, pk: int) -> Desk:
 @directory.patch("/desks/{desk_id}", response=answers(200, DeskOut))
 def update_desk(request: HttpRequest, desk_id: PathId, payload: DeskPatch) -> Desk:
     desk = _own_desk(request, desk_id)
-    with _as_422():
+    with as_422():
         return services.update_desk(desk, changes=payload.dict(exclude_unset=True))
 
 

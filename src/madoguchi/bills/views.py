@@ -44,8 +44,9 @@ from madoguchi.bills.services import (
     preview,
 )
 from madoguchi.directory.selectors import parties_for
+from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
-from madoguchi.orgs.selectors import can_write, organizations_for
+from madoguchi.orgs.selectors import can_write
 from madoguchi.server.uploads import BoundedUploadHandler, refused_uploads
 from madoguchi.sites.models import Site
 from madoguchi.sites.selectors import user_site
@@ -151,11 +152,7 @@ def bills_import_sheet(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _sheet_import(request: HttpRequest) -> HttpResponse:
-    writable = list(organizations_for(request.user, write=True).order_by("name"))
-    if not writable:
-        raise PermissionDenied
-    chosen = request.POST.get("organization") or request.GET.get("organization")
-    organization = next((o for o in writable if o.slug == chosen), writable[0])
+    organization, writable = organization_to_write(request)
     token = request.POST.get("token", "")
     if token:  # the organization is the one the upload was kept for
         entry = request.session.get(SESSION_KEY, {}).get(token, {})

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.sites import selectors, services
@@ -213,21 +214,12 @@ def live_clock(request: HttpRequest, pk: int) -> HttpResponse:
 CUSTOMERS_LISTED = 1000  # more than an installer's customers; the list is a plain <select>
 
 
-def _organization(request: HttpRequest) -> tuple[Organization, list[Organization]]:
-    """The organization the new site goes to (chosen when the user writes to several)."""
-    writable = list(organizations_for(request.user, write=True).order_by("name"))
-    if not writable:
-        raise PermissionDenied
-    chosen = request.POST.get("organization") or request.GET.get("organization")
-    return next((o for o in writable if o.slug == chosen), writable[0]), writable
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_new(request: HttpRequest) -> HttpResponse:
     """Step 1 asks for the place; step 2 (the same URL, step 1's answers carried along)
     asks who holds each service and creates everything at once."""
-    organization, writable = _organization(request)
+    organization, writable = organization_to_write(request)
     customers = list(
         Customer.objects.filter(organization=organization).values_list("pk", "name")[
             :CUSTOMERS_LISTED

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.cases.rows import page_without_count
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
-from madoguchi.orgs.models import Organization
+from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Customer
@@ -49,14 +49,6 @@ def _request(request: HttpRequest, pk: int, *, write: bool = False) -> Subcontra
     if write and not can_write(request.user, row.organization_id):
         raise PermissionDenied
     return row
-
-
-def _writable_organization(request: HttpRequest) -> Organization:
-    writable = list(organizations_for(request.user, write=True).order_by("name"))
-    if not writable:
-        raise PermissionDenied
-    chosen = request.POST.get("organization") or request.GET.get("organization")
-    return next((o for o in writable if o.slug == chosen), writable[0])
 
 
 @login_required
@@ -155,7 +147,7 @@ def request_recheck(request: HttpRequest, request_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """Staff record a request taken by phone: the same form and service as the intake page."""
-    organization = _writable_organization(request)
+    organization = organization_to_write(request)[0]
     form = RequestForm(
         request.POST if request.method == "POST" else None, directory=parties_for(organization)
     )
@@ -173,7 +165,7 @@ def intake_links(request: HttpRequest) -> HttpResponse:
     address = None
     form = IntakeLinkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        organization = _writable_organization(request)
+        organization = organization_to_write(request)[0]
         if form.is_valid():
             _link, token = services.issue_intake_link(
                 organization, name=form.cleaned_data["name"], user=request.user
