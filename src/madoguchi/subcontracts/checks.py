@@ -19,6 +19,7 @@ from madoguchi.engine import findings
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
 from madoguchi.engine.model import TOKYO, Service
+from madoguchi.sites.id_kinds import id_kind_name
 from madoguchi.subcontracts.records import site_file
 
 type Check = dict[str, Any]
@@ -32,9 +33,6 @@ ENGINE_RULES = {
 # a provider is signed apart from the line.
 LINE_ID = "customer_id"
 ISP_ID = "isp_user_id"
-KNOWN_IDS = frozenset(
-    {"customer_id", "phone_number", "isp_user_id", "contract_number", "consent_number"}
-)
 SEVERITY_ORDER = {"critical": 0, "warn": 1, "info": 2}
 
 
@@ -120,7 +118,7 @@ def id_checks(request: Any) -> list[Check]:
     if separate_isp and not ids.get(ISP_ID):
         checks.append({"code": "id-missing", "severity": "warn", "id": ISP_ID})
     for key in ids:
-        if key not in KNOWN_IDS:
+        if id_kind_name(key) is None:
             checks.append({"code": "id-unknown", "severity": "info", "label": key})
     return checks
 
