@@ -22,20 +22,26 @@ from madoguchi.sites.models import Site
 DASHBOARD_DUE_WINDOW = dt.timedelta(hours=24)
 
 
-def overdue_promises(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> QuerySet[Promise]:
+def overdue_promises(
+    user: AnyUser, now: dt.datetime, filters: CaseFilter, *, first: int | None = None
+) -> QuerySet[Promise]:
+    """`first`: the caller reads no more than that many (filters.with_parties)."""
     rows = Promise.objects.for_user(user).of_active_cases().overdue(now)
-    return filters.promises(rows, user).order_by("due", "id")
+    return filters.promises(rows, user, first=first).order_by("due", "id")
 
 
-def promises_due_soon(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> QuerySet[Promise]:
+def promises_due_soon(
+    user: AnyUser, now: dt.datetime, filters: CaseFilter, *, first: int | None = None
+) -> QuerySet[Promise]:
     rows = Promise.objects.for_user(user).of_active_cases().open()
     rows = rows.filter(due__gte=now, due__lt=now + DASHBOARD_DUE_WINDOW)
-    return filters.promises(rows, user).order_by("due", "id")
+    return filters.promises(rows, user, first=first).order_by("due", "id")
 
 
-def open_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:
-    """Active cases, oldest first (the dashboard)."""
-    return filters.cases(Case.objects.for_user(user).active(), user).order_by("created", "id")
+def open_cases(user: AnyUser, filters: CaseFilter, *, first: int | None = None) -> QuerySet[Case]:
+    """Active cases, oldest first (the dashboard); `first` as for `overdue_promises`."""
+    cases = filters.cases(Case.objects.for_user(user).active(), user, first=first)
+    return cases.order_by("created", "id")
 
 
 def listed_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:

@@ -95,16 +95,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = CaseFilter.from_query(request.GET)
-    overdue_rows = selectors.overdue_promises(request.user, now, filters)
-    case_rows = selectors.open_cases(request.user, filters)
     overdue_page = _page_number(request, "overdue_page")
     case_page = _page_number(request, "page")
+    # Each list is read up to the end of its page and one more row (whether there is
+    # another page); the counts read their own lists (capped).
+    overdue_rows = selectors.overdue_promises(
+        request.user, now, filters, first=overdue_page * PAGE_SIZE + 1
+    )
+    case_rows = selectors.open_cases(request.user, filters, first=case_page * PAGE_SIZE + 1)
     overdue, more_overdue = rows.page_without_count(
         rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
     )
     cases, more_cases = rows.page_without_count(rows.case_rows(case_rows), case_page, PAGE_SIZE)
-    due_soon = rows.promise_rows(selectors.promises_due_soon(request.user, now, filters))
-    overdue_count, case_count = rows.capped_counts(overdue_rows, case_rows)
+    due_soon = rows.promise_rows(
+        selectors.promises_due_soon(request.user, now, filters, first=PAGE_SIZE)
+    )
+    overdue_count, case_count = rows.capped_counts(
+        selectors.overdue_promises(request.user, now, filters),
+        selectors.open_cases(request.user, filters),
+    )
     return render(
         request,
         "cases/dashboard.html",
