@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, RawSQL
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from madoguchi.cases.models import Case, Promise, Status
@@ -159,7 +159,7 @@ def with_parties[M: (Case, Promise)](
     else:
         cases = Case.objects.for_user(user).active().order_by().values("pk")
         cases = cases.filter(first_party__in=slugs).union(cases.filter(waiting_on__in=slugs))
-        sides = [matching.filter(by__in=slugs), matching.filter(case__in=cases)]
+        sides = [matching.filter(by__in=slugs), _by_case(matching).filter(case__in=cases)]
     manager = rows.model._default_manager
     if first is None:
         one, *others = (side.order_by().values("pk") for side in sides)
@@ -176,3 +176,24 @@ def with_parties[M: (Case, Promise)](
         return rows.none()
     window = f'SELECT "pk" FROM ({sql}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
     return manager.filter(pk__in=RawSQL(window, (*params, first)))
+
+
+def _by_case(promises: QuerySet[Promise]) -> QuerySet[Promise]:
+    """`promises` without their own organization condition, for the side that takes them by
+    case: the cases are the user's (`Case.objects.for_user`), so are their promises. With the
+    condition SQLite read each promise row to test it, and for the promises due soon it
+    walked the organization's promises of the day by due instead (9 → 2.5 ms for a common
+    party, 6 → 0.02 ms for a sparse one at 10⁶ cases)."""
+    side = promises.all()
+    where = side.query.where
+    table = side.model._meta.db_table
+    where.children = [
+        child
+        for child in where.children
+        if not (
+            isinstance(getattr(child, "lhs", None), Col)
+            and child.lhs.alias == table
+            and child.lhs.target.column == "organization_id"
+        )
+    ]
+    return side
