@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from madoguchi.cases import selectors
+from madoguchi.cases import rows, selectors
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import Case, Promise
 from tests.server.conftest import World
@@ -113,6 +113,55 @@ def test_the_promises_of_a_party_are_those_of_the_or(desk: World, party: str) ->
     assert _ids(selectors.promises_due_soon(user, now, filters)) == _ids(soon.order_by("due", "id"))
     assert overdue.exists()
     assert soon.exists()
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "ぷらら", "存在しない会社"])
+@pytest.mark.parametrize("first", [1, 5, 21])
+def test_the_first_rows_of_a_party_are_the_first_of_the_or(
+    desk: World, party: str, first: int
+) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    filters = CaseFilter(party=party)
+    slugs = sorted(filters.party_slugs(user))
+    cases = Case.objects.for_user(user).active().filter(_cases_matching(slugs))
+    promises = Promise.objects.for_user(user).of_active_cases().open()
+    overdue = promises.filter(_promises_matching(slugs), due__lt=now)
+    found = selectors.open_cases(user, filters, first=first)
+    assert _ids(found) == _ids(cases.order_by("created", "id")[:first])
+    found_overdue = selectors.overdue_promises(user, now, filters, first=first)
+    assert _ids(found_overdue) == _ids(overdue.order_by("due", "id")[:first])
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "ぷらら", "存在しない会社"])
+def test_a_partys_counts_are_those_of_the_or(desk: World, party: str) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    filters = CaseFilter(party=party)
+    slugs = sorted(filters.party_slugs(user))
+    cases = Case.objects.for_user(user).active().filter(_cases_matching(slugs))
+    promises = Promise.objects.for_user(user).of_active_cases().open()
+    overdue = promises.filter(_promises_matching(slugs), due__lt=now)
+    counted = rows.capped_counts(
+        selectors.overdue_promises(user, now, filters, counting=True),
+        selectors.open_cases(user, filters, counting=True),
+        cap=5,
+    )
+    expected = [overdue.count(), cases.count()]
+    assert counted == [f"{n:,}" if n <= 5 else "5+" for n in expected]
+
+
+def test_a_search_within_a_party_is_not_cut_at_the_page(desk: World) -> None:
+    user = _user(desk)
+    filters = CaseFilter(party="ドコモ光", q="件7")
+    expected = (
+        Case.objects.for_user(user)
+        .active()
+        .filter(_cases_matching(sorted(filters.party_slugs(user))), title__startswith="件7")
+    )
+    found = selectors.open_cases(user, filters, first=1)
+    assert set(_ids(found)) == set(_ids(expected))
+    assert len(_ids(expected)) > 1
 
 
 def test_a_promise_made_by_the_party_counts_on_a_case_with_another(desk: World) -> None:

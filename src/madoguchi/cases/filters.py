@@ -77,31 +77,47 @@ class CaseFilter(BaseModel):
         return -1
 
     def cases(
-        self, cases: QuerySet[Case], user: AnyUser, *, first: int | None = None
+        self,
+        cases: QuerySet[Case],
+        user: AnyUser,
+        *,
+        first: int | None = None,
+        counting: bool = False,
     ) -> QuerySet[Case]:
         """`cases` narrowed by every field, `q` through `search_cases`. `first`: the caller
-        reads no more than the first `first` of them, oldest first (see `with_parties`)."""
+        reads no more than the first `first` of them, oldest first; `counting`: the caller
+        only counts them (see `with_parties`)."""
         cases = self._narrow(cases, user, prefix="")
         if self.status:
             cases = cases.filter(status=self.status)
         if self.party:  # after the other fields: each side of the party match carries them
-            cases = with_parties(cases, self.party_slugs(user), user, first=first)
+            # A search narrows the party's cases afterwards: all of them, then.
+            window = {} if self.q else {"first": first, "counting": counting}
+            cases = with_parties(cases, self.party_slugs(user), user, **window)
         if self.q:
             named = party_slugs_named(organizations_for(user), self.q)
             cases = search_cases(cases, self.q, parties=named)
         return cases
 
     def promises(
-        self, promises: QuerySet[Promise], user: AnyUser, *, first: int | None = None
+        self,
+        promises: QuerySet[Promise],
+        user: AnyUser,
+        *,
+        first: int | None = None,
+        counting: bool = False,
     ) -> QuerySet[Promise]:
         """Promises of active cases (the dashboard's lists) whose case the filter keeps (by
         assignee, site, party and status; the party that promised counts as well). `q`
-        narrows the lists of cases only. `first`: as for `cases`, soonest due first."""
+        narrows the lists of cases only. `first`, `counting`: as for `cases`, soonest due
+        first."""
         promises = self._narrow(promises, user, prefix="case__")
         if self.status:
             promises = promises.filter(case__status=self.status)
         if self.party:
-            promises = with_parties(promises, self.party_slugs(user), user, first=first)
+            promises = with_parties(
+                promises, self.party_slugs(user), user, first=first, counting=counting
+            )
         return promises
 
     def _narrow(self, rows: QuerySet, user: AnyUser, *, prefix: str) -> QuerySet:
@@ -122,13 +138,20 @@ class CaseFilter(BaseModel):
 
 
 def with_parties[M: (Case, Promise)](
-    rows: QuerySet[M], slugs: Collection[str], user: AnyUser, *, first: int | None = None
+    rows: QuerySet[M],
+    slugs: Collection[str],
+    user: AnyUser,
+    *,
+    first: int | None = None,
+    counting: bool = False,
 ) -> QuerySet[M]:
     """The rows a party filter keeps, of the user's organizations: cases first with or
     waiting on one of `slugs`; promises (of active cases: the dashboard's lists) whose case
     is such a case, or made by one of them. Order and page the result as usual. With
     `first`, only the first `first` rows in the dashboard's order (cases by `created`,
     promises by `due`, then id) are kept: pass the end of the page the caller will read.
+    With `counting`, the result is the union of the matching ids itself, to be counted or
+    sliced only (`rows.capped_counts`): no row of the table is read.
 
     Why not `Q(first_party__in=…) | Q(waiting_on__in=…)`, which says the same: no index
     answers an OR of two columns, so the database walked the desk's rows in their order and
@@ -151,6 +174,8 @@ def with_parties[M: (Case, Promise)](
     compound SELECT, and a side ordered and limited on its own was planned as a walk of the
     organization's cases by age (500 ms for a sparse party). Django cannot order a union
     by one of its columns inside `IN`, hence the union's own SQL wrapped in `RawSQL`.
+    Why `counting`: a count needs the ids only, and looking each one up in its table cost
+    more than the union (capped count of a common party's open cases: 4.2 → 1.4 ms).
     """
     slugs = sorted(slugs)
     matching: QuerySet[Any] = rows  # the same code for both models
@@ -163,6 +188,8 @@ def with_parties[M: (Case, Promise)](
     manager = rows.model._default_manager
     if first is None:
         one, *others = (side.order_by().values("pk") for side in sides)
+        if counting:
+            return one.union(*others)
         # Scoped by its sides (each is `rows`, or the user's cases): an organization
         # condition here as well led PostgreSQL to read every row of the organization and
         # hash-join the ids (15 ms at 10⁵ cases and growing with the desk) instead of

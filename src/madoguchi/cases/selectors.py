@@ -23,11 +23,18 @@ DASHBOARD_DUE_WINDOW = dt.timedelta(hours=24)
 
 
 def overdue_promises(
-    user: AnyUser, now: dt.datetime, filters: CaseFilter, *, first: int | None = None
+    user: AnyUser,
+    now: dt.datetime,
+    filters: CaseFilter,
+    *,
+    first: int | None = None,
+    counting: bool = False,
 ) -> QuerySet[Promise]:
-    """`first`: the caller reads no more than that many (filters.with_parties)."""
+    """`first`: the caller reads no more than that many; `counting`: it counts them only,
+    unordered (filters.with_parties)."""
     rows = Promise.objects.for_user(user).of_active_cases().overdue(now)
-    return filters.promises(rows, user, first=first).order_by("due", "id")
+    rows = filters.promises(rows, user, first=first, counting=counting)
+    return rows if counting else rows.order_by("due", "id")
 
 
 def promises_due_soon(
@@ -38,10 +45,14 @@ def promises_due_soon(
     return filters.promises(rows, user, first=first).order_by("due", "id")
 
 
-def open_cases(user: AnyUser, filters: CaseFilter, *, first: int | None = None) -> QuerySet[Case]:
-    """Active cases, oldest first (the dashboard); `first` as for `overdue_promises`."""
-    cases = filters.cases(Case.objects.for_user(user).active(), user, first=first)
-    return cases.order_by("created", "id")
+def open_cases(
+    user: AnyUser, filters: CaseFilter, *, first: int | None = None, counting: bool = False
+) -> QuerySet[Case]:
+    """Active cases, oldest first (the dashboard); `first`, `counting` as for
+    `overdue_promises`."""
+    cases = Case.objects.for_user(user).active()
+    cases = filters.cases(cases, user, first=first, counting=counting)
+    return cases if counting else cases.order_by("created", "id")
 
 
 def listed_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:

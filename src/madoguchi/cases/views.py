@@ -111,8 +111,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         selectors.promises_due_soon(request.user, now, filters, first=PAGE_SIZE)
     )
     overdue_count, case_count = rows.capped_counts(
-        selectors.overdue_promises(request.user, now, filters),
-        selectors.open_cases(request.user, filters),
+        selectors.overdue_promises(request.user, now, filters, counting=True),
+        selectors.open_cases(request.user, filters, counting=True),
     )
     return render(
         request,
