@@ -4,10 +4,12 @@ web is found through the API with the same words."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import Col, RawSQL
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
@@ -92,33 +94,35 @@ class CaseFilter(BaseModel):
             cases = cases.filter(status=self.status)
         if self.party:  # after the other fields: each side of the party match carries them
             # A search narrows the party's cases afterwards: all of them, then.
-            window = {} if self.q else {"first": first, "counting": counting}
-            cases = with_parties(cases, self.party_slugs(user), user, **window)
+            first, counting = (None, False) if self.q else (first, counting)
+            cases = with_parties(
+                cases, self.party_slugs(user), user, first=first, counting=counting
+            )
         if self.q:
             named = party_slugs_named(organizations_for(user), self.q)
             cases = search_cases(cases, self.q, parties=named)
         return cases
 
-    def promises(
-        self,
-        promises: QuerySet[Promise],
-        user: AnyUser,
-        *,
-        first: int | None = None,
-        counting: bool = False,
-    ) -> QuerySet[Promise]:
+    def promises(self, promises: QuerySet[Promise], user: AnyUser) -> QuerySet[Promise]:
         """Promises of active cases (the dashboard's lists) whose case the filter keeps (by
         assignee, site, party and status; the party that promised counts as well). `q`
-        narrows the lists of cases only. `first`, `counting`: as for `cases`, soonest due
-        first."""
+        narrows the lists of cases only."""
         promises = self._narrow(promises, user, prefix="case__")
         if self.status:
             promises = promises.filter(case__status=self.status)
         if self.party:
-            promises = with_parties(
-                promises, self.party_slugs(user), user, first=first, counting=counting
-            )
+            promises = with_parties(promises, self.party_slugs(user), user)
         return promises
+
+    def awaited_of_party(
+        self, promises: QuerySet[Promise], user: AnyUser, now: dt.datetime
+    ) -> list[tuple[int, bool]]:
+        """(id, overdue at `now`) of the `promises` the filter keeps, soonest due first: the
+        filter has a party (see `party_promise_ids`)."""
+        promises = self._narrow(promises, user, prefix="case__")
+        if self.status:
+            promises = promises.filter(case__status=self.status)
+        return party_promise_ids(promises, self.party_slugs(user), user, now)
 
     def _narrow(self, rows: QuerySet, user: AnyUser, *, prefix: str) -> QuerySet:
         if (assignee := self.assignee_id(user)) is not None:
@@ -177,32 +181,26 @@ def with_parties[M: (Case, Promise)](
     Why `counting`: a count needs the ids only, and looking each one up in its table cost
     more than the union (capped count of a common party's open cases: 4.2 → 1.4 ms).
     """
-    slugs = sorted(slugs)
-    matching: QuerySet[Any] = rows  # the same code for both models
-    if rows.model is Case:
-        sides = [matching.filter(first_party__in=slugs), matching.filter(waiting_on__in=slugs)]
-    else:
-        cases = Case.objects.for_user(user).active().order_by().values("pk")
-        cases = cases.filter(first_party__in=slugs).union(cases.filter(waiting_on__in=slugs))
-        sides = [matching.filter(by__in=slugs), _by_case(matching).filter(case__in=cases)]
+    sides = _sides(rows, sorted(slugs), user)
     manager = rows.model._default_manager
     if first is None:
         one, *others = (side.order_by().values("pk") for side in sides)
         if counting:
-            return one.union(*others)
+            ids: QuerySet[Any] = one.union(*others)
+            return ids
         # Scoped by its sides (each is `rows`, or the user's cases): an organization
         # condition here as well led PostgreSQL to read every row of the organization and
         # hash-join the ids (15 ms at 10⁵ cases and growing with the desk) instead of
         # fetching the ids' rows.
         return manager.filter(pk__in=one.union(*others))
     key = "created" if rows.model is Case else "due"
-    one, *others = (side.order_by().values("pk", key) for side in sides)
+    head, *rest = (side.order_by().values("pk", key) for side in sides)
     try:
-        sql, params = one.union(*others).query.sql_with_params()
+        compiled: tuple[str, tuple[Any, ...]] = head.union(*rest).query.sql_with_params()
     except EmptyResultSet:  # e.g. a user without organizations
         return rows.none()
-    window = f'SELECT "pk" FROM ({sql}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
-    return manager.filter(pk__in=RawSQL(window, (*params, first)))
+    window = f'SELECT "pk" FROM ({compiled[0]}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
+    return manager.filter(pk__in=RawSQL(window, (*compiled[1], first)))
 
 
 def _by_case(promises: QuerySet[Promise]) -> QuerySet[Promise]:
@@ -214,13 +212,52 @@ def _by_case(promises: QuerySet[Promise]) -> QuerySet[Promise]:
     side = promises.all()
     where = side.query.where
     table = side.model._meta.db_table
-    where.children = [
-        child
-        for child in where.children
-        if not (
-            isinstance(getattr(child, "lhs", None), Col)
-            and child.lhs.alias == table
-            and child.lhs.target.column == "organization_id"
+
+    def own_organization(child: Any) -> bool:
+        lhs = getattr(child, "lhs", None)
+        return (
+            isinstance(lhs, Col) and lhs.alias == table and lhs.target.column == "organization_id"
         )
-    ]
+
+    where.children = [child for child in where.children if not own_organization(child)]
     return side
+
+
+def party_promise_ids(
+    promises: QuerySet[Promise], slugs: Collection[str], user: AnyUser, now: dt.datetime
+) -> list[tuple[int, bool]]:
+    """(id, overdue at `now`) of the `promises` whose case is first with or waiting on one
+    of `slugs`, or made by one of them, soonest due first: pass the dashboard's awaited
+    promises up to the end of its due-soon window.
+
+    Why: the dashboard shows a party's overdue promises (a page and their count) and those
+    due soon, three reads of the same sides (`with_parties`), each taking every promise of
+    the party's ~2,900 open cases from the by-case index (5–6 ms each at 10⁶ cases on
+    SQLite). Here the sides are read once, as (id, is it overdue) pairs without converting
+    a date (2,300 pairs for a common party: 5 ms); the caller counts, pages and splits them
+    and reads the rows of the page only.
+    """
+    one, *others = (
+        side.order_by().values("pk", "due") for side in _sides(promises, sorted(slugs), user)
+    )
+    try:
+        sql, params = one.union(*others).query.sql_with_params()
+    except EmptyResultSet:  # e.g. a user without organizations
+        return []
+    moment = connection.ops.adapt_datetimefield_value(now)
+    pairs = f'SELECT "pk", "due" < %s FROM ({sql}) party_sides ORDER BY "due", "pk"'
+    with connection.cursor() as cursor:
+        cursor.execute(pairs, (moment, *params))
+        return [(pk, bool(late)) for pk, late in cursor.fetchall()]
+
+
+def _sides[M: (Case, Promise)](
+    rows: QuerySet[M], slugs: list[str], user: AnyUser
+) -> list[QuerySet[M]]:
+    """The sides of a party filter (`with_parties`), each on its own index."""
+    matching: QuerySet[Any] = rows  # the same code for both models
+    if rows.model is Case:
+        return [matching.filter(first_party__in=slugs), matching.filter(waiting_on__in=slugs)]
+    cases = Case.objects.for_user(user).active().order_by().values("pk")
+    cases = cases.filter(first_party__in=slugs).union(cases.filter(waiting_on__in=slugs))
+    return [matching.filter(by__in=slugs), _by_case(matching).filter(case__in=cases)]
