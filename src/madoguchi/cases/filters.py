@@ -212,6 +212,8 @@ def _by_case(promises: QuerySet[Promise]) -> QuerySet[Promise]:
     side = promises.all()
     where = side.query.where
     table = side.model._meta.db_table
+    if where.connector != "AND" or where.negated:  # its conditions are not all required
+        return side
 
     def own_organization(child: Any) -> bool:
         lhs = getattr(child, "lhs", None)
