@@ -1,6 +1,6 @@
 """Benchmark the desk pages on generated data (see generate.py): p50/p95 per page.
 
-    MADOGUCHI_DATA_DIR=bench/data .venv/bin/python bench/bench_desk.py [--runs 100]
+    MADOGUCHI_DATA_DIR=bench/data .venv/bin/python bench/bench_desk.py [--runs 100] [--only party]
 
 Logs in as `bench-0` (the organization with a tenth of all cases) through Django's test
 client, so the figures are server time without the network. Goal: p95 ≤ 50 ms at 10⁶ cases.
@@ -72,6 +72,9 @@ def queries_of(client: Client, url: str) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only pages whose name has this"
+    )
     args = parser.parse_args()
     rng = random.Random(1)
     user = get_user_model().objects.get(username="bench-0")
@@ -106,6 +109,8 @@ def main() -> None:
             f"/sites/?q={rng.choice(['ドコモ', 'ソネット', 'NTT東日本'])}" for _ in range(args.runs)
         ],
     }
+    if args.only:
+        pages = {name: urls for name, urls in pages.items() if any(w in name for w in args.only)}
     client.get("/cases/")  # warm up
     print(f"{total} cases in all; {len(mine)}+ for bench-0; {args.runs} requests each")
     times = measure(client, pages, args.runs)

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from madoguchi.cases import selectors
-from madoguchi.cases.filters import CaseFilter
+from madoguchi.cases import rows, selectors
+from madoguchi.cases.filters import CaseFilter, with_parties
 from madoguchi.cases.models import Case, Promise
 from tests.server.conftest import World
 from tests.server.factories import CaseFactory, PromiseFactory, SiteFactory
@@ -113,6 +113,85 @@ def test_the_promises_of_a_party_are_those_of_the_or(desk: World, party: str) ->
     assert _ids(selectors.promises_due_soon(user, now, filters)) == _ids(soon.order_by("due", "id"))
     assert overdue.exists()
     assert soon.exists()
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "ぷらら", "存在しない会社"])
+@pytest.mark.parametrize("first", [1, 5, 21])
+def test_the_first_rows_of_a_party_are_the_first_of_the_or(
+    desk: World, party: str, first: int
+) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    filters = CaseFilter(party=party)
+    slugs = sorted(filters.party_slugs(user))
+    cases = Case.objects.for_user(user).active().filter(_cases_matching(slugs))
+    promises = Promise.objects.for_user(user).of_active_cases().open()
+    overdue = promises.filter(_promises_matching(slugs), due__lt=now)
+    found = selectors.open_cases(user, filters, first=first)
+    assert _ids(found) == _ids(cases.order_by("created", "id")[:first])
+    found_overdue = with_parties(promises.filter(due__lt=now), slugs, user, first=first)
+    assert _ids(found_overdue.order_by("due", "id")) == _ids(overdue.order_by("due", "id")[:first])
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "plala", "so-net", "存在しない会社"])
+def test_a_partys_awaited_promises_in_one_read_are_those_of_the_or(desk: World, party: str) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    filters = CaseFilter(party=party)
+    slugs = sorted(filters.party_slugs(user))
+    awaited = Promise.objects.for_user(user).of_active_cases().open()
+    awaited = awaited.filter(_promises_matching(slugs)).order_by("due", "id")
+    soon = awaited.filter(due__gte=now, due__lt=now + selectors.DASHBOARD_DUE_WINDOW)
+    late, due_soon = selectors.awaited_of_party(user, now, filters)
+    assert late == _ids(awaited.filter(due__lt=now))
+    assert due_soon == _ids(soon)
+
+
+def test_the_dashboard_pages_and_counts_a_partys_overdue_promises(desk: World) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    awaited = Promise.objects.for_user(user).of_active_cases().open()
+    overdue = awaited.filter(_promises_matching(["docomo-hikari"]), due__lt=now)
+    assert 1 < overdue.count() <= 20
+    client = desk.clients["alice"]
+    page = client.get("/cases/?party=ドコモ光")
+    assert page.context["overdue_count"] == str(overdue.count())
+    assert [row.pk for row in page.context["overdue"]] == _ids(overdue.order_by("due", "id"))
+    assert not page.context["more_overdue"]
+    assert page.context["due_soon"]
+    second = client.get("/cases/?party=ドコモ光&overdue_page=2")
+    assert second.context["overdue"] == []
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "ぷらら", "存在しない会社"])
+def test_a_partys_counts_are_those_of_the_or(desk: World, party: str) -> None:
+    user = _user(desk)
+    now = timezone.now()
+    filters = CaseFilter(party=party)
+    slugs = sorted(filters.party_slugs(user))
+    cases = Case.objects.for_user(user).active().filter(_cases_matching(slugs))
+    promises = Promise.objects.for_user(user).of_active_cases().open()
+    overdue = promises.filter(_promises_matching(slugs), due__lt=now)
+    counted = rows.capped_counts(
+        with_parties(promises.filter(due__lt=now), slugs, user, counting=True),
+        selectors.open_cases(user, filters, counting=True),
+        cap=5,
+    )
+    expected = [overdue.count(), cases.count()]
+    assert counted == [f"{n:,}" if n <= 5 else "5+" for n in expected]
+
+
+def test_a_search_within_a_party_is_not_cut_at_the_page(desk: World) -> None:
+    user = _user(desk)
+    filters = CaseFilter(party="ドコモ光", q="件7")
+    expected = (
+        Case.objects.for_user(user)
+        .active()
+        .filter(_cases_matching(sorted(filters.party_slugs(user))), title__startswith="件7")
+    )
+    found = selectors.open_cases(user, filters, first=1)
+    assert set(_ids(found)) == set(_ids(expected))
+    assert len(_ids(expected)) > 1
 
 
 def test_a_promise_made_by_the_party_counts_on_a_case_with_another(desk: World) -> None:

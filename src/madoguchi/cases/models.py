@@ -131,16 +131,17 @@ class Case(OrgOwned):
             ),
             models.Index(fields=["organization", "ref"], name="case_ref_lookup_idx"),
             # The desk filtered by a party: each side of "first with or waiting on" in its own
-            # index range, read without the case rows (cases.filters.with_parties). Not
-            # partial indexes on the active statuses: SQLite uses a partial index only when
-            # the query spells its condition in constants, and Django binds them.
+            # index range, read without the case rows (cases.filters.with_parties), with the
+            # age so a side's oldest cases are known from the index alone. Not partial
+            # indexes on the active statuses: SQLite uses a partial index only when the query
+            # spells its condition in constants, and Django binds them.
             models.Index(
-                fields=["organization", "first_party", "status", "id"],
-                name="case_first_party_idx",
+                fields=["organization", "first_party", "status", "created", "id"],
+                name="case_first_party_age_idx",
             ),
             models.Index(
-                fields=["organization", "waiting_on", "status", "id"],
-                name="case_waiting_on_idx",
+                fields=["organization", "waiting_on", "status", "created", "id"],
+                name="case_waiting_on_age_idx",
             ),
         ]
 

@@ -134,4 +134,9 @@ def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         counts = cursor.fetchone()
-    return [f"{cap:,}+" if count > cap else f"{count:,}" for count in counts]
+    return [capped_label(count, cap) for count in counts]
+
+
+def capped_label(count: int, cap: int = COUNT_CAP) -> str:
+    """A count as the lists show it: '1,000+' above the cap."""
+    return f"{cap:,}+" if count > cap else f"{count:,}"

@@ -33,9 +33,30 @@ def promises_due_soon(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> Q
     return filters.promises(rows, user).order_by("due", "id")
 
 
-def open_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:
-    """Active cases, oldest first (the dashboard)."""
-    return filters.cases(Case.objects.for_user(user).active(), user).order_by("created", "id")
+def awaited_of_party(
+    user: AnyUser, now: dt.datetime, filters: CaseFilter
+) -> tuple[list[int], list[int]]:
+    """The ids of the overdue promises and of those due soon (each soonest due first), for
+    a filter with a party: one read of the party's sides for both lists and the count
+    (filters.party_promise_ids)."""
+    rows = Promise.objects.for_user(user).of_active_cases().open()
+    pairs = filters.awaited_of_party(rows.filter(due__lt=now + DASHBOARD_DUE_WINDOW), user, now)
+    return [pk for pk, late in pairs if late], [pk for pk, late in pairs if not late]
+
+
+def promises_by_ids(user: AnyUser, ids: list[int]) -> QuerySet[Promise]:
+    """The user's promises of `ids`, soonest due first."""
+    return Promise.objects.for_user(user).filter(pk__in=ids).order_by("due", "id")
+
+
+def open_cases(
+    user: AnyUser, filters: CaseFilter, *, first: int | None = None, counting: bool = False
+) -> QuerySet[Case]:
+    """Active cases, oldest first (the dashboard). `first`: the caller reads no more than
+    that many; `counting`: it counts them only, unordered (filters.with_parties)."""
+    active = Case.objects.for_user(user).active()
+    cases = filters.cases(active, user, first=first, counting=counting)
+    return cases if counting else cases.order_by("created", "id")
 
 
 def listed_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:

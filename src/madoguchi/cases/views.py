@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -95,16 +96,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = CaseFilter.from_query(request.GET)
-    overdue_rows = selectors.overdue_promises(request.user, now, filters)
-    case_rows = selectors.open_cases(request.user, filters)
     overdue_page = _page_number(request, "overdue_page")
     case_page = _page_number(request, "page")
-    overdue, more_overdue = rows.page_without_count(
-        rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
-    )
+    # The open cases are read up to the end of their page and one more row (whether there
+    # is another page); the counts read their own lists (capped).
+    case_rows = selectors.open_cases(request.user, filters, first=case_page * PAGE_SIZE + 1)
     cases, more_cases = rows.page_without_count(rows.case_rows(case_rows), case_page, PAGE_SIZE)
-    due_soon = rows.promise_rows(selectors.promises_due_soon(request.user, now, filters))
-    overdue_count, case_count = rows.capped_counts(overdue_rows, case_rows)
+    if filters.party:
+        overdue, more_overdue, due_soon, overdue_count = _awaited_of_party(
+            request.user, now, filters, overdue_page
+        )
+        (case_count,) = rows.capped_counts(
+            selectors.open_cases(request.user, filters, counting=True)
+        )
+    else:
+        overdue_rows = selectors.overdue_promises(request.user, now, filters)
+        overdue, more_overdue = rows.page_without_count(
+            rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
+        )
+        soon_rows = selectors.promises_due_soon(request.user, now, filters)
+        due_soon = list(rows.promise_rows(soon_rows)[:PAGE_SIZE])
+        overdue_count, case_count = rows.capped_counts(
+            overdue_rows, selectors.open_cases(request.user, filters, counting=True)
+        )
     return render(
         request,
         "cases/dashboard.html",
@@ -114,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "overdue_count": overdue_count,
             "overdue_page": overdue_page,
             "more_overdue": more_overdue,
-            "due_soon": rows.as_promise_rows(due_soon[:PAGE_SIZE]),
+            "due_soon": rows.as_promise_rows(due_soon),
             "cases": rows.as_case_rows(cases),
             "case_count": case_count,
             "case_page": case_page,
@@ -125,6 +139,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "party_choices": selectors.party_choices(request.user, engine_lang()),
         },
     )
+
+
+def _awaited_of_party(
+    user: Any, now: dt.datetime, filters: CaseFilter, page: int
+) -> tuple[list[dict[str, Any]], bool, list[dict[str, Any]], str]:
+    """The dashboard's promises for a party: the overdue page, whether there is another,
+    those due soon and the overdue count, from one read of the party's promise ids and one
+    of the rows shown (selectors.awaited_of_party says why)."""
+    late, soon = selectors.awaited_of_party(user, now, filters)
+    start = (page - 1) * PAGE_SIZE
+    shown = late[start : start + PAGE_SIZE] + soon[:PAGE_SIZE]  # apart: due before or after now
+    found = {row["id"]: row for row in rows.promise_rows(selectors.promises_by_ids(user, shown))}
+    overdue = [found[pk] for pk in late[start : start + PAGE_SIZE] if pk in found]
+    due_soon = [found[pk] for pk in soon[:PAGE_SIZE] if pk in found]
+    return overdue, len(late) > start + PAGE_SIZE, due_soon, rows.capped_label(len(late))
 
 
 def _page_number(request: HttpRequest, name: str) -> int:
