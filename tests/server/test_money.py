@@ -81,6 +81,18 @@ def test_a_new_bill_line_refreshes_the_summary(
     assert SiteMoney.objects.get(site=site).yearly_yen >= 12 * 990
 
 
+def test_opening_a_case_refreshes_the_summary(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from madoguchi.cases.services import open_case
+
+    site = world.site_a
+    SiteMoney.objects.filter(site=site).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        open_case(site, user=None, title="回線が切れた")
+    assert SiteMoney.objects.filter(site=site).exists()
+
+
 def test_several_writes_in_one_transaction_assess_once(
     world: World, django_capture_on_commit_callbacks: Any, django_assert_max_num_queries: Any
 ) -> None:

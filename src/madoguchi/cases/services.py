@@ -117,6 +117,7 @@ def open_case(
             recorded=now,
             status_to=Status.OPEN,
         )
+        site_changed(site.pk)  # a case with an outage counts toward what the customer is owed
     return case
 
 
