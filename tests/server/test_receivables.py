@@ -228,6 +228,38 @@ def test_a_receivable_is_added_from_the_page(world: World, agent: Agent) -> None
     assert (receivable.amount_yen, receivable.site_id) == (8800, world.site_a.pk)
 
 
+def test_the_add_page_lists_only_the_latest_cases(
+    world: World, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from madoguchi.receivables import forms
+    from tests.server.factories import CaseFactory
+
+    monkeypatch.setattr(forms, "CASES_LISTED", 2)
+    oldest, *_, newest = [CaseFactory(site=world.site_a, title=f"ケース{n}") for n in range(4)]
+
+    page = world.clients["bob"].get("/receivables/add/").content.decode()
+
+    assert f'value="{newest.pk}"' in page
+    assert f'value="{oldest.pk}"' not in page
+
+
+def test_a_case_past_the_listed_ones_is_still_accepted(
+    world: World, agent: Agent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from madoguchi.receivables import forms
+    from tests.server.factories import CaseFactory
+
+    monkeypatch.setattr(forms, "CASES_LISTED", 1)
+    oldest = CaseFactory(site=world.site_a)
+    CaseFactory(site=world.site_a)
+    values = {"agent": agent.pk, "description": "設定", "amount_yen": "8800", "due": "2026-05-31"}
+
+    response = world.clients["bob"].post("/receivables/add/", {**values, "case": oldest.pk})
+
+    assert response.status_code == 302
+    assert Receivable.objects.get().case == oldest
+
+
 def test_the_agent_page_shows_the_on_time_record(world: World, agent: Agent) -> None:
     record_payment(_receivable(agent), paid_on=DUE, amount_yen=12000)
     _receivable(agent, due=today() - dt.timedelta(days=1))

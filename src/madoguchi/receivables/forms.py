@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent
@@ -26,6 +27,24 @@ def _yen(label: Any, *, least: int, required: bool = True) -> forms.IntegerField
         required=required,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+# The site and case pickers are plain <select>s: they list the latest this many (and the one
+# chosen), while any site or case the user may write to is accepted. An installer's
+# organization can hold thousands of sites and a million cases; a receivable is nearly always
+# about a recent job.
+SITES_LISTED = 300
+CASES_LISTED = 100
+
+
+def _listed(field: forms.ModelChoiceField, rows: QuerySet[Any], most: int, chosen: Any) -> None:
+    """Show the first `most` of `rows` (and the chosen row, when it is not among them) in the
+    field's widget; the field's queryset, which validates, stays whole."""
+    shown = list(rows[:most])
+    if chosen and str(chosen).isdigit() and all(str(row.pk) != str(chosen) for row in shown):
+        shown += list(rows.filter(pk=int(chosen)))
+    label = field.label_from_instance
+    field.widget.choices = [("", "—"), *((row.pk, label(row)) for row in shown)]
 
 
 class CaseChoiceField(forms.ModelChoiceField):
@@ -59,12 +78,18 @@ class ReceivableForm(forms.Form):
         assert isinstance(sites, forms.ModelChoiceField)
         assert isinstance(cases, forms.ModelChoiceField)
         agents.queryset = Agent.objects.writable_by(user).order_by("name", "pk")
-        sites.queryset = Site.objects.writable_by(user).order_by("name", "pk")
-        cases.queryset = (
+        site_rows = Site.objects.writable_by(user).order_by("name", "pk")
+        case_rows = (
             Case.objects.writable_by(user).select_related("site").order_by("-created", "-pk")
         )
+        sites.queryset, cases.queryset = site_rows, case_rows
         for field in (agents, sites, cases):
             field.empty_label = "—"
+        _listed(sites, site_rows, SITES_LISTED, self._chosen("site"))
+        _listed(cases, case_rows, CASES_LISTED, self._chosen("case"))
+
+    def _chosen(self, name: str) -> Any:
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
 
 
 class PaymentForm(forms.Form):
