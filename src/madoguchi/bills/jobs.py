@@ -117,19 +117,16 @@ def start(
     columns: ColumnMap | None,
 ) -> BillImport:
     """Record the import of the waiting upload `token` and start it in the background."""
-    path = upload_dir() / token
-    job = BillImport.objects.create(
+    return _launch(
+        run,
+        columns,
         organization=organization,
         site=site,
         user=user,
-        name=name[:200],
+        name=name,
         token=token,
-        size=path.stat().st_size,
         rows=rows,
     )
-    _write_progress(_progress_path(job), 0)
-    spawn(run, job.pk, columns)
-    return job
 
 
 def start_preview(
@@ -143,17 +140,27 @@ def start_preview(
 ) -> BillImport:
     """Read the waiting upload `token` for its preview in the background (through the
     column mapping `columns` when given)."""
-    job = BillImport.objects.create(
+    return _launch(
+        run_preview,
+        columns,
         organization=organization,
         site=site,
         user=user,
-        name=name[:200],
+        name=name,
         token=token,
-        size=(upload_dir() / token).stat().st_size,
         preview=True,
     )
+
+
+def _launch(
+    target: Callable[..., None], columns: ColumnMap | None, *, name: str, token: str, **row: Any
+) -> BillImport:
+    """The job's row (with the upload's size and no lines read yet), then its thread."""
+    job = BillImport.objects.create(
+        name=name[:200], token=token, size=(upload_dir() / token).stat().st_size, **row
+    )
     _write_progress(_progress_path(job), 0)
-    spawn(run_preview, job.pk, columns)
+    spawn(target, job.pk, columns)
     return job
 
 
