@@ -13,7 +13,7 @@ from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport
 from madoguchi.orgs.models import Role
 from madoguchi.sites.models import BillLine
-from tests.browser.test_desk_in_a_browser import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark
 from tests.server.factories import MembershipFactory, SiteFactory
 from tests.server.test_bills_columns import card_csv, card_statement

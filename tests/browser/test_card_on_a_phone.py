@@ -11,7 +11,7 @@ import pytest
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import CardPrint
-from tests.browser.test_desk_in_a_browser import CHROMIUM
+from tests.browser.conftest import CHROMIUM
 from tests.browser.test_site_on_a_phone import EXAMPLES, log_in, no_sideways_scroll, shot
 from tests.browser.test_site_on_a_phone import phone as phone  # the fixture
 from tests.server.factories import MembershipFactory
@@ -47,7 +47,7 @@ def test_print_the_card_and_see_it_go_out_of_date(live_server: Any, phone: Any) 
 
 
 def _path(name: str) -> str:
-    from tests.browser.test_desk_in_a_browser import SCREENSHOTS
+    from tests.browser.conftest import SCREENSHOTS
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return str(SCREENSHOTS / name)

@@ -4,8 +4,7 @@ drives it and never downloads a browser."""
 
 from __future__ import annotations
 
-import os
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,24 +12,17 @@ import pytest
 
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
+from tests.browser.conftest import (  # also imported from here by other browser tests
+    CHROMIUM,
+    FLAGS,  # noqa: F401
+    SCREENSHOTS,
+    open_page,
+)
 from tests.server.factories import MembershipFactory
-
-CHROMIUM = os.environ.get("MADOGUCHI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(os.environ.get("MADOGUCHI_SCREENSHOTS", Path(__file__).parents[2] / "build"))
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
 ]
 
 
@@ -42,17 +34,8 @@ def log_in(page: Any, base_url: str, username: str) -> None:
 
 
 @pytest.fixture
-def browser_page() -> Any:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # fixtures around it are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(locale="ja-JP", viewport={"width": 1200, "height": 1000})
-        yield page
-        browser.close()
+def browser_page(chromium: Any) -> Iterator[Any]:
+    yield from open_page(chromium, locale="ja-JP", viewport={"width": 1200, "height": 1000})
 
 
 def test_log_in_see_who_to_call_and_add_a_contract(live_server: Any, browser_page: Any) -> None:
@@ -175,5 +158,6 @@ def test_no_page_breaks_the_content_security_policy(live_server: Any, browser_pa
     page.goto(case_url)
     page.wait_for_load_state("networkidle")
     assert "swagger-ui" in page.goto(f"{live_server.url}/api/v1/docs").text()
-    page.wait_for_selector(".swagger-ui .info", timeout=10_000)
+    # The schema is built on its first request: seconds on a loaded machine.
+    page.wait_for_selector(".swagger-ui .info", timeout=60_000)
     assert refused == []

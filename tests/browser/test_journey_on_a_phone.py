@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,27 +22,16 @@ import time_machine
 from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, open_page
+from tests.browser.test_desk_in_a_browser import log_in
 from tests.server.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def phone() -> Any:
-    import os
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(locale="ja-JP", viewport={"width": 390, "height": 844})
-        yield page
-        browser.close()
+def phone(chromium: Any) -> Iterator[Any]:
+    yield from open_page(chromium, locale="ja-JP", viewport={"width": 390, "height": 844})
 
 
 def _log(

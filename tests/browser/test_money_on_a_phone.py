@@ -9,7 +9,7 @@ from typing import Any
 from madoguchi.money.models import SiteMoney
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from tests.browser.test_desk_in_a_browser import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark, shot
 from tests.server.factories import MembershipFactory
 

@@ -5,6 +5,7 @@ without codes; the facts page fits the screen too."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
-from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_site_on_a_phone import (
     PHONE,
     log_in,
@@ -27,16 +28,8 @@ from tests.server.test_no_codes import leaks
 
 
 @pytest.fixture
-def phone() -> Any:
-    import os
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser.new_page(locale="ja-JP", viewport=PHONE, device_scale_factor=2)
-        browser.close()
+def phone(chromium: Any) -> Iterator[Any]:
+    yield from open_page(chromium, locale="ja-JP", viewport=PHONE, device_scale_factor=2)
 
 
 def test_the_call_now_block_shows_number_answer_and_cost(live_server: Any, phone: Any) -> None:

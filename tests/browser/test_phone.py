@@ -5,6 +5,7 @@ the site page prints without forms or navigation. Screenshots go to build/phone-
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.core.management import call_command
 
 from madoguchi.cases.models import Case
 from madoguchi.sites.models import Site
-from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, open_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,21 +24,15 @@ TAP = 44
 
 
 @pytest.fixture
-def phone() -> Any:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(
-            locale="ja-JP",
-            viewport={"width": WIDTH, "height": HEIGHT},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-        )
-        yield context.new_page()
-        browser.close()
+def phone(chromium: Any) -> Iterator[Any]:
+    yield from open_page(
+        chromium,
+        locale="ja-JP",
+        viewport={"width": WIDTH, "height": HEIGHT},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 def _no_sideways_scroll(page: Any, name: str) -> None:

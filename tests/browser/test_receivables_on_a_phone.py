@@ -10,7 +10,7 @@ from madoguchi.agents.services import create_agent
 from madoguchi.orgs.models import Role
 from madoguchi.receivables.selectors import today
 from madoguchi.receivables.services import create_receivable
-from tests.browser.test_desk_in_a_browser import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark
 from tests.server.factories import MembershipFactory
 

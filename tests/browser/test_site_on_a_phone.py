@@ -5,6 +5,7 @@ and the finding that reads them appears at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
-from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS
+from tests.browser.conftest import CHROMIUM, SCREENSHOTS, open_page
 from tests.server.factories import MembershipFactory
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -28,17 +29,8 @@ pytestmark = [
 
 
 @pytest.fixture
-def phone() -> Any:
-    import os
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(locale="ja-JP", viewport=PHONE, device_scale_factor=2)
-        yield page
-        browser.close()
+def phone(chromium: Any) -> Iterator[Any]:
+    yield from open_page(chromium, locale="ja-JP", viewport=PHONE, device_scale_factor=2)
 
 
 def log_in(page: Any, base_url: str, username: str) -> None:

@@ -7,7 +7,11 @@ strings for the validator to parse (so the error names the field), only true/fal
 booleans, and a number with a leading zero stays a string. Duplicate keys are an error
 instead of silently keeping the last one.
 
-Before anything is built, one pass over the parser's events (flat, no recursion) refuses a
+Before libyaml reads the text, `yamlshape.scan_shape` refuses one nested deeper than
+MAX_DEPTH or with more than MAX_ALIASES aliases from its characters alone, so the message is
+the product's own whatever PyYAML is installed (6.0.4's libyaml refuses deep nesting itself,
+in its own words, before the events below would show it). Then, before anything is built,
+one pass over the parser's events (flat, no recursion) refuses a
 document nested deeper than MAX_DEPTH (libyaml's composer recurses and crashes the process
 at some ten thousand levels), with more than MAX_ALIASES aliases, or that expands to more
 than MAX_NODES values (an alias bomb); see `limits`.
@@ -21,6 +25,7 @@ from typing import Any
 import yaml
 
 from madoguchi.engine.limits import MAX_ALIASES, MAX_DEPTH, MAX_NODES, quote
+from madoguchi.engine.yamlshape import ShapeError, scan_shape
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -80,6 +85,10 @@ def check_shape(text: str) -> None:
     Linear in the text and never recursive. Each open list or mapping counts its values, an
     alias counts as the values of what it names, so the count is the expanded size.
     """
+    try:
+        scan_shape(text, MAX_DEPTH, MAX_ALIASES)
+    except ShapeError as exc:
+        raise YamlLimitError(f"line {exc.line}, column {exc.column}: {exc}", exc.line) from None
     loader = _StrictLoader(text)
     try:
         sizes: dict[str | None, int] = {}  # anchor → values in the node it names
