@@ -203,3 +203,25 @@ def test_standard_input_is_bounded_too(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert b"larger than 1,000,000 bytes" in run.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "madoguchi.cli", "catalog"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # `| head` that has read enough
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 141
+    assert errors == ""
+
+
+def test_piped_catalog_keeps_numbers_and_addresses_whole(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["catalog", "--unverified"]) == 0
+    out = capsys.readouterr().out
+    assert "https://kakuyasu-sumahogakuen.com/hikari-net/docomo-hikari/9571.html" in out
+    assert "…" not in out

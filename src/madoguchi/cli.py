@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INVALID = 2
+#: Like any Unix tool whose reader went away (SIGPIPE): 128 + 13.
+EXIT_BROKEN_PIPE = 141
 
 
 class UsageError(Exception):
@@ -60,7 +62,19 @@ def _parse_now(value: str | None) -> dt.datetime | None:
 def _console(stream: IO[str] | None = None) -> Console:
     from rich.console import Console
 
-    return Console(file=stream, highlight=False, markup=False, soft_wrap=True)
+    console = Console(file=stream, highlight=False, markup=False, soft_wrap=True)
+    if not console.is_terminal:
+        # In a pipe or a file nothing is cut to fit a screen: a phone number or a web address
+        # must reach `grep` or a spreadsheet whole.
+        console.width = 10_000
+    console.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
+    return console
+
+
+def _reader_gone() -> None:
+    """Rich's own answer to a closed pipe is exit status 1, which reads as our failure; `main`
+    answers it as Unix tools do."""
+    raise BrokenPipeError
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -269,6 +283,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped early (`madoguchi catalog | head`): not an error. Point stdout at
+        # nothing so that Python's flush at exit does not raise it again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # the last line of defence: no traceback for a user
         if os.environ.get("MADOGUCHI_DEBUG"):
             raise

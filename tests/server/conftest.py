@@ -27,6 +27,38 @@ from tests.server.factories import (
 )
 
 
+#: Modules whose behaviour depends on the database engine: SQL the ORM writes differently per
+#: database (search, filters on parties, counts and aggregates), locking and concurrent
+#: writers, query counts and plans, the migrations, backups, and the tenancy walk. CI runs them
+#: again on PostgreSQL (`-m database`); the rest runs once, on SQLite, where a second engine
+#: would prove nothing new.
+ENGINE_SENSITIVE = {
+    "test_api_cases",
+    "test_api_schema",
+    "test_api_validation",
+    "test_commands",
+    "test_concurrency",
+    "test_deploy",
+    "test_desk",
+    "test_limits",
+    "test_money",
+    "test_party_filter",
+    "test_party_search",
+    "test_queries",
+    "test_receivables",
+    "test_reimport",
+    "test_settings_for_tests",
+    "test_tenancy",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module.startswith("tests/server/") and module[13:-3] in ENGINE_SENSITIVE:
+            item.add_marker(pytest.mark.database)
+
+
 def session_queries() -> int:
     """Queries a request spends reading its session: none where Redis serves sessions."""
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
