@@ -211,7 +211,8 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout is not None
+    assert child.stderr is not None
     child.stdout.close()  # `| head` that has read enough
     errors = child.stderr.read().decode()
     assert child.wait(timeout=60) == 141

@@ -26,7 +26,6 @@ from tests.server.factories import (
     SiteFactory,
 )
 
-
 #: Modules whose behaviour depends on the database engine: SQL the ORM writes differently per
 #: database (search, filters on parties, counts and aggregates), locking and concurrent
 #: writers, query counts and plans, the migrations, backups, and the tenancy walk. CI runs them
