@@ -133,7 +133,7 @@ def test_sqlite_backup_and_restore_round_trip(tmp_path: Path) -> None:
         "CREATE TABLE org (slug text primary key)",
         "INSERT INTO org VALUES ('kanda'), ('ueno')",
     )
-    file = tmp_path / "backup.sqlite3"
+    file = tmp_path / "backups" / "nightly" / "backup.sqlite3"  # a folder not made yet
     done = _manage(env, "backup", str(file))
     assert done.returncode == 0, done.stderr
     _write(database, "DELETE FROM org WHERE slug = 'kanda'", "INSERT INTO org VALUES ('later')")

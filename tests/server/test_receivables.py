@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -549,3 +549,13 @@ def test_the_request_page_links_the_payment_it_promised(world: World) -> None:
     page = world.clients["alice"].get(f"/subcontracts/{request.pk}/").content.decode()
 
     assert f"/receivables/{receivable.pk}/" in page
+
+
+def test_the_cli_refuses_a_letter_to_an_agent_who_owes_nothing(
+    world: World, agent: Agent, tmp_path: Path
+) -> None:
+    user = world.org_a.memberships.get(role="staff").user.username
+    pdf = tmp_path / "letter.pdf"
+    with pytest.raises(CommandError, match="owes nothing past its due date"):
+        _run("receivables", "--user", user, "letter", str(agent.pk), "--pdf", str(pdf))
+    assert not pdf.exists()

@@ -41,8 +41,12 @@ def describe(db: dict[str, Any]) -> str:
 
 
 def backup(db: dict[str, Any], dest: Path) -> None:
-    if not dest.parent.is_dir():
-        raise BackupError(f"{dest.parent}: no such folder")
+    """Write the whole database to `dest`, creating its folder (a first nightly backup into
+    /var/backups/madoguchi/ should not fail for want of the folder)."""
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"{dest.parent}: cannot create the folder ({exc.strerror})") from None
     partial = dest.with_name(dest.name + ".partial")
     try:
         if engine_of(db) == "sqlite":

@@ -16,7 +16,7 @@ from madoguchi.cases.models import Case
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables import selectors
-from madoguchi.receivables.letter import letter_pdf, letter_text
+from madoguchi.receivables.letter import letter_facts, letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
 from madoguchi.receivables.services import ReceivableError, create_receivable, record_payment
 from madoguchi.sites.models import Site
@@ -143,6 +143,9 @@ class Command(BaseCommand):
 
     def do_letter(self, actor: AnyUser, agent_id: int, pdf: Path | None, **_: Any) -> None:
         agent = self._agent(actor, agent_id)
+        if not letter_facts(agent)["lines"]:
+            # A dunning letter for 0円 would only embarrass its sender.
+            raise CommandError(f"agent {agent_id} owes nothing past its due date: no letter")
         if pdf is not None:
             pdf.write_bytes(letter_pdf(agent))
             self.stdout.write(f"wrote {pdf}")
