@@ -4,21 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/python.sh
-ensure_venv dev >/dev/null
-export MADOGUCHI_DATA_DIR="${MADOGUCHI_DATA_DIR:-$PWD/data}"
-madoguchi manage migrate --verbosity 0
-madoguchi manage sync_catalog
-madoguchi manage load_demo
 port="${PORT:-8000}"
-if ! python -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" \
+python=$(find_python)
+
+# The port first: learning it is taken after a minute of installing helps nobody.
+if ! "$python" -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" \
   "$port" 2>/dev/null; then
-  echo "Port $port is already in use: stop what runs there, or choose another: PORT=8001 ./run.sh" >&2
+  say "Port $port is already in use: stop what runs there, or choose another: PORT=8001 ./run.sh"
   exit 1
 fi
+
+ensure_venv run  # the runtime only: serving needs none of the test tools
+export MADOGUCHI_DATA_DIR="${MADOGUCHI_DATA_DIR:-$PWD/data}"
+say "Preparing the database in $MADOGUCHI_DATA_DIR (migrations, the catalog, the demo)…"
+madoguchi manage migrate --verbosity 0
+madoguchi manage sync_catalog >/dev/null
+madoguchi manage load_demo >/dev/null
+say "Starting the server…"
 madoguchi manage runserver "127.0.0.1:$port" --noreload &
 server=$!
 trap 'kill "$server" 2>/dev/null' INT TERM EXIT
-# Say "running" only once the server answers: a port already taken ends the server instead.
+# Say "running" only once the server answers: a port taken meanwhile ends the server instead.
 if ! python - "$port" "$server" <<'PY'
 import os, sys, time, urllib.request, urllib.error
 port, pid = sys.argv[1], int(sys.argv[2])
@@ -37,7 +43,7 @@ for _ in range(300):
 sys.exit(1)
 PY
 then
-  echo "Madoguchi did not start on port $port (is it taken? PORT=8001 ./run.sh uses another)." >&2
+  say "Madoguchi did not start on port $port (is it taken? PORT=8001 ./run.sh uses another)."
   exit 1
 fi
 cat <<TXT

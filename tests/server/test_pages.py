@@ -113,3 +113,11 @@ def test_the_contract_form_says_the_site_files_rules_in_japanese(world: World) -
         "includes_isp": ["プロバイダ込みにできるのは回線 (access) の契約だけです。"],
         "end": ["終了日が開始日より前です。"],
     }
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client: Client) -> None:
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301
+    icon = client.get(answer["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)  # type: ignore[attr-defined]

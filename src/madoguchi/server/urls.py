@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -9,8 +12,16 @@ from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
 from madoguchi.subcontracts.urls import intake_urlpatterns
 
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site whatever the page links: the icon."""
+    return redirect(static("madoguchi/icon.svg"), permanent=True)
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="sites:list", permanent=False)),
+    # Browsers ask for /favicon.ico on every site whatever the page links; answer with the icon.
+    path("favicon.ico", favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
