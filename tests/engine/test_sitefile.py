@@ -225,3 +225,29 @@ def test_an_outage_ending_before_it_started_is_reported() -> None:
     }
     [problem] = problems(dump(fiber_site(cases=[case])))
     assert problem.startswith("cases[0].outage_ended:")
+
+
+def test_a_bad_field_and_an_unknown_party_are_both_named() -> None:
+    text = (
+        "site: {name: テスト, prefecture: 東京都}\n"
+        "contracts:\n"
+        "  - {ref: line, service: access, party: docomo-hikar}\n"
+        "  - {ref: isp, service: isp, party: so-net, start: 2026-02-30}\n"
+    )
+    found = problems(text)
+    assert len(found) == 2
+    assert found[0].startswith("contracts[1].start: '2026-02-30' is not a valid date")
+    assert found[1].startswith("contracts[0].party: unknown party 'docomo-hikar'")
+
+
+def test_a_missing_required_field_does_not_invent_reference_problems() -> None:
+    text = (
+        "site: {name: テスト}\n"
+        "contracts:\n"
+        "  - {ref: line, party: docomo-hikari}\n"
+        "events:\n"
+        "  - {contract: line, kind: outage, at: 2026-01-01T10:00+09:00}\n"
+    )
+    found = problems(text)
+    assert "contracts[0].service: is required" in found
+    assert [p for p in found if "unknown" in p] == []

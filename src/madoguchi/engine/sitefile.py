@@ -13,6 +13,7 @@ goes through `quote`, so no message grows with the input.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import itertools
 import re
@@ -221,6 +222,10 @@ def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
             ),
             len(errors),
         )
+        # The rest of the file is checked too, so that one run names every problem: with each
+        # invalid optional field left out, the references and cross-field rules still apply.
+        if (trimmed := _without_invalid_fields(data, errors)) is not None:
+            problems += _capped(_cross_check(trimmed, catalog, hints))
         # A typo in a top-level key shows as a missing section: name the typo too.
         problems += _capped(
             Problem(_part(key), f"is not a known field; did you mean {quote(guess)}?")
@@ -244,6 +249,25 @@ def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
     if problems:
         raise SiteFileError(_capped(problems))
     return LoadedSite(site=site, warnings=warnings)
+
+
+def _without_invalid_fields(data: dict[Any, Any], errors: list[Any]) -> SiteFile | None:
+    """The document with every field that failed validation left out, if that makes it valid
+    (the fields were optional); else None. Only ever run on a file already refused."""
+    trimmed = copy.deepcopy(data)
+    for err in errors:
+        *parents, leaf = err["loc"] or ("",)
+        holder: Any = trimmed
+        try:
+            for key in parents:
+                holder = holder[key]
+            del holder[leaf]
+        except (KeyError, IndexError, TypeError):
+            return None
+    try:
+        return SiteFile.model_validate(trimmed)
+    except ValidationError:
+        return None
 
 
 def contract_problems(
