@@ -50,7 +50,12 @@ class _Sourced(Record):
 
 
 class CatalogDesk(Desk, _Sourced):
-    pass
+    # Why the catalog gives no number (two numbers in circulation, none published): a desk
+    # without a phone must say why, so a missing number is a decision, not an oversight.
+    no_phone_reason: str | None = None
+    # Marks a number this desk shares with another party's desk because it is one desk
+    # (the catalog check refuses any other shared number).
+    shared_number: bool = False
 
 
 class CatalogParty(Party, _Sourced):

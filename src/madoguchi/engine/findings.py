@@ -96,7 +96,7 @@ def _contract_label(ctx: Context, contract: Contract) -> str:
 
 def holder_unknown(ctx: Context) -> Iterator[Finding]:
     for service in ctx.touched:
-        if ctx.holder(service) is not None:
+        if ctx.last_holder(service) is not None:
             continue
         contract = ctx.holding_contract(service)
         if contract is not None:  # on record, but that party says there is no contract

@@ -107,6 +107,41 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service}の契約先が記録にありません。",
         "No holder of the {service} is on record.",
     ),
+    "route.ended": (
+        "{service}の最後の契約{ref}は{party}との契約で、{end}に終わっています。サービスを止めた会社で、止まった理由と止まっていた間の料金を聞ける相手なので、{desk}に連絡します。",
+        "The last {service} contract, {ref} with {party}, ended on {end}: {party} cut the service and can say why and what is owed for the outage, so call {desk}.",
+    ),
+    "route.ended-no-desk": (
+        "{service}の最後の契約{ref}は{party}との契約で、{end}に終わっています。窓口が登録されていないので、{party}に止まった理由を確かめます。",
+        "The last {service} contract, {ref} with {party}, ended on {end}; no desk is on record, so ask {party} why the service stopped.",
+    ),
+    # --- which number to dial (engine/dialling.py) ------------------------------------
+    "dial.none": (
+        "{party}の電話番号は登録されていません。契約書類・請求書・{party}のサイトで確かめてください。",
+        "No number for {party} is on record: look on the contract papers, the bill or {party}'s website.",
+    ),
+    "dial.none-from-mobile": (
+        "{party}の登録済みの番号は携帯電話からはつながらないか別の会社につながります。携帯電話からの番号を契約書類・請求書・{party}のサイトで確かめてください。",
+        "{party}'s numbers on record do not reach it from a mobile (or reach another company): find the number for mobiles on the contract papers, the bill or {party}'s website.",
+    ),
+    "dial.none-from-fixed": (
+        "{party}の登録済みの番号はこの電話からはつながりません。契約書類・請求書・{party}のサイトで番号を確かめてください。",
+        "{party}'s numbers on record do not reach it from this phone: find the number on the contract papers, the bill or {party}'s website.",
+    ),
+    # Between two sentences of one `why` (Japanese needs no space after 。).
+    "sentence.gap": ("", " "),
+    "dial.from.any": ("どの電話からも", "from any phone"),
+    "dial.from.fixed": ("固定電話 (加入電話) から", "from a fixed (copper) line"),
+    "dial.from.hikari-denwa": ("ひかり電話から", "from Hikari Denwa"),
+    "dial.from.mobile": ("携帯電話から", "from a mobile"),
+    "dial.from.docomo-mobile": ("ドコモの携帯電話から", "from a docomo mobile"),
+    "dial.from.au-mobile": ("auの携帯電話から", "from an au mobile"),
+    "dial.from.softbank-mobile": ("ソフトバンクの携帯電話から", "from a SoftBank mobile"),
+    "dial.from.ip": ("IP電話・プリペイド携帯から", "from IP and prepaid phones"),
+    "dial.phone-out": (
+        "固定電話が使えない状態なので、携帯電話からかけられる番号です。",
+        "The fixed phone is out, so this is a number that works from a mobile.",
+    ),
     # --- hypotheses -------------------------------------------------------------------
     "hyp.collabo-unknown.recorded": (
         "記録上の契約先の{party}が「契約がない」と言っているので、回線が知らないうちに光コラボ事業者など別の会社に移っている可能性が高いです。",
