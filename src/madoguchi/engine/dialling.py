@@ -32,9 +32,9 @@ LINE_DOWN_CAUSES = frozenset({"line-fault", "cancellation-cutoff"})
 
 
 def is_short_code(number: str | None) -> bool:
-    """A three-digit short code (113, 116, 151, 188): where it leads depends on the phone."""
+    """A short code (113, 116, 151, 188, #9110): where it leads depends on the phone."""
     digits = re.sub(r"[^0-9#]", "", unicodedata.normalize("NFKC", number or ""))
-    return len(digits) == 3 and digits.isdigit()
+    return bool(re.fullmatch(r"\d{3}|#\d{4}", digits))
 
 
 def fixed_phone_out(symptoms: set[str], top_cause: str | None, has_phone: bool) -> bool:
@@ -88,6 +88,19 @@ def desk_numbers(desk: Desk | None) -> list[dict[str, Any]]:
     return numbers
 
 
+def from_words(lang: str, phones: list[str] | None) -> str:
+    """Where a number works from, in words: 携帯電話から, 固定電話 (加入電話) から・ひかり電話から,
+    or どの電話からも for null."""
+    if not phones:
+        return say(lang, "dial.from.any")
+    return say(lang, "call.separator").join(say(lang, f"dial.from.{p}") for p in phones)
+
+
+def other_numbers(dial: str | None, numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The desk's numbers other than the one to dial, for the list beside the big button."""
+    return [n for n in numbers if n.get("number") != dial]
+
+
 def _names(phones: frozenset[PhoneFrom] | None) -> list[str] | None:
     if phones is None:
         return None
@@ -100,11 +113,14 @@ def number_to_dial(desk: Desk | None, caller: PhoneFrom) -> str | None:
     the site's own phone, the desk's main number."""
     if desk is None:
         return None
-    main = [(desk.phone, phone_reaches_from(desk))] if desk.phone else []
-    mobile = [(desk.mobile_phone, frozenset({PhoneFrom.MOBILE}))] if desk.mobile_phone else []
+    Listed = list[tuple[str, frozenset[PhoneFrom] | None]]
+    main: Listed = [(desk.phone, phone_reaches_from(desk))] if desk.phone else []
+    mobile: Listed = (
+        [(desk.mobile_phone, frozenset({PhoneFrom.MOBILE}))] if desk.mobile_phone else []
+    )
     # From a fixed phone the number for mobiles is the fallback: the desks that have one
     # take it from ひかり電話 too (0120-444113), and it is the same desk.
-    fallback = [(n, None) for n, _ in mobile]
+    fallback: Listed = [(n, None) for n, _ in mobile]
     candidates = mobile + main if caller in MOBILES else main + fallback
     for number, phones in candidates:
         if number and reaches(number, phones, caller):
