@@ -107,6 +107,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     if args.unverified:
         return _unverified(args)
+    if args.stale:
+        return _stale(args)
     parties, options = load_catalog().search(args.query or "")
     if args.json:
         data = {
@@ -122,6 +124,27 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     from madoguchi.engine.render import print_catalog
 
     print_catalog(_console(), args.lang, parties, options)
+    return EXIT_OK
+
+
+def _stale(args: argparse.Namespace) -> int:
+    """`catalog --stale`: the facts whose `checked` date is more than a year old."""
+    import datetime as dt
+    from dataclasses import asdict
+
+    from madoguchi.engine import load_catalog
+    from madoguchi.engine.catalog import stale_facts
+    from madoguchi.engine.timezone import TOKYO
+
+    facts = stale_facts(load_catalog(), dt.datetime.now(TOKYO).date(), args.lang)
+    if args.json:
+        data = [asdict(f) | {"checked": f.checked.isoformat()} for f in facts]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    from madoguchi.engine.render import print_facts
+
+    print_facts(_console(), args.lang, facts)
     return EXIT_OK
 
 
@@ -238,6 +261,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--unverified",
         action="store_true",
         help="list every fact no official page confirms, with its source (query filters them)",
+    )
+    catalog.add_argument(
+        "--stale",
+        action="store_true",
+        help="list every fact whose source was last checked more than a year ago",
     )
     catalog.set_defaults(handler=cmd_catalog)
 

@@ -88,10 +88,33 @@ def test_every_desk_hours_expression_parses() -> None:
             assert desk.hours is None or hours_problem(desk.hours) is None, desk.slug
 
 
-def test_ntt_east_fault_desk_is_113_with_its_2008_source_unverified() -> None:
+def test_ntt_east_hikari_fault_desk_is_0120_000_113_unverified() -> None:
     desk = load_catalog().parties["ntt-east"].desks[0]
-    assert (desk.phone, desk.mobile_phone, desk.purposes) == ("113", "0120-444113", ["fault"])
+    assert (desk.phone, desk.services, desk.purposes) == (
+        "0120-000-113",
+        ["access", "phone"],
+        ["fault"],
+    )
+    assert desk.verified is False  # seed 000 and third-party pages only (DOMAIN-FACTS 10.1)
+
+
+def test_ntt_east_113_is_the_copper_desk_dialled_from_fixed_lines_only() -> None:
+    desk = next(d for d in load_catalog().parties["ntt-east"].desks if d.phone == "113")
+    assert (desk.services, desk.phone_from, desk.mobile_phone) == (
+        ["phone"],
+        ["fixed"],
+        "0120-444113",
+    )
     assert desk.verified is False  # only a 2008 official page (DOMAIN-FACTS 9.5)
+
+
+def test_docomo_113_reaches_docomo_from_docomo_mobiles_only() -> None:
+    desk = load_catalog().parties["docomo-hikari"].desks[0]
+    assert (desk.phone, desk.phone_from, desk.mobile_phone) == (
+        "113",
+        ["docomo-mobile"],
+        "0120-800-000",
+    )
 
 
 def test_ntt_west_hikari_faults_go_to_0120_248995_recorded_repairs_9_to_17() -> None:
@@ -119,10 +142,16 @@ def test_a_renamed_desk_slug_still_finds_its_desk() -> None:
 
 
 def test_numbers_seen_only_on_third_party_pages_are_marked_and_unverified() -> None:
-    for slug, phone in [("so-net", "0120-80-7761"), ("nuro-hikari", "0120-677-520")]:
+    for slug, phone in [("so-net", "0120-80-7761"), ("ntt-east", "0120-000-113")]:
         desk = next(d for d in load_catalog().parties[slug].desks if d.phone == phone)
         assert desk.third_party_number
         assert not desk.verified
+
+
+def test_nuro_shows_no_number_while_two_are_in_circulation() -> None:
+    desk = load_catalog().parties["nuro-hikari"].desks[0]
+    assert desk.phone is None
+    assert "0120-677-520" in (desk.no_phone_reason or "")
 
 
 def _entries(data: object, where: str) -> list[tuple[str, dict[str, object]]]:

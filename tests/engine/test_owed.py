@@ -295,3 +295,47 @@ def test_a_tv_contract_is_not_a_fixed_line_contract_for_the_cap() -> None:
 
 def test_the_holder_defaults_to_a_person() -> None:
     assert owed(run(fee_site()), "cancellation-fee-over-cap") != []
+
+
+def test_a_renewal_after_2022_07_01_of_an_older_contract_is_not_covered() -> None:
+    data = fee_site(start="2023-04-01")
+    data["contracts"][0]["signed"] = "2019-03-10"
+    assert owed(run(data), "cancellation-fee-over-cap") == []
+
+
+def test_a_contract_signed_on_2022_07_01_is_covered_whatever_its_start() -> None:
+    data = fee_site(start="2022-06-01")
+    data["contracts"][0]["signed"] = "2022-07-01"
+    assert owed(run(data), "cancellation-fee-over-cap") != []
+
+
+# --- rules as data: estimate, the party's rule, no claim limit ------------------------------
+
+WEST_LINE = contract("line", "access", "ntt-west", start="2020-04-01", monthly_yen=5500)
+
+
+def _west_outage() -> dict[str, Any]:
+    data = outage_site(contracts=[WEST_LINE], reports=[{"party": "ntt-west", "at": START}])
+    data["site"]["prefecture"] = "大阪府"
+    return data
+
+
+def test_the_compensation_says_it_is_an_estimate_and_names_the_rule() -> None:
+    [found] = owed(run(outage_site()))
+    assert "見積もり" in found.why
+    assert "責任の制限" in found.why
+
+
+def test_a_party_without_a_claim_limit_on_record_gets_no_claim_deadline() -> None:
+    assert claims(run(_west_outage())) == []
+
+
+def test_a_party_without_a_claim_limit_on_record_is_told_to_claim_soon() -> None:
+    [found] = owed(run(_west_outage()))
+    assert "早めに" in found.action
+
+
+def test_initial_cancellation_is_catalog_data_of_8_days_for_lines_and_providers() -> None:
+    rule = load_catalog().initial_cancellation
+    assert rule is not None
+    assert (rule.days, rule.services) == (8, ["access", "isp"])

@@ -68,7 +68,8 @@ def test_116_on_a_saturday_evening_is_closed_and_says_when_it_opens(
     text = _page(world, f"/sites/{west.pk}/")
     contract_map = _section(text, "契約マップ", "指摘事項")
     row = contract_map[contract_map.index("オプション") :]
-    assert "総合窓口 (局番なし 116) 116" in row
+    # no ひかり電話 on record: the number to dial is the one for mobiles (116 is fixed-line only)
+    assert "総合窓口 (局番なし 116) 0800-2000116" in row
     assert "✕ 受付時間外 次の受付開始 2026年3月9日(月) 09:00" in row
     assert "携帯電話からは 0800-2000116" in row
 

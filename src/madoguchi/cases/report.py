@@ -129,6 +129,8 @@ def journey(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
                 "party_name": step.party_name,
                 "desk_name": step.desk_name,
                 "phone": step.phone,
+                "dial": step.dial,
+                "numbers": step.numbers,
                 "open_now": step.open_now,
                 "next_open": step.next_open,
                 "why": step.why,

@@ -16,7 +16,7 @@ from pydantic import ValidationError as RecordError
 from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
 from madoguchi.engine import model as engine
-from madoguchi.engine.model import Purpose, Service
+from madoguchi.engine.model import PhoneFrom, Purpose, Service
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
@@ -70,6 +70,7 @@ class DeskForm(RecordForm):
     record_type = engine.Desk
     purposes = forms.JSONField(required=False, initial=list)
     services = forms.JSONField(required=False, initial=list)
+    phone_from = forms.JSONField(required=False, initial=list)
 
     class Meta:
         model = Desk
@@ -89,6 +90,10 @@ class DeskForm(RecordForm):
         """The services the desk handles; none listed: every service."""
         return self.cleaned_data.get("services") or []
 
+    def clean_phone_from(self) -> list[str]:
+        """The phones the number reaches the desk from; none listed: any phone."""
+        return self.cleaned_data.get("phone_from") or []
+
     def message(self, name: str, problem: Any) -> Any:
         if name == "purposes":
             purposes = self.cleaned_data.get("purposes")
@@ -107,6 +112,13 @@ class DeskForm(RecordForm):
             bad = [s for s in services if s not in Service._value2member_map_]
             allowed = ", ".join(s.value for s in Service)
             return _("Unknown service %(bad)s; use %(allowed)s.") % {"bad": bad, "allowed": allowed}
+        if name == "phone_from":
+            phones = self.cleaned_data.get("phone_from")
+            if not isinstance(phones, list):
+                return _('Enter a list such as ["fixed", "docomo-mobile"].')
+            bad = [p for p in phones if p not in PhoneFrom._value2member_map_]
+            allowed = ", ".join(p.value for p in PhoneFrom)
+            return _("Unknown phone %(bad)s; use %(allowed)s.") % {"bad": bad, "allowed": allowed}
         return super().message(name, problem)
 
 

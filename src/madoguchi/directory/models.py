@@ -21,6 +21,7 @@ from madoguchi.engine.model import (
     Charge,
     PartyKind,
     PartyStatus,
+    PhoneFrom,
     Purpose,
     Region,
     Service,
@@ -114,6 +115,8 @@ class Desk(models.Model):
     # The services this desk handles (engine Service values); empty: every service.
     services = models.JSONField(_("services"), default=list, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The phones `phone` reaches the desk from (engine PhoneFrom values); empty: any phone.
+    phone_from = models.JSONField(_("reached from"), default=list, blank=True)
     hours = models.CharField(
         _("hours"),
         max_length=300,
@@ -169,6 +172,10 @@ class Desk(models.Model):
     @property
     def service_values(self) -> list[str]:
         return [s for s in self.services if s in Service._value2member_map_]
+
+    @property
+    def phone_from_values(self) -> list[str]:
+        return [p for p in self.phone_from or [] if p in PhoneFrom._value2member_map_]
 
 
 class DirectoryStamp(models.Model):

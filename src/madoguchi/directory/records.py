@@ -42,6 +42,7 @@ def _stored(row: Party | Desk, fields: Iterable[str]) -> dict[str, Any]:
     if isinstance(row, Desk):
         values["purposes"] = row.purpose_values
         values["services"] = row.service_values
+        values["phone_from"] = row.phone_from_values
     return values
 
 
@@ -61,7 +62,7 @@ def from_record(record: engine.Party | engine.Desk) -> dict[str, object]:
     values: dict[str, object] = {}
     for name in fields:
         value = getattr(record, name)
-        if name in ("purposes", "services"):
+        if name in ("purposes", "services", "phone_from"):
             value = [str(p) for p in value]
         elif value is None:
             value = None if name == "checked" else ""

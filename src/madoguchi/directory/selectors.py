@@ -105,6 +105,8 @@ def catalog_for(organization: Organization) -> Catalog:
         prefectures=shipped.prefectures,
         outage_rules=shipped.outage_rules,
         fee_cap=shipped.fee_cap,
+        initial_cancellation=shipped.initial_cancellation,
+        payment_fees=shipped.payment_fees,
         changelog=shipped.changelog,
     )
 

@@ -39,18 +39,19 @@ def assess(
         site=site, catalog=catalog or load_catalog(), now=resolve_now(site, now), lang=lang
     )
     ranked = hypotheses.rank(ctx)
-    first = routes.first_call(ctx, ranked)
+    caller = routes.caller_for(ctx, ranked)
+    first = routes.first_call(ctx, ranked, caller)
     found = findings.run_checks(ctx)
     return Assessment(
         site=site.site.name,
         now=ctx.now.isoformat(),
         region=ctx.region.value if ctx.region else None,
-        routes=routes.routes(ctx),
+        routes=routes.routes(ctx, caller),
         first_call=first,
         hypotheses=ranked,
         findings=found,
         deadlines=deadlines.collect(ctx),
-        escalation=escalation.ladder(ctx, first, found),
+        escalation=escalation.ladder(ctx, first, found, caller),
         lang=lang,
         warnings=list(warnings or []),
     )

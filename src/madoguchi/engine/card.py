@@ -12,14 +12,16 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from madoguchi.engine.assess import resolve_now
 from madoguchi.engine.catalog import Catalog, load_catalog
 from madoguchi.engine.context import Context
+from madoguchi.engine.dialling import dialling
 from madoguchi.engine.escalation import HOTLINE, PUBLIC_PURPOSES, SOUMU
 from madoguchi.engine.hours import hours_words
 from madoguchi.engine.model import Observations, SiteFile, Symptom
-from madoguchi.engine.routes import contact, routes
+from madoguchi.engine.routes import caller_for, contact, routes
 
 # The symptoms as people name them, each with the site-file symptoms it stands for.
 CARD_SYMPTOMS: tuple[tuple[str, tuple[Symptom, ...]], ...] = (
@@ -43,6 +45,11 @@ class CardCall:
     hours: str | None
     verified: bool
     ids: dict[str, str] = field(default_factory=dict)
+    # The number printed large (one that works from the phone the section's trouble leaves:
+    # a mobile when the phone is down), and every number with where it works from, so a
+    # short code is never printed alone (engine/dialling.py).
+    dial: str | None = None
+    numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +105,20 @@ def emergency_card(
                     hours=hours_words(route.hours, lang),
                     verified=route.verified,
                     ids=dict(route.have_ready),
+                    dial=route.dial,
+                    numbers=route.numbers,
                 )
             )
         lines.append(CardLine(symptom=key, calls=calls))
     ctx = Context(site=site, catalog=catalog, now=at, lang=lang)
+    # The public desks are called when the trouble goes on: from a mobile, to be sure.
+    caller = caller_for(ctx)
     public = []
     for slug in (SOUMU, HOTLINE):
         if slug not in ctx.parties:
             continue
         desk = contact(ctx, slug, PUBLIC_PURPOSES).desk
+        dial = dialling(lang, desk, caller, ctx.party_name(slug))
         public.append(
             CardCall(
                 service="",
@@ -115,6 +127,8 @@ def emergency_card(
                 phone=desk.phone if desk else None,
                 hours=hours_words(desk.hours if desk else None, lang),
                 verified=ctx.parties[slug].verified and (desk.verified if desk else False),
+                dial=dial.dial,
+                numbers=dial.numbers,
             )
         )
     return Card(site=site.site.name, lines=lines, public=public, lang=lang)

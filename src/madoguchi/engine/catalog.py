@@ -50,7 +50,12 @@ class _Sourced(Record):
 
 
 class CatalogDesk(Desk, _Sourced):
-    pass
+    # Why the catalog gives no number (two numbers in circulation, none published): a desk
+    # without a phone must say why, so a missing number is a decision, not an oversight.
+    no_phone_reason: str | None = None
+    # Marks a number this desk shares with another party's desk because it is one desk
+    # (the catalog check refuses any other shared number).
+    shared_number: bool = False
 
 
 class CatalogParty(Party, _Sourced):
@@ -78,8 +83,13 @@ class OutageRule(_Sourced):
     each full `hours` are owed, if claimed within `months` of the outage's end."""
 
     party: Slug | None = None  # None: the rule of every party without its own
+    # The rule as a person can look it up (NTT西日本 契約約款「責任の制限」), named in the texts.
+    name: str
+    name_en: str
     hours: Annotated[int, Field(ge=1, le=24 * 31)] = 24
-    months: Annotated[int, Field(ge=1, le=120)] = 3
+    # None: no claim limit on record (NTT West's text has none): "claim it soon", and no
+    # `compensation-claim` deadline is given (DOMAIN-FACTS 10.7).
+    months: Annotated[int, Field(ge=1, le=120)] | None = 3
     note: str | None = None
 
 
@@ -90,6 +100,15 @@ class FeeCap(_Sourced):
     since: dt.date
     services: ListOf[Service]
     months: Annotated[int, Field(ge=1)] = 1
+    note: str | None = None
+
+
+class InitialCancellation(_Sourced):
+    """初期契約解除 (電気通信事業法 第26条の3): a contract of `services` may be cancelled by the
+    customer alone, for any reason, for `days` days counting the day its document arrives."""
+
+    days: Annotated[int, Field(ge=1, le=60)]
+    services: ListOf[Service]
     note: str | None = None
 
 
@@ -131,6 +150,7 @@ class CatalogFile(Provenance):
     prefectures: ListOf[Prefecture] = []
     outage_rules: ListOf[OutageRule] = []
     fee_caps: ListOf[FeeCap] = []
+    initial_cancellations: ListOf[InitialCancellation] = []
     payment_fees: ListOf[PaymentFee] = []
     changelog: ListOf[DeskChange] = []
 
@@ -201,6 +221,7 @@ class Catalog:
     # Keyed by party slug; None is the rule of every party without its own.
     outage_rules: dict[str | None, OutageRule] = field(default_factory=dict)
     fee_cap: FeeCap | None = None
+    initial_cancellation: InitialCancellation | None = None
     payment_fees: dict[Payment, PaymentFee] = field(default_factory=dict)
     changelog: tuple[DeskChange, ...] = ()
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
@@ -325,7 +346,8 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
     for option in catalog.options.values():
         facts.append(_fact(f"option:{option.slug}", "option", option, option.name, option.name_en))
     for who, rule in catalog.outage_rules.items():
-        detail = say(lang, "fact.outage-rule", hours=rule.hours, months=rule.months)
+        key = "fact.outage-rule" if rule.months else "fact.outage-rule-no-limit"
+        detail = say(lang, key, hours=rule.hours, months=rule.months or "")
         names = (catalog.parties[who].name if who in catalog.parties else who) if who else ""
         facts.append(
             _fact(f"outage-rule:{who or '*'}", "outage-rule", rule, names, names, detail, who)
@@ -367,6 +389,71 @@ def _fact(
     )
 
 
+STALE_AFTER = dt.timedelta(days=365)
+
+
+def stale_facts(catalog: Catalog, today: dt.date, lang: str = "ja") -> list[Fact]:
+    """The facts whose source was last read more than a year before `today`: due a re-check."""
+    return [fact for fact in catalog_facts(catalog, lang) if fact.checked < today - STALE_AFTER]
+
+
+def _sourced_entries(catalog: Catalog) -> list[tuple[str, _Sourced]]:
+    entries: list[tuple[str, _Sourced]] = []
+    for party in catalog.parties.values():
+        if isinstance(party, CatalogParty):
+            entries.append((f"party {party.slug}", party))
+            entries += [(f"desk {party.slug}/{d.slug}", d) for d in party.desks]
+    entries += [(f"option {o.slug}", o) for o in catalog.options.values()]
+    entries += [(f"outage rule {who or '*'}", r) for who, r in catalog.outage_rules.items()]
+    if catalog.fee_cap is not None:
+        entries.append(("fee cap", catalog.fee_cap))
+    if catalog.initial_cancellation is not None:
+        entries.append(("initial cancellation", catalog.initial_cancellation))
+    entries += [(f"payment fee {p}", f) for p, f in catalog.payment_fees.items()]
+    return entries
+
+
+def catalog_problems(catalog: Catalog) -> list[str]:
+    """What makes the shipped catalog untrustworthy, one line each (empty: none): a desk
+    with no number and no reason for none, a short code without the phones it works from,
+    a number two parties share without both marking it as one desk, a source that is not
+    an http(s) page."""
+    from madoguchi.engine.dialling import is_short_code, phone_reaches_from
+
+    problems: list[str] = []
+    seen: dict[str, list[tuple[str, CatalogDesk, frozenset[str] | None]]] = {}
+    for party in catalog.parties.values():
+        for desk in party.desks:
+            if not isinstance(desk, CatalogDesk):
+                continue
+            where = f"desk {party.slug}/{desk.slug}"
+            if not desk.phone and not desk.no_phone_reason:
+                problems.append(f"{where}: no phone and no no_phone_reason")
+            if desk.phone and is_short_code(desk.phone) and not desk.phone_from:
+                problems.append(f"{where}: short code {desk.phone} without phone_from")
+            reached = phone_reaches_from(desk)
+            numbers = [(desk.phone, None if reached is None else frozenset(reached))]
+            numbers.append((desk.mobile_phone, None))
+            for number, phones in numbers:
+                if number:
+                    digits = "".join(ch for ch in number if ch.isdigit() or ch == "#")
+                    seen.setdefault(digits, []).append((party.slug, desk, phones))
+    for digits, uses in seen.items():
+        for i, (party_a, desk_a, from_a) in enumerate(uses):
+            for party_b, desk_b, from_b in uses[i + 1 :]:
+                overlap = from_a is None or from_b is None or bool(from_a & from_b)
+                marked = desk_a.shared_number and desk_b.shared_number
+                if party_a != party_b and overlap and not marked:
+                    problems.append(
+                        f"number {digits}: {party_a}/{desk_a.slug} and {party_b}/{desk_b.slug}"
+                        " share it without shared_number"
+                    )
+    for where, entry in _sourced_entries(catalog):
+        if not entry.source.startswith(("http://", "https://")):
+            problems.append(f"{where}: source {entry.source!r} is not an http(s) page")
+    return problems
+
+
 def unverified_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
     """The facts no official page confirms: each says 要確認 wherever it is shown."""
     return [fact for fact in catalog_facts(catalog, lang) if not fact.verified]
@@ -387,6 +474,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     prefectures: list[Prefecture] = []
     outage_rules: dict[str | None, OutageRule] = {}
     fee_caps: list[FeeCap] = []
+    initial_cancellations: list[InitialCancellation] = []
     payment_fees: dict[Payment, PaymentFee] = {}
     changelog: list[DeskChange] = []
     for name, text in files:
@@ -407,6 +495,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
                 raise CatalogError(f"catalog file {name}: outage rule of {whose} defined twice")
             outage_rules[rule.party] = rule
         fee_caps.extend(data.fee_caps)
+        initial_cancellations.extend(data.initial_cancellations)
         for fee in data.payment_fees:
             if fee.payment in payment_fees:
                 raise CatalogError(f"catalog file {name}: payment fee {fee.payment} defined twice")
@@ -414,12 +503,15 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         changelog.extend(data.changelog)
     if len(fee_caps) > 1:
         raise CatalogError("the catalog defines more than one cancellation fee cap")
+    if len(initial_cancellations) > 1:
+        raise CatalogError("the catalog defines more than one initial cancellation rule")
     return Catalog(
         parties=parties,
         options=options,
         prefectures=tuple(prefectures),
         outage_rules=outage_rules,
         fee_cap=fee_caps[0] if fee_caps else None,
+        initial_cancellation=initial_cancellations[0] if initial_cancellations else None,
         payment_fees=payment_fees,
         changelog=tuple(changelog),
     )

@@ -200,6 +200,29 @@ class Context:
             self._holders[service] = candidates[0] if candidates else None
         return self._holders[service]
 
+    def ended_contract(self, service: Service) -> Contract | None:
+        """The last contract of a service that has ended, when no active one holds it: its
+        party cut the service and can say why (SITE-FILE.md `routes`)."""
+        if self.holding_contract(service) is not None:
+            return None
+        ended = [
+            c for c in self.site.contracts if c.holds(service) and c.end and c.end < self.today
+        ]
+        if not ended:
+            return None
+        return max(ended, key=lambda c: (c.end or dt.date.min, c.start or dt.date.min))
+
+    def last_holder(self, service: Service) -> str | None:
+        """The party to call for a service: its holder, else the holder of its last ended
+        contract; None when neither is known (or that party said "no contract")."""
+        holder = self.holder(service)
+        if holder is not None or self.holding_contract(service) is not None:
+            return holder
+        ended = self.ended_contract(service)
+        if ended is None or ended.party in self.said_no_contract:
+            return None
+        return ended.party
+
     def holder(self, service: Service) -> str | None:
         """The party to call for a service, or None when nobody is known to hold it."""
         contract = self.holding_contract(service)

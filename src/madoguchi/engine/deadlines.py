@@ -19,7 +19,7 @@ CONTRACT_END_NOTICE = dt.timedelta(days=60)
 
 def initial_cancellation(ctx: Context) -> Iterator[Deadline]:
     for contract in ctx.site.contracts:
-        due = initial_cancellation_due(contract)
+        due = initial_cancellation_due(ctx, contract)
         if due is not None and due >= ctx.today:
             yield Deadline(
                 code="initial-cancellation",
@@ -112,7 +112,7 @@ def compensation_claims(ctx: Context) -> Iterator[Deadline]:
                 if amount is not None
                 else say(ctx.lang, "owed.amount-unknown"),
                 case=outage.case.ref,
-                months=outage.rule.months,
+                months=outage.rule.months or "",
             ),
         )
 

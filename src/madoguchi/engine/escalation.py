@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from madoguchi.engine.calls import call_note
 from madoguchi.engine.context import FAULT_PURPOSES, Context
+from madoguchi.engine.dialling import Caller, dialling
 from madoguchi.engine.messages import say
 from madoguchi.engine.model import Acquired, Desk, EventKind, Purpose, Service
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
-from madoguchi.engine.routes import contact
+from madoguchi.engine.routes import caller_for, contact
 
 SOUMU = "soumu-telecom-consumer-center"
 HOTLINE = "consumer-hotline"
@@ -22,13 +23,19 @@ PUBLIC_PURPOSES = (Purpose.COMPLAINT, Purpose.INQUIRY)
 FRAUD_SIGNS = frozenset({"unwanted-option", "not-cheaper", "duplicate-application"})
 
 
-def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> list[Step]:
+def ladder(
+    ctx: Context,
+    first: FirstCall | None,
+    findings: list[Finding],
+    caller: Caller | None = None,
+) -> list[Step]:
     if not ctx.touched and not findings:
         return []
+    caller = caller or caller_for(ctx)
     rungs: list[tuple[str, tuple[Purpose, ...], str, Service | None]] = []
     # With no first call (the likely cause is at home, say), the holder of a touched service
     # is still the desk to try before any public one.
-    touched = next(((h, s) for s in ctx.touched if (h := ctx.holder(s))), None)
+    touched = next(((h, s) for s in ctx.touched if (h := ctx.last_holder(s))), None)
     holder: str | None
     service: Service | None
     holder, service = (first.party, Service(first.service)) if first else touched or (None, None)
@@ -51,19 +58,25 @@ def ladder(ctx: Context, first: FirstCall | None, findings: list[Finding]) -> li
     steps: list[Step] = []
     for number, (party, purposes, key, about) in enumerate(rungs, start=1):
         reach = contact(ctx, party, purposes, about)
+        dial = dialling(ctx.lang, reach.desk, caller, ctx.party_name(party))
+        why = say(ctx.lang, key, party=ctx.party_name(party))
+        if dial.why_none:
+            why = f"{why}{say(ctx.lang, 'sentence.gap')}{dial.why_none}"
         steps.append(
             Step(
                 step=number,
                 party=party,
                 desk=reach.desk.slug if reach.desk else None,
                 phone=reach.desk.phone if reach.desk else None,
-                why=say(ctx.lang, key, party=ctx.party_name(party)),
+                why=why,
                 party_name=ctx.party_name(party),
                 desk_name=ctx.desk_name(reach.desk),
                 open_now=reach.status.open_now,
                 next_open=reach.next_open,
                 call_note=call_note(ctx.lang, reach.desk),
                 verified=_verified(ctx, party, reach.desk),
+                dial=dial.dial,
+                numbers=dial.numbers,
             )
         )
     return steps

@@ -24,7 +24,6 @@ from madoguchi.engine.model import (
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
-INITIAL_CANCELLATION_DAYS = 8  # counting the day the document arrives as day 1
 GAP_LOOKBACK = dt.timedelta(days=30)  # an end longer ago than this is old news, not a gap
 STOPPING_FOR_GAP = frozenset({EventKind.CANCEL_REQUEST, EventKind.NUMBER_PORT})
 # A fault line cannot cancel a contract or explain a bill: never fall back to it here.
@@ -96,7 +95,7 @@ def _contract_label(ctx: Context, contract: Contract) -> str:
 
 def holder_unknown(ctx: Context) -> Iterator[Finding]:
     for service in ctx.touched:
-        if ctx.holder(service) is not None:
+        if ctx.last_holder(service) is not None:
             continue
         contract = ctx.holding_contract(service)
         if contract is not None:  # on record, but that party says there is no contract
@@ -436,16 +435,17 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     ]
 
 
-def initial_cancellation_due(contract: Contract) -> dt.date | None:
-    """Last day of 初期契約解除 (電気通信事業法 第26条の3): day 8 counting receipt as day 1."""
-    if contract.document_received is None or contract.service not in (Service.ACCESS, Service.ISP):
+def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:
+    """Last day of 初期契約解除 (the catalog's rule: day 8 counting receipt as day 1)."""
+    rule = ctx.catalog.initial_cancellation
+    if rule is None or contract.document_received is None or contract.service not in rule.services:
         return None
-    return contract.document_received + dt.timedelta(days=INITIAL_CANCELLATION_DAYS - 1)
+    return contract.document_received + dt.timedelta(days=rule.days - 1)
 
 
 def initial_cancellation_window(ctx: Context) -> Iterator[Finding]:
     for contract in ctx.site.contracts:
-        due = initial_cancellation_due(contract)
+        due = initial_cancellation_due(ctx, contract)
         if due is None or not (contract.document_received or due) <= ctx.today <= due:
             continue
         yield _finding(
@@ -573,7 +573,7 @@ def outage_compensation(ctx: Context) -> Iterator[Finding]:
             desk_service=outage.services[0],
             amount_yen=amount,
             case=outage.case.ref,
-            action="find.outage-compensation.action." + ("ended" if due is not None else "ongoing"),
+            action="find.outage-compensation.action." + _claim_action(outage),
             party_name=ctx.party_name(outage.party),
             services=_services_text(ctx, outage.services),
             start=outage.clock_start or ctx.now,
@@ -583,10 +583,18 @@ def outage_compensation(ctx: Context) -> Iterator[Finding]:
             amount=yen(ctx.lang, amount)
             if amount is not None
             else say(ctx.lang, "owed.amount-unknown"),
-            months=outage.rule.months,
+            months=outage.rule.months or "",
             due=due if due is not None else "",
+            rule=outage.rule.name_en if ctx.lang == "en" else outage.rule.name,
             unverified=_unverified(ctx, outage.rule.verified),
         )
+
+
+def _claim_action(outage: owed.Outage) -> str:
+    """By the claim limit's day; "soon" where the party's rule has no limit on record."""
+    if outage.rule.months is None:
+        return "ongoing-soon" if outage.ended is None else "ended-soon"
+    return "ongoing" if outage.ended is None else "ended"
 
 
 def outage_clock_not_started(ctx: Context) -> Iterator[Finding]:
@@ -615,7 +623,8 @@ def cancellation_fee_over_cap(ctx: Context) -> Iterator[Finding]:
     fee is above one month's fee: the excess, and the holder's cancellation desk."""
     for over in owed.fees_over_cap(ctx):
         contract = over.contract
-        assert contract.start is not None
+        made = owed.made_on(contract)
+        assert made is not None
         yield _finding(
             ctx,
             "cancellation-fee-over-cap",
@@ -627,7 +636,7 @@ def cancellation_fee_over_cap(ctx: Context) -> Iterator[Finding]:
             desk_service=contract.service,
             amount_yen=over.excess,
             item=_contract_label(ctx, contract),
-            start=contract.start,
+            start=made,
             fee=yen(ctx.lang, over.fee),
             cap=yen(ctx.lang, over.cap),
             excess=yen(ctx.lang, over.excess),

@@ -107,6 +107,41 @@ TEXT: dict[str, tuple[str, str]] = {
         "{service}の契約先が記録にありません。",
         "No holder of the {service} is on record.",
     ),
+    "route.ended": (
+        "{service}の最後の契約{ref}は{party}との契約で、{end}に終わっています。サービスを止めた会社で、止まった理由と止まっていた間の料金を聞ける相手なので、{desk}に連絡します。",
+        "The last {service} contract, {ref} with {party}, ended on {end}: {party} cut the service and can say why and what is owed for the outage, so call {desk}.",
+    ),
+    "route.ended-no-desk": (
+        "{service}の最後の契約{ref}は{party}との契約で、{end}に終わっています。窓口が登録されていないので、{party}に止まった理由を確かめます。",
+        "The last {service} contract, {ref} with {party}, ended on {end}; no desk is on record, so ask {party} why the service stopped.",
+    ),
+    # --- which number to dial (engine/dialling.py) ------------------------------------
+    "dial.none": (
+        "{party}の電話番号は登録されていません。契約書類・請求書・{party}のサイトで確かめてください。",
+        "No number for {party} is on record: look on the contract papers, the bill or {party}'s website.",
+    ),
+    "dial.none-from-mobile": (
+        "{party}の登録済みの番号は携帯電話からはつながらないか別の会社につながります。携帯電話からの番号を契約書類・請求書・{party}のサイトで確かめてください。",
+        "{party}'s numbers on record do not reach it from a mobile (or reach another company): find the number for mobiles on the contract papers, the bill or {party}'s website.",
+    ),
+    "dial.none-from-fixed": (
+        "{party}の登録済みの番号はこの電話からはつながりません。契約書類・請求書・{party}のサイトで番号を確かめてください。",
+        "{party}'s numbers on record do not reach it from this phone: find the number on the contract papers, the bill or {party}'s website.",
+    ),
+    # Between two sentences of one `why` (Japanese needs no space after 。).
+    "sentence.gap": ("", " "),
+    "dial.from.any": ("どの電話からも", "from any phone"),
+    "dial.from.fixed": ("固定電話 (加入電話) から", "from a fixed (copper) line"),
+    "dial.from.hikari-denwa": ("ひかり電話から", "from Hikari Denwa"),
+    "dial.from.mobile": ("携帯電話から", "from a mobile"),
+    "dial.from.docomo-mobile": ("ドコモの携帯電話から", "from a docomo mobile"),
+    "dial.from.au-mobile": ("auの携帯電話から", "from an au mobile"),
+    "dial.from.softbank-mobile": ("ソフトバンクの携帯電話から", "from a SoftBank mobile"),
+    "dial.from.ip": ("IP電話・プリペイド携帯から", "from IP and prepaid phones"),
+    "dial.phone-out": (
+        "固定電話が使えない状態なので、携帯電話からかけられる番号です。",
+        "The fixed phone is out, so this is a number that works from a mobile.",
+    ),
     # --- hypotheses -------------------------------------------------------------------
     "hyp.collabo-unknown.recorded": (
         "記録上の契約先の{party}が「契約がない」と言っているので、回線が知らないうちに光コラボ事業者など別の会社に移っている可能性が高いです。",
@@ -354,12 +389,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "Take refunds and cancellation to a consumer centre (188), and to Houterasu or the police where needed.",
     ),
     "find.outage-compensation.why": (
-        "{party_name}の{services}は、{party_name}が知った{start}から{hours}時間使えませんでした ({period}時間が{days}回分): 約款の「責任の制限」により、その間の料金として{amount}を請求できます{unverified}。",
-        "The {services} with {party_name} could not be used for {hours} hours after {party_name} knew of it at {start} ({days} full periods of {period} hours): under the tariff's limit of liability, {amount} of charges can be claimed back{unverified}.",
+        "{party_name}の{services}は、{party_name}が知った{start}から{hours}時間使えませんでした ({period}時間が{days}回分): {rule}により、その間の料金として{amount}ほどを請求できます (月額を30日で割った見積もりで、実際はその月の日数などで計算されます){unverified}。",
+        "The {services} with {party_name} could not be used for {hours} hours after {party_name} knew of it at {start} ({days} full periods of {period} hours): under {rule}, about {amount} of charges can be claimed back (an estimate from the monthly fee divided by 30; the tariff counts the month's real days){unverified}.",
     ),
     "find.outage-compensation.action.ended": (
-        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}の返還を、{due}までに請求してください (受付番号と日時を伝えます)。",
-        "Ask {desk} to pay back {amount} for the {days} days of case {case}'s outage, by {due} (give the reference numbers and times).",
+        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}ほどの返還を、{due}までに請求してください (受付番号と日時を伝えます)。",
+        "Ask {desk} to pay back about {amount} for the {days} days of case {case}'s outage, by {due} (give the reference numbers and times).",
+    ),
+    "find.outage-compensation.action.ended-soon": (
+        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}ほどの返還を、早めに請求してください (請求期限は記録にありません。受付番号と日時を伝えます)。",
+        "Ask {desk} soon to pay back about {amount} for the {days} days of case {case}'s outage (no claim limit is on record; give the reference numbers and times).",
+    ),
+    "find.outage-compensation.action.ongoing-soon": (
+        "{desk}に、ケース {case} の停止期間の料金 (今のところ{days}日分で{amount}ほど、復旧まで増えます) の返還を、復旧したら早めに請求してください。",
+        "Ask {desk} to pay back the charges for case {case}'s outage ({amount} for {days} days so far, growing until it is restored) soon after the restoration.",
     ),
     "find.outage-compensation.action.ongoing": (
         "{desk}に、ケース {case} の停止期間の料金 (今のところ{days}日分で{amount}、復旧まで増えます) の返還を、復旧から{months}か月以内に請求してください。",
@@ -374,8 +417,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Report the outage to {desk} now and log the time and reference number: compensation counts from then.",
     ),
     "find.cancellation-fee-over-cap.why": (
-        "「{item}」({start}から) の解約金{fee}は、上限の月額{months}か月分 ({cap}) を{excess}超えています ({since}以降に個人が結んだ固定回線の契約は、期間中の解約でも月額{months}か月分まで){unverified}。",
-        "The cancellation fee of {fee} for '{item}' (from {start}) is {excess} above the cap of {months} × the monthly fee ({cap}): a fixed-line contract made by a person on or after {since} may charge at most that when cancelled during its term{unverified}.",
+        "「{item}」({start}に契約) の解約金{fee}は、上限の月額{months}か月分 ({cap}) を{excess}超えています ({since}以降に個人が結んだ固定回線の契約は、期間中の解約でも月額{months}か月分まで){unverified}。",
+        "The cancellation fee of {fee} for '{item}' (made on {start}) is {excess} above the cap of {months} × the monthly fee ({cap}): a fixed-line contract made by a person on or after {since} may charge at most that when cancelled during its term{unverified}.",
     ),
     "find.cancellation-fee-over-cap.action": (
         "{desk}に、{since}以降の契約なので解約金は{cap}までのはずだと伝え、超える{excess}を請求しない (払ったなら返す) よう求めてください。",
@@ -470,6 +513,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # A desk recorded without a name, shown beside its party's name (ドコモ光 窓口), never
     # by its slug.
     "desk.unnamed": ("窓口", "desk"),
+    "fact.outage-rule-no-limit": (
+        "{hours}時間まったく使えなければ{hours}時間ごとに返金 (請求期限の記載なし: 早めに請求)",
+        "{hours} hours without service earns each {hours} hours back (no claim limit on record: claim soon)",
+    ),
     "fact.outage-rule": (
         "{hours}時間まったく使えなければ{hours}時間ごとに返金、{months}か月以内に請求",
         "{hours} hours without service earns each {hours} hours back, if claimed within {months} months",

@@ -76,6 +76,19 @@ class Charge(StrEnum):
     CHARGED = "charged"
 
 
+class PhoneFrom(StrEnum):
+    """A kind of phone a number is dialled from (SITE-FILE.md "Dialling from the phone in
+    hand"): a short code reaches a different desk, or none, from other phones."""
+
+    FIXED = "fixed"  # a copper 加入電話 line
+    HIKARI_DENWA = "hikari-denwa"  # ひかり電話 on the fiber line
+    MOBILE = "mobile"  # any mobile, whatever its carrier
+    DOCOMO_MOBILE = "docomo-mobile"
+    AU_MOBILE = "au-mobile"
+    SOFTBANK_MOBILE = "softbank-mobile"
+    IP = "ip"  # IP (050) and prepaid phones (an addition to the public contract)
+
+
 class Building(StrEnum):
     DETACHED = "detached"
     MULTI_UNIT = "multi-unit"
@@ -229,6 +242,8 @@ class Desk(Provenance):
     purposes: ListOf[Purpose] = []
     services: ListOf[Service] = []  # the services this desk handles; empty: all of them
     phone: Text | None = None
+    # The phones `phone` reaches this desk from; empty: any phone.
+    phone_from: ListOf[PhoneFrom] = []
     hours: Hours = None
     url: Link = None
     note: Text | None = None
@@ -238,7 +253,7 @@ class Desk(Provenance):
     charge: Charge | None = None  # as the source states it; else derived from the number
     mobiles: bool | None = None  # the number works from mobile phones
     ip_phones: bool | None = None  # the number works from IP (050) phones
-    mobile_phone: Text | None = None  # the number to call from mobiles instead
+    mobile_phone: Text | None = None  # the number to dial from any mobile
     ip_phone: Text | None = None  # the number to call from IP or prepaid phones instead
     third_party_number: bool = False  # the number was seen only on third-party pages
 
@@ -278,6 +293,8 @@ class Contract(Record):
     ids: Annotated[dict[Name, Text], BeforeValidator(_none_to_dict)] = {}
     start: dt.date | None = None
     end: dt.date | None = None
+    # The day the contract was made (申込・契約日); a renewal or change keeps the first one.
+    signed: dt.date | None = None
     acquired: Acquired | None = None
     document_received: dt.date | None = None
     monthly_yen: Annotated[int, Field(ge=0)] | None = None

@@ -66,7 +66,7 @@ class Outage:
     def claim_due(self) -> dt.date | None:
         """The last day to claim: the outage's end plus the rule's months (same day of the
         month, or the month's last day when it has none); None while it is still out."""
-        if self.ended is None:
+        if self.ended is None or self.rule.months is None:
             return None
         return add_months(self.ended.astimezone(TOKYO).date(), self.rule.months)
 
@@ -143,6 +143,12 @@ class FeeOverCap:
         return self.fee - self.cap
 
 
+def made_on(contract: Contract) -> dt.date | None:
+    """The day a contract was made: `signed` where known (a renewal keeps the first day),
+    else `start`. The fee cap applies to contracts made from its day, not to renewals."""
+    return contract.signed or contract.start
+
+
 def fees_over_cap(ctx: Context) -> list[FeeOverCap]:
     """Contracts made by a person on or after the cap's day whose cancellation fee is above
     the cap (one month's fee by default); a business holder is not covered."""
@@ -152,11 +158,12 @@ def fees_over_cap(ctx: Context) -> list[FeeOverCap]:
     over = []
     for contract in ctx.site.contracts:
         fee, monthly = contract.cancellation_fee_yen, contract.monthly_yen
+        made = made_on(contract)
         if (
             fee is None
             or monthly is None
-            or contract.start is None
-            or contract.start < rule.since
+            or made is None
+            or made < rule.since
             or contract.service not in rule.services
         ):
             continue

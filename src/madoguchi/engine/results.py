@@ -41,6 +41,11 @@ class Route:
     repair_hours: str | None = None  # opening_hours, when repairs happen
     free_call: bool | None = None  # None: not known
     call_note: str | None = None  # the above as one readable line
+    # The number to dial now from the phone in hand, and every number of the desk as
+    # {"number", "from"} (from: null = any phone); engine/dialling.py decides both.
+    dial: str | None = None
+    numbers: list[dict[str, Any]] = field(default_factory=list)
+    ended: str | None = None  # YYYY-MM-DD: routed to the holder of a contract that ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,8 @@ class Step:
     next_open: str | None = None
     call_note: str | None = None
     verified: bool = True  # false: the desk's facts say 要確認
+    dial: str | None = None
+    numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,10 @@ class FirstCall:
     party_name: str | None = None
     desk_name: str | None = None
     call_note: str | None = None
+    dial: str | None = None
+    numbers: list[dict[str, Any]] = field(default_factory=list)
+    why: str | None = None  # where to find a number when there is none to dial
+    fixed_phone_out: bool = False  # dial is a number for mobiles because of it
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
+from madoguchi.engine.dialling import Caller, caller_at, dialling
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.messages import label, say
 from madoguchi.engine.model import Contract, Desk, Purpose, Service
@@ -36,10 +37,31 @@ def contact(
     return Contact(desk=desk, status=status)
 
 
-def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -> Route:
-    """The route for a service through `held_by`, by default the contract that holds it."""
+def caller_for(ctx: Context, ranked: list[Hypothesis] | None = None) -> Caller:
+    """The phone a person at the site calls from, given the most likely cause."""
+    top = ranked[0].code if ranked else None
+    active = {s for c in ctx.active for s in c.services}
+    return caller_at({s.value for s in ctx.symptoms}, top, active)
+
+
+def route_for(
+    ctx: Context,
+    service: Service,
+    held_by: Contract | None = None,
+    caller: Caller | None = None,
+) -> Route:
+    """The route for a service through `held_by`, by default the contract that holds it
+    (else the last one that ended, whose holder cut the service)."""
+    caller = caller or caller_for(ctx)
     contract = held_by or ctx.holding_contract(service)
     party = ctx.holder(service) if held_by is None else _holder(ctx, held_by)
+    ended = None
+    if contract is None and held_by is None:
+        ended = ctx.ended_contract(service)
+        if ended is not None and ctx.last_holder(service) is not None:
+            contract, party = ended, ended.party
+        else:
+            ended = None
     if party is None:
         key = "route.denied" if contract is not None else "route.none"
         return Route(
@@ -60,6 +82,22 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
     assert contract is not None
     reach = contact(ctx, party, FAULT_PURPOSES, service)
     desk = reach.desk
+    if ended is not None:
+        key = "route.ended" if desk else "route.ended-no-desk"
+    else:
+        key = "route.held" if desk else "route.held-no-desk"
+    why = say(
+        ctx.lang,
+        key,
+        service=label(ctx.lang, service),
+        party=ctx.party_name(party),
+        ref=ctx.contract_name(contract),
+        desk=ctx.desk_name(desk) or "",
+        end=ended.end if ended else "",
+    )
+    dial = dialling(ctx.lang, desk, caller, ctx.party_name(party))
+    if dial.why_none:
+        why = f"{why}{say(ctx.lang, 'sentence.gap')}{dial.why_none}"
     return Route(
         service=service.value,
         party=party,
@@ -67,14 +105,7 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
         phone=desk.phone if desk else None,
         open_now=reach.status.open_now,
         next_open=reach.next_open,
-        why=say(
-            ctx.lang,
-            "route.held" if desk else "route.held-no-desk",
-            service=label(ctx.lang, service),
-            party=ctx.party_name(party),
-            ref=ctx.contract_name(contract),
-            desk=ctx.desk_name(desk) or "",
-        ),
+        why=why,
         party_name=ctx.party_name(party),
         desk_name=ctx.desk_name(desk),
         url=(desk.url if desk else None) or ctx.parties[party].url,
@@ -86,6 +117,9 @@ def route_for(ctx: Context, service: Service, held_by: Contract | None = None) -
         repair_hours=desk.repair_hours if desk else None,
         free_call=is_free(desk) if desk and desk.phone else None,
         call_note=call_note(ctx.lang, desk),
+        dial=dial.dial,
+        numbers=dial.numbers,
+        ended=ended.end.isoformat() if ended and ended.end else None,
     )
 
 
@@ -93,19 +127,25 @@ def _holder(ctx: Context, contract: Contract) -> str | None:
     return None if contract.party in ctx.said_no_contract else contract.party
 
 
-def routes(ctx: Context) -> list[Route]:
-    return [route_for(ctx, service) for service in ctx.touched]
+def routes(ctx: Context, caller: Caller | None = None) -> list[Route]:
+    caller = caller or caller_for(ctx)
+    return [route_for(ctx, service, caller=caller) for service in ctx.touched]
 
 
-def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
-    """The holder of the service that the most likely cause points at."""
+def first_call(
+    ctx: Context, hypotheses: list[Hypothesis], caller: Caller | None = None
+) -> FirstCall | None:
+    """The holder of the service that the most likely cause points at (or of its last
+    ended contract: the party that cut it)."""
     if not hypotheses or hypotheses[0].service is None:
         return None
+    caller = caller or caller_for(ctx, hypotheses)
     service = hypotheses[0].service
-    party = ctx.holder(service)
+    party = ctx.last_holder(service)
     if party is None:
         return None
     reach = contact(ctx, party, FAULT_PURPOSES, service)
+    dial = dialling(ctx.lang, reach.desk, caller, ctx.party_name(party))
     return FirstCall(
         party=party,
         desk=reach.desk.slug if reach.desk else None,
@@ -116,6 +156,10 @@ def first_call(ctx: Context, hypotheses: list[Hypothesis]) -> FirstCall | None:
         party_name=ctx.party_name(party),
         desk_name=ctx.desk_name(reach.desk),
         call_note=call_note(ctx.lang, reach.desk),
+        dial=dial.dial,
+        numbers=dial.numbers,
+        why=dial.why_none,
+        fixed_phone_out=caller.fixed_phone_out,
     )
 
 

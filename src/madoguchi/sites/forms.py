@@ -465,6 +465,10 @@ CONTRACT_HELP = {
     ),
     "includes_isp": _("When the provider comes in one set with the line (e.g. ドコモ光)."),
     "option": _("For an NTT option such as フレッツ・ウイルスクリア."),
+    "signed": _(
+        "The day the contract was made (申込・契約日). A renewal or change keeps the first "
+        "day. The cap on cancellation fees applies to contracts made from 1 July 2022."
+    ),
     "cancellation_fee_yen": _(
         "The early-termination fee (解約金・違約金) the contract states or the company asks for."
     ),

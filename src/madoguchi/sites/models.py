@@ -99,6 +99,9 @@ class Contract(SiteChild):
     ids = models.JSONField(_("IDs"), default=dict, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
     end = models.DateField(_("end"), null=True, blank=True)
+    # The day the contract was made (申込・契約日): the fee cap applies to contracts made from
+    # 2022-07-01, not to renewals of older ones; empty: `start` stands for it.
+    signed = models.DateField(_("signed"), null=True, blank=True)
     acquired = models.CharField(
         _("acquired"), max_length=16, choices=enum_choices(Acquired), blank=True
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Mapping
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -12,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from madoguchi.engine.catalog import load_catalog
+from madoguchi.engine.dialling import from_words
+from madoguchi.engine.dialling import other_numbers as dialling_other_numbers
 from madoguchi.engine.messages import day_text, month_text, time_text
 from madoguchi.engine.messages import label as engine_label
 from madoguchi.engine.messages import yen as engine_yen
@@ -177,3 +180,15 @@ def lamp_name(lamp: str) -> str:
 def card_symptom(key: str, names: Mapping[str, str]) -> str:
     """A card line's symptom in words (インターネット, 電話・FAX), from the names passed in."""
     return names.get(key, "")
+
+
+@register.filter
+def phones_from(phones: list[str] | None) -> str:
+    """Where a number works from, in words (携帯電話から / 固定電話から / ドコモの携帯電話から)."""
+    return from_words(engine_lang(), phones)
+
+
+@register.filter
+def other_numbers(numbers: list[dict[str, Any]] | None, dial: str | None) -> list[dict[str, Any]]:
+    """The numbers of a desk other than the one its big button dials."""
+    return dialling_other_numbers(dial, list(numbers or []))

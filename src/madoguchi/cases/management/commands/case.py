@@ -189,7 +189,7 @@ class Command(BaseCommand):
         state = journey(self._case(actor, case_id))
         for number, rung in enumerate(state["rungs"]):
             mark = "→" if number == state["rung"] else " "
-            phone = rung["phone"] or ""
+            phone = rung["dial"] or ""
             self.stdout.write(f"{mark} {number + 1}. {rung['party_name']} {phone}\t{rung['why']}")
         if state["say"]:
             self.stdout.write(f"say: {state['say']}")
