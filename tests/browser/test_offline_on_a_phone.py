@@ -66,6 +66,8 @@ def test_a_site_opened_once_reads_offline_until_logout(live_server: Any, browser
     state = page.locator("#offline-use .offline-state")
     state.filter(has_text="接続なしでも見られます").wait_for(timeout=15000)
     no_sideways_scroll(page)
+    page.click("#offline-use button.pin")  # 「オフラインで使う」: kept up to date
+    page.locator("#offline-use button.pin[aria-pressed=true]").wait_for(timeout=15000)
     page.locator("#offline").screenshot(path=str(SCREENSHOTS / "phone-offline-section.png"))
 
     context.set_offline(True)
@@ -81,6 +83,7 @@ def test_a_site_opened_once_reads_offline_until_logout(live_server: Any, browser
 
     context.set_offline(False)
     page.goto(f"{live_server.url}/sites/")
+    assert page.evaluate("caches.keys().then(k => k.length)") >= 1
     page.click("form.logout button")
     page.wait_for_url("**/accounts/login/**")
     assert page.evaluate("caches.keys()") == []
@@ -143,4 +146,29 @@ def test_the_saved_file_says_open_or_closed_from_the_phones_files(
     page.reload()
     assert "14日を過ぎた" in naniwa.inner_text()
     assert all(url.startswith("file://") for url in requests), requests
+    context.close()
+
+
+def test_a_session_ended_elsewhere_forgets_the_saved_sites(live_server: Any, browser: Any) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    text = (EXAMPLES / "seed000-office-unknown-collabo.yaml").read_text(encoding="utf-8")
+    site, _warnings = import_site_text(member.organization, text)
+    context = _phone(browser)
+    page = context.new_page()
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/{site.pk}/")
+    page.locator("#offline-use .offline-state").filter(has_text="接続なしでも見られます").wait_for(
+        timeout=15000
+    )
+    context.clear_cookies()  # the session ended on the server (expired, or logged out there)
+    page.goto(f"{live_server.url}/sites/{site.pk}/")
+    page.wait_for_url("**/accounts/login/**")
+    page.wait_for_function("caches.keys().then(k => k.length === 0)", timeout=15000)
+    context.set_offline(True)
+    try:
+        page.goto(f"{live_server.url}/sites/{site.pk}/")
+        shown = page.content()
+    except Exception:
+        shown = ""
+    assert "CAF0000001" not in shown
     context.close()

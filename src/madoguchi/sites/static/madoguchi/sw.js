@@ -69,7 +69,15 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(async () => {
+    event.respondWith(fetch(request).then(async (response) => {
+      // Sent to the login page: the session is gone (logged out elsewhere, or expired), so
+      // whatever this device kept of a member's sites is forgotten too.
+      if (new URL(response.url).pathname.startsWith("/accounts/login/")) {
+        const keys = await caches.keys();
+        await Promise.all(keys.map((k) => caches.delete(k)));
+      }
+      return response;
+    }, async () => {
       const saved = await caches.match(url.pathname, { ignoreSearch: true });
       if (saved) return saved;
       const cache = await caches.open(CACHE);
