@@ -251,3 +251,22 @@ def test_the_manifest_and_the_service_worker(client: Client) -> None:
 def test_logout_tells_the_browser_to_forget_the_saved_sites(client: Client) -> None:
     response = client.post("/accounts/logout/")
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_customers_contacts_take_the_same_queries_for_more_sites(
+    demo: Organization, client: Client
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = Customer.objects.create(organization=demo, name="山田工務店")
+    sites = list(Site.objects.filter(organization=demo).order_by("pk"))
+
+    def queries(count: int) -> int:
+        Site.objects.filter(pk__in=[s.pk for s in sites[:count]]).update(customer=customer)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/sites/contacts.vcf", {"customer": customer.pk})
+        assert response.status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(6)
