@@ -460,6 +460,26 @@ def test_the_emergency_card_and_its_notices_show_no_code(
     assert not problems, _report(problems)
 
 
+def test_the_offline_copies_show_no_code(demo: Organization) -> None:
+    """The contacts file, the saved page and the single saved file of every demo site, in
+    Japanese whatever the page's language (the desks answer in Japanese, like the card)."""
+    client = _client("en")
+    problems: dict[str, list[str]] = {}
+    for site in Site.objects.filter(organization=demo).order_by("pk"):
+        for url in (
+            f"/sites/{site.pk}/contacts.vcf",
+            f"/sites/{site.pk}/offline/",
+            f"/sites/{site.pk}/offline.html",
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            body = response.content.decode()
+            text = body if url.endswith(".vcf") else visible_text(body)
+            if found := leaks(" ".join(text.split()), "ja"):
+                problems[url] = found
+    assert not problems, _report(problems)
+
+
 def test_the_calendar_feed_shows_no_code(demo: Organization) -> None:
     """What a calendar shows of the feed: each event's title, description and alarm text."""
     from icalendar import Calendar

@@ -310,3 +310,26 @@ def test_a_live_intake_link_reaches_only_its_organization(world: World) -> None:
     client.post(f"/intake/{token}/", subcontract_post())
     assert SubcontractRequest.objects.filter(organization=world.org_b).count() == 1
     assert not SubcontractRequest.objects.filter(organization=world.org_a).exists()
+
+
+def test_the_contacts_of_another_organizations_customer_are_not_given(world: World) -> None:
+    from madoguchi.sites.models import Customer
+
+    customer = Customer.objects.create(organization=world.org_a, name="A社の顧客")
+    Site.objects.filter(pk=world.site_a.pk).update(customer=customer)
+    for method in ("get", "post"):
+        response = getattr(world.clients["mallory"], method)(
+            "/sites/contacts.vcf",
+            {"organization": world.org_a.slug, "customer": customer.pk},
+        )
+        assert response.status_code == 404, method
+        assert world.site_a.name not in response.content.decode()
+    response = world.clients["vera"].post(
+        "/sites/contacts.vcf", {"organization": world.org_a.slug, "customer": customer.pk}
+    )
+    assert response.status_code == 404  # a viewer may look, not record a copy
+    response = world.clients["vera"].get(
+        "/sites/contacts.vcf", {"organization": world.org_a.slug, "customer": customer.pk}
+    )
+    assert response.status_code == 200
+    assert world.site_a.name in response.content.decode()

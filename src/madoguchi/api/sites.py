@@ -31,6 +31,7 @@ from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import declared_length, refused_uploads
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
+from madoguchi.sitefiles.contacts import site_phonebook, vcard_file
 from madoguchi.sitefiles.siteio import (
     OnExisting,
     SiteExists,
@@ -299,6 +300,26 @@ def export_site(request: HttpRequest, site_id: PathId) -> HttpResponse:
     """The site as a site file (YAML)."""
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
     return HttpResponse(export_site_text(site), content_type="application/yaml; charset=utf-8")
+
+
+@sites.get(
+    "/sites/{site_id}/contacts",
+    response=ERRORS,
+    openapi_extra=download(
+        "text/vcard",
+        "the site's desks as phone contacts (vCard 3.0, UTF-8)",
+        {"type": "string"},
+    ),
+)
+def site_contacts(request: HttpRequest, site_id: PathId) -> HttpResponse:
+    """The site's desks as contacts to import into a phone: one per company and purpose,
+    each number labelled with the phones it works from, the hours and the IDs to read out."""
+    site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
+    response = HttpResponse(
+        vcard_file([(site, site_phonebook(site))]), content_type="text/vcard; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="contacts-{site.pk}.vcf"'
+    return response
 
 
 def _import(

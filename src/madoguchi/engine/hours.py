@@ -244,3 +244,30 @@ def hours_words(expression: str | None, lang: str = "ja") -> str | None:
             )
     separator = "、" if lang == "ja" else "; "
     return separator.join([*parts, *closed])
+
+
+def open_intervals(
+    expression: str | None, start: dt.datetime, days: int = 14
+) -> list[tuple[dt.datetime, dt.datetime]] | None:
+    """The spans a desk is open from `start` for `days` days (Tokyo, holidays applied), so
+    a page saved on a phone can say "open now" without the server: the phone compares its
+    clock with spans worked out here by the one hours code. None when the hours are not
+    known (no expression, or an 'unknown' rule), which the phone then says."""
+    if not expression:
+        return None
+    hours = _parse(expression)
+    at = start.astimezone(TOKYO)
+    until = at + dt.timedelta(days=days)
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    for begin, end, state, _comment in hours.intervals(at, until):
+        if state == opening_hours.State.UNKNOWN:
+            return None
+        if state != opening_hours.State.OPEN:
+            continue
+        begin = max(begin.astimezone(TOKYO), at)
+        end = min(end.astimezone(TOKYO), until)
+        if spans and spans[-1][1] == begin:  # one span across midnight, not two
+            spans[-1] = (spans[-1][0], end)
+        elif begin < end:
+            spans.append((begin, end))
+    return spans

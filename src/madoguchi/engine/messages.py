@@ -508,6 +508,36 @@ TEXT: dict[str, tuple[str, str]] = {
         "このカードのIDを読み上げ、担当者名と受付番号を控え、請求書に書かれた会社名を確かめる。",
         "Read out the IDs on this card, note the person's name and the reference number, and check the company's name on the bill.",
     ),
+    # --- the desks as phone contacts and the offline page (engine/phonebook.py) --------
+    "phonebook.fault": ("故障", "faults"),
+    "phonebook.inquiry": ("問い合わせ", "enquiries"),
+    "phonebook.contact": ("{party} {purpose} ({site})", "{party} {purpose} ({site})"),
+    "phonebook.from.any": ("どの電話からも", "from any phone"),
+    "phonebook.from.fixed": ("固定電話から", "from a fixed line"),
+    "phonebook.from.hikari-denwa": ("ひかり電話から", "from Hikari Denwa"),
+    "phonebook.from.mobile": ("携帯電話から", "from mobiles"),
+    "phonebook.from.docomo-mobile": ("ドコモの携帯から", "from docomo mobiles"),
+    "phonebook.from.au-mobile": ("auの携帯から", "from au mobiles"),
+    "phonebook.from.softbank-mobile": ("ソフトバンクの携帯から", "from SoftBank mobiles"),
+    "phonebook.from.some": (
+        "一部の電話からのみ (要確認)",
+        "from some phones only (to be confirmed)",
+    ),
+    "phonebook.no-mobile-number": (
+        "要確認: 携帯電話からかける番号が登録されていません。契約書類・請求書・会社のサイトで確かめてください。",
+        "To be confirmed: no number to call from a mobile on record; see the contract papers, the bill or the company's site.",
+    ),
+    "phonebook.hours": ("受付時間: {hours}", "Hours: {hours}"),
+    "phonebook.repair-hours": ("修理: {hours}", "Repairs: {hours}"),
+    "phonebook.hours-unknown": ("受付時間: 要確認", "Hours: to be confirmed"),
+    "phonebook.unverified": (
+        "要確認: この窓口の番号・受付時間は公式の案内で確かめてください。",
+        "To be confirmed: check this desk's number and hours with the company.",
+    ),
+    "phonebook.no-number": (
+        "要確認: 番号が登録されていません。契約書類・請求書・会社のサイトで確かめてください。",
+        "To be confirmed: no number on record; see the contract papers, the bill or the company's site.",
+    ),
     # --- how a desk answers and what a call costs (engine/calls.py) -------------------
     "call.separator": (" ・ ", " · "),
     # A desk recorded without a name, shown beside its party's name (ドコモ光 窓口), never

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from madoguchi.api.api import api
 from madoguchi.bills.urls import urlpatterns as bills_urls
+from madoguchi.sitefiles import offline_views
 from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
 from madoguchi.subcontracts.urls import intake_urlpatterns
@@ -23,7 +24,9 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every site whatever the page links; answer with the icon.
     path("favicon.ico", favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", offline_views.LogoutView.as_view(), name="logout"),
+    path("sw.js", offline_views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
     path("cases/", include("madoguchi.cases.urls")),

@@ -20,7 +20,9 @@ from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.card import LAMPS, Card, CardCall, emergency_card
 from madoguchi.engine.messages import say
+from madoguchi.engine.phonebook import PhonebookEntry, phonebook
 from madoguchi.sitefiles.adapter import site_record
+from madoguchi.sitefiles.contacts import qr_vcard
 from madoguchi.sites.models import CardPrint, Site
 
 SIZES = ("a4", "a6")
@@ -30,8 +32,10 @@ SIZES = ("a4", "a6")
 class SiteCard:
     site: Site
     card: Card
-    url: str  # the site's page, in the QR code
-    qr: str  # the QR code as an SVG data: URI
+    url: str  # the site's page, in the small second QR code (needs the internet)
+    qr: str  # the first-call desk as a contact, as an SVG data: URI (works offline)
+    link_qr: str  # the site's page, as an SVG data: URI
+    qr_desk: str | None  # whose desk the first code saves (ドコモ光 故障 (石田家))
 
     @property
     def groups(self) -> list[tuple[list[str], list[CardCall]]]:
@@ -58,9 +62,37 @@ def site_card(
     """The card of a site (prefetched with `with_site_file_rows`)."""
     if directory is None:
         directory = parties_for(site.organization)
-    card = emergency_card(site_record(site, directory), lang=lang, catalog=load_catalog())
-    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=2)
-    return SiteCard(site=site, card=card, url=url, qr=qr)
+    record = site_record(site, directory)
+    card = emergency_card(record, lang=lang, catalog=load_catalog())
+    first = first_desk(site, card, phonebook(record, lang="ja", catalog=load_catalog()))
+    # The contact is the code a phone reads with no network; a camera finds the larger code
+    # first, so it is the larger one.
+    qr = (
+        segno.make(qr_vcard(site, first), error="l").svg_data_uri(scale=4, border=2)
+        if first is not None
+        else ""
+    )
+    link_qr = segno.make(url or "-", error="m").svg_data_uri(scale=2, border=2)
+    return SiteCard(
+        site=site,
+        card=card,
+        url=url,
+        qr=qr,
+        link_qr=link_qr,
+        qr_desk=first.name if first else None,
+    )
+
+
+def first_desk(site: Site, card: Card, entries: list[PhonebookEntry]) -> PhonebookEntry | None:
+    """The desk the card says to call first when the internet is down (its first line's
+    first desk), as a contact with a number; else the first desk with a number."""
+    with_number = [e for e in entries if e.dial]
+    first_calls = [call for line in card.lines[:1] for call in line.calls[:1]]
+    for call in first_calls:
+        for entry in with_number:
+            if entry.party_name == call.party_name:
+                return entry
+    return with_number[0] if with_number else None
 
 
 def card_fingerprint(site: Site, directory: dict[str, engine.Party] | None = None) -> str:

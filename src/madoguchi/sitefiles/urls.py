@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from madoguchi.sitefiles import views
+from madoguchi.sitefiles import offline_views, views
 
 urlpatterns = [
     path("import/", views.site_import, name="import"),
@@ -12,4 +12,10 @@ urlpatterns = [
 urlpatterns += [
     path("cards.pdf", views.cards_pdf_view, name="cards"),
     path("<int:pk>/card.pdf", views.site_card_pdf, name="card"),
+]
+urlpatterns += [
+    path("contacts.vcf", offline_views.customer_contacts, name="contacts"),
+    path("<int:pk>/contacts.vcf", offline_views.site_contacts, name="site-contacts"),
+    path("<int:pk>/offline/", offline_views.site_offline_page, name="offline"),
+    path("<int:pk>/offline.html", offline_views.site_offline_file, name="offline-file"),
 ]

@@ -34,8 +34,9 @@ from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sitefiles.adapter import assess_site, site_record, with_site_file_rows
-from madoguchi.sitefiles.cards import card_fingerprint, cards_pdf, last_print, site_card
+from madoguchi.sitefiles.cards import cards_pdf, last_print, site_card
 from madoguchi.sitefiles.forms import ImportForm
+from madoguchi.sitefiles.offline import staleness
 from madoguchi.sitefiles.problems import problem_text
 from madoguchi.sitefiles.siteio import (
     PartyReplaced,
@@ -85,9 +86,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recurring": recurring_without_contract(site),
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
-            "card_print": (printed := last_print(site)),
-            "card_stale": printed is not None
-            and printed.fingerprint != card_fingerprint(site, directory),
+            "card_print": last_print(site),
+            "copies": staleness(site, directory),
         },
     )
 

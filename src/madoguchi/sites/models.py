@@ -191,3 +191,31 @@ class CardPrint(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.printed:%Y-%m-%d}"
+
+
+class OfflineCopy(OrgOwned):
+    """A copy of a site's desks taken away for when the server is out of reach: the
+    contacts file (.vcf) or the single-file offline page, when, by whom, and a digest of
+    the facts it carried. Like a printed card, the site page says when the latest copy of
+    each kind is out of date (a contract or desk changed since)."""
+
+    class Kind(models.TextChoices):
+        CONTACTS = "contacts", _("contacts")
+        PAGE = "page", _("offline page")
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="offline_copies")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    made = models.DateTimeField(_("saved"))
+    fingerprint = models.CharField(max_length=64)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-made", "-id"]
+        verbose_name = _("offline copy")
+        verbose_name_plural = _("offline copies")
+        indexes = [models.Index(fields=["site", "kind", "-made"], name="offline_copy_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.kind} {self.made:%Y-%m-%d}"

@@ -19,7 +19,16 @@ from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
-from madoguchi.sites.models import BillLine, CardPrint, Contract, Customer, Event, Site, SiteChild
+from madoguchi.sites.models import (
+    BillLine,
+    CardPrint,
+    Contract,
+    Customer,
+    Event,
+    OfflineCopy,
+    Site,
+    SiteChild,
+)
 from madoguchi.sites.records import (
     CONTRACTS,
     KIND_OF,
@@ -271,4 +280,26 @@ def record_card_prints(
             printed_by=by,
         )
         for site, fingerprint in prints
+    )
+
+
+def record_offline_copies(
+    copies: list[tuple[Site, str]], *, kind: str, user: Any = None, at: Any = None
+) -> list[OfflineCopy]:
+    """Remember that these sites' contacts or offline pages were taken, each with its facts'
+    digest, so the site page can say when a copy goes out of date."""
+    from django.utils import timezone
+
+    when = at or timezone.now()
+    by = user if user is not None and user.is_authenticated else None
+    return OfflineCopy.objects.bulk_create(
+        OfflineCopy(
+            organization_id=site.organization_id,
+            site=site,
+            kind=kind,
+            made=when,
+            fingerprint=fingerprint,
+            made_by=by,
+        )
+        for site, fingerprint in copies
     )
