@@ -512,17 +512,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "phonebook.fault": ("故障", "faults"),
     "phonebook.inquiry": ("問い合わせ", "enquiries"),
     "phonebook.contact": ("{party} {purpose} ({site})", "{party} {purpose} ({site})"),
-    "phonebook.from.any": ("どの電話からも", "from any phone"),
-    "phonebook.from.fixed": ("固定電話から", "from a fixed line"),
-    "phonebook.from.hikari-denwa": ("ひかり電話から", "from Hikari Denwa"),
-    "phonebook.from.mobile": ("携帯電話から", "from mobiles"),
-    "phonebook.from.docomo-mobile": ("ドコモの携帯から", "from docomo mobiles"),
-    "phonebook.from.au-mobile": ("auの携帯から", "from au mobiles"),
-    "phonebook.from.softbank-mobile": ("ソフトバンクの携帯から", "from SoftBank mobiles"),
-    "phonebook.from.some": (
-        "一部の電話からのみ (要確認)",
-        "from some phones only (to be confirmed)",
-    ),
     "phonebook.no-mobile-number": (
         "要確認: 携帯電話からかける番号が登録されていません。契約書類・請求書・会社のサイトで確かめてください。",
         "To be confirmed: no number to call from a mobile on record; see the contract papers, the bill or the company's site.",

@@ -14,21 +14,18 @@ from dataclasses import dataclass, field, replace
 from madoguchi.engine.assess import resolve_now
 from madoguchi.engine.catalog import Catalog, load_catalog
 from madoguchi.engine.context import Context
+from madoguchi.engine.dialling import desk_numbers, number_to_dial
 from madoguchi.engine.hours import hours_words, open_intervals
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Desk, Observations, Purpose, SiteFile
+from madoguchi.engine.model import Desk, Observations, PhoneFrom, Purpose, SiteFile
 from madoguchi.engine.results import Route
 from madoguchi.engine.routes import contract_map
-
-# Digits of a short code (113, 116, 188): reached from some phones only.
-_SHORT_CODE = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Number:
-    """A number of a desk and the phones it reaches the desk from (None: any phone; empty:
-    some phones only, not known which), in the words of the format's `phone_from`: fixed,
-    hikari-denwa, mobile, docomo-mobile, …"""
+    """A number of a desk and the phones it reaches the desk from (None: any phone), in the
+    words of the format's `phone_from`: fixed, hikari-denwa, mobile, docomo-mobile, …"""
 
     number: str
     works_from: tuple[str, ...] | None = None
@@ -41,34 +38,14 @@ class RouteNumbers:
 
 
 def contact_numbers(route: Route, desk: Desk | None) -> RouteNumbers:
-    """The route's number to dial and every number of its desk with the phones each works
-    from: the one place the phonebook, the offline page and the card's QR code read them.
-
-    Written against what a route carries today (`phone`) and the desk's `mobile_phone` and
-    `mobiles`. Once routes carry `dial` and `numbers` ([{"number", "from"}], the format's
-    "Dialling from the phone in hand"), this should return those as they are and nothing
-    else, so the dialling rules live in one place."""
-    numbers: list[Number] = []
-    phone = route.phone
-    mobile = desk.mobile_phone if desk else None
-    if phone:
-        digits = "".join(c for c in phone if c.isdigit())
-        if desk is not None and desk.mobiles is False:
-            works_from: tuple[str, ...] | None = ("fixed", "hikari-denwa")
-        elif len(digits) < _SHORT_CODE:
-            # A short code reaches the desk from some phones only (docomo's 113 from a
-            # docomo mobile, NTT's from a fixed line): which ones is not recorded here.
-            works_from = ()
-        else:
-            works_from = None
-        numbers.append(Number(phone, works_from))
-    if mobile and mobile != phone:
-        numbers.append(Number(mobile, ("mobile",)))
-    # When the line is down the person calls from a mobile: a number that reaches the desk
-    # from any mobile, never a short code that may reach another company.
-    from_mobile = [n for n in numbers if n.works_from is None or "mobile" in n.works_from]
-    dial = from_mobile[0].number if from_mobile else None
-    return RouteNumbers(dial=dial, numbers=numbers)
+    """The desk's numbers with the phones each works from, and the one to dial from the phone
+    these entries live on (a mobile), both from the engine's one dialling rule
+    (`engine/dialling.py`): the phonebook, the offline page and the card's QR code never pick
+    a number themselves, so a short code that reaches another company from a mobile is never
+    the number they dial."""
+    listed = route.numbers or desk_numbers(desk)
+    numbers = [Number(n["number"], None if n["from"] is None else tuple(n["from"])) for n in listed]
+    return RouteNumbers(dial=number_to_dial(desk, PhoneFrom.MOBILE), numbers=numbers)
 
 
 @dataclass(frozen=True, slots=True)

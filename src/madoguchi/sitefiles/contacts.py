@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
-from madoguchi.engine.messages import say
+from madoguchi.engine.dialling import from_words as dialling_from_words
 from madoguchi.engine.phonebook import Number, PhonebookEntry, phonebook
 from madoguchi.sitefiles.adapter import site_record
 from madoguchi.sites.id_kinds import id_kind_name
@@ -68,11 +68,9 @@ def id_lines(site: Site, entry: PhonebookEntry) -> list[tuple[str, str]]:
 
 
 def from_words(number: Number) -> str:
-    if number.works_from is None:
-        return say(LANG, "phonebook.from.any")
-    if not number.works_from:
-        return say(LANG, "phonebook.from.some")
-    return "・".join(say(LANG, f"phonebook.from.{phone}") for phone in number.works_from)
+    """Where the number works from, in the words the call-now panel uses."""
+    phones = None if number.works_from is None else list(number.works_from)
+    return dialling_from_words(LANG, phones)
 
 
 def add_vcard(book: list[str], site: Site, entry: PhonebookEntry) -> None:

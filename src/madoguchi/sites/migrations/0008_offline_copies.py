@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orgs", "0002_calendar_feed"),
-        ("sites", "0006_card_prints"),
+        ("sites", "0007_contract_signed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
