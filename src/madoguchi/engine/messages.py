@@ -180,6 +180,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "回線は正常なので、{service}のサービス側の故障が疑われます。",
         "The line looks fine, so the {service} service itself is likely at fault.",
     ),
+    "hyp.service-fault.lamps-unknown": (
+        "{service}のサービス側の故障も考えられます (回線が正常かどうかは、ONU のランプを見るまで分かりません)。",
+        "The {service} service itself may be at fault (whether the line is fine is not known until the ONU's lamps are read).",
+    ),
     "hyp.home-equipment.wifi": (
         "Wi-Fi が弱いのは、ほとんどの場合ルーターの場所や性能の問題です。",
         "Weak Wi-Fi is almost always down to the router's place or model.",
@@ -242,8 +246,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "When something fails, call the holder of the service that stopped (keep a contact card next to the ONU).",
     ),
     "find.residual-wholesaler-option.why": (
-        "回線は NTT から移っていますが、{items} は今も{party_name}との契約・請求のままです。",
-        "The line has left NTT, but {items} are still contracted or billed by {party_name}.",
+        "回線は NTT から移っていますが、オプション{items}は今も{party_name}との契約・請求のままです。",
+        "The line has left NTT, but the options {items} are still contracted or billed by {party_name}.",
     ),
     "find.residual-wholesaler-option.action": (
         "必要かどうかを確かめ、不要なら{desk}で解約してください (これらの故障や請求の窓口も{party_name}です)。",
@@ -290,8 +294,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Settle on one of them: ask {desk} how to drop the ISP part of the set and refund the double payments.",
     ),
     "find.duplicate-application.why": (
-        "{party_name}の{service}の契約が 30 日以内に{count}件申し込まれています (重複申込の可能性)。",
-        "{count} {service} contracts with {party_name} started within 30 days of each other (possible duplicate applications).",
+        "{party_name}の{service}の契約が 30 日以内に{count}件申し込まれています ({items}。重複申込の可能性)。",
+        "{count} {service} contracts with {party_name} started within 30 days of each other ({items}; possible duplicate applications).",
     ),
     "find.duplicate-application.action": (
         "{desk}に重複していないか確認し、不要な契約を解約してください。",
@@ -390,6 +394,10 @@ TEXT: dict[str, tuple[str, str]] = {
         " (この規定は要確認)",
         " (this rule is unverified)",
     ),
+    # --- telling apart contracts that go by the same name --------------------------------
+    "contract.started-on": ("{date}開始分", "started {date}"),
+    "contract.with-id": ("({kind} {value})", "({kind} {value})"),
+    "contract.nth": ("{n}件目", "no. {n}"),
     # --- deadlines --------------------------------------------------------------------
     "deadline.initial-cancellation": (
         "契約{ref}の初期契約解除の期限です。",
@@ -538,6 +546,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "yearly.fee-difference": (
         "切り替え後の月額 {after} − 切り替え前 {before} = 月 {monthly} × 12か月",
         "the monthly total after the switch, {after}, − before, {before}, = {monthly} a month × 12",
+    ),
+    "yearly.bills-and-fees": (
+        "直近の請求と、請求のないものは契約の月額: 月 {monthly} × 12か月",
+        "the latest bills, and the monthly fee where nothing is billed: {monthly} a month × 12",
     ),
     "yearly.line": ("年間 {yen} ({basis})", "{yen} a year ({basis})"),
 }
