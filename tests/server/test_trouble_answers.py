@@ -1,0 +1,100 @@
+"""The trouble as entered is what the page answers: a charge not recognised gets the bill
+checks and the desk to ask, and the ONU drawing shows each lamp as it was entered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from madoguchi.sitefiles.siteio import import_site_text
+from madoguchi.sites.models import Site
+from tests.server.conftest import World
+
+TENYO = """\
+site: {name: 佐藤家, prefecture: 千葉県, building: detached}
+contracts:
+  - {ref: line, service: access, party: docomo-hikari, includes_isp: true, acquired: tenyo,
+     start: 2016-02-01}
+events:
+  - {date: 2016-02-01, kind: tenyo, contract: line}
+"""
+
+
+@pytest.fixture
+def site(world: World) -> Site:
+    site, _warnings = import_site_text(world.org_a, TENYO)
+    return site
+
+
+def _page(world: World, site: Site) -> str:
+    return str(world.clients["alice"].get(f"/sites/{site.pk}/").content.decode())
+
+
+def _report(world: World, site: Site, **values: object) -> None:
+    response = world.clients["alice"].post(f"/sites/{site.pk}/trouble/", values)
+    assert response.status_code == 302
+
+
+def _call_now(page: str) -> str:
+    return page[page.index('id="call-now"') : page.index('id="contract-map"')]
+
+
+def test_an_unknown_charge_is_answered_as_a_trouble(world: World, site: Site) -> None:
+    _report(world, site, symptoms=["unknown-charge"])
+    assert "トラブルの報告はありません" not in _call_now(_page(world, site))
+    assert "覚えのない請求" in _call_now(_page(world, site))
+
+
+def test_an_unknown_charge_names_the_bill_check_and_the_desk_to_ask(
+    world: World, site: Site
+) -> None:
+    world.clients["alice"].post(
+        f"/sites/{site.pk}/bills/add/", {"party": "plala", "month": "2026-02", "yen": "990"}
+    )
+    _report(world, site, symptoms=["unknown-charge"])
+    answer = _call_now(_page(world, site))
+    assert "に当たる契約が記録にありません" in answer
+    assert "ぷらら" in answer
+
+
+def test_without_a_trouble_the_page_says_none_is_reported(world: World, site: Site) -> None:
+    assert "トラブルの報告はありません" in _call_now(_page(world, site))
+
+
+def _lamp_states(page: str) -> dict[str, str]:
+    drawing = page[page.index('<figure class="onu">') : page.index("</figure>")]
+    states = re.findall(r'data-state="([a-z]+)"', drawing)
+    return dict(zip(["power", "optical", "auth", "uni", "ppp"], states, strict=True))
+
+
+def test_the_onu_drawing_shows_each_lamp_as_entered(world: World, site: Site) -> None:
+    _report(
+        world,
+        site,
+        symptoms=["internet-down"],
+        power="on",
+        optical="red",
+        auth="blinking",
+        uni="off",
+        ppp="",
+    )
+    assert _lamp_states(_page(world, site)) == {
+        "power": "on",
+        "optical": "red",
+        "auth": "blinking",
+        "uni": "off",
+        "ppp": "unknown",
+    }
+
+
+def test_the_onu_drawing_says_each_state_in_words(world: World, site: Site) -> None:
+    _report(world, site, symptoms=["internet-down"], optical="red", auth="blinking")
+    drawing = _page(world, site).split('<figure class="onu">')[1].split("</figure>")[0]
+    assert ">赤<" in drawing
+    assert ">点滅<" in drawing
+
+
+def test_without_lamps_the_drawing_shows_no_green_lamp(world: World, site: Site) -> None:
+    page = _page(world, site)
+    assert set(_lamp_states(page).values()) == {"unknown"}
