@@ -98,3 +98,70 @@ def test_the_onu_drawing_says_each_state_in_words(world: World, site: Site) -> N
 def test_without_lamps_the_drawing_shows_no_green_lamp(world: World, site: Site) -> None:
     page = _page(world, site)
     assert set(_lamp_states(page).values()) == {"unknown"}
+
+
+SMALL_ISP = """\
+site: {name: 田中家, prefecture: 福岡県, building: multi-unit}
+parties:
+  - slug: yasuyasu-net
+    name: やすやすネット
+    kind: isp
+    desks:
+      - {slug: yasuyasu-support, purposes: [fault, inquiry, cancel], phone: "0120-000-777"}
+contracts:
+  - {ref: line, service: access, party: ntt-west, start: 2018-04-01}
+  - {ref: isp, service: isp, party: yasuyasu-net, start: 2025-10-01, monthly_yen: 1100}
+  - {ref: isp2, service: isp, party: so-net, start: 2025-10-01, monthly_yen: 1100}
+"""
+
+
+@pytest.fixture
+def small_isp(world: World) -> Site:
+    site, _warnings = import_site_text(world.org_a, SMALL_ISP)
+    return site
+
+
+def _findings(page: str) -> str:
+    return page[page.index('id="findings"') : page.index('id="cases"')]
+
+
+def test_a_holder_marked_ceased_on_the_page_says_where_to_turn(
+    world: World, small_isp: Site
+) -> None:
+    _report(world, small_isp, ceased=["yasuyasu-net"], ceased_shown="on")
+    findings = _findings(_page(world, small_isp))
+    assert "事業をやめています" in findings
+    assert "破産債権" in findings
+    assert "188" in findings
+    assert "法テラス" in findings
+
+
+def test_a_catalog_holder_marked_ceased_is_ceased_for_this_site_only(
+    world: World, small_isp: Site
+) -> None:
+    _report(world, small_isp, ceased=["so-net"], ceased_shown="on")
+    assert "事業をやめています" in _findings(_page(world, small_isp))
+    other, _warnings = import_site_text(world.org_a, SMALL_ISP.replace("田中家", "別の家"))
+    assert "事業をやめています" not in _findings(_page(world, other))
+
+
+def test_unticking_a_ceased_holder_lets_the_site_follow_the_directory_again(
+    world: World, small_isp: Site
+) -> None:
+    _report(world, small_isp, ceased=["so-net"], ceased_shown="on")
+    _report(world, small_isp, ceased=[], ceased_shown="on")
+    small_isp.refresh_from_db()
+    assert [p["slug"] for p in small_isp.parties] == ["yasuyasu-net"]
+    assert "事業をやめています" not in _findings(_page(world, small_isp))
+
+
+def test_the_ceased_box_shows_what_was_marked(world: World, small_isp: Site) -> None:
+    _report(world, small_isp, ceased=["yasuyasu-net"], ceased_shown="on")
+    form = world.clients["alice"].get(f"/sites/{small_isp.pk}/").context["trouble_form"]
+    assert form["ceased"].value() == ["yasuyasu-net"]
+
+
+def test_a_post_without_the_ceased_question_leaves_the_marks(world: World, small_isp: Site) -> None:
+    _report(world, small_isp, ceased=["yasuyasu-net"], ceased_shown="on")
+    _report(world, small_isp, symptoms=["internet-down"])
+    assert "事業をやめています" in _findings(_page(world, small_isp))

@@ -559,19 +559,29 @@ def promise_overdue(ctx: Context) -> Iterator[Finding]:
 
 
 def holder_ceased(ctx: Context) -> Iterator[Finding]:
-    by_party: dict[str, list[str]] = defaultdict(list)
+    """A holder that went bankrupt or closed: its contracts, what a fee paid in advance
+    becomes, and where to turn (the catalog's `ceased_holder`: 188, 法テラス)."""
+    by_party: dict[str, list[Contract]] = defaultdict(list)
     for contract in ctx.site.contracts:
         party = ctx.parties.get(contract.party)
         if party is not None and party.status == PartyStatus.CEASED:
-            by_party[contract.party].append(contract.ref)
-    for slug, refs in by_party.items():
+            by_party[contract.party].append(contract)
+    advice = ctx.catalog.ceased_holder
+    where = [s for s in (advice.desks if advice else ()) if s in ctx.parties]
+    turn_to = join(
+        ctx.lang, [_desk_text(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY)) for slug in where]
+    )
+    for slug, contracts in by_party.items():
         yield _finding(
             ctx,
             "holder-ceased",
             Severity.CRITICAL,
-            refs,
+            [c.ref for c in contracts],
             "find.holder-ceased",
             party_name=ctx.party_name(slug),
+            items=join(ctx.lang, [ctx.contract_name(c) for c in contracts]),
+            where=turn_to or say(ctx.lang, "find.holder-ceased.nowhere"),
+            unverified=_unverified(ctx, advice.verified if advice else False),
         )
 
 

@@ -350,12 +350,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Call {desk} with the previous reference number and the promise, and escalate if nothing happens.",
     ),
     "find.holder-ceased.why": (
-        "契約先の{party_name}は事業をやめています (倒産・廃業)。",
-        "The holder {party_name} has ceased business (bankrupt or closed).",
+        "契約先の{party_name}は事業をやめています (倒産・廃業): {items}。サービスはいつ止まってもおかしくありません。前払いした料金のうち使っていない分は、破産手続では「破産債権」として裁判所の決めた期間内に届け出るもので、戻るのは配当の一部だけのことが多いです{unverified}。",
+        "The holder {party_name} has ceased business (bankrupt or closed): {items}. The service can stop at any time. The unused part of a fee paid in advance becomes a claim in the bankruptcy, to be filed within the period the court sets; usually only part of it comes back as a dividend{unverified}.",
     ),
     "find.holder-ceased.action": (
-        "返金や解約は消費生活センター (188) に相談し、必要なら法テラスや警察にも相談してください。",
-        "Take refunds and cancellation to a consumer centre (188), and to Houterasu or the police where needed.",
+        "返金・解約・破産債権の届け出方は、{where}に相談してください。止まる前に代わりの契約先を決め、前払いの領収書や契約書を手元に残してください。",
+        "Ask {where} about refunds, cancellation and how to file the claim. Pick a replacement before the service stops, and keep the receipts and contract papers for the prepayment.",
+    ),
+    "find.holder-ceased.nowhere": (
+        "消費生活センター",
+        "a consumer centre",
     ),
     "find.outage-compensation.why": (
         "{party_name}の{services}は、{party_name}が知った{start}から{hours}時間使えませんでした ({period}時間が{days}回分): 約款の「責任の制限」により、その間の料金として{amount}を請求できます{unverified}。",

@@ -46,6 +46,7 @@ from madoguchi.sitefiles.siteio import (
 from madoguchi.sites.forms import TroubleForm, party_label
 from madoguchi.sites.models import BillLine, Site
 from madoguchi.sites.records import site_directory
+from madoguchi.sites.selectors import ceased_holders
 from madoguchi.sites.services import record_card_prints
 from madoguchi.sites.views import user_site
 
@@ -92,6 +93,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "symptoms": site.symptoms,
                     **{lamp: site.onu.get(lamp, "") for lamp in OnuLamps.model_fields},
                     "said_no_contract": site.said_no_contract,
+                    "ceased": ceased_holders(site),
                 },
                 site=site,
             ),

@@ -394,6 +394,19 @@ class TroubleForm(forms.Form):
             self.fields["said_no_contract_shown"] = forms.BooleanField(
                 required=False, initial=True, widget=forms.HiddenInput
             )
+            self.fields["ceased"] = forms.MultipleChoiceField(
+                label=_("Which companies went bankrupt or closed?"),
+                help_text=_(
+                    "Tick a company that has gone bankrupt or stopped its business: the page "
+                    "then says what a fee paid in advance means and where to turn."
+                ),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=self.holders,
+            )
+            self.fields["ceased_shown"] = forms.BooleanField(
+                required=False, initial=True, widget=forms.HiddenInput
+            )
 
     def onu_lamps(self) -> list[OnuLampDrawing]:
         """Each lamp on the drawing of an ONU's front, left to right, as entered: the
@@ -413,6 +426,13 @@ class TroubleForm(forms.Form):
         """The readings this post sets ("" clears one); a lamp it does not name stays."""
         named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
         return {lamp: self.cleaned_data[lamp] for lamp in named}
+
+    def ticked_ceased(self) -> list[str] | None:
+        """The companies ticked as bankrupt or closed, or None when the post did not show
+        the question."""
+        if not self.cleaned_data.get("ceased_shown"):
+            return None
+        return list(self.cleaned_data.get("ceased") or [])
 
     def ticked_no_contract(self) -> list[str] | None:
         """The companies ticked, or None when the post did not show the question."""
