@@ -165,3 +165,27 @@ def test_a_post_without_the_ceased_question_leaves_the_marks(world: World, small
     _report(world, small_isp, ceased=["yasuyasu-net"], ceased_shown="on")
     _report(world, small_isp, symptoms=["internet-down"])
     assert "事業をやめています" in _findings(_page(world, small_isp))
+
+
+TWICE_APPLIED = """\
+now: "2026-12-04T10:00:00+09:00"
+site: {name: 田中家, prefecture: 福岡県, building: multi-unit}
+contracts:
+  - {ref: line, service: access, party: ntt-west, start: 2018-04-01}
+  - {ref: isp, service: isp, party: so-net, start: 2026-12-01, document_received: 2026-12-03}
+  - {ref: isp2, service: isp, party: so-net, start: 2026-12-02, document_received: 2026-12-03}
+  - {ref: isp3, service: isp, party: so-net, document_received: 2026-12-03}
+"""
+
+
+def test_the_calendar_of_twin_contracts_says_each_deadline_once_and_apart(
+    world: World,
+) -> None:
+    from icalendar import Calendar
+
+    site, _warnings = import_site_text(world.org_a, TWICE_APPLIED, keep_time=True)
+    body = world.clients["alice"].get(f"/calendar/site-{site.pk}.ics").content
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(body).walk("VEVENT")]
+    windows = [s for s in summaries if "初期契約解除" in s]
+    assert len(windows) == 3
+    assert len(set(windows)) == 3
