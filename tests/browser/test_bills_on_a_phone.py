@@ -1,6 +1,6 @@
 """A seed-001 household on a phone (390×844): its マネーフォワード ME export is uploaded,
-the shared NTTファイナンス payee is mapped once, and the site then says the options left with
-NTT East are still billed."""
+the shared NTTファイナンス payee is mapped once, and the site then asks NTT East what its
+monthly charge is for (a payee's name is no service to cancel)."""
 
 from __future__ import annotations
 
@@ -50,10 +50,11 @@ def test_upload_a_statement_map_ntt_once_and_see_the_residual_option(
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "請求明細を 9 行追加しました" in main
-    assert (
-        "回線は NTT から移っていますが、NTTファイナンス は今もNTT東日本との契約・請求のままです"
-        in main
-    )
+    # A payee's name is no service to cancel: the line matches no contract, so the page
+    # asks NTT East what it is for
+    assert "NTTファイナンス」(2025年11月、2025年12月、2026年1月、2026年2月" in main
+    assert "に当たる契約が記録にありません" in main
+    assert "は今もNTT東日本との契約・請求のままです" not in main
     assert "年間 14,256円" in main  # 12 × the 1,188円 NTT East billed in the latest month
     assert "NTT東日本から毎月 1,188円" in main  # a recurring charge without a contract
     page.screenshot(path=str(SCREENSHOTS / "bills-imported-phone.png"), full_page=True)

@@ -107,9 +107,15 @@ def test_unknown_charge_fires_for_a_party_without_contracts() -> None:
 
 
 def test_unknown_charge_fires_for_an_option_that_is_not_contracted() -> None:
-    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE])
+    data = site(contracts=[contract("line", "access", "ntt-east"), NTT_PHONE])
     data["bills"] = [{"party": "ntt-east", "month": "2026-02", "item": "光iフレーム", "yen": 500}]
     assert "unknown-charge" in codes(run(data).findings)
+
+
+def test_an_ntt_option_billed_after_tenyo_is_a_left_over_option_not_an_unknown_charge() -> None:
+    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE])
+    data["bills"] = [{"party": "ntt-east", "month": "2026-02", "item": "光iフレーム", "yen": 500}]
+    assert "unknown-charge" not in codes(run(data).findings)
 
 
 def test_unknown_charge_absent_when_the_bill_matches_a_contract() -> None:
@@ -355,3 +361,70 @@ def test_a_residual_item_billed_every_month_is_named_once() -> None:
     )
     found = finding(result, "residual-wholesaler-option")
     assert found.why.count("ウイルスクリア") == 1
+
+
+def test_the_residual_option_finding_names_options_not_the_phone_kept_with_ntt() -> None:
+    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE, VIRUS_CLEAR])
+    found = finding(run(data), "residual-wholesaler-option")
+    assert "ひかり電話" not in found.why
+    assert found.contracts == ["vc"]
+
+
+def test_the_residual_option_finding_leaves_an_unwanted_option_to_its_own_finding() -> None:
+    unwanted = contract(
+        "rs", "option", "ntt-east", option="remote-support", monthly_yen=550, wanted=False
+    )
+    data = fiber_site(contracts=[*fiber_site()["contracts"], VIRUS_CLEAR, unwanted])
+    assert "リモートサポート" not in finding(run(data), "residual-wholesaler-option").why
+
+
+def test_the_residual_option_finding_names_a_billed_option_by_its_name_not_the_bill_wording() -> (
+    None
+):
+    item = "NTTファイナンス ウイルスクリア"
+    data = fiber_site(bills=[{"party": "ntt-east", "month": "2026-02", "item": item, "yen": 440}])
+    found = finding(run(data), "residual-wholesaler-option")
+    assert "「フレッツ・ウイルスクリア」" in found.why
+    assert "NTTファイナンス" not in found.why
+
+
+def test_twin_contracts_are_told_apart_by_their_start() -> None:
+    twins = [
+        contract("isp", "isp", "so-net", start="2025-10-01"),
+        contract("isp2", "isp", "so-net", start="2025-10-09"),
+    ]
+    found = finding(run(site(contracts=twins)), "duplicate-application")
+    assert "2025年10月1日(水)開始分" in found.why
+    assert "2025年10月9日(木)開始分" in found.why
+
+
+def test_an_initial_cancellation_window_is_said_once_per_contract_in_different_words() -> None:
+    twins = [
+        contract("isp", "isp", "so-net", start="2026-09-10", document_received="2026-09-12"),
+        contract("isp2", "isp", "so-net", start="2026-09-11", document_received="2026-09-12"),
+    ]
+    result = run(site(contracts=twins, now="2026-09-15T10:00:00+09:00"))
+    windows = [f.why for f in result.findings if f.code == "initial-cancellation-window"]
+    assert len(windows) == 2
+    assert len(set(windows)) == 2
+
+
+def test_contracts_nothing_tells_apart_are_counted_as_first_and_second() -> None:
+    twins = [
+        contract("isp", "isp", "so-net", document_received="2026-09-12"),
+        contract("isp2", "isp", "so-net", document_received="2026-09-12"),
+    ]
+    result = run(site(contracts=twins, now="2026-09-15T10:00:00+09:00"))
+    whys = [d.why for d in result.deadlines]
+    assert len(whys) == len(set(whys)) == 2
+    assert "2件目" in whys[1]
+
+
+def test_the_same_sentence_is_never_said_twice_among_findings() -> None:
+    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE, VIRUS_CLEAR])
+    data["bills"] = [
+        {"party": "ntt-east", "month": "2026-02", "item": "ひかり電話", "yen": 550},
+        {"party": "ntt-east", "month": "2026-02", "item": "ひかり電話 ユニバーサル", "yen": 3},
+    ]
+    whys = [f.why for f in run(data).findings]
+    assert len(whys) == len(set(whys))

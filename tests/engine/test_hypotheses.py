@@ -273,3 +273,22 @@ def test_hypotheses_are_sorted_by_confidence_within_bounds() -> None:
     assert confidences == sorted(confidences, reverse=True)
     assert all(0 <= c <= 1 for c in confidences)
     assert len(set(codes(result.hypotheses))) == len(result.hypotheses)
+
+
+def test_without_lamps_no_cause_says_the_line_is_fine() -> None:
+    phone = contract("phone", "phone", "ntt-east", start="2012-07-01")
+    data = fiber_site(contracts=[*fiber_site()["contracts"], phone], symptoms=["phone-down"])
+    whys = " ".join(h.why for h in run(data).hypotheses)
+    assert "回線は正常" not in whys
+    assert "ランプ" in whys
+
+
+def test_with_every_lamp_on_the_service_fault_says_the_line_is_fine() -> None:
+    phone = contract("phone", "phone", "ntt-east", start="2012-07-01")
+    data = fiber_site(
+        contracts=[*fiber_site()["contracts"], phone],
+        symptoms=["phone-down"],
+        observations={"onu": {"power": "on", "optical": "on", "auth": "on", "uni": "on"}},
+    )
+    service_fault = next(h for h in run(data).hypotheses if h.code == "service-fault")
+    assert "回線は正常" in service_fault.why

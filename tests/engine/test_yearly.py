@@ -9,30 +9,47 @@ from madoguchi.engine.model import BillLine
 from tests.engine.factories import contract, fiber_site, finding, run, site
 
 NTT_PHONE = contract("phone", "phone", "ntt-east", start="2012-07-01", monthly_yen=550)
+VIRUS_CLEAR = contract(
+    "vc", "option", "ntt-east", option="virus-clear", start="2012-07-01", monthly_yen=440
+)
 
 
 def bill(party: str, month: str, yen: int, item: str | None = None) -> dict[str, Any]:
     return {"party": party, "month": month, "yen": yen, **({"item": item} if item else {})}
 
 
-def test_a_residual_option_costs_twelve_times_the_latest_ntt_bill() -> None:
+def test_a_residual_option_costs_twelve_times_its_own_latest_ntt_bill() -> None:
     data = fiber_site(
-        contracts=[*fiber_site()["contracts"], NTT_PHONE],
+        contracts=[*fiber_site()["contracts"], NTT_PHONE, VIRUS_CLEAR],
         bills=[
             bill("ntt-east", "2026-01", 1000, "ひかり電話"),
             bill("ntt-east", "2026-02", 550, "ひかり電話"),
-            bill("ntt-east", "2026-02", 198, "フレッツ・スポット"),
+            bill("ntt-east", "2026-02", 440, "フレッツ・ウイルスクリア"),
+            bill("ntt-east", "2026-02", 150, "払込票発行手数料"),
         ],
     )
     found = finding(run(data), "residual-wholesaler-option")
-    assert found.yearly_yen == 12 * 748
-    assert found.yearly_basis == "直近の請求 748円 (2026年2月) × 12か月"
+    assert found.yearly_yen == 5280  # the option alone: not the phone, not the fee
+    assert found.yearly_basis == "直近の請求 440円 (2026年2月) × 12か月"
 
 
 def test_a_residual_option_without_bills_costs_its_contract_fees() -> None:
-    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE])
+    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE, VIRUS_CLEAR])
     found = finding(run(data), "residual-wholesaler-option")
-    assert (found.yearly_yen, found.yearly_basis) == (6600, "契約の月額 550円 × 12か月")
+    assert (found.yearly_yen, found.yearly_basis) == (5280, "契約の月額 440円 × 12か月")
+
+
+def test_residual_options_billed_and_not_add_the_bill_and_the_fee() -> None:
+    data = fiber_site(
+        contracts=[*fiber_site()["contracts"], VIRUS_CLEAR],
+        bills=[bill("ntt-east", "2026-02", 198, "フレッツ・スポット")],
+    )
+    assert finding(run(data), "residual-wholesaler-option").yearly_yen == 12 * (440 + 198)
+
+
+def test_the_phone_kept_with_ntt_is_no_residual_option() -> None:
+    data = fiber_site(contracts=[*fiber_site()["contracts"], NTT_PHONE])
+    assert "residual-wholesaler-option" not in [f.code for f in run(data).findings]
 
 
 def test_an_unknown_charge_costs_twelve_times_its_latest_month() -> None:

@@ -412,3 +412,31 @@ def test_a_nul_character_is_a_field_error_not_a_crash(world: World, refused: Age
 
     assert preview.status_code == saved.status_code == listed.status_code == 200
     assert not Agent.objects.filter(name__startswith="ネクスト").exists()
+
+
+def test_the_list_warns_of_an_agent_at_a_refused_agents_address(
+    world: World, refused: Agent
+) -> None:
+    create_agent(world.org_a, name="ひかりサポート株式会社", details=[("address", SAME_PLACE)])
+    page = _text(world.clients["alice"].get("/agents/"))
+    row = page[page.index("ひかりサポート株式会社") :].split("</li>")[0]
+    assert "依頼を受ける" not in row
+    assert "お断りした代理店と共通点あり" in row
+    assert "株式会社ライトコール" in row
+
+
+def test_the_list_shows_an_agent_elsewhere_as_accepted(world: World, refused: Agent) -> None:
+    create_agent(
+        world.org_a, name="ひかりサポート株式会社", details=[("address", "大阪府大阪市1-1")]
+    )
+    page = _text(world.clients["alice"].get("/agents/"))
+    row = page[page.index("ひかりサポート株式会社") :].split("</li>")[0]
+    assert "依頼を受ける" in row
+
+
+def test_another_organizations_refused_agent_is_not_a_lookalike(
+    world: World, refused: Agent
+) -> None:
+    create_agent(world.org_b, name="ひかりサポート株式会社", details=[("address", SAME_PLACE)])
+    page = _text(world.clients["mallory"].get("/agents/"))
+    assert "お断りした代理店と共通点あり" not in page

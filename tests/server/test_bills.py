@@ -324,9 +324,10 @@ def test_an_option_left_with_ntt_says_what_it_costs_a_year(world: World) -> None
     ).read_text()
     site, _ = import_site_text(world.org_a, text)
     page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
-    # NTT East's latest bill (2026-02): phone 550 + virus-clear 440 + spot 198 a month
-    assert "年間 14,256円" in page
-    assert "直近の請求 1,188円 (2026年2月) × 12か月" in page
+    # The options left with NTT East alone (2026-02): virus-clear 440 + spot 198 a month;
+    # ひかり電話 (550) is kept on purpose, not counted
+    assert "年間 7,656円" in page
+    assert "直近の請求 638円 (2026年2月) × 12か月" in page
     # the unwanted remote support is not billed: its contract fee
     assert "年間 6,600円" in page
     assert "契約の月額 550円 × 12か月" in page

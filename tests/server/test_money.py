@@ -36,22 +36,32 @@ def _finding(code: str, party: str, yearly: int | None = None, owed: int | None 
     )
 
 
-def test_a_company_is_counted_once_by_its_largest_finding() -> None:
+def test_a_companys_findings_add_up_since_each_counts_its_own_charges() -> None:
     values = summary_values(
         [
-            _finding("residual-wholesaler-option", "ntt-east", 14_256),
-            _finding("unknown-charge", "ntt-east", 2_376),
+            _finding("residual-wholesaler-option", "ntt-east", 5_280),
+            _finding("unwanted-option", "ntt-east", 6_600),
             _finding("unknown-charge", "plala", 1_200),
             _finding("split-responsibility", "ntt-east"),
         ]
     )
-    assert values["yearly_yen"] == 14_256 + 1_200
+    assert values["yearly_yen"] == 5_280 + 6_600 + 1_200
     assert values["findings"] == 3
     assert (values["top_code"], values["top_party"], values["top_yen"]) == (
-        "residual-wholesaler-option",
+        "unwanted-option",
         "ntt-east",
-        14_256,
+        6_600,
     )
+
+
+def test_a_switch_not_cheaper_counts_only_where_it_exceeds_the_other_findings() -> None:
+    values = summary_values(
+        [
+            _finding("not-cheaper", "ntt-east", 10_000),
+            _finding("unknown-charge", "ntt-east", 2_000),
+        ]
+    )
+    assert values["yearly_yen"] == 10_000
 
 
 def test_what_can_be_claimed_is_summed_apart_from_the_yearly_cost() -> None:
@@ -66,7 +76,7 @@ def test_importing_a_site_file_stores_its_summary(
         site, _ = import_site_text(world.org_a, SEED001.read_text())
     money = SiteMoney.objects.get(site=site)
     assert money.organization_id == world.org_a.pk
-    assert money.yearly_yen == 14_256  # NTT East, counted once
+    assert money.yearly_yen == 7_656 + 6_600  # NTT East's left-over options, the unwanted one
     assert money.top_code == "residual-wholesaler-option"
     assert money.top_party_name == "NTT東日本"
 
@@ -223,10 +233,10 @@ def test_the_api_and_the_page_say_the_same_yearly_cost(world: World) -> None:
     site, _ = import_site_text(world.org_a, SEED001.read_text())
     api = world.api("get", f"/api/v1/sites/{site.pk}/assessment")
     residual = next(f for f in api.json()["findings"] if f["code"] == "residual-wholesaler-option")
-    assert residual["yearly_yen"] == 14_256
+    assert residual["yearly_yen"] == 7_656  # ウイルスクリア 440円 + フレッツ・スポット 198円
     page = world.clients["alice"].get(f"/sites/{site.pk}/").content.decode()
     assert residual["yearly_basis"] in page
-    assert "年間 14,256円" in page
+    assert "年間 7,656円" in page
 
 
 def test_the_case_page_shows_the_sites_yearly_costs(world: World) -> None:
@@ -236,7 +246,7 @@ def test_the_case_page_shows_the_sites_yearly_costs(world: World) -> None:
     case = open_case(site, user=None, title="電話")
     page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
     assert "この拠点で見つかった費用" in page
-    assert "直近の請求 1,188円 (2026年2月) × 12か月" in page
+    assert "直近の請求 638円 (2026年2月) × 12か月" in page  # ウイルスクリア + フレッツ・スポット
 
 
 def test_a_site_with_more_bill_lines_than_a_site_file_holds_is_not_assessed(

@@ -313,7 +313,7 @@ def test_the_letter_lists_the_open_amounts_past_due(agent: Agent) -> None:
     assert "山本様 宅 設定サポート" in text
     assert "佐藤様 宅 ルーター設定" in text
     assert "まだ期日前" not in text
-    assert "差引 440円（うち振込手数料 440円）" in text
+    assert "差引 440円（振込手数料 440円）" in text
     assert "未払い 440円　期日から 10日経過" in text
     assert "未払い 8,800円　期日から 5日経過" in text
     assert "ご請求金額の合計　9,240円" in text
@@ -559,3 +559,59 @@ def test_the_cli_refuses_a_letter_to_an_agent_who_owes_nothing(
     with pytest.raises(CommandError, match="owes nothing past its due date"):
         _run("receivables", "--user", user, "letter", str(agent.pk), "--pdf", str(pdf))
     assert not pdf.exists()
+
+
+# --- deductions named as recorded; lateness by date --------------------------------------
+
+
+def test_the_letter_names_a_unilateral_cut_as_recorded_not_as_a_bank_fee(agent: Agent) -> None:
+    receivable = _receivable(agent)
+    record_payment(
+        receivable, paid_on=DUE, amount_yen=10940, other_yen=1060, other_what="一方的な減額"
+    )
+    text = letter_text(agent, on=DUE + dt.timedelta(days=10))
+    assert "差引 1,060円（一方的な減額 1,060円）" in text
+    assert "振込手数料 1,060円" not in text
+
+
+def test_the_letter_names_each_deduction_of_a_payment(agent: Agent) -> None:
+    receivable = _receivable(agent)
+    record_payment(
+        receivable,
+        paid_on=DUE,
+        amount_yen=10500,
+        fee_yen=440,
+        other_yen=1060,
+        other_what="一方的な減額",
+    )
+    text = letter_text(agent, on=DUE + dt.timedelta(days=10))
+    assert "差引 1,500円（振込手数料 440円、一方的な減額 1,060円）" in text
+
+
+def test_a_short_payment_four_days_late_is_late(agent: Agent) -> None:
+    receivable = _receivable(agent)
+    record_payment(
+        receivable,
+        paid_on=DUE + dt.timedelta(days=4),
+        amount_yen=10940,
+        other_yen=1060,
+        other_what="一方的な減額",
+    )
+    s = _standing(receivable, DUE + dt.timedelta(days=10))
+    assert (s.state, s.days_late) == (SHORT, 4)
+    record = totals(Receivable.objects.filter(agent=agent), DUE + dt.timedelta(days=10))
+    assert (record["paid"], record["late"], record["judged"]) == (0, 1, 1)
+
+
+def test_a_full_payment_four_days_late_is_late_not_on_time(agent: Agent) -> None:
+    receivable = _receivable(agent)
+    record_payment(receivable, paid_on=DUE + dt.timedelta(days=4), amount_yen=12000)
+    record = totals(Receivable.objects.filter(agent=agent), DUE + dt.timedelta(days=10))
+    assert (record["paid"], record["late"]) == (0, 1)
+
+
+def test_a_payment_on_the_due_day_is_on_time(agent: Agent) -> None:
+    receivable = _receivable(agent)
+    record_payment(receivable, paid_on=DUE, amount_yen=12000)
+    record = totals(Receivable.objects.filter(agent=agent), DUE + dt.timedelta(days=10))
+    assert (record["paid"], record["late"]) == (1, 0)

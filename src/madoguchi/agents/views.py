@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.agents import services
 from madoguchi.agents.forms import AgentForm, StatusForm
 from madoguchi.agents.models import Agent, AgentStatus
-from madoguchi.agents.selectors import Similar, agents_for, searched_agents, similar_agents
+from madoguchi.agents.selectors import (
+    Similar,
+    agents_for,
+    refused_lookalikes,
+    searched_agents,
+    similar_agents,
+)
 from madoguchi.agents.texts import similar_line
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
@@ -39,7 +45,14 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     page = Paginator(searched_agents(request.user, q), PAGE_SIZE).get_page(request.GET.get("page"))
     can_add = organizations_for(request.user, write=True).exists()
-    return render(request, "agents/list.html", {"page": page, "q": q, "can_add": can_add})
+    lookalikes = refused_lookalikes(page.object_list)
+    rows = [
+        (agent, similar_line(found) if (found := lookalikes.get(agent.pk)) else None)
+        for agent in page.object_list
+    ]
+    return render(
+        request, "agents/list.html", {"page": page, "rows": rows, "q": q, "can_add": can_add}
+    )
 
 
 def _similar(agent: Agent) -> list[Similar]:

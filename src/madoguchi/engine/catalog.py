@@ -121,6 +121,15 @@ class PaymentFee(_Sourced):
     note: str | None = None
 
 
+class CeasedHolderAdvice(_Sourced):
+    """Where a customer turns when the holder of a contract went bankrupt or closed, and
+    what a fee paid in advance becomes then (DOMAIN-FACTS 9.7, 9.8; 破産法): the `desks`
+    are parties of the catalog, in the order to call them."""
+
+    desks: ListOf[Slug]
+    note: str | None = None
+
+
 class DeskChange(Record):
     """A desk renamed or removed from the catalog: `desk` (the old slug) of `party` is now
     `now` (None: removed), so an assessment that named the old slug still finds its desk."""
@@ -152,6 +161,7 @@ class CatalogFile(Provenance):
     fee_caps: ListOf[FeeCap] = []
     initial_cancellations: ListOf[InitialCancellation] = []
     payment_fees: ListOf[PaymentFee] = []
+    ceased_holder: CeasedHolderAdvice | None = None
     changelog: ListOf[DeskChange] = []
 
 
@@ -224,6 +234,7 @@ class Catalog:
     initial_cancellation: InitialCancellation | None = None
     payment_fees: dict[Payment, PaymentFee] = field(default_factory=dict)
     changelog: tuple[DeskChange, ...] = ()
+    ceased_holder: CeasedHolderAdvice | None = None
     _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
     _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
     _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
@@ -477,6 +488,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     initial_cancellations: list[InitialCancellation] = []
     payment_fees: dict[Payment, PaymentFee] = {}
     changelog: list[DeskChange] = []
+    ceased_holder: CeasedHolderAdvice | None = None
     for name, text in files:
         try:
             data = CatalogFile.model_validate(load_yaml(text) or {})
@@ -501,6 +513,10 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
                 raise CatalogError(f"catalog file {name}: payment fee {fee.payment} defined twice")
             payment_fees[fee.payment] = fee
         changelog.extend(data.changelog)
+        if data.ceased_holder is not None:
+            if ceased_holder is not None:
+                raise CatalogError(f"catalog file {name}: ceased_holder defined twice")
+            ceased_holder = data.ceased_holder
     if len(fee_caps) > 1:
         raise CatalogError("the catalog defines more than one cancellation fee cap")
     if len(initial_cancellations) > 1:
@@ -514,6 +530,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
         initial_cancellation=initial_cancellations[0] if initial_cancellations else None,
         payment_fees=payment_fees,
         changelog=tuple(changelog),
+        ceased_holder=ceased_holder,
     )
 
 

@@ -240,19 +240,48 @@ class Context:
             return party.name_en
         return party.name
 
-    def contract_name(self, contract: Contract) -> str:
+    def contract_name(self, contract: Contract, *, quoted: bool = True) -> str:
         """A contract as people know it, quoted: 「ドコモ光 1ギガ」, 「フレッツ・ウイルスクリア」 or
-        「NTT東日本のひかり電話」; never its ref (a name only the file uses)."""
+        「NTT東日本のひかり電話」; never its ref (a name only the file uses).
+
+        Two contracts of a site that go by the same name (two ISP contracts applied for twice
+        on the web) get what tells them apart: the day each started, else an ID on record,
+        else which one it is ("2件目"), so that no two sentences about them read the same."""
+        name = self._plain_contract_name(contract)
+        twins = [c for c in self.site.contracts if self._plain_contract_name(c) == name]
+        if len(twins) > 1:
+            name = f"{name} {self._telling_apart(contract, twins)}"
+        if not quoted:
+            return name
+        return f"‘{name}’" if self.lang == "en" else f"「{name}」"
+
+    def option_name(self, slug: str) -> str:
+        """A catalog option by its name, quoted like a contract: 「フレッツ・スポット」."""
+        option = self.catalog.options[slug]
+        name = option.name_en if self.lang == "en" else option.name
+        return f"‘{name}’" if self.lang == "en" else f"「{name}」"
+
+    def _plain_contract_name(self, contract: Contract) -> str:
         if contract.option and contract.option in self.catalog.options:
             option = self.catalog.options[contract.option]
-            name = option.name_en if self.lang == "en" else option.name
-        elif contract.product:
-            name = contract.product
-        elif self.lang == "en":
-            name = f"{self.party_name(contract.party)} {label(self.lang, contract.service)}"
-        else:
-            name = f"{self.party_name(contract.party)}の{label(self.lang, contract.service)}"
-        return f"‘{name}’" if self.lang == "en" else f"「{name}」"
+            return option.name_en if self.lang == "en" else option.name
+        if contract.product:
+            return contract.product
+        if self.lang == "en":
+            return f"{self.party_name(contract.party)} {label(self.lang, contract.service)}"
+        return f"{self.party_name(contract.party)}の{label(self.lang, contract.service)}"
+
+    def _telling_apart(self, contract: Contract, twins: list[Contract]) -> str:
+        """What distinguishes `contract` among `twins`, in brackets."""
+        starts = [c.start for c in twins]
+        if contract.start is not None and starts.count(contract.start) == 1:
+            return say(self.lang, "contract.started-on", date=contract.start)
+        ids = [tuple(sorted(c.ids.items())) for c in twins]
+        if contract.ids and ids.count(tuple(sorted(contract.ids.items()))) == 1:
+            kind, value = next(iter(contract.ids.items()))
+            return say(self.lang, "contract.with-id", kind=label(self.lang, kind), value=value)
+        position = next(i for i, c in enumerate(twins) if c is contract) + 1
+        return say(self.lang, "contract.nth", n=position)
 
     def desk_for(
         self, slug: str | None, purposes: tuple[Purpose, ...], service: Service | None = None

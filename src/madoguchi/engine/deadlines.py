@@ -127,8 +127,12 @@ RULES: tuple[Callable[[Context], Iterator[Deadline]], ...] = (
 
 
 def collect(ctx: Context) -> list[Deadline]:
-    """Every deadline, soonest first."""
-    return sorted((d for rule in RULES for d in rule(ctx)), key=Deadline.sort_key)
+    """Every deadline, soonest first, each sentence once on its day."""
+    found: dict[tuple[str, str], Deadline] = {}
+    for rule in RULES:
+        for deadline in rule(ctx):
+            found.setdefault((deadline.due, deadline.why), deadline)
+    return sorted(found.values(), key=Deadline.sort_key)
 
 
 def upcoming_contract_ends(ctx: Context, within: dt.timedelta) -> list[Deadline]:

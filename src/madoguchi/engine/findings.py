@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -87,10 +88,8 @@ def _desk_text(
 
 
 def _contract_label(ctx: Context, contract: Contract) -> str:
-    if contract.option and contract.option in ctx.catalog.options:
-        option = ctx.catalog.options[contract.option]
-        return option.name_en if ctx.lang == "en" else option.name
-    return contract.product or label(ctx.lang, contract.service)
+    """The contract's name for inside a sentence's own quotes, told apart from a twin."""
+    return ctx.contract_name(contract, quoted=False)
 
 
 def holder_unknown(ctx: Context) -> Iterator[Finding]:
@@ -139,37 +138,58 @@ def split_responsibility(ctx: Context) -> Iterator[Finding]:
 
 
 def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
+    """NTT options left behind after the line moved away (ウイルスクリア, リモートサポート, …
+    stay with NTT and keep being billed): those contracted, and those billed with no
+    contract on record, named by the option (a service), never by a bill line's wording.
+
+    Only options count: ひかり電話 kept with NTT is a service in use, not something to cancel;
+    an option marked not wanted has its own finding (`unwanted-option`) and a fee its own
+    (`convenience-store-fee`), so neither is named or counted twice here. The yearly figure
+    is each option's latest bill, else its monthly fee on record, × 12.
+    """
     if not ctx.line_left_wholesaler:
         return
-    left = [c for c in ctx.active if ctx.is_wholesaler(c.party) and c.service != Service.ACCESS]
-    switch_month = _switch_month(ctx)
-    billed = [
-        b
-        for b in ctx.site.bills
-        if ctx.is_wholesaler(b.party) and (switch_month is None or b.month >= switch_month)
+    left = [
+        c
+        for c in ctx.active
+        if ctx.is_wholesaler(c.party) and c.service == Service.OPTION and c.wanted
     ]
+    since = _switch_month(ctx)
+    billed: dict[str, list[BillLine]] = defaultdict(list)
+    for bill in ctx.site.bills:
+        option = _left_over_option(ctx, bill)
+        if option is not None and (since is None or bill.month >= since):
+            billed[option].append(bill)
     if not left and not billed:
         return
-    party = left[0].party if left else billed[0].party
-    # Each thing once: a contract by its name, then the items billed for no contract listed
-    # (a month's bill repeats an item every month).
-    left_refs = {c.ref for c in left}
-    names = [_contract_label(ctx, c) for c in left]
-    names += [b.item for b in billed if b.item and b.contract not in left_refs]
-    names = list(dict.fromkeys(names))
-    refs = [c.ref for c in left] + [b.contract for b in billed if b.contract]
+    party = left[0].party if left else next(iter(billed.values()))[0].party
+    names = [ctx.contract_name(c) for c in left]
+    names += [ctx.option_name(option) for option in billed]
+    parts = [(_billed_for(ctx, c, since), c.monthly_yen) for c in left]
+    parts += [(lines, None) for lines in billed.values()]
     yield _finding(
         ctx,
         "residual-wholesaler-option",
         Severity.WARN,
-        list(dict.fromkeys(refs)),
+        [c.ref for c in left],
         "find.residual-wholesaler-option",
         party=party,
         purposes=CANCEL_DESK,
         party_name=ctx.party_name(party),
-        items=join(ctx.lang, names),
-        per_year=yearly.per_year(ctx.lang, billed, (c.monthly_yen for c in left)),
+        items=join(ctx.lang, list(dict.fromkeys(names))),
+        per_year=yearly.per_year_each(ctx.lang, parts),
     )
+
+
+def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
+    """The catalog option a wholesaler's bill line pays for when no contract on record
+    does (the option left behind, not an unknown charge): its slug, else None."""
+    if not ctx.line_left_wholesaler or not ctx.is_wholesaler(bill.party) or not bill.item:
+        return None
+    option = ctx.catalog.option_for_item(bill.item)
+    if option is None or checks.matching_contracts(ctx, bill):
+        return None
+    return option.slug
 
 
 def _switch_month(ctx: Context) -> str | None:
@@ -198,7 +218,8 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
         common: _BillValues = {"party_name": ctx.party_name(first.party), "item": what}
         if not matched:
-            yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
+            if _left_over_option(ctx, first) is None:  # else residual-wholesaler-option's
+                yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
             continue
         ends = [c.end for c in matched]
         if all(ends):
@@ -313,7 +334,8 @@ def duplicate_application(ctx: Context) -> Iterator[Finding]:
             if a.start and b.start and b.start - a.start <= DUPLICATE_WINDOW
         ]
         if close:
-            refs = list(dict.fromkeys(r for pair in close for r in (pair[0].ref, pair[1].ref)))
+            close_contracts = list({id(c): c for pair in close for c in pair}.values())
+            refs = [c.ref for c in close_contracts]
             yield _finding(
                 ctx,
                 "duplicate-application",
@@ -325,6 +347,7 @@ def duplicate_application(ctx: Context) -> Iterator[Finding]:
                 party_name=ctx.party_name(party),
                 service=label(ctx.lang, service),
                 count=len(refs),
+                items=join(ctx.lang, [ctx.contract_name(c) for c in close_contracts]),
             )
 
 
@@ -400,9 +423,13 @@ def unwanted_option(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _billed_for(ctx: Context, contract: Contract) -> list[BillLine]:
-    """The bill lines that pay for this contract alone."""
-    return [b for b in ctx.site.bills if checks.matching_contracts(ctx, b) == [contract]]
+def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> list[BillLine]:
+    """The bill lines that pay for this contract alone (from the month `since` on)."""
+    return [
+        b
+        for b in ctx.site.bills
+        if (since is None or b.month >= since) and checks.matching_contracts(ctx, b) == [contract]
+    ]
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -532,19 +559,29 @@ def promise_overdue(ctx: Context) -> Iterator[Finding]:
 
 
 def holder_ceased(ctx: Context) -> Iterator[Finding]:
-    by_party: dict[str, list[str]] = defaultdict(list)
+    """A holder that went bankrupt or closed: its contracts, what a fee paid in advance
+    becomes, and where to turn (the catalog's `ceased_holder`: 188, 法テラス)."""
+    by_party: dict[str, list[Contract]] = defaultdict(list)
     for contract in ctx.site.contracts:
         party = ctx.parties.get(contract.party)
         if party is not None and party.status == PartyStatus.CEASED:
-            by_party[contract.party].append(contract.ref)
-    for slug, refs in by_party.items():
+            by_party[contract.party].append(contract)
+    advice = ctx.catalog.ceased_holder
+    where = [s for s in (advice.desks if advice else ()) if s in ctx.parties]
+    turn_to = join(
+        ctx.lang, [_desk_text(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY)) for slug in where]
+    )
+    for slug, contracts in by_party.items():
         yield _finding(
             ctx,
             "holder-ceased",
             Severity.CRITICAL,
-            refs,
+            [c.ref for c in contracts],
             "find.holder-ceased",
             party_name=ctx.party_name(slug),
+            items=join(ctx.lang, [ctx.contract_name(c) for c in contracts]),
+            where=turn_to or say(ctx.lang, "find.holder-ceased.nowhere"),
+            unverified=_unverified(ctx, advice.verified if advice else False),
         )
 
 
@@ -670,4 +707,19 @@ RULES: tuple[Callable[[Context], Iterator[Finding]], ...] = (
 def run_checks(ctx: Context) -> list[Finding]:
     """Every finding that fires, most severe first (stable within a severity)."""
     found = [finding for rule in RULES for finding in rule(ctx)]
-    return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+    return sorted(_once_each(found), key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def _once_each(found: list[Finding]) -> list[Finding]:
+    """A sentence said once: findings that read the same (twin contracts nothing on record
+    tells apart) become one finding naming all their contracts."""
+    merged: dict[tuple[str, str], Finding] = {}
+    for finding in found:
+        key = (finding.why, finding.action)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = finding
+        else:
+            contracts = list(dict.fromkeys([*first.contracts, *finding.contracts]))
+            merged[key] = dataclasses.replace(first, contracts=contracts)
+    return list(merged.values())

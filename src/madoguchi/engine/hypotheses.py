@@ -239,22 +239,18 @@ def service_fault(ctx: Context) -> Iterator[Hypothesis]:
             continue
         if service == Service.MAIL and ctx.holding_contract(Service.MAIL) is None:
             service = Service.ISP
+        # "The line is fine" only when the lamps say so; without them the cause is still
+        # possible, but the sentence must not contradict "the lamps are not known".
+        key = "hyp.service-fault.lamps-unknown"
         if lamps.line_up and not lamps.session_failed:
-            confidence = 0.7
+            confidence, key = 0.7, "hyp.service-fault"
         elif lamps.line_down or lamps.line_flaky:
             continue
         elif not internet_down:
             confidence = 0.55
         else:
             confidence = 0.25
-        yield _h(
-            ctx,
-            "service-fault",
-            confidence,
-            service,
-            "hyp.service-fault",
-            service=label(ctx.lang, service),
-        )
+        yield _h(ctx, "service-fault", confidence, service, key, service=label(ctx.lang, service))
         return
 
 

@@ -215,6 +215,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "回線は正常なので、{service}のサービス側の故障が疑われます。",
         "The line looks fine, so the {service} service itself is likely at fault.",
     ),
+    "hyp.service-fault.lamps-unknown": (
+        "{service}のサービス側の故障も考えられます (回線が正常かどうかは、ONU のランプを見るまで分かりません)。",
+        "The {service} service itself may be at fault (whether the line is fine is not known until the ONU's lamps are read).",
+    ),
     "hyp.home-equipment.wifi": (
         "Wi-Fi が弱いのは、ほとんどの場合ルーターの場所や性能の問題です。",
         "Weak Wi-Fi is almost always down to the router's place or model.",
@@ -277,8 +281,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "When something fails, call the holder of the service that stopped (keep a contact card next to the ONU).",
     ),
     "find.residual-wholesaler-option.why": (
-        "回線は NTT から移っていますが、{items} は今も{party_name}との契約・請求のままです。",
-        "The line has left NTT, but {items} are still contracted or billed by {party_name}.",
+        "回線は NTT から移っていますが、オプション{items}は今も{party_name}との契約・請求のままです。",
+        "The line has left NTT, but the options {items} are still contracted or billed by {party_name}.",
     ),
     "find.residual-wholesaler-option.action": (
         "必要かどうかを確かめ、不要なら{desk}で解約してください (これらの故障や請求の窓口も{party_name}です)。",
@@ -325,8 +329,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Settle on one of them: ask {desk} how to drop the ISP part of the set and refund the double payments.",
     ),
     "find.duplicate-application.why": (
-        "{party_name}の{service}の契約が 30 日以内に{count}件申し込まれています (重複申込の可能性)。",
-        "{count} {service} contracts with {party_name} started within 30 days of each other (possible duplicate applications).",
+        "{party_name}の{service}の契約が 30 日以内に{count}件申し込まれています ({items}。重複申込の可能性)。",
+        "{count} {service} contracts with {party_name} started within 30 days of each other ({items}; possible duplicate applications).",
     ),
     "find.duplicate-application.action": (
         "{desk}に重複していないか確認し、不要な契約を解約してください。",
@@ -381,12 +385,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Call {desk} with the previous reference number and the promise, and escalate if nothing happens.",
     ),
     "find.holder-ceased.why": (
-        "契約先の{party_name}は事業をやめています (倒産・廃業)。",
-        "The holder {party_name} has ceased business (bankrupt or closed).",
+        "契約先の{party_name}は事業をやめています (倒産・廃業): {items}。サービスはいつ止まってもおかしくありません。前払いした料金のうち使っていない分は、破産手続では「破産債権」として裁判所の決めた期間内に届け出るもので、戻るのは配当の一部だけのことが多いです{unverified}。",
+        "The holder {party_name} has ceased business (bankrupt or closed): {items}. The service can stop at any time. The unused part of a fee paid in advance becomes a claim in the bankruptcy, to be filed within the period the court sets; usually only part of it comes back as a dividend{unverified}.",
     ),
     "find.holder-ceased.action": (
-        "返金や解約は消費生活センター (188) に相談し、必要なら法テラスや警察にも相談してください。",
-        "Take refunds and cancellation to a consumer centre (188), and to Houterasu or the police where needed.",
+        "返金・解約・破産債権の届け出方は、{where}に相談してください。止まる前に代わりの契約先を決め、前払いの領収書や契約書を手元に残してください。",
+        "Ask {where} about refunds, cancellation and how to file the claim. Pick a replacement before the service stops, and keep the receipts and contract papers for the prepayment.",
+    ),
+    "find.holder-ceased.nowhere": (
+        "消費生活センター",
+        "a consumer centre",
     ),
     "find.outage-compensation.why": (
         "{party_name}の{services}は、{party_name}が知った{start}から{hours}時間使えませんでした ({period}時間が{days}回分): {rule}により、その間の料金として{amount}ほどを請求できます (月額を30日で割った見積もりで、実際はその月の日数などで計算されます){unverified}。",
@@ -433,6 +441,10 @@ TEXT: dict[str, tuple[str, str]] = {
         " (この規定は要確認)",
         " (this rule is unverified)",
     ),
+    # --- telling apart contracts that go by the same name --------------------------------
+    "contract.started-on": ("{date}開始分", "started {date}"),
+    "contract.with-id": ("({kind} {value})", "({kind} {value})"),
+    "contract.nth": ("{n}件目", "no. {n}"),
     # --- deadlines --------------------------------------------------------------------
     "deadline.initial-cancellation": (
         "契約{ref}の初期契約解除の期限です。",
@@ -604,6 +616,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "yearly.fee-difference": (
         "切り替え後の月額 {after} − 切り替え前 {before} = 月 {monthly} × 12か月",
         "the monthly total after the switch, {after}, − before, {before}, = {monthly} a month × 12",
+    ),
+    "yearly.bills-and-fees": (
+        "直近の請求と、請求のないものは契約の月額: 月 {monthly} × 12か月",
+        "the latest bills, and the monthly fee where nothing is billed: {monthly} a month × 12",
     ),
     "yearly.line": ("年間 {yen} ({basis})", "{yen} a year ({basis})"),
 }

@@ -59,6 +59,23 @@ def per_year(
     return Yearly(MONTHS * monthly, basis) if monthly > 0 else None
 
 
+def per_year_each(lang: str, parts: Iterable[tuple[list[BillLine], int | None]]) -> Yearly | None:
+    """For several contracts, each given as (its bill lines, its monthly fee on record): each
+    one's latest billed month, else its fee, summed and × 12. Each contract counts once, and
+    only its own lines (nothing else billed in the same month slips into the figure)."""
+    parts = list(parts)
+    if all(lines for lines, _fee in parts):
+        return per_year(lang, [line for lines, _fee in parts for line in lines])
+    if not any(lines for lines, _fee in parts):
+        return per_year(lang, [], [fee for _lines, fee in parts])
+    monthly = 0
+    for lines, fee in parts:
+        latest = latest_month(lines)
+        monthly += latest[1] if latest is not None else (fee or 0)
+    basis = say(lang, "yearly.bills-and-fees", monthly=yen(lang, monthly))
+    return Yearly(MONTHS * monthly, basis) if monthly > 0 else None
+
+
 def overlap_per_year(lang: str, lines: Iterable[BillLine]) -> Yearly | None:
     """For lines of several companies paying for one thing: in the latest month billed by
     more than one, what was billed beyond the dearest company's part (the cheaper side) × 12."""

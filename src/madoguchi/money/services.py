@@ -23,16 +23,20 @@ log = logging.getLogger(__name__)
 
 # Findings whose amount_yen is owed back to the customer (a claim, not a cost per year).
 OWED_CODES = frozenset({"outage-compensation", "cancellation-fee-over-cap"})
+# Findings whose yearly figure compares whole bills, and so can contain the other findings.
+WHOLE_BILL_CODES = frozenset({"not-cheaper"})
 
 
 def summary_values(findings: Iterable[Finding]) -> dict[str, object]:
     """The summary of one assessment's findings (pure: no database).
 
-    The yearly figure counts each company once, by its largest finding: findings about one
-    company overlap (the residual NTT option and the unknown NTT charge inside it), so a sum
-    would count the same yen twice; different companies' charges do not overlap."""
+    The money findings count disjoint things (the residual NTT option counts the options
+    alone, an unwanted option, a fee or an unknown charge each its own finding), so a
+    company's figure is their sum; a switch that was not cheaper is a difference between
+    whole bills that can contain the others, so it counts only where it is larger."""
     findings = list(findings)
     by_party: dict[str, int] = {}
+    switch_by_party: dict[str, int] = {}
     owed = 0
     count = 0
     top: tuple[int, bool, Finding] | None = None
@@ -44,12 +48,18 @@ def summary_values(findings: Iterable[Finding]) -> dict[str, object]:
         count += 1
         owed += claim
         party = finding.party or ""
-        by_party[party] = max(by_party.get(party, 0), yearly)
+        if finding.code in WHOLE_BILL_CODES:
+            switch_by_party[party] = max(switch_by_party.get(party, 0), yearly)
+        else:
+            by_party[party] = by_party.get(party, 0) + yearly
         candidate = (yearly, False, finding) if yearly >= claim else (claim, True, finding)
         if top is None or candidate[0] > top[0]:
             top = candidate
     return {
-        "yearly_yen": sum(by_party.values()),
+        "yearly_yen": sum(
+            max(by_party.get(party, 0), switch_by_party.get(party, 0))
+            for party in by_party.keys() | switch_by_party.keys()
+        ),
         "owed_yen": owed,
         "findings": count,
         "top_code": top[2].code if top else "",

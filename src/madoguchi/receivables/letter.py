@@ -6,13 +6,14 @@ font embedded (Noto Sans CJK), like the case letter (申入書)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from madoguchi.agents.models import Agent
-from madoguchi.receivables.models import Receivable
+from madoguchi.receivables.models import Deduction, DeductionKind, Receivable
 from madoguchi.receivables.selectors import standing, today, with_sums
 
 # How long the letter gives to pay.
@@ -22,24 +23,54 @@ MAX_LINES = 200
 
 
 def letter_facts(agent: Agent, on: dt.date | None = None) -> dict[str, Any]:
-    """Everything the letter says, read in two queries (the agent's organization comes with
-    the agent)."""
+    """Everything the letter says, read in three queries (the agent's organization comes
+    with the agent; the deductions of all its lines in one)."""
     on = on or today()
-    rows = (
+    rows = list(
         with_sums(Receivable.objects.filter(agent=agent), on)
         .filter(open_yen__gt=0, due__lt=on)
         .select_related("site")
         .order_by("due", "pk")[:MAX_LINES]
     )
-    lines = [(row, standing(row, on)) for row in rows]
+    kept_back = deductions_by_receivable([row.pk for row in rows])
+    lines = [(row, standing(row, on), kept_back.get(row.pk, [])) for row in rows]
     return {
         "agent": agent,
         "organization": agent.organization,
         "on": on,
         "lines": lines,
-        "total": sum(s.open_yen for _, s in lines),
+        "total": sum(s.open_yen for _row, s, _kept_back in lines),
         "pay_by": on + PAY_WITHIN,
     }
+
+
+@dataclass(frozen=True)
+class KeptBack:
+    """One deduction as the letter names it: what it was recorded as, and how much."""
+
+    what: str
+    amount_yen: int
+
+
+def deductions_by_receivable(receivable_ids: list[int]) -> dict[int, list[KeptBack]]:
+    """Each receivable's deductions by what they were recorded as (one query): the bank
+    fee as such, anything else by the reason entered (a unilateral cut is never called a
+    bank fee)."""
+    found: dict[int, list[KeptBack]] = {}
+    rows = (
+        Deduction.objects.filter(payment__receivable_id__in=receivable_ids)
+        .values("payment__receivable_id", "kind", "what", "amount_yen")
+        .order_by("payment__paid_on", "id")
+    )
+    for row in rows:
+        if row["kind"] == DeductionKind.BANK_FEE:
+            what = str(DeductionKind.BANK_FEE.label)
+        else:
+            what = row["what"] or str(DeductionKind.OTHER.label)
+        found.setdefault(row["payment__receivable_id"], []).append(
+            KeptBack(what, row["amount_yen"])
+        )
+    return found
 
 
 def letter_text(agent: Agent, on: dt.date | None = None) -> str:

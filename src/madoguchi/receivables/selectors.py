@@ -89,6 +89,13 @@ def with_sums(rows: QuerySet[Receivable], on: dt.date) -> Annotated:
             default=Value(0),
             output_field=IntegerField(),
         ),
+        # By the dates alone: money that came after the due date came late, whether it
+        # settled the amount or fell short of it.
+        came_late=Case(
+            When(last_paid_on__gt=F("due"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
     )
 
 
@@ -103,7 +110,7 @@ class Standing:
     other_deducted: int
     open_yen: int
     over_yen: int  # paid more than promised
-    days_late: int  # paid in full this many days after the due date
+    days_late: int  # the last money came this many days after the due date (full or short)
     days_overdue: int  # open this many days after the due date
     fee_explains: bool  # the shortfall is exactly the bank fee the payer deducted
 
@@ -126,7 +133,7 @@ def standing(row: Receivable, on: dt.date) -> Standing:
         other_deducted=row.other_deducted,  # type: ignore[attr-defined]
         open_yen=open_yen,
         over_yen=max(received - row.amount_yen, 0),
-        days_late=(last - row.due).days if state == LATE and last else 0,
+        days_late=(last - row.due).days if last and last > row.due else 0,
         days_overdue=(on - row.due).days if open_yen and row.due < on else 0,
         fee_explains=state == SHORT and fee > 0 and open_yen == fee,
     )
@@ -169,7 +176,7 @@ def totals(rows: QuerySet[Receivable], on: dt.date) -> dict[str, int]:
     answer = sums.aggregate(
         all=Count("pk"),
         paid=count(PAID),
-        late=count(LATE),
+        late=Count("pk", filter=Q(came_late=1)),
         short=count(SHORT),
         unpaid=count(UNPAID),
         not_due=count(NOT_DUE),
@@ -182,5 +189,6 @@ def totals(rows: QuerySet[Receivable], on: dt.date) -> dict[str, int]:
     )
     # The on-time record: of the receivables that were due (or settled), how many were paid
     # in full by their date.
+    # A payment that came after its date is late whether or not it was also short.
     answer["judged"] = answer["all"] - answer["not_due"]
     return answer

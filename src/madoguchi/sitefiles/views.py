@@ -26,7 +26,7 @@ from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import SiteFileError
 from madoguchi.engine import model as engine
-from madoguchi.engine.model import OnuLamps
+from madoguchi.engine.model import OnuLamps, Symptom
 from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
 from madoguchi.orgs.models import Organization
@@ -47,8 +47,23 @@ from madoguchi.sitefiles.siteio import (
 from madoguchi.sites.forms import TroubleForm, party_label
 from madoguchi.sites.models import BillLine, Site
 from madoguchi.sites.records import site_directory
+from madoguchi.sites.selectors import ceased_holders
 from madoguchi.sites.services import record_card_prints
 from madoguchi.sites.views import user_site
+
+# The findings that answer "a charge I do not recognise" (the unknown-charge symptom).
+CHARGE_CODES = frozenset(
+    {
+        "unknown-charge",
+        "charge-after-end",
+        "double-billing",
+        "residual-wholesaler-option",
+        "unwanted-option",
+        "convenience-store-fee",
+        "not-cheaper",
+        "duplicate-application",
+    }
+)
 
 
 @login_required
@@ -79,6 +94,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "symptoms": site.symptoms,
                     **{lamp: site.onu.get(lamp, "") for lamp in OnuLamps.model_fields},
                     "said_no_contract": site.said_no_contract,
+                    "ceased": ceased_holders(site),
                 },
                 site=site,
             ),
@@ -86,6 +102,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recurring": recurring_without_contract(site),
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
+            "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
+            "charge_findings": [f for f in assessment.findings if f.code in CHARGE_CODES],
             "card_print": last_print(site),
             "copies": staleness(site, directory),
         },

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from django import forms
@@ -332,6 +333,17 @@ LAMP_SHORT = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class OnuLampDrawing:
+    """One lamp on the drawing of an ONU: where, its name, its state as entered ("" not
+    known) and that state in words."""
+
+    x: int
+    name: str
+    state: str
+    word: str
+
+
 def lamp_choices() -> list[tuple[str, str]]:
     """A lamp's readings in words (点灯 / 消灯 / 点滅 / 赤), and "I don't know" (no reading)."""
     return [
@@ -382,12 +394,30 @@ class TroubleForm(forms.Form):
             self.fields["said_no_contract_shown"] = forms.BooleanField(
                 required=False, initial=True, widget=forms.HiddenInput
             )
+            self.fields["ceased"] = forms.MultipleChoiceField(
+                label=_("Which companies went bankrupt or closed?"),
+                help_text=_(
+                    "Tick a company that has gone bankrupt or stopped its business: the page "
+                    "then says what a fee paid in advance means and where to turn."
+                ),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=self.holders,
+            )
+            self.fields["ceased_shown"] = forms.BooleanField(
+                required=False, initial=True, widget=forms.HiddenInput
+            )
 
-    def onu_lamps(self) -> list[tuple[int, str]]:
-        """(x, short name) of each lamp on the drawing of an ONU's front, left to right."""
-        return [
-            (40 + 60 * i, str(LAMP_SHORT[lamp])) for i, lamp in enumerate(OnuLamps.model_fields)
-        ]
+    def onu_lamps(self) -> list[OnuLampDrawing]:
+        """Each lamp on the drawing of an ONU's front, left to right, as entered: the
+        drawing must agree with the readings beside it (a red lamp drawn red, an unread
+        one drawn as not known), never five green lamps whatever was entered."""
+        drawings = []
+        for i, lamp in enumerate(OnuLamps.model_fields):
+            state = str(self[lamp].value() or "")
+            word = label(engine_lang(), state) if state else str(_("don't know"))
+            drawings.append(OnuLampDrawing(40 + 60 * i, str(LAMP_SHORT[lamp]), state, word))
+        return drawings
 
     def lamp_fields(self) -> list[forms.BoundField]:
         return [self[lamp] for lamp in OnuLamps.model_fields]
@@ -396,6 +426,13 @@ class TroubleForm(forms.Form):
         """The readings this post sets ("" clears one); a lamp it does not name stays."""
         named = [lamp for lamp in OnuLamps.model_fields if lamp in self.data]
         return {lamp: self.cleaned_data[lamp] for lamp in named}
+
+    def ticked_ceased(self) -> list[str] | None:
+        """The companies ticked as bankrupt or closed, or None when the post did not show
+        the question."""
+        if not self.cleaned_data.get("ceased_shown"):
+            return None
+        return list(self.cleaned_data.get("ceased") or [])
 
     def ticked_no_contract(self) -> list[str] | None:
         """The companies ticked, or None when the post did not show the question."""

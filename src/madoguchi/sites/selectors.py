@@ -9,9 +9,11 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from madoguchi.directory.selectors import party_slugs_named
+from madoguchi.engine.model import PartyStatus
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
 from madoguchi.sites.models import Contract, Site
+from madoguchi.sites.records import site_directory
 
 # What a search word is looked up in: a site is found by any of them.
 SEARCHED_FIELDS = ("name", "customer__name", "prefecture", "contracts__ids")
@@ -47,3 +49,15 @@ def user_site(
     return get_object_or_404(
         rows(Site.objects.for_user(user).select_related("organization")), pk=pk
     )
+
+
+def ceased_holders(site: Site) -> list[str]:
+    """The site's holders (by slug) that went bankrupt or closed, as the site is assessed:
+    its own copy of a party, else the organization's, else the catalog's."""
+    directory = site_directory(site)
+    holders = dict.fromkeys(contract.party for contract in site.contracts.all())
+    return [
+        slug
+        for slug in holders
+        if slug in directory and directory[slug].status == PartyStatus.CEASED
+    ]

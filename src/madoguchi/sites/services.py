@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from madoguchi.directory.models import Party
+from madoguchi.directory.selectors import parties_for
 from madoguchi.directory.services import create_desk, create_party
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
@@ -35,6 +36,7 @@ from madoguchi.sites.records import (
     ROW_KINDS,
     RowKind,
     from_record,
+    party_json,
     site_values,
 )
 
@@ -97,6 +99,33 @@ def save_said_no_contract(site: Site, *, parties: list[str]) -> Site:
     with keeping_site_valid(site.pk):
         site.said_no_contract = list(dict.fromkeys(parties))
         site.save(update_fields=["said_no_contract", "updated"])
+    return site
+
+
+def save_ceased_holders(site: Site, *, ceased: list[str]) -> Site:
+    """Record which of the site's holders went bankrupt or closed (a party's `status:
+    ceased`), for this site only: the mark is the site's own copy of the party with that
+    status, so an export carries it as the site file says. Unmarking a party whose copy
+    then equals the directory's drops the copy (the site follows the directory again)."""
+    directory = parties_for(site.organization)
+    own = {data["slug"]: data for data in site.parties}
+    holders = {contract.party for contract in site.contracts.all()}
+    for slug in holders | own.keys():
+        wanted = engine.PartyStatus.CEASED if slug in ceased else engine.PartyStatus.ACTIVE
+        if slug in own:
+            party = engine.Party.model_validate({**own[slug], "status": wanted})
+        elif slug in directory and wanted == engine.PartyStatus.CEASED:
+            party = directory[slug].model_copy(update={"status": wanted})
+        else:
+            continue
+        known = directory.get(slug)
+        if known is not None and party_json(known) == party_json(party):
+            own.pop(slug, None)
+        else:
+            own[slug] = party_json(party)
+    with keeping_site_valid(site.pk):
+        site.parties = list(own.values())
+        site.save(update_fields=["parties", "updated"])
     return site
 
 

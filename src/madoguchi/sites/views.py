@@ -195,6 +195,9 @@ def trouble_update(request: HttpRequest, pk: int) -> HttpResponse:
     said = form.ticked_no_contract()
     if said is not None and said != list(site.said_no_contract):
         services.save_said_no_contract(site, parties=said)
+    ceased = form.ticked_ceased()
+    if ceased is not None and set(ceased) != set(selectors.ceased_holders(site)):
+        services.save_ceased_holders(site, ceased=ceased)
     messages.success(request, _("Trouble updated."))
     return redirect("sites:detail", pk=site.pk)
 
