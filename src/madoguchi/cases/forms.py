@@ -50,6 +50,11 @@ class LogForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("minutes"), required=False, min_value=0)
     outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=OUTCOME_CHOICES)
+    settle_callbacks = forms.BooleanField(
+        label=_("This call is their callback: mark their callback promise kept"),
+        required=False,
+        initial=True,
+    )
     status = forms.ChoiceField(
         label=_("new status"), required=False, choices=[("", "—"), *Status.choices]
     )
@@ -104,6 +109,7 @@ class LogForm(forms.Form):
             "status": data.get("status") or None,
             "promise": self.promise(),
             "outcome": data.get("outcome") or "",
+            "settle_callbacks": bool(data.get("settle_callbacks")),
         }
 
 
