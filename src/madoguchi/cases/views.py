@@ -213,6 +213,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "parties": directory,
             "references": references,
             "outage": duration_text(case.outage(now)),
+            "now_minute": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
             "now": now,
             "can_write": can_write_case,
             "members": members_of(case.organization_id) if can_write_case else [],
@@ -225,7 +226,10 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "money": [f for f in assessment.findings if f.yearly_yen],
             "first_called": next((e for e in entries if e.kind in CALLS and e.party), None),
             "outage_form": OutageForm(
-                initial={"outage_started": case.outage_started, "outage_ended": case.outage_ended}
+                initial={
+                    "outage_started": case.outage_started or now,
+                    "outage_ended": case.outage_ended,
+                }
             ),
         },
         status=200 if log_form is None else 400,
@@ -240,13 +244,16 @@ def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = OpenCaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The case could not be opened: check the fields."))
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(
+            request, _("The case could not be opened: %(problems)s") % {"problems": problems}
+        )
         return redirect("sites:detail", pk=site.pk)
     case = open_case(
         site,
         user=request.user,
         title=form.cleaned_data["title"],
-        outage_started=form.cleaned_data["outage_started"] or timezone.now(),
+        outage_started=form.cleaned_data["outage_started"],
     )
     return redirect("cases:detail", pk=case.pk)
 
