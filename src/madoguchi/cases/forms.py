@@ -245,3 +245,11 @@ class SettleForm(forms.Form):
     """When a promise was kept or broken (empty: now)."""
 
     at = MinuteField(label=_("when"), required=False)
+
+
+class SenderForm(forms.Form):
+    """Who signs the letters of a site (申入書): asked once, kept on the site."""
+
+    sender_name = forms.CharField(label=_("your name"), max_length=100)
+    sender_address = forms.CharField(label=_("your address"), max_length=200)
+    sender_phone = forms.CharField(label=_("your phone number"), max_length=30)

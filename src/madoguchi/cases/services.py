@@ -536,7 +536,8 @@ def set_outage(
 
 
 def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    """A time in a timeline note as people read it (2026年11月20日(金) 12:03), never ISO."""
+    return time_text(engine_lang(), value) if value else "—"
 
 
 def _not_a_member() -> CaseError:
