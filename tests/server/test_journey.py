@@ -251,10 +251,12 @@ def test_the_letter_holds_the_refusal_and_the_cut(sonet: Case) -> None:
     assert "2009年1月31日(土) 09:00" in text
 
 
-def test_the_letter_is_addressed_to_the_next_rung(sonet: Case) -> None:
+def test_the_letter_is_addressed_to_the_holder_and_names_the_next_rung(sonet: Case) -> None:
     _refuse(sonet, CUT, person="N")
     _refuse(sonet, CUT + dt.timedelta(hours=1))
-    assert "電気通信消費者相談センター" in letter_text(sonet).splitlines()[2]
+    text = letter_text(sonet)
+    assert "So-net" in text.splitlines()[2]
+    assert "電気通信消費者相談センター" in text.split("以上")[0].splitlines()[-2]
 
 
 @pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")

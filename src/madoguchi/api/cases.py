@@ -115,6 +115,9 @@ class EntryIn(Schema):
         description="what the call came to: no-contract adds the party to the site's "
         "said_no_contract; callback and visit need a promise; resolved resolves the case",
     )
+    # A call with a party keeps that party's open callback promises at the call's time;
+    # false when this call was not their callback.
+    settle_callbacks: bool = True
 
 
 class EntryOut(Schema):

@@ -3,6 +3,7 @@ while still on the phone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,42 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status
 from madoguchi.cases.services import OUTCOME_PROMISES, PromiseSpec
+
+
+class MinuteInput(forms.DateTimeInput):
+    """A date and time to the minute, as a phone's picker offers it: `step="60"`, so every
+    whole minute is valid whatever minute the page was opened at (the browser refuses values
+    off the step, and without a step it counts seconds from the initial value)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"step": "60", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.datetime):
+            value = minute(timezone.localtime(value) if timezone.is_aware(value) else value)
+        return super().format_value(value)
+
+
+def minute(value: dt.datetime) -> dt.datetime:
+    """A time as people give it: to the minute."""
+    return value.replace(second=0, microsecond=0)
+
+
+def now_to_the_minute() -> dt.datetime:
+    return minute(timezone.localtime())
+
+
+class MinuteField(forms.DateTimeField):
+    """A time typed by a person, kept to the minute (seconds a browser sends are dropped)."""
+
+    widget = MinuteInput
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        found = super().to_python(value)
+        return minute(found) if found is not None else None
+
 
 # What a person can say a call came to (a broken promise is marked on the promise).
 OUTCOME_CHOICES = [
@@ -36,12 +73,7 @@ LOGGABLE = [
 
 class LogForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=LOGGABLE, initial=EntryKind.CALL_OUT)
-    at = forms.DateTimeField(
-        label=_("when"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("empty: now"),
-    )
+    at = MinuteField(label=_("when"), required=False, help_text=_("empty: now"))
     party = forms.ChoiceField(label=_("party"), required=False)
     person = forms.CharField(label=_("person (name as given)"), required=False, max_length=100)
     reference = forms.CharField(label=_("reference number"), required=False, max_length=100)
@@ -50,15 +82,18 @@ class LogForm(forms.Form):
     )
     minutes = forms.IntegerField(label=_("minutes"), required=False, min_value=0)
     outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=OUTCOME_CHOICES)
+    settle_callbacks = forms.BooleanField(
+        label=_("This call is their callback: mark their callback promise kept"),
+        required=False,
+        initial=True,
+    )
     status = forms.ChoiceField(
         label=_("new status"), required=False, choices=[("", "—"), *Status.choices]
     )
     promise_what = forms.ChoiceField(
         label=_("they promised"), required=False, choices=[("", "—"), *PromiseKind.choices]
     )
-    promise_due = forms.DateTimeField(
-        label=_("by"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    promise_due = MinuteField(label=_("by"), required=False)
     promise_amount = forms.IntegerField(label=_("amount (yen)"), required=False, min_value=0)
 
     def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -95,7 +130,7 @@ class LogForm(forms.Form):
         data = self.cleaned_data
         return {
             "kind": data["kind"],
-            "at": data.get("at") or timezone.now(),
+            "at": data.get("at") or now_to_the_minute(),
             "party": data.get("party") or "",
             "person": data.get("person") or "",
             "reference": data.get("reference") or "",
@@ -104,6 +139,7 @@ class LogForm(forms.Form):
             "status": data.get("status") or None,
             "promise": self.promise(),
             "outcome": data.get("outcome") or "",
+            "settle_callbacks": bool(data.get("settle_callbacks")),
         }
 
 
@@ -125,22 +161,61 @@ def blank_log_form(parties: list[tuple[str, str]], party: str) -> SafeString:
     combination is rendered once per process: rendering it costs about 7 ms, a quarter of
     the case page.
     """
-    return _blank_log_form(translation.get_language(), tuple(parties), party)
+    now = now_to_the_minute()
+    return _blank_log_form(translation.get_language(), tuple(parties), party, now)
 
 
 @functools.lru_cache(maxsize=256)
-def _blank_log_form(language: str, parties: tuple[tuple[str, str], ...], party: str) -> SafeString:
+def _blank_log_form(
+    language: str, parties: tuple[tuple[str, str], ...], party: str, now: dt.datetime
+) -> SafeString:
+    """Cached per minute too: the call's time and the promise's due time start at now."""
     with translation.override(language):
-        return LogForm(parties=list(parties), initial={"party": party}).as_p()
+        initial = {"party": party, "at": now, "promise_due": now}
+        return LogForm(parties=list(parties), initial=initial).as_p()
+
+
+NOT_YET = _("That time has not come yet: choose yesterday or an earlier time.")
+
+SINCE_CHOICES = [
+    ("now", _("now")),
+    ("today", _("today at")),
+    ("yesterday", _("yesterday at")),
+]
 
 
 class OpenCaseForm(forms.Form):
+    """Opening a case from the site page: what is wrong and since when ("いつから？": now,
+    today at 12:00, yesterday at 18:30, or any date and time)."""
+
     title = forms.CharField(label=_("title"), required=False, max_length=200)
-    outage_started = forms.DateTimeField(
-        label=_("outage started"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    since = forms.ChoiceField(
+        label=_("Since when?"), required=False, choices=SINCE_CHOICES, initial="now"
     )
+    since_time = forms.TimeField(
+        label=_("time"), required=False, widget=forms.TimeInput(attrs={"step": "60"})
+    )
+    outage_started = MinuteField(label=_("outage started"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        started = data.get("outage_started")
+        at = data.get("since_time")
+        since = data.get("since") or "now"
+        now = now_to_the_minute()
+        if started is None and at is not None:
+            # A time typed with "now" still chosen means today at that time.
+            day = now.date() - dt.timedelta(days=1 if since == "yesterday" else 0)
+            started = timezone.make_aware(dt.datetime.combine(day, at.replace(second=0)))
+        elif started is None and since in ("today", "yesterday"):
+            self.add_error("since_time", _("Enter the time it started (HH:MM)."))
+        if started is not None and started > now:
+            field = "outage_started" if data.get("outage_started") else "since_time"
+            self.add_error(
+                field, _("That time has not come yet: choose yesterday or an earlier time.")
+            )
+        data["outage_started"] = started or now
+        return data
 
 
 class ReminderSettingsForm(forms.Form):
@@ -160,24 +235,21 @@ class ReminderSettingsForm(forms.Form):
 class OutageForm(forms.Form):
     """When the service went out and came back, as the person knows it (may be backdated)."""
 
-    outage_started = forms.DateTimeField(
-        label=_("outage started"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    outage_ended = forms.DateTimeField(
-        label=_("outage ended"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text=_("empty: still out"),
+    outage_started = MinuteField(label=_("outage started"), required=False)
+    outage_ended = MinuteField(
+        label=_("outage ended"), required=False, help_text=_("empty: still out")
     )
 
 
 class SettleForm(forms.Form):
     """When a promise was kept or broken (empty: now)."""
 
-    at = forms.DateTimeField(
-        label=_("when"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    at = MinuteField(label=_("when"), required=False)
+
+
+class SenderForm(forms.Form):
+    """Who signs the letters of a site (申入書): asked once, kept on the site."""
+
+    sender_name = forms.CharField(label=_("your name"), max_length=100)
+    sender_address = forms.CharField(label=_("your address"), max_length=200)
+    sender_phone = forms.CharField(label=_("your phone number"), max_length=30)

@@ -69,13 +69,31 @@ def ladder_progress(rungs: Sequence[Step], entries: Sequence[TimelineEntry]) -> 
     return Ladder(rungs=rungs, rung=rung, taken=taken, moved_by=moved_by)
 
 
-def what_to_say(step: Step, holder_name: str) -> str:
-    """One line to open the call or the form of a rung with."""
+def what_to_say(step: Step, holder_name: str, *, broken: bool = True, refused: bool = True) -> str:
+    """One line to open the call or the form of a rung with; it says a promise was broken
+    or help refused only when the timeline records it."""
     if step.party == SOUMU:
-        return _(
-            "I reported an outage to %(holder)s; a promise was broken and they refused to "
-            "escalate. Please advise me and pass this on to the company."
-        ) % {"holder": holder_name}
+        if broken and refused:
+            said = _(
+                "I reported an outage to %(holder)s; a promise was broken and they refused to "
+                "escalate. Please advise me and pass this on to the company."
+            )
+        elif refused:
+            said = _(
+                "I reported an outage to %(holder)s and they refused to escalate. Please "
+                "advise me and pass this on to the company."
+            )
+        elif broken:
+            said = _(
+                "I reported an outage to %(holder)s and a promise was broken. Please advise "
+                "me and pass this on to the company."
+            )
+        else:
+            said = _(
+                "I reported an outage to %(holder)s and it is not resolved. Please advise me "
+                "and pass this on to the company."
+            )
+        return said % {"holder": holder_name}
     if step.party == HOTLINE:
         return _(
             "A dispute with %(holder)s over an outage and what they owe me: please connect me "

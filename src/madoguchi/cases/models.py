@@ -54,6 +54,7 @@ CASE_ROW_FIELDS = (
     "title",
     "status",
     "waiting_on",
+    "finding_holder",
     "assignee",
     "first_party",
     "services",
@@ -86,6 +87,9 @@ class Case(OrgOwned):
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     waiting_on = models.SlugField(_("waiting on"), max_length=80, blank=True)
+    # A party said "no contract with us" and nobody else is awaited: the next step is ours,
+    # to find who holds the line (cases.services keeps it with waiting_on).
+    finding_holder = models.BooleanField(_("finding the holder"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -3,8 +3,10 @@
 The report carries only this case: its site, the contracts and events of the services that
 were out (with their dates), the timeline, the promises and whether they were kept, the
 outage, what is owed and the findings about those services. The letter is addressed to the
-next rung of the escalation ladder and says what happened, what was promised and broken, and
-what is asked (restoration, the refund, a written answer by a date).
+party that owes (the holder, at its desk), names the next rung (総務省's centre, 188) only as
+where to turn without an answer, quotes only the refusals and broken promises on record, and
+asks only for what is still owed (restoration while the outage lasts, the amount and the last
+day to claim it, a written answer by a date).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from madoguchi.cases.ladder import ladder_progress, what_to_say
+from madoguchi.cases.ladder import Ladder, ladder_progress, what_to_say
 from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.selectors import timeline
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine.escalation import HOTLINE, HOUTERASU, POLICE, SOUMU
+from madoguchi.engine.results import Step
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.records import site_directory
@@ -54,10 +58,20 @@ def case_facts(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
     owed = [f for f in findings if f.code in OWED]
     ladder = ladder_progress(assessment.escalation, entries)
     holder = ladder.rungs[0] if ladder.rungs else None
-    addressee = ladder.next or (ladder.rungs[1] if len(ladder.rungs) > 1 else holder)
+    addressee, next_rung = letter_addressee(ladder, owed)
     refusals = [e for e in entries if e.outcome == Outcome.REFUSED]
-    broken = [p for p in promises if p.state == "broken" or p.is_overdue(now)]
-    refund = sum(f.amount_yen or 0 for f in owed if f.code != "outage-clock-not-started")
+    # Only what is on record: a promise marked broken (an overdue one is not, yet).
+    broken = [p for p in promises if p.state == "broken"]
+    claims = [f for f in owed if f.code != "outage-clock-not-started"]
+    refund = sum(f.amount_yen or 0 for f in claims)
+    claim_by = min(
+        (
+            d.due[:10]
+            for d in assessment.deadlines
+            if d.code == "compensation-claim" and d.case == case.ref and not d.past
+        ),
+        default=None,
+    )
     return {
         "case": case,
         "site": site,
@@ -79,9 +93,41 @@ def case_facts(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:
         "ladder": ladder,
         "holder": holder,
         "addressee": addressee,
-        "say": what_to_say(addressee, holder.party_name or "") if addressee and holder else "",
+        "next_rung": next_rung,
+        "still_out": case.outage_ended is None,
+        "claims": claims,
+        "claim_by": dt.date.fromisoformat(claim_by) if claim_by else None,
+        "say": what_to_say(
+            ladder.next, holder.party_name or "", broken=bool(broken), refused=bool(refusals)
+        )
+        if ladder.next and holder
+        else "",
         "answer_by": (timezone.localtime(now) + ANSWER_WITHIN).date(),
     }
+
+
+# The rungs that are not a company: where a person turns when the company does not answer.
+OUTSIDE_HELP = frozenset({SOUMU, HOTLINE, POLICE, HOUTERASU})
+
+
+def letter_addressee(ladder: Ladder, owed: list[Any]) -> tuple[Step | None, Step | None]:
+    """Whom the letter is to, and where to turn if it is not answered.
+
+    The letter goes to the party that owes: the party of what is owed, else the holder (the
+    ladder's first company), at the furthest of its desks the case has reached (its
+    complaint desk after a refusal). The next rung that is not a company (総務省's centre,
+    188) is named in the letter as where the customer will turn, never as its addressee.
+    """
+    companies = [(i, s) for i, s in enumerate(ladder.rungs) if s.party not in OUTSIDE_HELP]
+    owing = next((f.party for f in owed if f.party), None)
+    party = owing or (companies[0][1].party if companies else None)
+    desks = [(i, s) for i, s in companies if s.party == party]
+    reached = [(i, s) for i, s in desks if i <= ladder.rung] or desks[:1]
+    at, addressee = reached[-1] if reached else (-1, None)
+    next_rung = next(
+        (s for i, s in enumerate(ladder.rungs) if i > at and s.party in OUTSIDE_HELP), None
+    )
+    return addressee, next_rung
 
 
 def report_context(case: Case, now: dt.datetime | None = None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ CASE_COLUMNS = {
     "title": "title",
     "status": "status",
     "waiting_on": "waiting_on",
+    "finding_holder": "finding_holder",
     "site_name": "site__name",
     "assignee_name": "assignee__username",
     "created": "created",
@@ -47,6 +48,7 @@ class CaseRow:
     title: str
     status: str
     waiting_on: str
+    finding_holder: bool
     site_name: str
     assignee_name: str | None
     created: dt.datetime

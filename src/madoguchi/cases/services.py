@@ -172,13 +172,19 @@ def log_entry(
     waiting_on: str | None = None,
     promise: PromiseSpec | None = None,
     outcome: str = "",
+    settle_callbacks: bool = True,
 ) -> TimelineEntry:
     """Record a call, visit, letter, e-mail or note, with any status change and promise.
 
     A call's outcome changes the answer in the same transaction: "no contract with us" adds
     the party to the site's said_no_contract (so the site and the case are assessed again
-    without it as the holder), a promised callback or visit is a promise, and "resolved"
-    resolves the case. A refusal is kept on the entry; the ladder reads it (cases.ladder).
+    without it as the holder) and ends that party's open promises, a promised callback or
+    visit is a promise, and "resolved" resolves the case. A refusal is kept on the entry; the
+    ladder reads it (cases.ladder).
+
+    A call from or to a party is that party's callback: its open callback promises are kept
+    at the call's time, unless `settle_callbacks` is False (the person says it was not the
+    callback). Then the case waits on whoever it now waits on (`_follow_calls`).
     """
     now = timezone.now()
     at = at or now
@@ -209,14 +215,12 @@ def log_entry(
     if status and status != locked.status:
         entry.status_from = _apply_status(locked, status, at)
         entry.status_to = status
-    if waiting_on is not None and locked.status == Status.WAITING:
-        locked.waiting_on = waiting_on
-    elif locked.status == Status.WAITING and not locked.waiting_on:
-        locked.waiting_on = party
     entry.save()
-    locked.save()
-    if entry.status_to:
-        Promise.objects.filter(case=locked).update(case_active=locked.is_active)
+    if kind in CALL_KINDS and party:
+        if outcome == Outcome.NO_CONTRACT:
+            _end_promises_of(locked, user, party, at, entry)
+        elif settle_callbacks:
+            _keep_callbacks_of(locked, user, party, at, entry)
     if promise is not None:
         Promise.objects.create(
             organization=locked.organization,
@@ -229,6 +233,13 @@ def log_entry(
             note=promise.note,
             case_active=locked.is_active,
         )
+    _follow_calls(locked, entry, explicit_status=bool(status), outcome=outcome)
+    if waiting_on is not None and locked.status == Status.WAITING:
+        locked.waiting_on = waiting_on
+    entry.save()
+    locked.save()
+    if entry.status_to:
+        Promise.objects.filter(case=locked).update(case_active=locked.is_active)
     if outcome == Outcome.NO_CONTRACT:
         site = Site.objects.select_for_update().get(pk=locked.site_id)
         if party not in site.said_no_contract:
@@ -239,6 +250,84 @@ def log_entry(
     site_changed(locked.site_id)  # a first call to a party starts its outage clock
     case.refresh_from_db()
     return entry
+
+
+# The entries that are a call with a party (the party's callback, or our call to it).
+CALL_KINDS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
+
+
+def _keep_callbacks_of(
+    case: Case, user: AnyUser | None, party: str, at: dt.datetime, call: TimelineEntry
+) -> None:
+    """The party's open callback promises are kept by this call, each with its entry."""
+    due = Promise.objects.open().filter(case=case, by=party, what=PromiseKind.CALLBACK)
+    for promise in due.select_for_update().order_by("due", "id"):
+        promise.kept = at
+        promise.save(update_fields=["kept"])
+        said = _settled_text(promise, kept=True)
+        _add_entry(case, user, EntryKind.PROMISE, said, at=at, party=party)
+
+
+def _end_promises_of(
+    case: Case, user: AnyUser | None, party: str, at: dt.datetime, call: TimelineEntry
+) -> None:
+    """ "No contract with us" ends all the party's open promises: its callback came (kept);
+    what else it promised will not happen, yet was not broken (nothing to escalate), so it is
+    closed as kept too, and the timeline says why."""
+    why = _("They have no contract with the customer: nothing more is awaited from them.")
+    ending = Promise.objects.open().filter(case=case, by=party)
+    for promise in ending.select_for_update().order_by("due", "id"):
+        promise.kept = at
+        promise.save(update_fields=["kept"])
+        said = _settled_text(promise, kept=True)
+        if promise.what != PromiseKind.CALLBACK:
+            said = f"{said} {why}"
+        _add_entry(case, user, EntryKind.PROMISE, said, at=at, party=party)
+
+
+def awaited_party(case: Case) -> str:
+    """Who the case waits on: the party of the latest open promise; without one, the party
+    of the latest call, unless that call said there is no contract (then nobody: the holder
+    is still to be found)."""
+    promise = (
+        Promise.objects.open()
+        .filter(case=case)
+        .exclude(by="")
+        .order_by("-id")
+        .values_list("by", flat=True)
+        .first()
+    )
+    if promise:
+        return promise
+    call = (
+        TimelineEntry.objects.filter(case=case, kind__in=CALL_KINDS)
+        .exclude(party="")
+        .order_by("-at", "-id")
+        .values_list("party", "outcome")
+        .first()
+    )
+    if call is None or call[1] == Outcome.NO_CONTRACT:
+        return ""
+    return call[0]
+
+
+def _follow_calls(case: Case, entry: TimelineEntry, *, explicit_status: bool, outcome: str) -> None:
+    """The case's state after an entry: it waits on `awaited_party` (status waiting), or,
+    after "no contract" with nothing else awaited, it is open with the holder to be found.
+    A status the person chose, a visit scheduled and a resolved or closed case are left as
+    they are (but still say whom they wait on)."""
+    if not case.is_active:
+        return
+    waited = awaited_party(case)
+    case.waiting_on = waited
+    case.finding_holder = not waited and (outcome == Outcome.NO_CONTRACT or case.finding_holder)
+    if explicit_status or case.status == Status.VISIT:
+        return
+    wanted = Status.WAITING if waited else Status.OPEN
+    if wanted != case.status:
+        entry.status_from = _apply_status(case, wanted, entry.at)
+        entry.status_to = wanted
+        case.waiting_on = waited
 
 
 # The promise an outcome makes when the form names none.
@@ -302,6 +391,10 @@ def settle_promise(
         party=locked.by,
         outcome="" if kept else Outcome.BROKEN,
     )
+    case = Case.objects.select_for_update().get(pk=locked.case_id)
+    if case.is_active:
+        case.waiting_on = awaited_party(case)
+        case.save(update_fields=["waiting_on", "updated"])
     promise.refresh_from_db()
     return entry
 
@@ -443,7 +536,8 @@ def set_outage(
 
 
 def _local(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+    """A time in a timeline note as people read it (2026年11月20日(金) 12:03), never ISO."""
+    return time_text(engine_lang(), value) if value else "—"
 
 
 def _not_a_member() -> CaseError:

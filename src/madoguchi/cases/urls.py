@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.case_status, name="status"),
     path("<int:pk>/outage/", views.case_outage, name="outage"),
     path("<int:pk>/assign/", views.case_assign, name="assign"),
+    path("<int:pk>/sender/", views.case_sender, name="sender"),
     path(
         "<int:pk>/promises/<int:promise_pk>/<str:verdict>/",
         views.promise_settle,

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,12 +22,20 @@ from madoguchi.cases.forms import (
     OpenCaseForm,
     OutageForm,
     ReminderSettingsForm,
+    SenderForm,
     SettleForm,
     blank_log_form,
     party_choices,
 )
 from madoguchi.cases.ladder import ladder_progress, what_to_say
-from madoguchi.cases.models import Case, EntryKind, Promise, ReminderSettings, Status
+from madoguchi.cases.models import (
+    Case,
+    EntryKind,
+    Outcome,
+    Promise,
+    ReminderSettings,
+    Status,
+)
 from madoguchi.cases.report import letter_pdf, letter_text, report_markdown, report_pdf
 from madoguchi.cases.services import (
     CaseError,
@@ -46,6 +55,7 @@ from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
+from madoguchi.sites.services import save_sender
 
 PAGE_SIZE = 20
 # The findings that say what this case's customer is owed (or why nothing is owed yet).
@@ -213,19 +223,37 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "parties": directory,
             "references": references,
             "outage": duration_text(case.outage(now)),
+            "now_minute": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
             "now": now,
             "can_write": can_write_case,
             "members": members_of(case.organization_id) if can_write_case else [],
             "log_form": log_form_html,
             "statuses": Status.choices,
             "ladder": ladder,
-            "say": what_to_say(ladder.next, holder or "") if ladder.next else "",
+            "say": what_to_say(
+                ladder.next,
+                holder or "",
+                broken=any(p.state == "broken" for p in promises),
+                refused=any(e.outcome == Outcome.REFUSED for e in entries),
+            )
+            if ladder.next
+            else "",
             "holder_unknown": [f for f in assessment.findings if f.code == "holder-unknown"],
             "owed": [f for f in assessment.findings if f.case == case.ref and f.code in OWED],
             "money": [f for f in assessment.findings if f.yearly_yen],
             "first_called": next((e for e in entries if e.kind in CALLS and e.party), None),
+            "sender_form": SenderForm(
+                initial={
+                    "sender_name": site.sender_name,
+                    "sender_address": site.sender_address,
+                    "sender_phone": site.sender_phone,
+                }
+            ),
             "outage_form": OutageForm(
-                initial={"outage_started": case.outage_started, "outage_ended": case.outage_ended}
+                initial={
+                    "outage_started": case.outage_started or now,
+                    "outage_ended": case.outage_ended,
+                }
             ),
         },
         status=200 if log_form is None else 400,
@@ -240,13 +268,16 @@ def case_open(request: HttpRequest, site_pk: int) -> HttpResponse:
         raise PermissionDenied
     form = OpenCaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The case could not be opened: check the fields."))
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(
+            request, _("The case could not be opened: %(problems)s") % {"problems": problems}
+        )
         return redirect("sites:detail", pk=site.pk)
     case = open_case(
         site,
         user=request.user,
         title=form.cleaned_data["title"],
-        outage_started=form.cleaned_data["outage_started"] or timezone.now(),
+        outage_started=form.cleaned_data["outage_started"],
     )
     return redirect("cases:detail", pk=case.pk)
 
@@ -304,6 +335,31 @@ def case_outage(request: HttpRequest, pk: int) -> HttpResponse:
     except CaseError as exc:
         messages.error(request, str(exc))
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_sender(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who signs the letter: kept on the case's site, for every letter of that site."""
+    case = _case(request, pk, write=True)
+    form = SenderForm(request.POST)
+    if not form.is_valid():
+        problems = " ".join(
+            f"{form.fields[name].label}: {error}"
+            for name, errors in form.errors.items()
+            for error in errors
+        )
+        messages.error(request, _("Not saved: %(problems)s") % {"problems": problems})
+    else:
+        data = form.cleaned_data
+        save_sender(
+            case.site,
+            name=data["sender_name"],
+            address=data["sender_address"],
+            phone=data["sender_phone"],
+        )
+        messages.success(request, _("Saved: the letter carries your name, address and phone."))
+    return redirect(f"{reverse('cases:detail', args=[case.pk])}#letter")
 
 
 @login_required

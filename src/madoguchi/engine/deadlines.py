@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from madoguchi.engine import owed
 from madoguchi.engine.context import SWITCH_EVENTS, Context
 from madoguchi.engine.findings import initial_cancellation_due
-from madoguchi.engine.messages import label, say, yen
+from madoguchi.engine.messages import case_name_text, label, say, yen
 from madoguchi.engine.model import EventKind
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
@@ -111,7 +111,7 @@ def compensation_claims(ctx: Context) -> Iterator[Deadline]:
                 amount=yen(ctx.lang, amount)
                 if amount is not None
                 else say(ctx.lang, "owed.amount-unknown"),
-                case=outage.case.ref,
+                case_name=case_name_text(ctx.lang, outage.case.outage_started),
                 months=outage.rule.months or "",
             ),
         )

@@ -12,7 +12,7 @@ from typing import TypedDict
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
-from madoguchi.engine.messages import join, label, month_text, say, yen
+from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.model import (
     BillLine,
     Contract,
@@ -553,7 +553,8 @@ def promise_overdue(ctx: Context) -> Iterator[Finding]:
                 party_name=ctx.party_name(promise.by),
                 what=label(ctx.lang, promise.what),
                 case=case.ref,
-                due=promise.due.isoformat(timespec="minutes"),
+                case_name=case_name_text(ctx.lang, case.outage_started),
+                due=promise.due,
                 hours=int(late.total_seconds() // 3600),
             )
 
@@ -610,6 +611,7 @@ def outage_compensation(ctx: Context) -> Iterator[Finding]:
             desk_service=outage.services[0],
             amount_yen=amount,
             case=outage.case.ref,
+            case_name=case_name_text(ctx.lang, outage.case.outage_started),
             action="find.outage-compensation.action." + _claim_action(outage),
             party_name=ctx.party_name(outage.party),
             services=_services_text(ctx, outage.services),
@@ -648,6 +650,7 @@ def outage_clock_not_started(ctx: Context) -> Iterator[Finding]:
             purposes=FAULT_PURPOSES,
             desk_service=outage.services[0],
             case=outage.case.ref,
+            case_name=case_name_text(ctx.lang, outage.case.outage_started),
             party_name=ctx.party_name(outage.party),
             services=_services_text(ctx, outage.services),
             period=outage.rule.hours,

@@ -377,8 +377,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Confirm the start date of a replacement and make {desk} confirm service until the last day.",
     ),
     "find.promise-overdue.why": (
-        "{party_name}が約束した{what} ({due}まで、ケース {case}) が{hours}時間過ぎても果たされていません。",
-        "{party_name} promised {what} by {due} (case {case}); it is {hours} hours overdue.",
+        "{party_name}が約束した{what} ({due}まで、{case_name}) が{hours}時間過ぎても果たされていません。",
+        "{party_name} promised {what} by {due} ({case_name}); it is {hours} hours overdue.",
     ),
     "find.promise-overdue.action": (
         "{desk}に、前回の受付番号と約束の内容を伝えて催促し、対応しないなら上の段階へ進んでください。",
@@ -401,24 +401,24 @@ TEXT: dict[str, tuple[str, str]] = {
         "The {services} with {party_name} could not be used for {hours} hours after {party_name} knew of it at {start} ({days} full periods of {period} hours): under {rule}, about {amount} of charges can be claimed back (an estimate from the monthly fee divided by 30; the tariff counts the month's real days){unverified}.",
     ),
     "find.outage-compensation.action.ended": (
-        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}ほどの返還を、{due}までに請求してください (受付番号と日時を伝えます)。",
-        "Ask {desk} to pay back about {amount} for the {days} days of case {case}'s outage, by {due} (give the reference numbers and times).",
+        "{desk}に、{case_name}の停止期間 ({days}日分) の料金{amount}ほどの返還を、{due}までに請求してください (受付番号と日時を伝えます)。",
+        "Ask {desk} to pay back about {amount} for the {days} days of {case_name}, by {due} (give the reference numbers and times).",
     ),
     "find.outage-compensation.action.ended-soon": (
-        "{desk}に、ケース {case} の停止期間 ({days}日分) の料金{amount}ほどの返還を、早めに請求してください (請求期限は記録にありません。受付番号と日時を伝えます)。",
-        "Ask {desk} soon to pay back about {amount} for the {days} days of case {case}'s outage (no claim limit is on record; give the reference numbers and times).",
+        "{desk}に、{case_name}の停止期間 ({days}日分) の料金{amount}ほどの返還を、早めに請求してください (請求期限は記録にありません。受付番号と日時を伝えます)。",
+        "Ask {desk} soon to pay back about {amount} for the {days} days of {case_name} (no claim limit is on record; give the reference numbers and times).",
     ),
     "find.outage-compensation.action.ongoing-soon": (
-        "{desk}に、ケース {case} の停止期間の料金 (今のところ{days}日分で{amount}ほど、復旧まで増えます) の返還を、復旧したら早めに請求してください。",
-        "Ask {desk} to pay back the charges for case {case}'s outage ({amount} for {days} days so far, growing until it is restored) soon after the restoration.",
+        "{desk}に、{case_name}の停止期間の料金 (今のところ{days}日分で{amount}ほど、復旧まで増えます) の返還を、復旧したら早めに請求してください。",
+        "Ask {desk} to pay back the charges for {case_name} ({amount} for {days} days so far, growing until it is restored) soon after the restoration.",
     ),
     "find.outage-compensation.action.ongoing": (
-        "{desk}に、ケース {case} の停止期間の料金 (今のところ{days}日分で{amount}、復旧まで増えます) の返還を、復旧から{months}か月以内に請求してください。",
-        "Ask {desk} to pay back the charges for case {case}'s outage ({amount} for {days} days so far, growing until it is restored), within {months} months of the restoration.",
+        "{desk}に、{case_name}の停止期間の料金 (今のところ{days}日分で{amount}、復旧まで増えます) の返還を、復旧から{months}か月以内に請求してください。",
+        "Ask {desk} to pay back the charges for {case_name} ({amount} for {days} days so far, growing until it is restored), within {months} months of the restoration.",
     ),
     "find.outage-clock-not-started.why": (
-        "{party_name}に{services}の障害を伝えた記録がないため、補償の{period}時間はまだ数え始めていません (ケース {case}){unverified}。",
-        "No report of the {services} outage to {party_name} is on record, so the {period}-hour compensation clock has not started (case {case}){unverified}.",
+        "{party_name}に{services}の障害を伝えた記録がないため、補償の{period}時間はまだ数え始めていません ({case_name}){unverified}。",
+        "No report of the {services} outage to {party_name} is on record, so the {period}-hour compensation clock has not started ({case_name}){unverified}.",
     ),
     "find.outage-clock-not-started.action": (
         "{desk}に今すぐ障害を伝え、日時と受付番号を記録してください: 補償はその時刻から数えます。",
@@ -459,8 +459,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Due time of {party}'s promise ({what}).",
     ),
     "deadline.compensation-claim": (
-        "{party}へ停止期間の料金 ({amount}) を請求できる最終日です (ケース {case}、復旧から{months}か月)。",
-        "Last day to claim the outage charges ({amount}) from {party} (case {case}, {months} months after the restoration).",
+        "{party}へ停止期間の料金 ({amount}) を請求できる最終日です ({case_name}、復旧から{months}か月)。",
+        "Last day to claim the outage charges ({amount}) from {party} ({case_name}, {months} months after the restoration).",
     ),
     "deadline.contract-end": (
         "{party}との{service}の契約{ref}が終わる日です。",
@@ -673,6 +673,17 @@ def time_text(lang: str, value: dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(TOKYO)
     return f"{day_text(lang, value.date())} {value:%H:%M}"
+
+
+def case_name_text(lang: str, started: dt.datetime | None) -> str:
+    """A case as people name it in a sentence (11月20日からの障害), never by its ref."""
+    if started is None:
+        return "the outage" if lang == "en" else "今回の障害"
+    if started.tzinfo is not None:
+        started = started.astimezone(TOKYO)
+    if lang == "en":
+        return f"the outage since {started.day} {started:%b}"
+    return f"{started.month}月{started.day}日からの障害"
 
 
 def month_text(lang: str, value: str) -> str:

@@ -61,6 +61,10 @@ class Site(OrgOwned):
     parties = models.JSONField(_("this site's own parties"), default=list, blank=True)
     # A fixed "now" for this site's assessment (site file: now); empty means the clock.
     assess_at = models.DateTimeField(_("assess as of"), null=True, blank=True)
+    # Who signs a letter (申入書) about this site's services: asked once, kept here.
+    sender_name = models.CharField(_("your name"), max_length=100, blank=True)
+    sender_address = models.CharField(_("your address"), max_length=200, blank=True)
+    sender_phone = models.CharField(_("your phone number"), max_length=30, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -129,6 +129,17 @@ def save_ceased_holders(site: Site, *, ceased: list[str]) -> Site:
     return site
 
 
+def save_sender(site: Site, *, name: str, address: str, phone: str) -> Site:
+    """Who signs the site's letters (name, address, phone), asked once and kept."""
+    site.sender_name, site.sender_address, site.sender_phone = (
+        name.strip(),
+        address.strip(),
+        phone.strip(),
+    )
+    site.save(update_fields=["sender_name", "sender_address", "sender_phone", "updated"])
+    return site
+
+
 @dataclass(frozen=True)
 class OwnParty:
     """A company of the organization's own added while creating a site: one desk."""

@@ -68,6 +68,13 @@ class Command(BaseCommand):
             choices=["", *(o.value for o in Outcome if o != Outcome.BROKEN)],
             help="what the call came to (no-contract, refused, callback, visit, resolved)",
         )
+        logging.add_argument(
+            "--not-their-callback",
+            dest="settle_callbacks",
+            action="store_false",
+            help="leave the party's open callback promises open (by default a call with a "
+            "party keeps them)",
+        )
         status = sub.add_parser("status")
         status.add_argument("case_id", type=int)
         status.add_argument("to")
@@ -139,7 +146,17 @@ class Command(BaseCommand):
             if due is None or not o["party"]:
                 raise CommandError("a promised callback or visit needs --party and --due")
             spec = PromiseSpec(by=o["party"], what=o["outcome"], due=due)
-        fields = ("kind", "party", "person", "reference", "said", "minutes", "status", "outcome")
+        fields = (
+            "kind",
+            "party",
+            "person",
+            "reference",
+            "said",
+            "minutes",
+            "status",
+            "outcome",
+            "settle_callbacks",
+        )
         entry = log_entry(case, user=actor, promise=spec, **{k: o[k] for k in fields})
         self.stdout.write(f"logged entry {entry.pk}")
 
