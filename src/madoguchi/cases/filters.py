@@ -81,36 +81,35 @@ class CaseFilter(BaseModel):
 
     def cases(
         self,
+        cases: QuerySet[Case],
         user: AnyUser,
-        conditions: Conditions | None = None,
         *,
         first: int | None = None,
         counting: bool = False,
     ) -> QuerySet[Case]:
-        """The user's cases narrowed by `conditions` (e.g. active ones; never the
-        organization) and every field, `q` through `search_cases`. `first`: the caller reads
-        no more than the first `first` of them, oldest first; `counting`: the caller only
-        counts them (see `party_desk`)."""
-
-        def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
-            rows = self._narrow((conditions or _all_rows)(rows), user, prefix="")
-            return rows.filter(status=self.status) if self.status else rows
-
-        cases: QuerySet[Any]
+        """`cases` (the user's: `Case.objects.for_user(user)`, maybe narrowed) narrowed by
+        every field, `q` through `search_cases`. `first`: the caller reads no more than the
+        first `first` of them, oldest first; `counting`: the caller only counts them (see
+        `party_desk`)."""
+        narrowed = self._narrow(cases, user, prefix="")
+        if self.status:
+            narrowed = narrowed.filter(status=self.status)
+        found: QuerySet[Any]
         if not self.party:
-            cases = narrowed(Case.objects.for_user(user))
+            found = narrowed
         else:  # after the other fields: each side of the party match carries them
-            desk = party_desk(Case, user, self.party_slugs(user), narrowed)
+            # `narrowed` are the user's rows already: they stand for the sides' scoped rows.
+            desk = party_desk(Case, user, self.party_slugs(user), lambda _user_rows: narrowed)
             if self.q:  # a search narrows the party's cases afterwards: all of them, then
-                cases = desk.rows()
+                found = desk.rows()
             elif counting:
                 return desk.ids()
             else:
-                cases = desk.rows() if first is None else desk.first(first)
+                found = desk.rows() if first is None else desk.first(first)
         if self.q:
             named = party_slugs_named(organizations_for(user), self.q)
-            cases = search_cases(cases, self.q, parties=named)
-        return cases
+            found = search_cases(found, self.q, parties=named)
+        return found
 
     def promises(self, user: AnyUser, conditions: Conditions) -> QuerySet[Promise]:
         """The user's promises narrowed by `conditions` (e.g. awaited ones of active cases:

@@ -60,13 +60,14 @@ def open_cases(
 ) -> QuerySet[Case]:
     """Active cases, oldest first (the dashboard). `first`: the caller reads no more than
     that many; `counting`: it counts them only, unordered (filters.party_desk)."""
-    cases = filters.cases(user, lambda rows: rows.active(), first=first, counting=counting)
+    active = Case.objects.for_user(user).active()
+    cases = filters.cases(active, user, first=first, counting=counting)
     return cases if counting else cases.order_by("created", "id")
 
 
 def listed_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:
     """Every case the filter keeps, unordered (the all-cases page and the API order them)."""
-    return filters.cases(user)
+    return filters.cases(Case.objects.for_user(user), user)
 
 
 def case_for_page(user: AnyUser, pk: int) -> Case:
