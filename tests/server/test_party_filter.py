@@ -1,5 +1,5 @@
 """The desk filtered by a party (`?party=`): each side of "first with, waiting on or promised
-by" is read from its own index (cases.filters.with_parties); the rows, their order and their
+by" is read from its own index (cases.filters.party_desk); the rows, their order and their
 pages are those of the plain OR of the three columns, with a fixed number of queries."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from madoguchi.cases import rows, selectors
-from madoguchi.cases.filters import CaseFilter, with_parties
+from madoguchi.cases.filters import CaseFilter, party_desk
 from madoguchi.cases.models import Case, Promise
 from tests.server.conftest import World
 from tests.server.factories import CaseFactory, PromiseFactory, SiteFactory
@@ -129,7 +129,9 @@ def test_the_first_rows_of_a_party_are_the_first_of_the_or(
     overdue = promises.filter(_promises_matching(slugs), due__lt=now)
     found = selectors.open_cases(user, filters, first=first)
     assert _ids(found) == _ids(cases.order_by("created", "id")[:first])
-    found_overdue = with_parties(promises.filter(due__lt=now), slugs, user, first=first)
+    found_overdue = party_desk(
+        Promise, user, slugs, lambda rows: rows.of_active_cases().open().filter(due__lt=now)
+    ).first(first)
     assert _ids(found_overdue.order_by("due", "id")) == _ids(overdue.order_by("due", "id")[:first])
 
 
@@ -173,7 +175,9 @@ def test_a_partys_counts_are_those_of_the_or(desk: World, party: str) -> None:
     promises = Promise.objects.for_user(user).of_active_cases().open()
     overdue = promises.filter(_promises_matching(slugs), due__lt=now)
     counted = rows.capped_counts(
-        with_parties(promises.filter(due__lt=now), slugs, user, counting=True),
+        party_desk(
+            Promise, user, slugs, lambda rows: rows.of_active_cases().open().filter(due__lt=now)
+        ).ids(),
         selectors.open_cases(user, filters, counting=True),
         cap=5,
     )
@@ -212,6 +216,35 @@ def test_the_party_filter_keeps_the_other_fields(desk: World) -> None:
     assert _ids(found) == _ids(expected.order_by("created", "id")) != []
     mine = CaseFilter(party="docomo-hikari", assignee="me")
     assert list(selectors.open_cases(user, mine)) == []
+
+
+@pytest.mark.parametrize("party", ["ドコモ光", "plala", "so-net", "存在しない会社"])
+@pytest.mark.parametrize("model", [Case, Promise])
+def test_every_row_of_a_partys_desk_is_of_the_users_organization(
+    desk: World, party: str, model: type[Case] | type[Promise]
+) -> None:
+    """The promises taken by case are built without an organization condition (their cases
+    carry it): every read of the party desk still returns the user's organization's rows
+    only, though the other organization has cases and promises of the same parties."""
+    for slug in [*PARTIES, "plala"]:
+        case = CaseFactory(site=desk.site_b, first_party=slug, waiting_on=slug)
+        PromiseFactory(case=case, by=slug, due=timezone.now(), case_active=True)
+    user = _user(desk)
+    slugs = sorted(CaseFilter(party=party).party_slugs(user))
+    if model is Case:
+        found = party_desk(Case, user, slugs)
+        everyone = Case.objects.filter(_cases_matching(slugs))
+    else:
+        found = party_desk(Promise, user, slugs, lambda rows: rows.of_active_cases())
+        everyone = Promise.objects.filter(_promises_matching(slugs), case_active=True)
+    ids = {row["pk"] for row in found.ids()}
+    ids |= set(_ids(found.rows())) | set(_ids(found.first(1000)))
+    if model is Promise:
+        ids |= {pk for pk, _late in found.awaited(timezone.now())}
+    theirs = everyone.exclude(organization=desk.org_a)
+    assert ids == set(everyone.filter(organization=desk.org_a).values_list("pk", flat=True))
+    assert theirs.exists() is (party != "存在しない会社")
+    assert not ids & set(theirs.values_list("pk", flat=True))
 
 
 def test_another_organizations_user_sees_none_of_these(desk: World) -> None:

@@ -29,6 +29,7 @@ from madoguchi.receivables.selectors import (
     SHORT,
     UNPAID,
     open_receivables,
+    organization_totals,
     standing,
     today,
     totals,
@@ -137,6 +138,28 @@ def test_the_totals_count_each_state_in_one_query(agent: Agent) -> None:
     assert (t["paid"], t["late"], t["short"], t["unpaid"], t["not_due"]) == (1, 1, 1, 1, 1)
     assert (t["short_yen"], t["short_fee_yen"], t["unpaid_yen"]) == (440, 440, 8800)
     assert (t["judged"], t["overdue_total"], t["open_total"]) == (4, 9240, 9240 + 12000)
+
+
+@pytest.mark.parametrize("days_after_due", [-1, 0, 1, 5, 40])
+def test_the_desks_prepared_totals_are_the_totals(
+    world: World, agent: Agent, days_after_due: int
+) -> None:
+    """The desk's panel runs `totals` compiled once with placeholders: for any day and any
+    set of organizations it answers what `totals` answers, in one query."""
+    on = DUE + dt.timedelta(days=days_after_due)
+    record_payment(_receivable(agent), paid_on=DUE, amount_yen=11560, fee_yen=440)
+    record_payment(_receivable(agent), paid_on=DUE + dt.timedelta(days=2), amount_yen=12000)
+    _receivable(agent, yen=8800)
+    _receivable(agent, due=DUE + dt.timedelta(days=9))
+    theirs = create_agent(world.org_b, name="株式会社よそ")
+    _receivable(theirs, yen=3300)
+    for ids in ([world.org_a.pk], [world.org_b.pk], [world.org_a.pk, world.org_b.pk], []):
+        expected = totals(Receivable.objects.filter(organization_id__in=ids), on)
+        organization_totals(ids, on)  # the first call compiles the statement
+        with CaptureQueriesContext(connection) as captured:
+            assert organization_totals(ids, on) == expected
+        assert len(captured) == (1 if ids else 0)
+    assert organization_totals([world.org_a.pk], on)["all"] == 4
 
 
 def test_the_open_list_puts_the_overdue_first(world: World, agent: Agent) -> None:

@@ -5,13 +5,14 @@ web is found through the API with the same words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.expressions import Col, RawSQL
+from django.db.models.expressions import RawSQL
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from madoguchi.cases.models import Case, Promise, Status
@@ -86,43 +87,54 @@ class CaseFilter(BaseModel):
         first: int | None = None,
         counting: bool = False,
     ) -> QuerySet[Case]:
-        """`cases` narrowed by every field, `q` through `search_cases`. `first`: the caller
-        reads no more than the first `first` of them, oldest first; `counting`: the caller
-        only counts them (see `with_parties`)."""
-        cases = self._narrow(cases, user, prefix="")
+        """`cases` (the user's: `Case.objects.for_user(user)`, maybe narrowed) narrowed by
+        every field, `q` through `search_cases`. `first`: the caller reads no more than the
+        first `first` of them, oldest first; `counting`: the caller only counts them (see
+        `party_desk`)."""
+        narrowed = self._narrow(cases, user, prefix="")
         if self.status:
-            cases = cases.filter(status=self.status)
-        if self.party:  # after the other fields: each side of the party match carries them
-            # A search narrows the party's cases afterwards: all of them, then.
-            first, counting = (None, False) if self.q else (first, counting)
-            cases = with_parties(
-                cases, self.party_slugs(user), user, first=first, counting=counting
-            )
+            narrowed = narrowed.filter(status=self.status)
+        found: QuerySet[Any]
+        if not self.party:
+            found = narrowed
+        else:  # after the other fields: each side of the party match carries them
+            # `narrowed` are the user's rows already: they stand for the sides' scoped rows.
+            desk = party_desk(Case, user, self.party_slugs(user), lambda _user_rows: narrowed)
+            if self.q:  # a search narrows the party's cases afterwards: all of them, then
+                found = desk.rows()
+            elif counting:
+                return desk.ids()
+            else:
+                found = desk.rows() if first is None else desk.first(first)
         if self.q:
             named = party_slugs_named(organizations_for(user), self.q)
-            cases = search_cases(cases, self.q, parties=named)
-        return cases
+            found = search_cases(found, self.q, parties=named)
+        return found
 
-    def promises(self, promises: QuerySet[Promise], user: AnyUser) -> QuerySet[Promise]:
-        """Promises of active cases (the dashboard's lists) whose case the filter keeps (by
+    def promises(self, user: AnyUser, conditions: Conditions) -> QuerySet[Promise]:
+        """The user's promises narrowed by `conditions` (e.g. awaited ones of active cases:
+        the dashboard's lists; never the organization) whose case the filter keeps (by
         assignee, site, party and status; the party that promised counts as well). `q`
         narrows the lists of cases only."""
-        promises = self._narrow(promises, user, prefix="case__")
-        if self.status:
-            promises = promises.filter(case__status=self.status)
+        narrowed = self._promise_conditions(user, conditions)
         if self.party:
-            promises = with_parties(promises, self.party_slugs(user), user)
-        return promises
+            return party_desk(Promise, user, self.party_slugs(user), narrowed).rows()
+        return narrowed(Promise.objects.for_user(user))
 
     def awaited_of_party(
-        self, promises: QuerySet[Promise], user: AnyUser, now: dt.datetime
+        self, user: AnyUser, conditions: Conditions, now: dt.datetime
     ) -> list[tuple[int, bool]]:
-        """(id, overdue at `now`) of the `promises` the filter keeps, soonest due first: the
-        filter has a party (see `party_promise_ids`)."""
-        promises = self._narrow(promises, user, prefix="case__")
-        if self.status:
-            promises = promises.filter(case__status=self.status)
-        return party_promise_ids(promises, self.party_slugs(user), user, now)
+        """(id, overdue at `now`) of the user's promises narrowed by `conditions` that the
+        filter keeps, soonest due first: the filter has a party (`PartyDesk.awaited`)."""
+        narrowed = self._promise_conditions(user, conditions)
+        return party_desk(Promise, user, self.party_slugs(user), narrowed).awaited(now)
+
+    def _promise_conditions(self, user: AnyUser, conditions: Conditions) -> Conditions:
+        def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
+            rows = self._narrow(conditions(rows), user, prefix="case__")
+            return rows.filter(case__status=self.status) if self.status else rows
+
+        return narrowed
 
     def _narrow(self, rows: QuerySet, user: AnyUser, *, prefix: str) -> QuerySet:
         if (assignee := self.assignee_id(user)) is not None:
@@ -141,125 +153,117 @@ class CaseFilter(BaseModel):
         return self._slugs[user.pk]
 
 
-def with_parties[M: (Case, Promise)](
-    rows: QuerySet[M],
-    slugs: Collection[str],
-    user: AnyUser,
-    *,
-    first: int | None = None,
-    counting: bool = False,
-) -> QuerySet[M]:
-    """The rows a party filter keeps, of the user's organizations: cases first with or
-    waiting on one of `slugs`; promises (of active cases: the dashboard's lists) whose case
-    is such a case, or made by one of them. Order and page the result as usual. With
-    `first`, only the first `first` rows in the dashboard's order (cases by `created`,
-    promises by `due`, then id) are kept: pass the end of the page the caller will read.
-    With `counting`, the result is the union of the matching ids itself, to be counted or
-    sliced only (`rows.capped_counts`): no row of the table is read.
+# Every condition of a list but the organization: applied to the user's rows (the sides
+# that carry their organization) or to all rows (the promises taken by the user's cases).
+Conditions = Callable[[Any], QuerySet[Any]]
 
-    Why not `Q(first_party__in=…) | Q(waiting_on__in=…)`, which says the same: no index
-    answers an OR of two columns, so the database walked the desk's rows in their order and
-    read each case to test it. A case row keeps a few kilobytes of assessment JSON before
-    those columns, so every test reads overflow pages: for a party with few or no open cases
-    the walk read every open case (270 ms for the open cases, 40–90 ms for the overdue count
-    at 10⁶ cases on SQLite; bench/README.md). Here each side of the OR is its own query on
-    its own index (migrations 0017 and 0018: open cases by first party and by the party
-    waited on, with their age; awaited promises by who made them and by case), and the rows
-    are the union of their ids, so the cost follows the matches, not the size of the desk.
-    The sides carry every other condition of `rows` (the organization included), so the
-    outer query tests nothing but the id. One `IN (… UNION …)` rather than an OR of `IN`s:
-    PostgreSQL turns the union into a semi-join, an OR of subqueries into a scan.
 
-    Why `first`: for a common party (~2,900 open cases of a desk at 10⁶) the outer query
-    still read every matching row just to sort them and keep a page. With `first`, the
-    sides give their (id, sort column) pairs from their indexes and the union of the pairs
-    is sorted and cut at `first` before any row is read, so a page reads a page of rows.
-    The cut is made on the union, not inside each side: SQLite cannot limit a member of a
-    compound SELECT, and a side ordered and limited on its own was planned as a walk of the
-    organization's cases by age (500 ms for a sparse party). Django cannot order a union
-    by one of its columns inside `IN`, hence the union's own SQL wrapped in `RawSQL`.
-    Why `counting`: a count needs the ids only, and looking each one up in its table cost
-    more than the union (capped count of a common party's open cases: 4.2 → 1.4 ms).
-    """
-    sides = _sides(rows, sorted(slugs), user)
-    manager = rows.model._default_manager
-    if first is None:
-        one, *others = (side.order_by().values("pk") for side in sides)
-        if counting:
-            ids: QuerySet[Any] = one.union(*others)
-            return ids
-        # Scoped by its sides (each is `rows`, or the user's cases): an organization
-        # condition here as well led PostgreSQL to read every row of the organization and
-        # hash-join the ids (15 ms at 10⁵ cases and growing with the desk) instead of
-        # fetching the ids' rows.
-        return manager.filter(pk__in=one.union(*others))
-    key = "created" if rows.model is Case else "due"
-    head, *rest = (side.order_by().values("pk", key) for side in sides)
-    try:
+def _all_rows(rows: QuerySet[Any]) -> QuerySet[Any]:
+    return rows
+
+
+@dataclass(frozen=True)
+class PartyDesk:
+    """The rows of a party filter as the desk reads them (see `party_desk`)."""
+
+    model: type[Case] | type[Promise]
+    sides: tuple[QuerySet[Any], ...]
+
+    def rows(self) -> QuerySet[Any]:
+        """Every matching row, to order and page as usual. Scoped by its sides (each is the
+        user's rows, or promises of the user's cases): an organization condition here as well
+        led PostgreSQL to read every row of the organization and hash-join the ids (15 ms at
+        10⁵ cases and growing with the desk) instead of fetching the ids' rows."""
+        return self.model._default_manager.filter(pk__in=self.ids())
+
+    def ids(self) -> QuerySet[Any]:
+        """The union of the matching ids itself, to count or slice (`rows.capped_counts`):
+        no row of the table is read."""
+        one, *others = (side.order_by().values("pk") for side in self.sides)
+        union: QuerySet[Any] = one.union(*others)
+        return union
+
+    def first(self, first: int) -> QuerySet[Any]:
+        """The first `first` matching rows in the desk's order (cases by `created`, promises
+        by `due`, then id): cut on the union of the sides' (id, key) pairs before any row is
+        read."""
+        key = "created" if self.model is Case else "due"
+        try:
+            sql, params = self._union_of(key)
+        except EmptyResultSet:  # e.g. a user without organizations
+            return self.model._default_manager.none()
+        window = f'SELECT "pk" FROM ({sql}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
+        return self.model._default_manager.filter(pk__in=RawSQL(window, (*params, first)))
+
+    def awaited(self, now: dt.datetime) -> list[tuple[int, bool]]:
+        """(id, overdue at `now`) of every matching promise, soonest due first, in one read
+        (no date converted in Python)."""
+        try:
+            sql, params = self._union_of("due")
+        except EmptyResultSet:  # e.g. a user without organizations
+            return []
+        moment = connection.ops.adapt_datetimefield_value(now)
+        pairs = f'SELECT "pk", "due" < %s FROM ({sql}) party_sides ORDER BY "due", "pk"'
+        with connection.cursor() as cursor:
+            cursor.execute(pairs, (moment, *params))
+            return [(pk, bool(late)) for pk, late in cursor.fetchall()]
+
+    def _union_of(self, key: str) -> tuple[str, tuple[Any, ...]]:
+        head, *rest = (side.order_by().values("pk", key) for side in self.sides)
         compiled: tuple[str, tuple[Any, ...]] = head.union(*rest).query.sql_with_params()
-    except EmptyResultSet:  # e.g. a user without organizations
-        return rows.none()
-    window = f'SELECT "pk" FROM ({compiled[0]}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
-    return manager.filter(pk__in=RawSQL(window, (*compiled[1], first)))
+        return compiled
 
 
-def _by_case(promises: QuerySet[Promise]) -> QuerySet[Promise]:
-    """`promises` without their own organization condition, for the side that takes them by
-    case: the cases are the user's (`Case.objects.for_user`), so are their promises. With the
-    condition SQLite read each promise row to test it, and for the promises due soon it
-    walked the organization's promises of the day by due instead (9 → 2.5 ms for a common
-    party, 6 → 0.02 ms for a sparse one at 10⁶ cases)."""
-    side = promises.all()
-    where = side.query.where
-    table = side.model._meta.db_table
-    if where.connector != "AND" or where.negated:  # its conditions are not all required
-        return side
+def party_desk(
+    model: type[Case] | type[Promise],
+    user: AnyUser,
+    slugs: Collection[str],
+    conditions: Conditions = _all_rows,
+) -> PartyDesk:
+    """The user's cases first with or waiting on one of `slugs`, or their promises (of
+    active cases: the dashboard's lists) whose case is such a case or made by one of them,
+    narrowed by `conditions` (every other condition of the list, never the organization:
+    this function scopes the rows). Read them through the answer: `rows()` to order and
+    page, `first(n)` for the first rows of the desk's order, `ids()` to count,
+    `awaited(now)` for the dashboard's promise lists in one read.
 
-    def own_organization(child: Any) -> bool:
-        lhs = getattr(child, "lhs", None)
-        return (
-            isinstance(lhs, Col) and lhs.alias == table and lhs.target.column == "organization_id"
-        )
+    This is the desk's one piece of speed machinery for a party; why it is built this way,
+    each measured at 10⁶ cases on SQLite (bench/README.md):
 
-    where.children = [child for child in where.children if not own_organization(child)]
-    return side
-
-
-def party_promise_ids(
-    promises: QuerySet[Promise], slugs: Collection[str], user: AnyUser, now: dt.datetime
-) -> list[tuple[int, bool]]:
-    """(id, overdue at `now`) of the `promises` whose case is first with or waiting on one
-    of `slugs`, or made by one of them, soonest due first: pass the dashboard's awaited
-    promises up to the end of its due-soon window.
-
-    Why: the dashboard shows a party's overdue promises (a page and their count) and those
-    due soon, three reads of the same sides (`with_parties`), each taking every promise of
-    the party's ~2,900 open cases from the by-case index (5–6 ms each at 10⁶ cases on
-    SQLite). Here the sides are read once, as (id, is it overdue) pairs without converting
-    a date (2,300 pairs for a common party: 5 ms); the caller counts, pages and splits them
-    and reads the rows of the page only.
+    - Why not `Q(first_party__in=…) | Q(waiting_on__in=…)`, which says the same: no index
+      answers an OR of two columns, so the database walked the desk's rows in their order
+      and read each case to test it, past its few kilobytes of assessment JSON (270 ms for a
+      party with few open cases). Here each side of the OR is its own query on its own index
+      (migrations 0017 and 0018: open cases by first party and by the party waited on, with
+      their age; awaited promises by who made them and by case), and the rows are the union
+      of their ids, so the cost follows the matches, not the size of the desk. One
+      `IN (… UNION …)` rather than an OR of `IN`s: PostgreSQL turns the union into a
+      semi-join, an OR of subqueries into a scan.
+    - Why the promises taken by case are built without an organization condition: their
+      cases are the user's (`Case.objects.for_user`), so are the promises. With the
+      condition SQLite read each promise row to test it, and for the promises due soon it
+      walked the organization's promises of the day by due instead of the by-case index
+      (9 → 2.5 ms for a common party, 6 → 0.02 ms for a sparse one). Every other side is
+      built from the user's rows.
+    - Why `first`: for a common party (~2,900 open cases of a desk) reading every match to
+      sort it and keep a page cost 8 ms; the union of the sides' (id, key) pairs is sorted
+      and cut before any row is read. The cut is on the union, not inside each side: SQLite
+      cannot limit a member of a compound SELECT, and a side ordered and limited on its own
+      was planned as a walk of the organization's cases by age (500 ms for a sparse party).
+      Django cannot order a union by one of its columns inside `IN`, hence the union's own
+      SQL wrapped in `RawSQL`.
+    - Why `ids`: a count needs the ids only; looking each one up cost more than the union
+      (4.2 → 1.4 ms). Why `awaited`: the overdue page, its count and the due-soon list read
+      the same sides three times (5–6 ms each); one read of (id, is it overdue) pairs serves
+      all three.
     """
-    one, *others = (
-        side.order_by().values("pk", "due") for side in _sides(promises, sorted(slugs), user)
-    )
-    try:
-        sql, params = one.union(*others).query.sql_with_params()
-    except EmptyResultSet:  # e.g. a user without organizations
-        return []
-    moment = connection.ops.adapt_datetimefield_value(now)
-    pairs = f'SELECT "pk", "due" < %s FROM ({sql}) party_sides ORDER BY "due", "pk"'
-    with connection.cursor() as cursor:
-        cursor.execute(pairs, (moment, *params))
-        return [(pk, bool(late)) for pk, late in cursor.fetchall()]
-
-
-def _sides[M: (Case, Promise)](
-    rows: QuerySet[M], slugs: list[str], user: AnyUser
-) -> list[QuerySet[M]]:
-    """The sides of a party filter (`with_parties`), each on its own index."""
-    matching: QuerySet[Any] = rows  # the same code for both models
-    if rows.model is Case:
-        return [matching.filter(first_party__in=slugs), matching.filter(waiting_on__in=slugs)]
+    ordered = sorted(slugs)
+    scoped = conditions(model._default_manager.for_user(user))
+    if model is Case:
+        return PartyDesk(
+            model, (scoped.filter(first_party__in=ordered), scoped.filter(waiting_on__in=ordered))
+        )
     cases = Case.objects.for_user(user).active().order_by().values("pk")
-    cases = cases.filter(first_party__in=slugs).union(cases.filter(waiting_on__in=slugs))
-    return [matching.filter(by__in=slugs), _by_case(matching).filter(case__in=cases)]
+    cases = cases.filter(first_party__in=ordered).union(cases.filter(waiting_on__in=ordered))
+    by_case = conditions(model._default_manager.all()).filter(case__in=cases)
+    return PartyDesk(model, (scoped.filter(by__in=ordered), by_case))

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db.models import QuerySet
 
 from madoguchi.cases.filters import CaseFilter
-from madoguchi.cases.models import Case, Promise, TimelineEntry
+from madoguchi.cases.models import Case, Promise, PromiseQuerySet, TimelineEntry
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organization_ids
@@ -23,14 +23,16 @@ DASHBOARD_DUE_WINDOW = dt.timedelta(hours=24)
 
 
 def overdue_promises(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> QuerySet[Promise]:
-    rows = Promise.objects.for_user(user).of_active_cases().overdue(now)
-    return filters.promises(rows, user).order_by("due", "id")
+    rows = filters.promises(user, lambda rows: rows.of_active_cases().overdue(now))
+    return rows.order_by("due", "id")
 
 
 def promises_due_soon(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> QuerySet[Promise]:
-    rows = Promise.objects.for_user(user).of_active_cases().open()
-    rows = rows.filter(due__gte=now, due__lt=now + DASHBOARD_DUE_WINDOW)
-    return filters.promises(rows, user).order_by("due", "id")
+    def due_soon(rows: PromiseQuerySet) -> PromiseQuerySet:
+        awaited = rows.of_active_cases().open()
+        return awaited.filter(due__gte=now, due__lt=now + DASHBOARD_DUE_WINDOW)
+
+    return filters.promises(user, due_soon).order_by("due", "id")
 
 
 def awaited_of_party(
@@ -38,9 +40,13 @@ def awaited_of_party(
 ) -> tuple[list[int], list[int]]:
     """The ids of the overdue promises and of those due soon (each soonest due first), for
     a filter with a party: one read of the party's sides for both lists and the count
-    (filters.party_promise_ids)."""
-    rows = Promise.objects.for_user(user).of_active_cases().open()
-    pairs = filters.awaited_of_party(rows.filter(due__lt=now + DASHBOARD_DUE_WINDOW), user, now)
+    (filters.PartyDesk.awaited)."""
+
+    def awaited(rows: PromiseQuerySet) -> PromiseQuerySet:
+        awaited = rows.of_active_cases().open()
+        return awaited.filter(due__lt=now + DASHBOARD_DUE_WINDOW)
+
+    pairs = filters.awaited_of_party(user, awaited, now)
     return [pk for pk, late in pairs if late], [pk for pk, late in pairs if not late]
 
 
@@ -53,7 +59,7 @@ def open_cases(
     user: AnyUser, filters: CaseFilter, *, first: int | None = None, counting: bool = False
 ) -> QuerySet[Case]:
     """Active cases, oldest first (the dashboard). `first`: the caller reads no more than
-    that many; `counting`: it counts them only, unordered (filters.with_parties)."""
+    that many; `counting`: it counts them only, unordered (filters.party_desk)."""
     active = Case.objects.for_user(user).active()
     cases = filters.cases(active, user, first=first, counting=counting)
     return cases if counting else cases.order_by("created", "id")

@@ -645,6 +645,10 @@ _WEEKDAYS_JA = "月火水木金土日"
 
 def _readable(lang: str, value: object) -> object:
     if isinstance(value, str):
+        # Most values are names and amounts: every ISO form starts "dddd-", so anything else
+        # skips the three patterns (a third of an assessment's time was spent in them).
+        if len(value) < 7 or value[4] != "-" or not value[:4].isdigit():
+            return value
         try:
             if _ISO_DATE.fullmatch(value):
                 return day_text(lang, dt.date.fromisoformat(value))

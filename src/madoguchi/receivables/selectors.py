@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -165,7 +166,15 @@ def user_agent(user: AnyUser, pk: int) -> Agent:
 def totals(rows: QuerySet[Receivable], on: dt.date) -> dict[str, int]:
     """Counts and sums by state over `rows`, in one query: the dashboard's panel and an
     agent's record."""
-    sums = with_sums(rows.order_by(), on)
+    answer = with_sums(rows.order_by(), on).aggregate(**_aggregates())
+    # The on-time record: of the receivables that were due (or settled), how many were paid
+    # in full by their date.
+    answer["judged"] = answer["all"] - answer["not_due"]
+    return answer
+
+
+def _aggregates() -> dict[str, Any]:
+    """What `totals` sums up, by name, in the order of the statement's columns."""
 
     def count(state: str) -> Count:
         return Count("pk", filter=Q(state=state))
@@ -173,22 +182,91 @@ def totals(rows: QuerySet[Receivable], on: dt.date) -> dict[str, int]:
     def total(field: str, state: str) -> Coalesce:
         return Coalesce(Sum(field, filter=Q(state=state)), Value(0))
 
-    answer = sums.aggregate(
-        all=Count("pk"),
-        paid=count(PAID),
-        late=Count("pk", filter=Q(came_late=1)),
-        short=count(SHORT),
-        unpaid=count(UNPAID),
-        not_due=count(NOT_DUE),
-        late_yen=total("amount_yen", LATE),
-        short_yen=total("open_yen", SHORT),
-        short_fee_yen=total("fee_deducted", SHORT),
-        unpaid_yen=total("open_yen", UNPAID),
-        open_total=Coalesce(Sum("open_yen"), Value(0)),
-        overdue_total=Coalesce(Sum("open_yen", filter=Q(overdue=1)), Value(0)),
-    )
-    # The on-time record: of the receivables that were due (or settled), how many were paid
-    # in full by their date.
-    # A payment that came after its date is late whether or not it was also short.
+    return {
+        "all": Count("pk"),
+        "paid": count(PAID),
+        # A payment that came after its date is late whether or not it was also short.
+        "late": Count("pk", filter=Q(came_late=1)),
+        "short": count(SHORT),
+        "unpaid": count(UNPAID),
+        "not_due": count(NOT_DUE),
+        "late_yen": total("amount_yen", LATE),
+        "short_yen": total("open_yen", SHORT),
+        "short_fee_yen": total("fee_deducted", SHORT),
+        "unpaid_yen": total("open_yen", UNPAID),
+        "open_total": Coalesce(Sum("open_yen"), Value(0)),
+        "overdue_total": Coalesce(Sum("open_yen", filter=Q(overdue=1)), Value(0)),
+    }
+
+
+# A statement compiled once per process by `_prepared_totals`: its SQL, its parameters as
+# compiled, and for each parameter that varies by request which value goes there.
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple[Any, ...]
+    slots: dict[int, int | str]  # parameter position → index of an organization id, or "on"
+    names: tuple[str, ...]  # of the columns
+
+
+_STATEMENTS: dict[tuple[str, int], _Statement] = {}
+# Values no request passes, compiled in place of the organization ids and the day, so their
+# positions among the statement's parameters can be found.
+_PLACEHOLDER_ID = -7_391_000_000
+_PLACEHOLDER_DAY = dt.date(1901, 2, 3)
+
+
+def organization_totals(organization_ids: list[int], on: dt.date) -> dict[str, int]:
+    """`totals` of the organizations' receivables (the desk's panel), from a statement
+    compiled once per process and database.
+
+    Why: the panel's query is one indexed read (0.1 ms of SQL), but building it through the
+    ORM (four subqueries, three CASEs, twelve aggregates) cost ~15 ms of Python on every
+    dashboard, a quarter of the page's CPU (issue 26). The statement only varies by the
+    organization ids and the day, so `totals` itself is compiled once with placeholder
+    values, the positions of those values among its parameters are noted, and each request
+    runs the same SQL with its own values: the answer is `totals`' by construction.
+    """
+    if not organization_ids:
+        return totals(Receivable.objects.none(), on)
+    key = (connection.alias, len(organization_ids))
+    statement = _STATEMENTS.get(key) or _prepared_totals(len(organization_ids))
+    if statement is None:  # the placeholders were not all found: build it as usual
+        return totals(Receivable.objects.filter(organization_id__in=organization_ids), on)
+    _STATEMENTS[key] = statement
+    day = connection.ops.adapt_datefield_value(on)
+    params = list(statement.params)
+    for position, slot in statement.slots.items():
+        params[position] = day if slot == "on" else organization_ids[int(slot)]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        answer = dict(zip(statement.names, cursor.fetchone(), strict=True))
     answer["judged"] = answer["all"] - answer["not_due"]
     return answer
+
+
+def _prepared_totals(count: int) -> _Statement | None:
+    """`totals` for `count` organization ids compiled with placeholders (see
+    `organization_totals`), or None when a placeholder cannot be told apart."""
+    ids = [_PLACEHOLDER_ID - n for n in range(count)]
+    day = connection.ops.adapt_datefield_value(_PLACEHOLDER_DAY)
+    captured: list[tuple[str, tuple[Any, ...]]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        totals(Receivable.objects.filter(organization_id__in=ids), _PLACEHOLDER_DAY)
+    if len(captured) != 1:
+        return None
+    sql, params = captured[0]
+    slots: dict[int, int | str] = {}
+    for position, value in enumerate(params):
+        if isinstance(value, int) and not isinstance(value, bool) and value in ids:
+            slots[position] = ids.index(value)
+        elif value == day:
+            slots[position] = "on"
+    if set(slots.values()) != {*range(count), "on"}:
+        return None
+    return _Statement(sql, params, slots, tuple(_aggregates()))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+import html
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
@@ -192,3 +193,20 @@ def phones_from(phones: list[str] | None) -> str:
 def other_numbers(numbers: list[dict[str, Any]] | None, dial: str | None) -> list[dict[str, Any]]:
     """The numbers of a desk other than the one its big button dials."""
     return dialling_other_numbers(dial, list(numbers or []))
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[object, object]], chosen: object) -> SafeString:
+    """`<option>`s of (value, label) pairs, the one whose value is `chosen` (as the query
+    string gives it) selected: what a `{% for %}` of options renders, without a template
+    loop. Why: the desk's site picker lists up to 300 sites, and rendering them through
+    the template language (a loop, an `if`, a filter per option) was a sixth of the
+    dashboard's CPU."""
+    chosen_text = "" if chosen is None else str(chosen)
+    return SafeString(
+        "".join(
+            f'<option value="{html.escape(str(value))}"'
+            f"{' selected' if str(value) == chosen_text else ''}>{html.escape(str(text))}</option>"
+            for value, text in choices
+        )
+    )
