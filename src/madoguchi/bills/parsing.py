@@ -670,18 +670,18 @@ def _line(
     when = _when(reading, number, "month", cell("month"))
     amount = _yen(reading, number, "yen", cell("yen"))
 
-    def text(name: str) -> str:  # as written before the export neutralised formulas
+    def written(name: str) -> str:  # as written before the export neutralised formulas
         return normalize(formula_text(cell(name)))
 
-    party = text("party")
+    party = written("party")
     if not party:
         reading.add(Problem(number, "party", "no party given", "請求元がありません"))
-    site = text("site") if preset is SHEET else ""
+    site = written("site") if preset is SHEET else ""
     if preset is SHEET and not site:
         reading.add(Problem(number, "site", "no site given", "拠点がありません"))
     if when is None or amount is None or not party or (preset is SHEET and not site):
         return None
-    item = text("item")
+    item = written("item")
     return StatementLine(
         line=number,
         month=when[0],
@@ -690,8 +690,8 @@ def _line(
         yen=amount,
         party=party,
         site=site,
-        contract=text("contract"),
-        service=text("service").lower(),
+        contract=written("contract"),
+        service=written("service").lower(),
     )
 
 
