@@ -109,6 +109,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "madoguchi.orgs",  # first: its createsuperuser (validated with --noinput) replaces auth's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,7 +117,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
-    "madoguchi.orgs",
     "madoguchi.directory",
     "madoguchi.sites",
     "madoguchi.cases",
