@@ -23,8 +23,8 @@ MADOGUCHI_EMAIL_TIMEOUT    seconds before a hung server fails a send (default: 6
 MADOGUCHI_EMAIL_BACKEND    a Django mail backend, overriding the choice above
 
 Logins (django-axes):
-MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords per username, and per address, before a
-                                 lockout (default: 10)
+MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords from one address (for one username or for
+                                 any) before that address is locked out (default: 10)
 MADOGUCHI_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default: 15)
 MADOGUCHI_CLIENT_IP_HEADER       behind a proxy, the header with the client's address, e.g.
                                  X-Forwarded-For (its last entry is used) or X-Real-IP
@@ -300,10 +300,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# --- Logins: throttled per account and per client address (django-axes) -------------------
-# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
-# that username (from anywhere) and that address (for any username) are refused for
-# MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password. Failures are kept in the
+# --- Logins: throttled per client address (django-axes) ------------------------------------
+# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords from one address, that address is
+# refused for MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password; the same
+# username from another address still logs in. Failures are kept in the
 # database, so every worker sees them. API tokens are not passwords and are not throttled.
 INSTALLED_APPS.append("axes")
 AUTHENTICATION_BACKENDS = [
@@ -313,7 +313,10 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the 429 page
 AXES_FAILURE_LIMIT = env_int("MADOGUCHI_LOGIN_FAILURE_LIMIT", 10) or 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MADOGUCHI_LOGIN_COOLOFF_MINUTES", 15) or 15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+# Per address: a username is locked only together with the address its wrong passwords came
+# from (a stranger cannot lock a colleague out by typing their name), and one address is
+# locked for every username (guessing across accounts from one place is stopped too).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Attempts during a lockout do not extend it: the account opens again after the cool-off.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Only failures are kept: a row per successful login would grow without end and say more
