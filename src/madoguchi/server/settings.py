@@ -296,7 +296,11 @@ if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Calendar and intake tokens never reach a log line (madoguchi.server.logs).
+    "filters": {"redact_tokens": {"()": "madoguchi.server.logs.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
