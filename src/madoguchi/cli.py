@@ -213,6 +213,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.threads),
         "--access-logfile",
         "-",
+        "--logger-class",  # calendar and intake tokens left out of the access log
+        "madoguchi.server.logs.RedactingGunicornLogger",
         "--no-control-socket",  # one per user by default: a second server would take it over
         *extra,
     ]

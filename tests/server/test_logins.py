@@ -1,5 +1,5 @@
-"""Logins: wrong passwords are throttled per account and per address; passwords must pass
-Django's full set of validators."""
+"""Logins: wrong passwords are throttled per address (an account from that address, and the
+address for every account); passwords must pass Django's full set of validators."""
 
 from __future__ import annotations
 
@@ -65,10 +65,19 @@ def test_the_lockout_page_speaks_english_on_request(bob: Any) -> None:
     assert "Try again in 15 minutes" in response.content.decode()
 
 
-def test_the_account_is_locked_from_every_address(bob: Any) -> None:
+def test_a_stranger_cannot_lock_the_account_for_its_owner(bob: Any) -> None:
     with time_machine.travel(START, tick=False):
-        _fail_until_locked(Client(REMOTE_ADDR="10.0.0.1"), "bob")
-        response = _login(Client(REMOTE_ADDR="10.0.0.2"), "bob", RIGHT)
+        _fail_until_locked(Client(REMOTE_ADDR="203.0.113.5"), "bob")
+        owner = Client(REMOTE_ADDR="10.0.0.2")
+        response = _login(owner, "bob", RIGHT)
+        assert response.status_code == 302, response.get("Location")
+        assert owner.session["_auth_user_id"] == str(bob.pk), response.get("Location")
+
+
+def test_the_strangers_address_stays_locked_for_the_account(bob: Any) -> None:
+    with time_machine.travel(START, tick=False):
+        _fail_until_locked(Client(REMOTE_ADDR="203.0.113.5"), "bob")
+        response = _login(Client(REMOTE_ADDR="203.0.113.5"), "bob", RIGHT)
     assert response.status_code == 429
 
 

@@ -12,6 +12,7 @@ from madoguchi.api.common import Invalid, PathId, answers, target_organization
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.orgs.models import Organization
+from madoguchi.server.uploads import BoundedUploadHandler, refused_uploads
 from madoguchi.sites import selectors
 from madoguchi.sites.models import Site
 
@@ -99,12 +100,18 @@ def _columns(text: str) -> ColumnMap | None:
 
 
 def _import(
+    request: HttpRequest,
     organization: Organization,
     site: Site | None,
     file: UploadedFile | None,
     columns: str,
     dry_run: bool,
 ) -> Status[BillImportOut]:
+    if file is None and refused_uploads(request):
+        # The upload handler stopped reading it: say so, not "no file".
+        limit = BoundedUploadHandler.limit
+        message = f"the file is larger than {limit:,} bytes, the most the API reads"
+        raise Invalid("file too large", [{"path": "file", "message": message}])
     if file is None:
         raise Invalid("no file", [{"path": "file", "message": "send the statement as `file`"}])
     mapping = _columns(columns)
@@ -138,7 +145,7 @@ def import_bill_file(
     statement no preset knows; it is remembered for files with the same header once imported."""
     site = selectors.user_site(request.user, site_id)
     require_write(request, site.organization_id)  # before the body: a stranger learns nothing
-    return _import(site.organization, site, file, columns, dry_run)
+    return _import(request, site.organization, site, file, columns, dry_run)
 
 
 @bills_router.post(
@@ -154,7 +161,7 @@ def import_bill_sheet(
     then party, month, item, yen; CSV or XLSX) into the organization's sites: all lines of
     all sites, or nothing. `organization` (its slug) when you write to several."""
     target = target_organization(request, organization or request.GET.get("organization"))
-    return _import(target, None, file, "", dry_run)
+    return _import(request, target, None, file, "", dry_run)
 
 
 @bills_router.post("/sites/{site_id}/payee-answers", response=answers(200, PayeeAnswerOut))

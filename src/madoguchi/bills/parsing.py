@@ -669,15 +669,19 @@ def _line(
         )
     when = _when(reading, number, "month", cell("month"))
     amount = _yen(reading, number, "yen", cell("yen"))
-    party = normalize(cell("party"))
+
+    def written(name: str) -> str:  # as written before the export neutralised formulas
+        return normalize(formula_text(cell(name)))
+
+    party = written("party")
     if not party:
         reading.add(Problem(number, "party", "no party given", "請求元がありません"))
-    site = normalize(cell("site")) if preset is SHEET else ""
+    site = written("site") if preset is SHEET else ""
     if preset is SHEET and not site:
         reading.add(Problem(number, "site", "no site given", "拠点がありません"))
     if when is None or amount is None or not party or (preset is SHEET and not site):
         return None
-    item = normalize(cell("item"))
+    item = written("item")
     return StatementLine(
         line=number,
         month=when[0],
@@ -686,14 +690,36 @@ def _line(
         yen=amount,
         party=party,
         site=site,
-        contract=normalize(cell("contract")),
-        service=normalize(cell("service")).lower(),
+        contract=written("contract"),
+        service=written("service").lower(),
     )
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets
+# (`=cmd|' /C calc'!A0`, `@SUM(…)`, `+1+1`); tab and CR start one after a field separator.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe
+    (OWASP's CSV injection advice) so it is shown as text; numbers stay numbers (a negative
+    amount is not a formula). `formula_text` undoes it when the file is read back."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def formula_text(text: str) -> str:
+    """The text `spreadsheet_safe` wrote, without its apostrophe."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 def write_own_csv(rows: Iterable[tuple[str, str, str, int, str, str]]) -> Iterator[str]:
     """Madoguchi's own bill CSV (UTF-8), row by row: party, month, item, yen, contract,
-    service (what `read_statement` reads back)."""
+    service (what `read_statement` reads back). Text that a spreadsheet would run as a
+    formula is neutralised (`spreadsheet_safe`)."""
 
     class _Line:
         value = ""
@@ -706,5 +732,5 @@ def write_own_csv(rows: Iterable[tuple[str, str, str, int, str, str]]) -> Iterat
     writer.writerow(OWN_COLUMNS)
     yield out.value
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         yield out.value

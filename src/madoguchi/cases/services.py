@@ -37,7 +37,7 @@ from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
-from madoguchi.sites.services import save_said_no_contract
+from madoguchi.sites.services import lock_site, save_said_no_contract
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,9 +67,9 @@ def _next_ref(site: Site) -> str:
 
 
 def _lock_site(site: Site) -> None:
-    """Serialize the writers of one site's cases: a row lock on PostgreSQL; on SQLite the
-    transaction already holds the database's single write lock (IMMEDIATE)."""
-    Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True).first()
+    """Serialize the writers of one site's cases (sites.services.lock_site: the site's row
+    is always locked before any case or promise row)."""
+    lock_site(site.pk)
 
 
 def open_case(
@@ -196,6 +196,7 @@ def log_entry(
         raise CaseError(_("A promise needs the time it is due."))
     if outcome == Outcome.RESOLVED and status is None:
         status = Status.RESOLVED
+    lock_site(case.site_id)  # the site first, then the case: the order every writer keeps
     locked = Case.objects.select_for_update().get(pk=case.pk)
     entry = TimelineEntry(
         organization=locked.organization,
@@ -373,6 +374,11 @@ def settle_promise(
 ) -> TimelineEntry:
     """Mark a promise kept or broken, with its timeline entry."""
     at = at or timezone.now()
+    # The site first, then the promise: a re-import of the site locks them in that order
+    # (PostgreSQL found a deadlock between the two when settling locked the promise first).
+    site_id = Case.objects.filter(pk=promise.case_id).values_list("site_id", flat=True).first()
+    if site_id is not None:
+        lock_site(site_id)
     locked = Promise.objects.select_for_update().get(pk=promise.pk)
     if locked.kept or locked.broken:
         raise CaseError(_("This promise is already settled."))

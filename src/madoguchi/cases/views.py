@@ -52,6 +52,7 @@ from madoguchi.cases.stats import party_figures
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
+from madoguchi.server.inputs import page_number
 from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
@@ -167,8 +168,7 @@ def _awaited_of_party(
 
 
 def _page_number(request: HttpRequest, name: str) -> int:
-    value = request.GET.get(name, "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    return page_number(request.GET, name)
 
 
 def _next_step(assessment: Any, party: str) -> Any:

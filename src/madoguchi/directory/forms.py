@@ -77,10 +77,25 @@ class DeskForm(RecordForm):
         fields = ["slug", *DESK_FIELDS, "position"]
 
     def clean_slug(self) -> str:
+        """Unique in the party, and among all of an organization's own parties (a site file
+        names its local desks by slug alone)."""
         slug = self.cleaned_data["slug"]
         clash = Desk.objects.filter(party_id=self.instance.party_id, slug=slug)
         if clash.exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This party already has a desk with this slug."))
+        organization_id = self.instance.party.organization_id
+        if organization_id is not None:
+            other = (
+                Desk.objects.filter(organization_id=organization_id, slug=slug)
+                .exclude(pk=self.instance.pk)
+                .select_related("party")
+                .first()
+            )
+            if other is not None:
+                raise forms.ValidationError(
+                    _("Another of your parties (%(party)s) already has a desk with this slug.")
+                    % {"party": other.party.name}
+                )
         return slug
 
     def clean_purposes(self) -> list[str]:

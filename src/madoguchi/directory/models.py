@@ -8,6 +8,7 @@ installer desk, a local reseller) and replace a catalog party with the same slug
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -107,6 +108,18 @@ class Party(models.Model):
 
 class Desk(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="desks")
+    # The party's organization, copied here so that the database itself keeps an
+    # organization's desk slugs unique across all its own parties: a site file names its
+    # local desks by slug alone, so two own parties with one desk slug made every export of
+    # that organization an invalid file. None for the catalog (unique per party there).
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     slug = models.SlugField(_("slug"), max_length=80)
     name = models.CharField(_("name"), max_length=200, blank=True)
@@ -159,11 +172,20 @@ class Desk(models.Model):
         verbose_name = _("desk")
         verbose_name_plural = _("desks")
         constraints = [
-            models.UniqueConstraint(fields=["party", "slug"], name="desk_slug_unique_per_party")
+            models.UniqueConstraint(fields=["party", "slug"], name="desk_slug_unique_per_party"),
+            models.UniqueConstraint(
+                fields=["organization", "slug"],
+                condition=Q(organization__isnull=False),
+                name="desk_slug_unique_per_org",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.party.slug}/{self.slug}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.organization_id = self.party.organization_id
+        super().save(*args, **kwargs)
 
     @property
     def purpose_values(self) -> list[str]:

@@ -100,7 +100,13 @@ def save_party(organization: Organization | None, record: engine.Party) -> Party
     )
     party.desks.all().delete()
     Desk.objects.bulk_create(
-        Desk(party=party, position=i, slug=d.slug, **from_record(d))
+        Desk(
+            party=party,
+            organization=party.organization,
+            position=i,
+            slug=d.slug,
+            **from_record(d),
+        )
         for i, d in enumerate(record.desks)
     )
     directory_changed(party.organization_id)  # bulk_create sends no signals

@@ -22,13 +22,13 @@ from madoguchi.receivables.forms import PaymentForm, ReceivableForm
 from madoguchi.receivables.letter import letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
 from madoguchi.receivables.services import ReceivableError, create_receivable, record_payment
+from madoguchi.server.inputs import page_number
 
 PAGE_SIZE = 20
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) <= 100_000 else 1
+    return page_number(request.GET)
 
 
 def _rows(items: list[Receivable], on: Any) -> list[tuple[Receivable, selectors.Standing]]:

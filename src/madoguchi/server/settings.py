@@ -11,9 +11,20 @@ MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: Postg
 MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
                      from Redis, shared by every worker (default: from the database)
 
+Mail (reminders, password resets; without MADOGUCHI_EMAIL_HOST mail goes to the console):
+MADOGUCHI_EMAIL_HOST       the SMTP server, e.g. smtp.example.jp (turns on SMTP)
+MADOGUCHI_EMAIL_PORT       default 587 (STARTTLS), or 465 with MADOGUCHI_EMAIL_USE_SSL=1
+MADOGUCHI_EMAIL_USER, MADOGUCHI_EMAIL_PASSWORD   the SMTP login (default: none)
+MADOGUCHI_EMAIL_USE_TLS    STARTTLS (default: on unless MADOGUCHI_EMAIL_USE_SSL=1)
+MADOGUCHI_EMAIL_USE_SSL    implicit TLS (default: off)
+MADOGUCHI_EMAIL_FROM       the sender address, e.g. "窓口 <madoguchi@example.jp>"
+MADOGUCHI_SERVER_EMAIL     the sender of error mails (default: MADOGUCHI_EMAIL_FROM)
+MADOGUCHI_EMAIL_TIMEOUT    seconds before a hung server fails a send (default: 60)
+MADOGUCHI_EMAIL_BACKEND    a Django mail backend, overriding the choice above
+
 Logins (django-axes):
-MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords per username, and per address, before a
-                                 lockout (default: 10)
+MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords from one address (for one username or for
+                                 any) before that address is locked out (default: 10)
 MADOGUCHI_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default: 15)
 MADOGUCHI_CLIENT_IP_HEADER       behind a proxy, the header with the client's address, e.g.
                                  X-Forwarded-For (its last entry is used) or X-Real-IP
@@ -98,6 +109,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    "madoguchi.orgs",  # first: its createsuperuser (validated with --noinput) replaces auth's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,7 +117,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
-    "madoguchi.orgs",
     "madoguchi.directory",
     "madoguchi.sites",
     "madoguchi.cases",
@@ -125,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "madoguchi.server.inputs.InputGuardMiddleware",  # NUL and overlong query values: 400/422
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -238,11 +250,27 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps: no collectstatic step needed
 
-EMAIL_BACKEND = os.environ.get(
-    "MADOGUCHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# --- Mail: reminders and notifications -------------------------------------------------------
+# With MADOGUCHI_EMAIL_HOST set, mail goes out through that SMTP server; without it, to the
+# console (a laptop needs no mail server). MADOGUCHI_EMAIL_BACKEND overrides either.
+EMAIL_HOST = os.environ.get("MADOGUCHI_EMAIL_HOST", "localhost")
+EMAIL_USE_SSL = env_bool("MADOGUCHI_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+EMAIL_USE_TLS = env_bool("MADOGUCHI_EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, port 587
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("set MADOGUCHI_EMAIL_USE_TLS or MADOGUCHI_EMAIL_USE_SSL, not both")
+EMAIL_PORT = env_int("MADOGUCHI_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = os.environ.get("MADOGUCHI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MADOGUCHI_EMAIL_PASSWORD", "")
+# The sender of every mail (reminders, password resets) and of error mails to admins.
+DEFAULT_FROM_EMAIL = os.environ.get("MADOGUCHI_EMAIL_FROM", "madoguchi@localhost")
+SERVER_EMAIL = os.environ.get("MADOGUCHI_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_BACKEND = os.environ.get("MADOGUCHI_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("MADOGUCHI_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
 )
 # A hung mail server fails a reminder (retried next run) well within its lease.
-EMAIL_TIMEOUT = 60
+EMAIL_TIMEOUT = env_int("MADOGUCHI_EMAIL_TIMEOUT", 60) or 60
 
 # Each process keeps its own copy of what is cached (directories, keyed by a stamp in the
 # database, so the copies cannot disagree with the rows).
@@ -268,14 +296,18 @@ if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Calendar and intake tokens never reach a log line (madoguchi.server.logs).
+    "filters": {"redact_tokens": {"()": "madoguchi.server.logs.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# --- Logins: throttled per account and per client address (django-axes) -------------------
-# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
-# that username (from anywhere) and that address (for any username) are refused for
-# MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password. Failures are kept in the
+# --- Logins: throttled per client address (django-axes) ------------------------------------
+# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords from one address, that address is
+# refused for MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password; the same
+# username from another address still logs in. Failures are kept in the
 # database, so every worker sees them. API tokens are not passwords and are not throttled.
 INSTALLED_APPS.append("axes")
 AUTHENTICATION_BACKENDS = [
@@ -285,7 +317,10 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the 429 page
 AXES_FAILURE_LIMIT = env_int("MADOGUCHI_LOGIN_FAILURE_LIMIT", 10) or 10
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MADOGUCHI_LOGIN_COOLOFF_MINUTES", 15) or 15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own, not the pair
+# Per address: a username is locked only together with the address its wrong passwords came
+# from (a stranger cannot lock a colleague out by typing their name), and one address is
+# locked for every username (guessing across accounts from one place is stopped too).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Attempts during a lockout do not extend it: the account opens again after the cool-off.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Only failures are kept: a row per successful login would grow without end and say more

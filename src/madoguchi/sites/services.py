@@ -266,6 +266,14 @@ def delete_row(row: SiteChild) -> None:
         row.delete()
 
 
+def lock_site(site_id: int) -> None:
+    """Take the site's row lock (PostgreSQL; on SQLite the IMMEDIATE transaction already
+    holds the one write lock). Every writer that changes a site's rows, its cases or their
+    promises takes it first, before any case or promise row: one lock order for all of them,
+    so a re-import and a promise settled at the same moment queue instead of deadlocking."""
+    Site.objects.select_for_update().filter(pk=site_id).values_list("pk", flat=True).first()
+
+
 @transaction.atomic
 def store_site_file(
     *,
@@ -287,6 +295,7 @@ def store_site_file(
     if site is None:
         site = Site.objects.create(organization=organization, customer=customer, **values)
     else:
+        lock_site(site.pk)
         for name, value in values.items():
             setattr(site, name, value)
         site.save()

@@ -20,6 +20,7 @@ from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.selectors import can_write, organizations_for
+from madoguchi.server.inputs import page_number
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Customer
 from madoguchi.subcontracts import selectors, services
@@ -37,8 +38,7 @@ PAGE_SIZE = 20
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+    return page_number(request.GET)
 
 
 def _request(request: HttpRequest, pk: int, *, write: bool = False) -> SubcontractRequest:
