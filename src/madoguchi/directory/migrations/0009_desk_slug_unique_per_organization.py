@@ -40,7 +40,7 @@ def _fill_and_repair(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0007_fact_confirmation"),
+        ("directory", "0008_desk_phone_from"),
         ("orgs", "0001_initial"),
         ("cases", "0018_desk_party_age_indexes"),
     ]
