@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "madoguchi.agents",
     "madoguchi.receivables",
     "madoguchi.subcontracts",
+    "madoguchi.incidents",
+    "madoguchi.notifications",
     "madoguchi.api",
     "madoguchi.ops",
 ]
