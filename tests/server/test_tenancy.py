@@ -159,6 +159,14 @@ def ids(world: World) -> dict[str, object]:
     log_call(incident, user=None, said="A社の障害", reference="A-REF")
     status_token = issue_status_link(incident, user=None)
     revoke_status_link(incident, user=None)
+    from madoguchi.notifications.models import Channel, SiteContact
+
+    channel = Channel.objects.create(
+        organization=world.org_a, kind="email", target="a-desk@example.jp", name="A社の通知先"
+    )
+    contact = SiteContact.objects.create(
+        organization=world.org_a, site=world.site_a, name="A社の担当", email="a@example.jp"
+    )
     bill_import = BillImport.objects.create(
         organization=world.org_a, site=world.site_a, user=alice.user, name="a.csv", token="t"
     )
@@ -197,6 +205,8 @@ def ids(world: World) -> dict[str, object]:
         "incident_pk": incident.pk,
         "incident_id": incident.pk,
         "status_token": status_token,
+        "channel_id": channel.pk,
+        "contact_id": contact.pk,
     }
 
 

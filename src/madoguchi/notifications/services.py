@@ -29,7 +29,12 @@ from madoguchi.sites.models import Site
 
 
 class NotificationError(ValueError):
-    """A channel or contact that cannot be saved, said with the field's name."""
+    """A channel or contact that cannot be saved, said with the field's name (`field`: the
+    field's path for the API's 422 body; empty when it is not one field's fault)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _check_target(kind: str, target: str) -> str:
@@ -38,23 +43,25 @@ def _check_target(kind: str, target: str) -> str:
         try:
             validate_email(target)
         except ValidationError:
-            raise NotificationError(_("target: enter a valid e-mail address.")) from None
+            raise NotificationError(_("target: enter a valid e-mail address."), "target") from None
     elif kind == ChannelKind.WEBHOOK:
         parts = urlsplit(target)
         if parts.scheme not in ("http", "https") or not parts.hostname or len(target) > 500:
-            raise NotificationError(_("target: enter the webhook's http(s) address.")) from None
+            raise NotificationError(
+                _("target: enter the webhook's http(s) address."), "target"
+            ) from None
     elif kind == ChannelKind.LINE:
         if not target or len(target) > 100 or not target.isalnum():
-            raise NotificationError(_("target: enter the LINE user, group or room id."))
+            raise NotificationError(_("target: enter the LINE user, group or room id."), "target")
     else:
-        raise NotificationError(_("kind: choose e-mail, webhook or LINE."))
+        raise NotificationError(_("kind: choose e-mail, webhook or LINE."), "kind")
     return target
 
 
 def _check_events(events: Sequence[str]) -> list[str]:
     unknown = [e for e in events if e not in EventKind.values]
     if unknown:
-        raise NotificationError(_("events: unknown event."))
+        raise NotificationError(_("events: unknown event."), "events")
     return list(dict.fromkeys(events))
 
 
@@ -130,7 +137,9 @@ def set_line_token(user: AnyUser | None, *, organization_id: int, token: str) ->
     _check_writer(user, organization_id)
     token = token.strip()
     if not token or len(token) > 500 or any(c.isspace() for c in token):
-        raise NotificationError(_("channel_token: enter the channel access token from LINE."))
+        raise NotificationError(
+            _("channel_token: enter the channel access token from LINE."), "channel_token"
+        )
     account, _created = LineAccount.objects.update_or_create(
         organization_id=organization_id, defaults={"channel_token": token}
     )
@@ -144,11 +153,11 @@ def add_contact(
     _check_writer(user, site.organization_id)
     name = name.strip()
     if not name or len(name) > 100:
-        raise NotificationError(_("name: enter the contact's name (up to 100 characters)."))
+        raise NotificationError(_("name: enter the contact's name (up to 100 characters)."), "name")
     try:
         validate_email(email.strip())
     except ValidationError:
-        raise NotificationError(_("email: enter a valid e-mail address.")) from None
+        raise NotificationError(_("email: enter a valid e-mail address."), "email") from None
     return SiteContact.objects.create(
         organization_id=site.organization_id,
         site=site,
