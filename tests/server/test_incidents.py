@@ -226,3 +226,36 @@ def test_suggestions_read_a_fixed_number_of_queries(world: World, outage: dict[s
     with CaptureQueriesContext(connection) as many:
         selectors.suggestions(user, outage["now"])
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_incident_pages_show_no_code(
+    world: World, outage: dict[str, Any], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from tests.server.test_no_codes import leaks, visible_text
+
+    monkeypatch.setattr(timezone, "now", lambda: outage["now"])
+    client = world.clients["alice"]
+    client.cookies["django_language"] = lang
+    dashboard = client.get("/cases/").content.decode()
+    incident = _confirm(world, outage)
+    services.log_call(
+        incident,
+        user=_alice(world),
+        said="対応中",
+        promise_what="callback",
+        promise_due=T0 + dt.timedelta(hours=3),
+    )
+    token = services.issue_status_link(incident, user=None)
+    pages = {
+        "/cases/": dashboard,
+        "/incidents/": client.get("/incidents/").content.decode(),
+        "incident": client.get(f"/incidents/{incident.pk}/").content.decode(),
+        "status": client.get(f"/status/{token}/").content.decode(),
+        "stats": client.get("/cases/stats/").content.decode(),
+        "site": client.get(f"/sites/{outage['cases'][0].site_id}/").content.decode(),
+    }
+    found = {url: leaks(visible_text(body), lang) for url, body in pages.items()}
+    assert {url: words for url, words in found.items() if words} == {}

@@ -30,6 +30,8 @@ from madoguchi.sites.models import Site
 incidents_router = Router(tags=["incidents"])
 notifications_router = Router(tags=["notifications"])
 
+# A wall-clock time in Tokyo (quiet hours): no date, no offset.
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 CaseIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=200)]
 
 
@@ -275,8 +277,8 @@ class ChannelIn(Schema):
     name: str = Field("", max_length=100)
     events: list[EventKind] = Field([], max_length=20)
     personal: bool = Field(False, description="the user's own channel (else the organization's)")
-    quiet_start: dt.time = dt.time(21, 0)
-    quiet_end: dt.time = dt.time(8, 0)
+    quiet_start: ClockTime = Field("21:00", description="Tokyo time, HH:MM")
+    quiet_end: ClockTime = Field("08:00", description="Tokyo time, HH:MM")
     organization: MaybeSlug = ""
 
 
@@ -291,13 +293,21 @@ class ChannelOut(Schema):
     target: str
     events: list[str]
     personal: bool
-    quiet_start: dt.time
-    quiet_end: dt.time
+    quiet_start: str = Field(description="Tokyo time, HH:MM")
+    quiet_end: str = Field(description="Tokyo time, HH:MM")
     active: bool
 
     @staticmethod
     def resolve_personal(channel: Channel) -> bool:
         return channel.user_id is not None
+
+    @staticmethod
+    def resolve_quiet_start(channel: Channel) -> str:
+        return channel.quiet_start.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_quiet_end(channel: Channel) -> str:
+        return channel.quiet_end.strftime("%H:%M")
 
 
 class NewChannelOut(ChannelOut):
@@ -374,8 +384,8 @@ def create_channel(request: HttpRequest, payload: ChannelIn) -> Status[Channel]:
             name=payload.name,
             events=[str(e) for e in payload.events],
             personal=payload.personal,
-            quiet_start=payload.quiet_start,
-            quiet_end=payload.quiet_end,
+            quiet_start=dt.time.fromisoformat(payload.quiet_start),
+            quiet_end=dt.time.fromisoformat(payload.quiet_end),
         )
     except notification_services.NotificationError as exc:
         raise _notification_refused(exc) from None
