@@ -259,3 +259,23 @@ def test_the_incident_pages_show_no_code(
     }
     found = {url: leaks(visible_text(body), lang) for url, body in pages.items()}
     assert {url: words for url, words in found.items() if words} == {}
+
+
+def test_a_case_is_added_from_the_incident_page(world: World, outage: dict[str, Any]) -> None:
+    incident = services.confirm_incident(
+        _alice(world),
+        organization_id=world.org_a.pk,
+        case_ids=[c.pk for c in outage["cases"][:2]],
+        party="docomo-hikari",
+        service="access",
+    )
+    late = outage["cases"][2]
+    page = world.clients["alice"].get(f"/incidents/{incident.pk}/").content.decode()
+    assert 'id="add-cases"' in page
+    assert "他社の顧客" not in page
+    world.clients["alice"].post(f"/incidents/{incident.pk}/cases/", {"case": [late.pk]})
+    assert IncidentCase.objects.filter(incident=incident).count() == 3
+    world.clients["alice"].post(
+        f"/incidents/{incident.pk}/cases/", {"case": [outage["stranger"].pk]}
+    )
+    assert not IncidentCase.objects.filter(case=outage["stranger"]).exists()

@@ -159,6 +159,19 @@ def linked_cases(incident: Incident) -> list[Case]:
     )
 
 
+def cases_to_add(incident: Incident, limit: int = 50) -> list[Case]:
+    """Open cases of the incident's organization in no incident, newest first (one query)."""
+    if incident.state != State.OPEN:
+        return []
+    return list(
+        Case.objects.filter(organization_id=incident.organization_id)
+        .active()
+        .filter(incident_link__isnull=True)
+        .select_related("site")
+        .order_by("-created", "-id")[:limit]
+    )
+
+
 def updates(incident: Incident, *, public_only: bool = False) -> QuerySet[IncidentUpdate]:
     rows = IncidentUpdate.objects.filter(
         organization_id=incident.organization_id, incident=incident

@@ -143,6 +143,7 @@ def _page(
             "now": now,
             "ongoing": incident.state == State.OPEN,
             "status_url": request.build_absolute_uri(f"/status/{token}/") if token else "",
+            "candidates": selectors.cases_to_add(incident) if writable else [],
         },
         status=200 if call_form is None else 400,
     )
