@@ -1,7 +1,9 @@
 """Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
 (bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; agents
 sits on directory: the installer apps above it use it, it uses none of them; money sits on
-sitefiles and hears of site changes through sites.changes, never imported from below).
+sitefiles and hears of site changes through sites.changes, never imported from below;
+incidents sits on cases and sitefiles, notifications on incidents: nothing below them imports
+either, and they hear of changes by reading, not by signals).
 
 Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
 inside a function. The CLI's assess path must not import Django (a fast start)."""
@@ -29,6 +31,8 @@ APPS = (
     "agents",
     "receivables",
     "subcontracts",
+    "incidents",
+    "notifications",
     "api",
     "ops",
     "server",
@@ -47,7 +51,21 @@ FORBIDDEN = {
     "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
     "receivables": {"sitefiles", "bills", "money", "api", "ops"},
     "subcontracts": {"sitefiles", "bills", "api", "ops", "receivables"},
+    "incidents": {"notifications", "api", "ops"},
+    "notifications": {"api", "ops"},
 }
+# Nothing below incidents and notifications imports them.
+for _lower in (
+    "sites",
+    "cases",
+    "sitefiles",
+    "bills",
+    "money",
+    "agents",
+    "receivables",
+    "subcontracts",
+):
+    FORBIDDEN[_lower] |= {"incidents", "notifications"}
 
 
 def _part(path: Path) -> str:

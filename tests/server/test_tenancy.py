@@ -88,6 +88,8 @@ def _fill(route: str, ids: dict[str, object]) -> str:
         values = {**values, "pk": ids["bill_import_pk"]}
     if route.startswith("agents/"):
         values = {**ids, "pk": ids["agent_id"]}
+    if route.startswith("incidents/"):
+        values = {**ids, "pk": ids["incident_pk"]}
     if "letter" in route:  # the letter comes as a PDF or text, not Markdown
         values = {**values, "fmt": "txt"}
     filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
@@ -137,6 +139,34 @@ def ids(world: World) -> dict[str, object]:
     request = receive_request(world.org_a, values=subcontract_values(customer_name="A社 本社"))
     link, intake_token = issue_intake_link(world.org_a, name="A社の代理店")
     revoke_intake_link(link)
+    # an incident of the first organization linking its case, with a status link that was
+    # issued, then revoked (the old address reads nothing for anyone)
+    from madoguchi.incidents.services import (
+        confirm_incident,
+        issue_status_link,
+        log_call,
+        revoke_status_link,
+    )
+
+    incident = confirm_incident(
+        None,
+        organization_id=world.org_a.pk,
+        case_ids=[world.case_a.pk],
+        party="docomo-hikari",
+        service="access",
+        prefecture="東京都",
+    )
+    log_call(incident, user=None, said="A社の障害", reference="A-REF")
+    status_token = issue_status_link(incident, user=None)
+    revoke_status_link(incident, user=None)
+    from madoguchi.notifications.models import Channel, SiteContact
+
+    channel = Channel.objects.create(
+        organization=world.org_a, kind="email", target="a-desk@example.jp", name="A社の通知先"
+    )
+    contact = SiteContact.objects.create(
+        organization=world.org_a, site=world.site_a, name="A社の担当", email="a@example.jp"
+    )
     bill_import = BillImport.objects.create(
         organization=world.org_a, site=world.site_a, user=alice.user, name="a.csv", token="t"
     )
@@ -172,6 +202,11 @@ def ids(world: World) -> dict[str, object]:
         "link_pk": link.pk,
         "link_id": link.pk,
         "intake_token": intake_token,
+        "incident_pk": incident.pk,
+        "incident_id": incident.pk,
+        "status_token": status_token,
+        "channel_id": channel.pk,
+        "contact_id": contact.pk,
     }
 
 
@@ -224,7 +259,7 @@ def test_anonymous_visitors_get_nothing(world: World, ids: dict[str, object], ro
         response = _call(world.clients["anonymous"], method, url)
         if url.startswith("/api/"):
             assert response.status_code in (401, 405), (method, url, response.status_code)
-        elif url.startswith(("/calendar/feed/", "/intake/")):  # the address is the key:
+        elif url.startswith(("/calendar/feed/", "/intake/", "/status/")):  # the address is the key:
             # a revoked one is 404
             assert response.status_code in (404, 405), (method, url, response.status_code)
         else:
@@ -239,7 +274,7 @@ def test_viewers_cannot_write(world: World, ids: dict[str, object], route: str) 
     url = _fill(route, ids)
     api = url.startswith("/api/")
     # A revoked intake address is a 404 for everyone (it is no one's to write to).
-    refused = (403, 404, 405) if url.startswith("/intake/") else (403, 405)
+    refused = (403, 404, 405) if url.startswith(("/intake/", "/status/")) else (403, 405)
     for method in ("post", "put", "patch", "delete"):
         response = _call(
             world.clients["vera"] if not api else world.clients["anonymous"],

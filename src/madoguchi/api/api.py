@@ -17,6 +17,7 @@ from madoguchi.api.bills import bills_router
 from madoguchi.api.cases import router as cases_router
 from madoguchi.api.common import Invalid
 from madoguchi.api.directory import directory
+from madoguchi.api.incidents import incidents_router, notifications_router
 from madoguchi.api.receivables import receivables_router
 from madoguchi.api.sites import records, sites
 from madoguchi.api.subcontracts import router as subcontracts_router
@@ -119,5 +120,7 @@ api.add_router("", bills_router)
 api.add_router("", agents_router)
 api.add_router("", receivables_router)
 api.add_router("", subcontracts_router)
+api.add_router("", incidents_router)
+api.add_router("", notifications_router)
 
 __all__ = ["api"]

@@ -126,6 +126,8 @@ INSTALLED_APPS = [
     "madoguchi.agents",
     "madoguchi.receivables",
     "madoguchi.subcontracts",
+    "madoguchi.incidents",
+    "madoguchi.notifications",
     "madoguchi.api",
     "madoguchi.ops",
 ]
@@ -349,3 +351,14 @@ SECURE_HSTS_PRELOAD = env_bool("MADOGUCHI_HSTS_PRELOAD", False)  # a promise to 
 if env_bool("MADOGUCHI_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = env_bool("MADOGUCHI_USE_X_FORWARDED_HOST", False)
+
+# --- Notifications (madoguchi.notifications) ----------------------------------------------
+# The address people reach this server at, for links in notifications (no request to ask).
+MADOGUCHI_PUBLIC_URL = os.environ.get("MADOGUCHI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# LINE Messaging API's push endpoint (a stand-in in tests); the token is per organization.
+MADOGUCHI_LINE_PUSH_URL = os.environ.get(
+    "MADOGUCHI_LINE_PUSH_URL", "https://api.line.me/v2/bot/message/push"
+)
+# Webhooks to loopback or private addresses are refused (a webhook must not reach into the
+# server's own network) unless this is set, e.g. for a receiver on the same machine.
+MADOGUCHI_WEBHOOK_ALLOW_PRIVATE = env_bool("MADOGUCHI_WEBHOOK_ALLOW_PRIVATE", False)

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from madoguchi.api.api import api
 from madoguchi.bills.urls import urlpatterns as bills_urls
+from madoguchi.incidents.urls import status_urlpatterns
 from madoguchi.sitefiles import offline_views
 from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
@@ -35,6 +36,8 @@ urlpatterns = [
     path("agents/", include("madoguchi.agents.urls")),
     path("receivables/", include("madoguchi.receivables.urls")),
     path("subcontracts/", include("madoguchi.subcontracts.urls")),
+    path("incidents/", include("madoguchi.incidents.urls")),
+    path("status/", include((status_urlpatterns, "status"))),
     path("intake/", include((intake_urlpatterns, "intake"))),
     path("facts/", include(("madoguchi.directory.urls", "facts"))),
     path("api/v1/", api.urls),
