@@ -88,8 +88,12 @@ def _upload_path(request: HttpRequest, owner: str, token: str) -> Path | None:
 def _keep(request: HttpRequest, owner: str, upload: Any) -> tuple[str, Path]:
     folder = upload_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # a job waiting for (or on) the worker keeps its upload, however long the queue
+    queued = set(
+        BillImport.objects.filter(state=BillImport.State.RUNNING).values_list("token", flat=True)
+    )
     for old in folder.iterdir():  # abandoned previews
-        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+        if old.name not in queued and old.stat().st_mtime < time.time() - KEEP_SECONDS:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)[:TOKEN_LENGTH]
     path = folder / token
@@ -448,7 +452,6 @@ def _preview_context(
 def bills_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How a background import is going; reloads itself until it has ended."""
     job = get_object_or_404(BillImport.objects.for_user(request.user).select_related("site"), pk=pk)
-    job = jobs.check(job)
     again = (
         reverse("sites:bills-import", args=[job.site_id])
         if job.site_id
