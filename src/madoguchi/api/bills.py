@@ -11,7 +11,9 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, PathId, answers, target_organization
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
+from madoguchi.bills.uploads import BILL_MAX_MB
 from madoguchi.orgs.models import Organization
+from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites import selectors
 from madoguchi.sites.models import Site
 
@@ -99,6 +101,7 @@ def _columns(text: str) -> ColumnMap | None:
 
 
 def _import(
+    request: HttpRequest,
     organization: Organization,
     site: Site | None,
     file: UploadedFile | None,
@@ -106,6 +109,9 @@ def _import(
     dry_run: bool,
 ) -> Status[BillImportOut]:
     if file is None:
+        if refused_uploads(request):
+            message = f"the file is larger than {BILL_MAX_MB} MB and was not read"
+            raise Invalid("file too large", [{"path": "file", "message": message}])
         raise Invalid("no file", [{"path": "file", "message": "send the statement as `file`"}])
     mapping = _columns(columns)
     stream = file.open("rb")
@@ -138,7 +144,7 @@ def import_bill_file(
     statement no preset knows; it is remembered for files with the same header once imported."""
     site = selectors.user_site(request.user, site_id)
     require_write(request, site.organization_id)  # before the body: a stranger learns nothing
-    return _import(site.organization, site, file, columns, dry_run)
+    return _import(request, site.organization, site, file, columns, dry_run)
 
 
 @bills_router.post(
@@ -154,7 +160,7 @@ def import_bill_sheet(
     then party, month, item, yen; CSV or XLSX) into the organization's sites: all lines of
     all sites, or nothing. `organization` (its slug) when you write to several."""
     target = target_organization(request, organization or request.GET.get("organization"))
-    return _import(target, None, file, "", dry_run)
+    return _import(request, target, None, file, "", dry_run)
 
 
 @bills_router.post("/sites/{site_id}/payee-answers", response=answers(200, PayeeAnswerOut))

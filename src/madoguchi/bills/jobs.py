@@ -185,6 +185,9 @@ def execute(job_id: int) -> None:
         _retry_or_fail(job, me, exc)
     except Exception as exc:
         log.exception("bill job %s did not finish", job_id)
+        owned = BillImport.objects.filter(pk=job_id, worker=me).exists()
+        if owned and job.staging:
+            discard_staged(job.staging)
         _end(job, me, BillImport.State.FAILED, {}, error=type(exc).__name__)
 
 
@@ -269,11 +272,11 @@ def _alive(pid: int) -> bool:
 def _forget_task(task_id: str) -> None:
     """Mark the dead run's task failed on the database backend (it would say running
     forever: the backend does not know its worker died)."""
-    if not task_id:
-        return
     try:
         from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - another backend
+
+        uuid.UUID(task_id)
+    except (ImportError, ValueError):  # another backend's result (or none)
         return
     DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
         status="FAILED", finished_at=timezone.now()

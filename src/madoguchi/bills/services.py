@@ -43,7 +43,7 @@ from madoguchi.engine.model import Service
 from madoguchi.engine.sitefile import Problem as SiteProblem
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.changes import site_changed
-from madoguchi.sites.integrity import site_problems
+from madoguchi.sites.integrity import site_problems, site_problems_with_staged
 from madoguchi.sites.models import BillLine, Site
 
 BATCH = 2_000
@@ -455,8 +455,9 @@ def import_bills(
     writers (on SQLite the whole database is one lock) wait for one batch at most, not for
     the file. Lines a killed import staged under `staging` are deleted first
     (discard_staged), so running it again imports every line exactly once."""
+    if staging is not None:
+        discard_staged(staging)  # what an earlier, killed run of the same job left
     mark = staging or uuid.uuid4()
-    discard_staged(mark)
     run = _Pass(organization, site, None if columns is None else columns, None)
     before: dict[int, set[SiteProblem]] = {}
     batch: list[BillLine] = []
@@ -477,7 +478,6 @@ def import_bills(
             time.sleep(pause)  # let writers waiting on SQLite's lock in
 
     run.progress = commit
-    visible = False
     try:
         for row_site, row in run.lines(stream):
             if row_site.pk not in before:
@@ -488,18 +488,19 @@ def import_bills(
             row.staging = mark
             batch.append(row)  # committed every BATCH lines read (run.progress)
         outcome = run.outcome
+        if batch and outcome.ok:
+            commit(stream.tell(), outcome.rows)
+        batch.clear()
+        if outcome.ok:  # read while nothing is locked: the site with its staged lines
+            for site_id, problems in before.items():
+                added = [p for p in site_problems_with_staged(site_id, mark) if p not in problems]
+                if added:
+                    outcome.problems.extend(
+                        Problem(0, p.path, p.message, p.message) for p in added[:10]
+                    )
         with transaction.atomic():
-            if batch and outcome.ok:
-                BillLine.with_staged.bulk_create(batch)
-            batch.clear()
             if outcome.ok:
                 BillLine.with_staged.filter(staging=mark).update(staging=None)
-                for site_id, problems in before.items():
-                    added = [p for p in site_problems(site_id) if p not in problems]
-                    if added:
-                        outcome.problems.extend(
-                            Problem(0, p.path, p.message, p.message) for p in added[:10]
-                        )
             if outcome.ok and columns is not None and outcome.columns is not None:
                 remember_columns(
                     organization=organization,
@@ -515,9 +516,14 @@ def import_bills(
                 if finished is not None:
                     finished(outcome)
         visible = outcome.ok
-    finally:
-        if not visible:
+    except BaseException:
+        # A job's own mark is left to the job (its retry, or the run that took it over,
+        # discards what is staged); an import of its own cleans up after itself.
+        if staging is None:
             discard_staged(mark)
+        raise
+    if not visible:
+        discard_staged(mark)
     if not outcome.ok:
         raise ImportRefused(outcome)
     return outcome
