@@ -17,7 +17,10 @@ if ! python -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL
 fi
 madoguchi manage runserver "127.0.0.1:$port" --noreload &
 server=$!
-trap 'kill "$server" 2>/dev/null' INT TERM EXIT
+# The background worker (bill imports, money summaries, reminders): tasks on the database.
+madoguchi manage worker --no-reload --verbosity 0 &
+worker=$!
+trap 'kill "$server" "$worker" 2>/dev/null' INT TERM EXIT
 # Say "running" only once the server answers: a port already taken ends the server instead.
 if ! python - "$port" "$server" <<'PY'
 import os, sys, time, urllib.request, urllib.error
@@ -45,6 +48,7 @@ cat <<TXT
   Madoguchi is running at http://127.0.0.1:$port/
   Log in as: demo / madoguchi-demo
   API docs:  http://127.0.0.1:$port/api/v1/docs
+  Background worker: running beside it (bill imports, money summaries, reminders)
   (Ctrl-C stops it. The CLI: .venv/bin/madoguchi assess examples/seed004-sonet-cut-before-end.yaml)
 
 TXT
