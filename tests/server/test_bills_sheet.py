@@ -372,3 +372,23 @@ def test_another_organization_cannot_open_a_background_preview(
     assert world.clients["mallory"].get(f"{url}?preview={read.pk}").status_code == 404
     other = f"/sites/{world.site_b.pk}/bills/import/?preview={read.pk}"
     assert "outcome" not in world.clients["mallory"].get(other).context
+
+
+def test_the_api_takes_a_statement_over_a_megabyte_and_names_one_too_large(
+    world: World, sites: tuple[Site, Site]
+) -> None:
+    client = world.clients["alice"]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens['alice']}"}
+    item = "月額" * 100  # 200 characters, the most an item keeps
+    rows = [f"佐藤家,so-net,2026-01,{item},{n + 1}" for n in range(2_500)]
+    big = sheet(*rows)
+    assert big.size > 1_000_000  # more than a site file may be
+    done = client.post("/api/v1/bill-sheets/import", {"file": big}, **headers)
+    assert done.status_code == 201
+    assert done.json()["added"] == 2_500
+    huge = SimpleUploadedFile("huge.csv", b"site,party,month,item,yen\n" + b"x" * 26_000_000)
+    refused = client.post("/api/v1/bill-sheets/import", {"file": huge}, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"path": "file", "message": "the file is larger than 25 MB and was not read"}
+    ]

@@ -214,6 +214,8 @@ def _end(
 
 def _retry_or_fail(job: BillImport, me: str, exc: Exception) -> None:
     job.refresh_from_db()
+    if job.worker != me or job.state != BillImport.State.RUNNING:
+        return  # another run has it now (or it ended): that run decides
     if job.staging:
         discard_staged(job.staging)
     error = f"{type(exc).__name__}: {exc}"[:200]

@@ -10,6 +10,8 @@ MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: Postg
                      the suite runs with test_settings.py, which reads it
 MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
                      from Redis, shared by every worker (default: from the database)
+MADOGUCHI_BILLS_BATCH_PAUSE  seconds a long bill import pauses after each committed batch
+                     so other writers get SQLite's lock (default: 0.02 on SQLite, 0 otherwise)
 
 Logins (django-axes):
 MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords per username, and per address, before a
