@@ -19,6 +19,7 @@ from typing import IO
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from madoguchi.bills.matching import Match, PayeeIndex, payee_key
 from madoguchi.bills.models import ColumnMapping, PayeeChoice
@@ -500,6 +501,7 @@ def import_bills(
                     )
         with transaction.atomic():
             if outcome.ok:
+                _drop_lines_imported_meanwhile(mark, outcome)
                 BillLine.with_staged.filter(staging=mark).update(staging=None)
             if outcome.ok and columns is not None and outcome.columns is not None:
                 remember_columns(
@@ -527,6 +529,21 @@ def import_bills(
     if not outcome.ok:
         raise ImportRefused(outcome)
     return outcome
+
+
+def _drop_lines_imported_meanwhile(mark: uuid.UUID, outcome: Outcome) -> None:
+    """Delete the staged lines another import made visible while this one read (the same
+    file imported twice at once): the batches no longer share one transaction, so the
+    fingerprints read at the start are checked once more, in the transaction that makes
+    the lines visible."""
+    on_record = BillLine.objects.filter(
+        site_id=OuterRef("site_id"), fingerprint=OuterRef("fingerprint")
+    )
+    twice = BillLine.with_staged.filter(staging=mark).filter(Exists(on_record))
+    gone, _ = twice.delete()
+    if gone:
+        outcome.added -= gone
+        outcome.already += gone
 
 
 def discard_staged(mark: uuid.UUID) -> int:
