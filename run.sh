@@ -23,7 +23,10 @@ madoguchi manage load_demo >/dev/null
 say "Starting the server…"
 madoguchi manage runserver "127.0.0.1:$port" --noreload &
 server=$!
-trap 'kill "$server" 2>/dev/null' INT TERM EXIT
+# The background worker (bill imports, money summaries, reminders): tasks on the database.
+madoguchi manage worker --no-reload --verbosity 0 &
+worker=$!
+trap 'kill "$server" "$worker" 2>/dev/null' INT TERM EXIT
 # Say "running" only once the server answers: a port taken meanwhile ends the server instead.
 if ! python - "$port" "$server" <<'PY'
 import os, sys, time, urllib.request, urllib.error
@@ -51,6 +54,7 @@ cat <<TXT
   Madoguchi is running at http://127.0.0.1:$port/
   Log in as: demo / madoguchi-demo
   API docs:  http://127.0.0.1:$port/api/v1/docs
+  Background worker: running beside it (bill imports, money summaries, reminders)
   (Ctrl-C stops it. The CLI: .venv/bin/madoguchi assess examples/seed004-sonet-cut-before-end.yaml)
 
 TXT

@@ -352,3 +352,47 @@ def test_a_mangled_statement_is_refused_or_read_never_a_traceback(
         assert all(problem.text("ja") for problem in refused.problems)
         assert not BillLine.objects.filter(site=site).exists()
     BillLine.objects.filter(site=site).delete()
+
+
+def test_the_first_line_over_a_sites_limit_stops_the_read_at_once(site: Site) -> None:
+    """A million lines for one site: refused at the 5,001st line added, without reading
+    the rest (the read used to go on to the end for every problem)."""
+    header = b"party,month,item,yen\n"
+    body = b"".join(b"so-net,2026-01,line %d,1\n" % n for n in range(1_000_000))
+    stream = io.BytesIO(header + body)
+    with pytest.raises(ImportRefused) as refused:
+        import_bills(organization=site.organization, site=site, stream=stream)
+    assert [(p.line, p.en) for p in refused.value.outcome.problems] == [
+        (5_002, "the site would have more than 5000 bill lines")
+    ]
+    assert stream.tell() < len(header + body) // 10  # most of the file was never read
+    assert not BillLine.with_staged.filter(site=site).exists()
+
+
+def test_the_same_file_imported_twice_at_once_adds_its_lines_once(site: Site) -> None:
+    """The second import starts while the first is still reading (its batches committed,
+    staged): whichever ends last drops what the other made visible meanwhile."""
+    data = b"party,month,item,yen\n" + b"".join(
+        b"so-net,2026-01,line %d,%d\n" % (n, n + 1) for n in range(10)
+    )
+    inner: list[Any] = []
+
+    def meanwhile(done: int, lines: int) -> None:
+        if not inner:
+            inner.append(
+                import_bills(organization=site.organization, site=site, stream=io.BytesIO(data))
+            )
+
+    import madoguchi.bills.services as services
+
+    original = services.BATCH
+    services.BATCH = 4
+    try:
+        outer = import_bills(
+            organization=site.organization, site=site, stream=io.BytesIO(data), progress=meanwhile
+        )
+    finally:
+        services.BATCH = original
+    assert inner[0].added == 10
+    assert (outer.added, outer.already) == (0, 10)
+    assert BillLine.with_staged.filter(site=site).count() == 10

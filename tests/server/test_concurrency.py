@@ -26,7 +26,7 @@ from madoguchi.cases.models import Case, EntryKind, Promise, TimelineEntry
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.orgs.models import ApiToken
 from madoguchi.sitefiles import siteio
-from madoguchi.sites.models import Site
+from madoguchi.sites.models import BillLine, Site
 from tests.server.conftest import World
 from tests.server.factories import PromiseFactory
 
@@ -233,3 +233,76 @@ def test_overlapping_reminder_runs_send_each_mail_once(
     assert sum(overdue for _soon, overdue in results) == WORKERS
     assert len(mail.outbox) == WORKERS
     assert Promise.objects.filter(reminded_overdue__isnull=True, case_active=True).count() == 0
+
+
+def test_a_long_bill_import_never_makes_other_writers_fail(
+    transactional_db: Any, world: World, settings: Any
+) -> None:
+    """One big sheet imports (in short transactions: a batch of lines at a time) while other
+    people log in, settle promises and call the API the whole time. None of them fails
+    ("database is locked" after the busy timeout), every write is there once, and so is
+    every imported line."""
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from madoguchi.bills.services import import_bills
+    from tests.server.factories import SiteFactory
+
+    settings.BILLS_BATCH_PAUSE = 0.02 if connection.vendor == "sqlite" else 0.0
+    sites = [SiteFactory(organization=world.org_a, name=f"倉庫{n}") for n in range(3)]
+    lines = 12_000
+    sheet = "site,party,month,item,yen\n" + "".join(
+        f"倉庫{n % 3},so-net,2026-01,明細 {n},{n + 1}\n" for n in range(lines)
+    )
+    due = timezone.now() + dt.timedelta(days=1)
+    promises = [
+        PromiseFactory(case=world.case_a, by="docomo-hikari", what=f"p {n}", due=due)
+        for n in range(400)
+    ]
+    bob = get_user_model().objects.get(pk=world.org_a.memberships.get(role="staff").user_id)
+    importing = threading.Event()
+    importing.set()
+    done: list[Any] = []
+
+    def importer() -> list[Any]:
+        try:
+            outcome = import_bills(organization=world.org_a, stream=io.BytesIO(sheet.encode()))
+            return [outcome.added]
+        finally:
+            importing.clear()
+
+    def writer(n: int) -> Callable[[], list[Any]]:
+        def job() -> list[Any]:
+            call, web, answers = _client(world), Client(), []
+            k = n
+            while importing.is_set() and k < len(promises):
+                answers.append(
+                    web.post(
+                        "/accounts/login/", {"username": bob.username, "password": "pw-for-tests"}
+                    )
+                )
+                answers.append(call("post", f"/api/v1/promises/{promises[k].pk}/kept"))
+                answers.append(
+                    call(
+                        "post", f"/api/v1/cases/{world.case_a.pk}/entries", {"reference": f"W-{k}"}
+                    )
+                )
+                done.append(k)
+                k += 4
+            return answers
+
+        return job
+
+    results = _in_threads([importer, *(writer(n) for n in range(4))])
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert failures == []
+    assert results[0] == [lines]
+    statuses = [s for answers in results[1:] for s in _statuses(answers)]
+    assert statuses  # the writers wrote while the import ran …
+    assert set(statuses) <= {200, 201, 302}  # … and none of them failed
+    assert BillLine.objects.filter(site__in=sites).count() == lines
+    kept = Promise.objects.filter(pk__in=[promises[k].pk for k in done], kept__isnull=False)
+    assert kept.count() == len(done)
+    references = TimelineEntry.objects.filter(case=world.case_a, reference__startswith="W-")
+    assert sorted(references.values_list("reference", flat=True)) == sorted(f"W-{k}" for k in done)

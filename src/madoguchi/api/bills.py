@@ -11,8 +11,9 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, PathId, answers, target_organization
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
+from madoguchi.bills.uploads import BILL_MAX_MB
 from madoguchi.orgs.models import Organization
-from madoguchi.server.uploads import BoundedUploadHandler, refused_uploads
+from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites import selectors
 from madoguchi.sites.models import Site
 
@@ -107,12 +108,10 @@ def _import(
     columns: str,
     dry_run: bool,
 ) -> Status[BillImportOut]:
-    if file is None and refused_uploads(request):
-        # The upload handler stopped reading it: say so, not "no file".
-        limit = BoundedUploadHandler.limit
-        message = f"the file is larger than {limit:,} bytes, the most the API reads"
-        raise Invalid("file too large", [{"path": "file", "message": message}])
     if file is None:
+        if refused_uploads(request):
+            message = f"the file is larger than {BILL_MAX_MB} MB and was not read"
+            raise Invalid("file too large", [{"path": "file", "message": message}])
         raise Invalid("no file", [{"path": "file", "message": "send the statement as `file`"}])
     mapping = _columns(columns)
     stream = file.open("rb")

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.bills.parsing import ColumnMap, normalize
 from madoguchi.bills.services import Unanswered
+from madoguchi.bills.uploads import BILL_MAX_MB
 
 NOT_TELECOM = "-"
-BILL_MAX_MB = 64  # bills.views.BILL_MAX_BYTES
 
 
 class BillFileForm(forms.Form):

@@ -63,11 +63,16 @@ class ColumnMapping(OrgOwned):
 
 
 class BillImport(OrgOwned):
-    """A long import running in the background (web): who started it, for which site (none:
-    the organization's sheet), how it ended. Lines read while it runs are in a progress file
-    beside the upload (bills.jobs), as the import's own transaction cannot commit them; a
-    running row whose progress has gone quiet is an import that did not finish (its process
-    died), and since an import is all or nothing, nothing of it was saved."""
+    """A long import (or preview) run as a task on the queue (bills.tasks): who started it,
+    for which site (none: the organization's sheet), how far it got and how it ended.
+
+    Everything the progress page shows is committed with the rows it describes: each batch
+    of staged bill lines commits together with `lines` and `bytes_read`, and the import's
+    end (its lines made visible) commits together with `state` and `result`. `staging`
+    marks the job's lines until then (BillLine.staging: readers skip them), so a worker
+    killed half way leaves nothing visible, and the next attempt discards the staged lines
+    and starts again: every line ends imported exactly once. `worker` and `heartbeat` say
+    who runs it now, so a restarted worker knows a dead one's job (bills.jobs.recover)."""
 
     class State(models.TextChoices):
         RUNNING = "running", _("importing")
@@ -89,6 +94,16 @@ class BillImport(OrgOwned):
     result = models.JSONField(default=dict, blank=True)  # counts, or the problems' texts
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
+    # Progress, committed with the staged lines it counts.
+    lines = models.PositiveIntegerField(default=0)  # lines read so far
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    staging = models.UUIDField(null=True, blank=True, editable=False)  # its staged lines' mark
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (retries included)
+    worker = models.CharField(max_length=120, blank=True)  # host:pid of the run going on
+    heartbeat = models.DateTimeField(null=True, blank=True)  # the run's latest sign of life
+    task_id = models.CharField(max_length=64, blank=True)  # the queued task's result id
+    error = models.CharField(max_length=200, blank=True)  # why the latest attempt stopped
+    columns = models.TextField(blank=True)  # the column mapping read through (ColumnMap.text)
 
     class Meta:
         verbose_name = _("bill import")

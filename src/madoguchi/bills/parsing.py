@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
@@ -25,6 +26,22 @@ from typing import IO
 HEAD_BYTES = 65_536
 MAX_PROBLEMS = 100
 XLSX_MAGIC = b"PK\x03\x04"
+
+# How much of a bill file is read, whatever it claims (hostile files are refused within
+# seconds and a little memory). A real statement is far smaller: a household's card or bank
+# export is a few thousand lines a year, an installer's sheet at most 5,000 lines per site
+# (a site's bill-line limit). The upload itself is bounded by bills.views.BILL_MAX_BYTES.
+MAX_LINES = 200_001  # rows or physical lines, the header's included: 200,000 statement lines
+MAX_LINE_BYTES = 100_000  # one CSV line (a statement line is under 1 KB)
+MAX_CELLS = 200  # cells in one row (a statement has about 10 columns)
+# An XLSX is a zip: its directory says how large each part is once uncompressed, and Python's
+# zipfile never inflates a part beyond what the directory says (so these are checked before
+# anything is inflated). The worksheets are streamed (memory stays flat); every other part
+# (shared strings, styles, the workbook) is read whole into memory by openpyxl.
+XLSX_MAX_PARTS = 500
+XLSX_MAX_SHEET_BYTES = 120_000_000  # one worksheet's XML, streamed
+XLSX_MAX_PART_BYTES = 16_000_000  # any other part, read whole (shared strings: ~25 MB in memory)
+XLSX_MAX_TOTAL_BYTES = 160_000_000
 
 
 @dataclass(frozen=True)
@@ -278,9 +295,18 @@ def _encoding_problem(line: int = 0) -> Problem:
 
 def _decoded_lines(stream: IO[bytes], encoding: str, problems: list[Problem]) -> Iterator[str]:
     """The file's lines as text; a line that does not decode is named once and read with
-    replacement characters (the file is refused, but its other problems are still found)."""
+    replacement characters (the file is refused, but its other problems are still found).
+    The first line over MAX_LINE_BYTES or past MAX_LINES stops the read at once."""
     bad = False
-    for number, raw in enumerate(stream, start=1):
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            problems.append(_too_long_line(number))
+            return
+        if number > MAX_LINES:
+            problems.append(_too_many_lines(number))
+            return
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
@@ -291,6 +317,35 @@ def _decoded_lines(stream: IO[bytes], encoding: str, problems: list[Problem]) ->
         if number == 1 and text.startswith("\ufeff"):
             text = text[1:]
         yield text
+
+
+def _too_many_lines(line: int) -> Problem:
+    lines = f"{MAX_LINES - 1:,}"
+    return Problem(
+        line,
+        "",
+        f"the file has more than {lines} lines: split it (by year, or by site)",
+        f"ファイルが {lines} 行を超えています。年ごとや拠点ごとに分けてください",
+    )
+
+
+def _too_long_line(line: int) -> Problem:
+    size = f"{MAX_LINE_BYTES:,}"
+    return Problem(
+        line,
+        "",
+        f"the line is longer than {size} bytes: this is not a statement",
+        f"1 行が {size} バイトを超えています。明細のファイルではありません",
+    )
+
+
+def _too_wide_row(line: int) -> Problem:
+    return Problem(
+        line,
+        "",
+        f"the row has more than {MAX_CELLS} cells: this is not a statement",
+        f"1 行のセルが {MAX_CELLS} 個を超えています。明細のファイルではありません",
+    )
 
 
 def csv_rows(stream: IO[bytes], problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
@@ -304,6 +359,9 @@ def csv_rows(stream: IO[bytes], problems: list[Problem]) -> Iterator[tuple[int, 
     start = 1
     try:
         for row in reader:
+            if len(row) > MAX_CELLS:
+                problems.append(_too_wide_row(start))
+                return
             yield start, row
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -312,8 +370,43 @@ def csv_rows(stream: IO[bytes], problems: list[Problem]) -> Iterator[tuple[int, 
         )
 
 
+def xlsx_problem(stream: IO[bytes]) -> Problem | None:
+    """What makes this XLSX too large to read, from its zip directory alone (nothing is
+    inflated); None when it is within the limits."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a readable zip: openpyxl says so below
+    finally:
+        stream.seek(0)
+    sheets = [p for p in parts if p.filename.startswith("xl/worksheets/")]
+    others = [p for p in parts if not p.filename.startswith("xl/worksheets/")]
+    too_large = (
+        len(parts) > XLSX_MAX_PARTS
+        or any(p.file_size > XLSX_MAX_SHEET_BYTES for p in sheets)
+        or any(p.file_size > XLSX_MAX_PART_BYTES for p in others)
+        or sum(p.file_size for p in parts) > XLSX_MAX_TOTAL_BYTES
+    )
+    if not too_large:
+        return None
+    return Problem(
+        0,
+        "",
+        "the workbook is too large once unpacked (over "
+        f"{XLSX_MAX_TOTAL_BYTES // 1_000_000} MB, or a part over its limit): save the "
+        "statement alone as CSV or as a smaller workbook",
+        "ブックを展開すると大きすぎます。明細だけを CSV か小さなブックとして保存し直してください",
+    )
+
+
 def xlsx_rows(stream: IO[bytes], problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells as text) from the first sheet of an XLSX, read in streaming mode."""
+    """(row number, cells as text) from the first sheet of an XLSX, read in streaming mode.
+    The zip directory is checked first (xlsx_problem); while streaming, the first row past
+    MAX_LINES (empty rows count: a row numbered 1,048,576 is a million rows) or wider than
+    MAX_CELLS stops the read at once."""
+    if (problem := xlsx_problem(stream)) is not None:
+        raise BadFile([problem])
     try:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
 
@@ -331,7 +424,15 @@ def xlsx_rows(stream: IO[bytes], problems: list[Problem]) -> Iterator[tuple[int,
         ) from None
     try:
         sheet = book.worksheets[0]
+        # The dimension the file declares (e.g. A1:XFD1048576) would pad every row to it.
+        sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_LINES:
+                problems.append(_too_many_lines(number))
+                return
+            if len(values) > MAX_CELLS:
+                problems.append(_too_wide_row(number))
+                return
             yield number, [_cell_text(v) for v in values]
     finally:
         book.close()

@@ -10,16 +10,21 @@ as a site file. `preview` runs the same pass without writing.
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from madoguchi.bills.matching import Match, PayeeIndex, payee_key
 from madoguchi.bills.models import ColumnMapping, PayeeChoice
 from madoguchi.bills.parsing import (
+    MAX_PROBLEMS,
     OWN,
     SHEET,
     BadFile,
@@ -39,7 +44,7 @@ from madoguchi.engine.model import Service
 from madoguchi.engine.sitefile import Problem as SiteProblem
 from madoguchi.orgs.models import Organization
 from madoguchi.sites.changes import site_changed
-from madoguchi.sites.integrity import site_problems
+from madoguchi.sites.integrity import site_problems, site_problems_with_staged
 from madoguchi.sites.models import BillLine, Site
 
 BATCH = 2_000
@@ -172,6 +177,7 @@ class _Pass:
         self._contracts: dict[int, set[str]] = {}
         self._occurrence: Counter[tuple[int, str]] = Counter()
         self._parties: dict[str, str | None] = {}
+        self.over_limit = False
 
     def problem(self, line: int, column: str, en: str, ja: str) -> None:
         if len(self.outcome.problems) < 100:
@@ -219,10 +225,18 @@ class _Pass:
         if first is not None:
             yield from self._classify(first, own=own)
         for n, line in enumerate(statement, start=2):
+            if self.stopped():
+                break  # the file is refused already and no further problem would be listed
             yield from self._classify(line, own=own)
             if self.progress and n % BATCH == 0:
                 self.progress(stream.tell(), reading.rows)
         self.outcome.rows = reading.rows
+
+    def stopped(self) -> bool:
+        """Has reading on stopped making sense: a site went over its bill-line limit (the
+        first line over it stops the read at once: a file of a million lines for one site
+        is not read to its end to be refused), or the problems listed are full."""
+        return self.over_limit or len(self.outcome.problems) >= MAX_PROBLEMS
 
     def _classify(self, line: StatementLine, *, own: bool) -> Iterator[tuple[Site, BillLine]]:
         out = self.outcome
@@ -260,6 +274,7 @@ class _Pass:
         seen.add(mark)
         self._count[site.pk] += 1
         if self._count[site.pk] > MAX_BILLS:
+            self.over_limit = True
             if self._count[site.pk] == MAX_BILLS + 1:
                 self.problem(
                     line.line,
@@ -425,46 +440,123 @@ def import_bills(
     site: Site | None = None,
     progress: Progress | None = None,
     columns: ColumnMap | None = None,
+    staging: uuid.UUID | None = None,
+    finished: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Import a statement file into `site` (or, for a sheet with a site column, into the
     organization's sites named on each line): all of it, or nothing (ImportRefused). A
-    `columns` mapping the file imported through is remembered for its header."""
-    run = _Pass(organization, site, columns, progress)
+    `columns` mapping the file imported through is remembered for its header.
+
+    The lines are written in short transactions of at most BATCH rows, each committing the
+    lines read so far (`progress`, called inside it, so a job's progress commits with its
+    rows), marked with `staging` (new when not given): readers skip staged lines, so nothing
+    of the file is visible until its end, when one transaction makes them all visible after
+    checking that every site still reads as a site file, and calls `finished` (a job's end
+    commits with its lines). A file that is refused has its staged lines deleted. Other
+    writers (on SQLite the whole database is one lock) wait for one batch at most, not for
+    the file. Lines a killed import staged under `staging` are deleted first
+    (discard_staged), so running it again imports every line exactly once."""
+    if staging is not None:
+        discard_staged(staging)  # what an earlier, killed run of the same job left
+    mark = staging or uuid.uuid4()
+    run = _Pass(organization, site, None if columns is None else columns, None)
     before: dict[int, set[SiteProblem]] = {}
-    with transaction.atomic():
-        batch: list[BillLine] = []
+    batch: list[BillLine] = []
+    pause = float(getattr(settings, "BILLS_BATCH_PAUSE", 0.0))
+
+    def refused() -> bool:
+        return bool(run.outcome.problems or run.outcome.unanswered)
+
+    def commit(done: int, lines: int) -> None:
+        """Write the batch (unless refused) and the progress in one short transaction."""
+        with transaction.atomic():
+            if batch and not refused():
+                BillLine.with_staged.bulk_create(batch)
+            if progress is not None:
+                progress(done, lines)
+        batch.clear()
+        if pause:
+            time.sleep(pause)  # let writers waiting on SQLite's lock in
+
+    run.progress = commit
+    try:
         for row_site, row in run.lines(stream):
             if row_site.pk not in before:
                 before[row_site.pk] = set(site_problems(row_site.pk))
-            if run.outcome.problems or run.outcome.unanswered:
+            if refused():
                 batch.clear()  # refused anyway: read on for every problem, write nothing
                 continue
-            batch.append(row)
-            if len(batch) >= BATCH:
-                BillLine.objects.bulk_create(batch)
-                batch.clear()
-        if batch and not (run.outcome.problems or run.outcome.unanswered):
-            BillLine.objects.bulk_create(batch)
+            row.staging = mark
+            batch.append(row)  # committed every BATCH lines read (run.progress)
         outcome = run.outcome
-        if outcome.ok:
+        if batch and outcome.ok:
+            commit(stream.tell(), outcome.rows)
+        batch.clear()
+        if outcome.ok:  # read while nothing is locked: the site with its staged lines
             for site_id, problems in before.items():
-                added = [p for p in site_problems(site_id) if p not in problems]
+                added = [p for p in site_problems_with_staged(site_id, mark) if p not in problems]
                 if added:
                     outcome.problems.extend(
                         Problem(0, p.path, p.message, p.message) for p in added[:10]
                     )
-        if outcome.ok and columns is not None and outcome.columns is not None:
-            remember_columns(
-                organization=organization,
-                signature=outcome.signature,
-                header=outcome.header,
-                columns=outcome.columns,
-            )
-        if not outcome.ok:
-            transaction.set_rollback(True)
-        else:
-            for site_id in before:
-                site_changed(site_id)
+        with transaction.atomic():
+            if outcome.ok:
+                _drop_lines_imported_meanwhile(mark, outcome)
+                BillLine.with_staged.filter(staging=mark).update(staging=None)
+            if outcome.ok and columns is not None and outcome.columns is not None:
+                remember_columns(
+                    organization=organization,
+                    signature=outcome.signature,
+                    header=outcome.header,
+                    columns=outcome.columns,
+                )
+            if not outcome.ok:
+                transaction.set_rollback(True)
+            else:
+                for site_id in before:
+                    site_changed(site_id)
+                if finished is not None:
+                    finished(outcome)
+        visible = outcome.ok
+    except BaseException:
+        # A job's own mark is left to the job (its retry, or the run that took it over,
+        # discards what is staged); an import of its own cleans up after itself.
+        if staging is None:
+            discard_staged(mark)
+        raise
+    if not visible:
+        discard_staged(mark)
     if not outcome.ok:
         raise ImportRefused(outcome)
     return outcome
+
+
+def _drop_lines_imported_meanwhile(mark: uuid.UUID, outcome: Outcome) -> None:
+    """Delete the staged lines another import made visible while this one read (the same
+    file imported twice at once): the batches no longer share one transaction, so the
+    fingerprints read at the start are checked once more, in the transaction that makes
+    the lines visible."""
+    on_record = BillLine.objects.filter(
+        site_id=OuterRef("site_id"), fingerprint=OuterRef("fingerprint")
+    )
+    twice = BillLine.with_staged.filter(staging=mark).filter(Exists(on_record))
+    gone, _ = twice.delete()
+    if gone:
+        outcome.added -= gone
+        outcome.already += gone
+
+
+def discard_staged(mark: uuid.UUID) -> int:
+    """Delete the lines an import staged under `mark` and did not make visible (it was
+    refused, or its worker died), a batch per short transaction."""
+    gone = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                BillLine.with_staged.filter(staging=mark).values_list("pk", flat=True)[:BATCH]
+            )
+            if ids:
+                BillLine.with_staged.filter(pk__in=ids).delete()
+        gone += len(ids)
+        if len(ids) < BATCH:
+            return gone

@@ -6,9 +6,9 @@ the bill CSV export.
 The uploaded file waits for the confirmation in a file under the data directory named by a
 random token kept in the session (for that site, or that organization's sheet); it is deleted
 once imported, and files left waiting for more than a day are deleted at the next upload.
-Bill files may be larger than site files (BILL_MAX_BYTES): these pages read uploads with
-their own bound, so they take the CSRF check on themselves (after choosing the handlers,
-as Django asks)."""
+Bill files may be larger than site files (bills.uploads.BILL_MAX_BYTES): these pages read
+uploads with their own bound, so they take the CSRF check on themselves (after choosing the
+handlers, as Django asks)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,11 +42,12 @@ from madoguchi.bills.services import (
     import_bills,
     preview,
 )
+from madoguchi.bills.uploads import use_bill_upload_handlers
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write
-from madoguchi.server.uploads import BoundedUploadHandler, refused_uploads
+from madoguchi.server.uploads import refused_uploads
 from madoguchi.sites.models import Site
 from madoguchi.sites.selectors import user_site
 from madoguchi.sites.templatetags.madoguchi import party_name
@@ -55,18 +55,10 @@ from madoguchi.sites.templatetags.madoguchi import party_name
 SESSION_KEY = "bill_uploads"
 TOKEN_LENGTH = 22
 KEEP_SECONDS = 24 * 3600
-BILL_MAX_BYTES = 64_000_000  # about a million statement lines
-
-
-class BillUploadHandler(BoundedUploadHandler):
-    """Refuse an uploaded bill file past BILL_MAX_BYTES (the site files' handler, at the bill
-    files' larger limit)."""
-
-    limit = BILL_MAX_BYTES
 
 
 def _bill_uploads(request: HttpRequest) -> None:
-    request.upload_handlers = [BillUploadHandler(request), TemporaryFileUploadHandler(request)]
+    use_bill_upload_handlers(request)
 
 
 def _writable_site(request: HttpRequest, pk: int) -> Site:
@@ -88,8 +80,12 @@ def _upload_path(request: HttpRequest, owner: str, token: str) -> Path | None:
 def _keep(request: HttpRequest, owner: str, upload: Any) -> tuple[str, Path]:
     folder = upload_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # a job waiting for (or on) the worker keeps its upload, however long the queue
+    queued = set(
+        BillImport.objects.filter(state=BillImport.State.RUNNING).values_list("token", flat=True)
+    )
     for old in folder.iterdir():  # abandoned previews
-        if old.stat().st_mtime < time.time() - KEEP_SECONDS:
+        if old.name not in queued and old.stat().st_mtime < time.time() - KEEP_SECONDS:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(16)[:TOKEN_LENGTH]
     path = folder / token
@@ -448,7 +444,6 @@ def _preview_context(
 def bills_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """How a background import is going; reloads itself until it has ended."""
     job = get_object_or_404(BillImport.objects.for_user(request.user).select_related("site"), pk=pk)
-    job = jobs.check(job)
     again = (
         reverse("sites:bills-import", args=[job.site_id])
         if job.site_id

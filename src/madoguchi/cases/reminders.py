@@ -138,3 +138,23 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
     if failures:
         raise RemindersFailed((soon, overdue), failures)
     return soon, overdue
+
+
+def send_all_reminders(now: dt.datetime | None = None) -> tuple[list[str], list[str]]:
+    """Every kind of reminder (promises, then EXTRA_JOBS): a line per kind saying what was
+    sent, and the failures (each is retried by the next run; a task run retries sooner)."""
+    failures: list[str] = []
+    try:
+        soon, overdue = send_reminders(now)
+    except RemindersFailed as failed:
+        soon, overdue = failed.sent
+        failures += failed.failures
+    said = [f"reminders: {soon} due soon, {overdue} overdue"]
+    for name, job in EXTRA_JOBS.items():
+        try:
+            sent = job(now)
+        except RemindersFailed as failed:
+            sent = failed.sent[0]
+            failures += failed.failures
+        said.append(f"{name}: {sent} sent")
+    return said, failures

@@ -10,6 +10,8 @@ MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: Postg
                      the suite runs with test_settings.py, which reads it
 MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
                      from Redis, shared by every worker (default: from the database)
+MADOGUCHI_BILLS_BATCH_PAUSE  seconds a long bill import pauses after each committed batch
+                     so other writers get SQLite's lock (default: 0.02 on SQLite, 0 otherwise)
 
 Mail (reminders, password resets; without MADOGUCHI_EMAIL_HOST mail goes to the console):
 MADOGUCHI_EMAIL_HOST       the SMTP server, e.g. smtp.example.jp (turns on SMTP)
@@ -130,11 +132,13 @@ INSTALLED_APPS = [
     "madoguchi.notifications",
     "madoguchi.api",
     "madoguchi.ops",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "madoguchi.bills.uploads.BillUploadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -294,6 +298,33 @@ if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
+
+# --- Background work: Django's tasks framework on the database (django-tasks-db) ----------
+# Bill imports and previews, card batches, reminders and money summaries run as tasks
+# (`@task`, `.enqueue()`), picked up by `madoguchi manage worker` (run.sh starts one beside
+# the server; in production a systemd service). The queue is a table in the same database:
+# SQLite on a laptop, PostgreSQL on a team server (several workers share it: each takes a
+# task with SELECT … FOR UPDATE SKIP LOCKED). Redis is not used for tasks even when
+# MADOGUCHI_REDIS_URL is set: the Redis backend (django-tasks-rq 0.12) is written against the
+# django-tasks backport's classes, not Django 6's django.tasks, so tasks declared with
+# django.tasks.task would cross two copies of the framework; and a task's rows committing
+# in the same database as the data it writes is what lets a killed import be taken up again.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Each committed batch of a long bill import is followed by this pause (seconds), so that on
+# SQLite other writers waiting on the busy timeout take the lock between batches instead of
+# the import taking it back at once (MADOGUCHI_BILLS_BATCH_PAUSE; 0 on PostgreSQL, whose
+# writers do not share one lock).
+BILLS_BATCH_PAUSE = float(
+    os.environ.get(
+        "MADOGUCHI_BILLS_BATCH_PAUSE",
+        "0.02" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "0",
+    )
+)
 
 LOGGING = {
     "version": 1,

@@ -30,3 +30,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # A slow password hash per test user would dominate the suite's time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tasks run as they are enqueued, in the test's own thread and transaction handling, so a test
+# sees what a task did as soon as the write that enqueued it returns. The test that runs a
+# real worker (tests/server/test_worker.py) starts it with the server's settings instead.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+BILLS_BATCH_PAUSE = 0.0

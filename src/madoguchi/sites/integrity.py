@@ -8,6 +8,7 @@ to its cases (madoguchi.sitefiles checks the whole file where a case is written)
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,8 +18,14 @@ from django.db import transaction
 from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine.sitefile import Problem, document_problems
 from madoguchi.sites.changes import site_changed
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import own_document, with_site_rows
+from madoguchi.sites.models import BillLine, Site
+from madoguchi.sites.records import (
+    own_document,
+    site_sections,
+    to_record,
+    with_parties,
+    with_site_rows,
+)
 
 
 class SiteWouldBreak(ValueError):
@@ -40,6 +47,19 @@ def site_problems(site_id: int) -> list[Problem]:
     """What is wrong with a site's own rows read as a site file (empty when valid)."""
     site = with_site_rows(Site.objects.filter(pk=site_id)).get()
     return document_problems(own_document(site), catalog_for(site.organization))
+
+
+def site_problems_with_staged(site_id: int, staging: uuid.UUID) -> list[Problem]:
+    """What would be wrong with the site once the bill lines an import staged under
+    `staging` are on record (madoguchi.bills checks this before the short transaction that
+    makes them visible, so that transaction holds the write lock for the update alone)."""
+    site = with_site_rows(Site.objects.filter(pk=site_id)).get()
+    sections = site_sections(site)
+    staged = BillLine.with_staged.filter(site_id=site_id, staging=staging).order_by(
+        "position", "id"
+    )
+    sections["bills"] += [to_record(b) for b in staged]
+    return document_problems(with_parties(sections, site), catalog_for(site.organization))
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine.model import (
@@ -20,7 +21,7 @@ from madoguchi.engine.model import (
     Region,
     Service,
 )
-from madoguchi.orgs.models import OrgOwned
+from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
 
 
@@ -151,6 +152,13 @@ class Event(SiteChild):
         return f"{self.date} {self.kind}"
 
 
+class VisibleBillLineManager(models.Manager.from_queryset(OrgScopedQuerySet)):  # type: ignore[misc]
+    """Bill lines that are on record: not those an import still going on has staged."""
+
+    def get_queryset(self) -> OrgScopedQuerySet:
+        return super().get_queryset().filter(staging__isnull=True)
+
+
 class BillLine(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="bills")
     party = models.SlugField(_("party"), max_length=80)
@@ -165,11 +173,24 @@ class BillLine(SiteChild):
     # so that importing the same file or an overlapping period adds nothing twice. Empty for
     # a line typed by hand. Not a site-file field.
     fingerprint = models.CharField(max_length=40, blank=True, default="", editable=False)
+    # A line written by an import still going on (madoguchi.bills): the import's mark. A
+    # long import commits its lines in short transactions so that other writers never wait
+    # long; until the import ends they are staged, and every reader skips them (the default
+    # manager), so the file still imports all or nothing.
+    staging = models.UUIDField(null=True, blank=True, editable=False)
+
+    objects = VisibleBillLineManager()  # type: ignore[misc]  # OrgOwned.objects, narrowed
+    with_staged = OrgScopedQuerySet.as_manager()  # staged lines too (the importer's own)
 
     class Meta(SiteChild.Meta):
         verbose_name = _("bill line")
         verbose_name_plural = _("bill lines")
-        indexes = [models.Index(fields=["site", "fingerprint"], name="billline_fingerprint_idx")]
+        indexes = [
+            models.Index(fields=["site", "fingerprint"], name="billline_fingerprint_idx"),
+            models.Index(
+                fields=["staging"], name="billline_staging_idx", condition=Q(staging__isnull=False)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.party} {self.yen}"

@@ -1,4 +1,6 @@
-"""Run from cron or a systemd timer, e.g. every 5 minutes: `madoguchi manage send_reminders`."""
+"""Run from cron or a systemd timer, e.g. every 5 minutes: `madoguchi manage send_reminders`
+(here, at once), or `send_reminders --enqueue` (on the task queue: the worker sends them and
+retries a refused mail after a backoff, cases.tasks)."""
 
 from __future__ import annotations
 
@@ -7,33 +9,30 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.cases.reminders import EXTRA_JOBS, RemindersFailed, send_reminders
+from madoguchi.cases.reminders import send_all_reminders
+from madoguchi.cases.tasks import send_reminders_task
 
 
 class Command(BaseCommand):
     help = (
         "Mail assignees about promises due soon or overdue, and members about their sites' "
         "deadlines. Safe to run repeatedly; a mail the server refused is retried on the next "
-        "run, and the command then exits with 1."
+        "run, and the command then exits with 1. --enqueue leaves the sending to the worker."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--now", type=dt.datetime.fromisoformat, default=None)
+        parser.add_argument(
+            "--enqueue", action="store_true", help="put the run on the task queue for the worker"
+        )
 
     def handle(self, *args: Any, now: dt.datetime | None, **options: Any) -> None:
-        failures: list[str] = []
-        try:
-            soon, overdue = send_reminders(now)
-        except RemindersFailed as failed:
-            soon, overdue = failed.sent
-            failures += failed.failures
-        self.stdout.write(f"reminders: {soon} due soon, {overdue} overdue")
-        for name, job in EXTRA_JOBS.items():
-            try:
-                sent = job(now)
-            except RemindersFailed as failed:
-                sent = failed.sent[0]
-                failures += failed.failures
-            self.stdout.write(f"{name}: {sent} sent")
+        if options["enqueue"]:
+            send_reminders_task.enqueue(now.isoformat() if now else None)
+            self.stdout.write("reminders queued for the worker")
+            return
+        said, failures = send_all_reminders(now)
+        for line in said:
+            self.stdout.write(line)
         if failures:
-            raise CommandError(str(RemindersFailed((soon, overdue), failures)))
+            raise CommandError(f"{len(failures)} reminder(s) not sent: " + "; ".join(failures))

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from madoguchi.money.services import recompute_all
+from madoguchi.money.tasks import recompute
 from madoguchi.orgs.models import Organization
 
 
@@ -19,6 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", help="only this organization (its slug)")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="put it on the task queue for the worker instead of running it here "
+            "(what the nightly timer does)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         organization_id = None
@@ -27,6 +34,10 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"no organization with the slug {options['org']!r}")
             organization_id = org.pk
+        if options["enqueue"]:
+            recompute.enqueue(organization_id)
+            self.stdout.write("queued for the worker")
+            return
         done, skipped = recompute_all(organization_id=organization_id)
         self.stdout.write(f"{done} sites summarized")
         if skipped:

@@ -1,0 +1,39 @@
+"""Retries for tasks: Django's tasks framework (and its database backend) runs a task once
+and records an exception as its failure, so a task whose work may meet a passing error (a
+locked or dropped database, a mail server that refused) enqueues itself again, after a
+backoff that doubles, with the attempt number as an argument: each attempt is then its own
+row on the queue (what failed and when stays readable in the admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.tasks import Task
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_SECONDS = 30  # before the second attempt; doubled for each further one
+
+
+def backoff(attempt: int) -> int:
+    """Seconds to wait before attempt number `attempt + 1`."""
+    return int(BACKOFF_SECONDS * 2 ** (attempt - 1))
+
+
+def again_later(task: Task[Any, Any], *args: Any, attempt: int, error: BaseException) -> bool:
+    """Enqueue `task(*args, attempt=attempt + 1)` after the backoff; False (and logged) when
+    `attempt` was the last one. Where the backend cannot wait (the tests' immediate
+    backend), the next attempt runs at once."""
+    if attempt >= MAX_ATTEMPTS:
+        log.error("%s%r failed %s times: %s", task.name, args, attempt, error)
+        return False
+    log.warning("%s%r attempt %s failed (%s): again later", task.name, args, attempt, error)
+    if task.get_backend().supports_defer:
+        when = timezone.now() + dt.timedelta(seconds=backoff(attempt))
+        task = task.using(run_after=when)
+    task.enqueue(*args, attempt=attempt + 1)
+    return True
