@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from madoguchi.orgs.models import Role
 from madoguchi.sites.models import Site
-from tests.browser.test_desk_in_a_browser import CHROMIUM, FLAGS, SCREENSHOTS, log_in
+from tests.browser.conftest import open_page
+from tests.browser.test_desk_in_a_browser import SCREENSHOTS, log_in
 from tests.server.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
@@ -33,22 +35,15 @@ CODES = re.compile(
 
 
 @pytest.fixture
-def phone() -> Any:
-    import os
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(
-            locale="ja-JP", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
-        )
-        yield page
-        browser.close()
+def phone(chromium: Any) -> Iterator[Any]:
+    yield from open_page(
+        chromium,
+        locale="ja-JP",
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
 
 
 def _looked_at(page: Any, name: str) -> str:
