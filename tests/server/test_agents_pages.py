@@ -408,10 +408,19 @@ def test_a_nul_character_is_a_field_error_not_a_crash(world: World, refused: Age
 
     preview = world.clients["bob"].post("/agents/new/", {**data, "preview": "1"})
     saved = world.clients["bob"].post("/agents/new/", data)
-    listed = world.clients["bob"].get("/agents/", {"q": "東池袋\x00"})
 
-    assert preview.status_code == saved.status_code == listed.status_code == 200
+    assert preview.status_code == saved.status_code == 200
+    assert saved.context["form"].errors["name"]
     assert not Agent.objects.filter(name__startswith="ネクスト").exists()
+
+
+def test_a_nul_in_the_agents_search_answers_a_page_that_says_why(world: World) -> None:
+    # No person types a NUL into a search: like every list's, this one answers the input
+    # guard's 400 page naming the character (server/inputs.py), not a list searched for
+    # something else than what was asked.
+    listed = world.clients["bob"].get("/agents/", {"q": "東池袋\x00"})
+    assert listed.status_code == 400
+    assert "使えない文字（NUL）" in listed.content.decode()
 
 
 def test_the_list_warns_of_an_agent_at_a_refused_agents_address(

@@ -155,8 +155,10 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
     assert count() == few
     # (session), user, memberships; overdue page, open cases page, both counts; due soon;
     # the colleagues, the sites (one query) and the parties (the organizations, their
-    # directory stamps) to filter by; the receivables panel's totals (one aggregate)
-    assert few == session_queries() + 11
+    # directory stamps) to filter by; the incident suggestions (the recent open cases, at
+    # most SUGGESTION_CASES, and their sites' contracts); the receivables panel's totals
+    # (one aggregate)
+    assert few == session_queries() + 13
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
@@ -173,8 +175,10 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     assert count() == few
     # (session), user, memberships; the case, its promises; the site's contracts, events,
     # bills, open cases, their promises and their calls (the reports); the directory's stamps
-    # (the directory itself is cached); the timeline; the colleagues a writer can assign to
-    assert few == session_queries() + 13
+    # (the directory itself is cached); the timeline; the case's incident, else the incident
+    # suggested for it (the recent open cases and their sites' contracts); the colleagues a
+    # writer can assign to
+    assert few == session_queries() + 16
 
 
 def test_a_correction_names_the_entry_it_corrects_without_a_query_more(

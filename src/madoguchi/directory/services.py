@@ -21,7 +21,7 @@ from madoguchi.directory.models import Desk, DirectoryStamp, FactConfirmation, P
 from madoguchi.directory.records import from_record, to_record
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
-from madoguchi.engine.catalog import unverified_facts
+from madoguchi.engine.catalog import CatalogDesk, CatalogParty, unverified_facts
 from madoguchi.orgs.models import Organization
 
 
@@ -113,7 +113,15 @@ def save_party(organization: Organization | None, record: engine.Party) -> Party
     return party
 
 
-CATALOG_ONLY = {"aliases", "billing_names", "billing_source"}
+# What the shipped catalog's records have beyond the engine's Party and Desk, which rows do
+# not store: a party's aliases and billing names are for finding it (by name, on a
+# statement) and are read from the shipped catalog; a desk's no_phone_reason and
+# shared_number are for the catalog check. Derived, so a field added to the catalog's
+# records alone never makes every sync re-save the parties that use it.
+CATALOG_ONLY: dict[str, Any] = {
+    **dict.fromkeys(set(CatalogParty.model_fields) - set(engine.Party.model_fields), True),
+    "desks": {"__all__": set(CatalogDesk.model_fields) - set(engine.Desk.model_fields)},
+}
 
 
 @transaction.atomic
@@ -130,8 +138,6 @@ def sync_catalog() -> tuple[int, int]:
     }
     saved = 0
     for slug, record in shipped.parties.items():
-        # Aliases and billing names are for finding a party (by name, on a statement) and are
-        # read from the shipped catalog, not rows.
         shipped_row = record.model_dump(mode="json", exclude=CATALOG_ONLY)
         if stored.get(slug) != shipped_row:
             save_party(None, record)

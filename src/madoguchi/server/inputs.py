@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -83,8 +84,8 @@ def json_body_problem(request: HttpRequest) -> tuple[str, str] | None:
         return None
     if not request.content_type or "json" not in request.content_type:
         return None
-    body = request.body
-    if not body.strip():
+    body = _body(request)
+    if body is None or not body.strip():
         return None
     try:
         data = json.loads(body)
@@ -126,11 +127,22 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
 
+def _body(request: HttpRequest) -> bytes | None:
+    """The request's body, or None when it is larger than the request limit: such a body is
+    left unread, for the view to refuse naming its field (the site import's `content`: a 422
+    that says how large) or for Django's own limit to answer, instead of this guard's read
+    turning every oversize API request into an HTML 400 before the view could say why."""
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
+
+
 def _posted_nul(request: HttpRequest, api: bool) -> tuple[str, str] | None:
     if request.method != "POST":
         return None
-    body = request.body
-    if b"%00" not in body and b"\x00" not in body:
+    body = _body(request)
+    if body is None or (b"%00" not in body and b"\x00" not in body):
         return None
     for name, values in request.POST.lists():
         if "\x00" in name or any("\x00" in value for value in values):
