@@ -78,7 +78,10 @@ def test_an_imported_demo_file_is_checked_at_todays_time(live_server: Any, phone
     shown = f"いま {day_text('ja', today.date())}"
     panel = page.locator("#call-now").inner_text()
     assert shown in panel, panel
-    assert "固定" not in page.locator("main").inner_text()
+    main = page.locator("main").inner_text()
+    # Neither the fixed-time notice nor a "時点 (固定)" clock: the file's now: is not kept.
+    assert "時刻に固定して判定しています" not in main
+    assert "(固定)" not in main
     no_sideways_scroll(page)
     shot(page, "phone-imported-site.png")
     page.locator("#call-now").screenshot(path=str(SCREENSHOTS / "phone-imported-call-now.png"))

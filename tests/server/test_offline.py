@@ -149,11 +149,11 @@ def test_the_contacts_of_every_site_of_a_customer(demo: Organization, client: Cl
 
 
 def test_the_api_gives_the_contacts(world: World) -> None:
-    response = world.api("get", f"/api/v1/sites/{world.site_a.pk}/contacts")
+    response = world.api("get", f"/api/v1/sites/{world.site_a.pk}/phonebook")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/vcard")
     _cards(response.content)
-    assert world.api("get", f"/api/v1/sites/{world.site_b.pk}/contacts").status_code == 404
+    assert world.api("get", f"/api/v1/sites/{world.site_b.pk}/phonebook").status_code == 404
 
 
 @needs_poppler

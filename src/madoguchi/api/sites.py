@@ -303,7 +303,7 @@ def export_site(request: HttpRequest, site_id: PathId) -> HttpResponse:
 
 
 @sites.get(
-    "/sites/{site_id}/contacts",
+    "/sites/{site_id}/phonebook",
     response=ERRORS,
     openapi_extra=download(
         "text/vcard",
@@ -311,9 +311,10 @@ def export_site(request: HttpRequest, site_id: PathId) -> HttpResponse:
         {"type": "string"},
     ),
 )
-def site_contacts(request: HttpRequest, site_id: PathId) -> HttpResponse:
+def site_phonebook_file(request: HttpRequest, site_id: PathId) -> HttpResponse:
     """The site's desks as contacts to import into a phone: one per company and purpose,
-    each number labelled with the phones it works from, the hours and the IDs to read out."""
+    each number labelled with the phones it works from, the hours and the IDs to read out.
+    Not at /contacts: that path holds the site's customer contacts for incident updates."""
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
     response = HttpResponse(
         vcard_file([(site, site_phonebook(site))]), content_type="text/vcard; charset=utf-8"
