@@ -27,24 +27,24 @@ from tests.server.factories import (
 )
 
 #: Modules whose behaviour depends on the database engine: SQL the ORM writes differently per
-#: database (search, filters on parties, counts and aggregates), locking and concurrent
-#: writers, query counts and plans, the migrations, backups, and the tenancy walk. CI runs them
-#: again on PostgreSQL (`-m database`); the rest runs once, on SQLite, where a second engine
-#: would prove nothing new.
+#: database (search, filters on parties, window functions), locking and concurrent writers,
+#: query counts and plans, backups, slugs repaired by migration, and the tenancy walk. CI runs
+#: them again on PostgreSQL (`-m database`); the rest runs once, on SQLite, where a second
+#: engine would prove nothing new. (The API's schema run and the query-string fuzz, which once
+#: found PostgreSQL-only 500s, stay SQLite-only in CI for time: the input guard now refuses
+#: what reached PostgreSQL before any query; run them with MADOGUCHI_TEST_DATABASE_URL set
+#: before a release.)
 ENGINE_SENSITIVE = {
-    "test_api_cases",
-    "test_api_schema",
-    "test_api_validation",
     "test_commands",
     "test_concurrency",
     "test_deploy",
     "test_desk",
-    "test_limits",
-    "test_money",
+    "test_desk_slugs",
+    "test_lock_order",
+    "test_outage_history",
     "test_party_filter",
     "test_party_search",
     "test_queries",
-    "test_receivables",
     "test_reimport",
     "test_settings_for_tests",
     "test_tenancy",
