@@ -32,7 +32,9 @@ from madoguchi.server.i18n import duration_text
 from madoguchi.sites.models import Site
 
 
-def _time(value: str) -> dt.datetime:
+def cli_time(value: str) -> dt.datetime:
+    """An ISO time from the command line; one without a zone is the server's (Asia/Tokyo).
+    The incident command reads its times the same way."""
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
@@ -48,7 +50,7 @@ class Command(BaseCommand):
         opening = sub.add_parser("open")
         opening.add_argument("site_id", type=int)
         opening.add_argument("--title", default="")
-        opening.add_argument("--outage-started", type=_time, default=None)
+        opening.add_argument("--outage-started", type=cli_time, default=None)
         logging = sub.add_parser("log")
         logging.add_argument("case_id", type=int)
         logging.add_argument(
@@ -61,7 +63,7 @@ class Command(BaseCommand):
         logging.add_argument("--minutes", type=int, default=None)
         logging.add_argument("--status", default=None)
         logging.add_argument("--promise", default=None, help="what was promised, e.g. callback")
-        logging.add_argument("--due", type=_time, default=None, help="when the promise is due")
+        logging.add_argument("--due", type=cli_time, default=None, help="when the promise is due")
         logging.add_argument(
             "--outcome",
             default="",
@@ -84,11 +86,11 @@ class Command(BaseCommand):
         for verdict in ("kept", "broken"):
             settling = sub.add_parser(verdict)
             settling.add_argument("promise_id", type=int)
-            settling.add_argument("--at", type=_time, default=None, help="when (default: now)")
+            settling.add_argument("--at", type=cli_time, default=None, help="when (default: now)")
         outage = sub.add_parser("outage", help="set when the outage started and ended")
         outage.add_argument("case_id", type=int)
-        outage.add_argument("--started", type=_time, default=None)
-        outage.add_argument("--ended", type=_time, default=None, help="leave out: still out")
+        outage.add_argument("--started", type=cli_time, default=None)
+        outage.add_argument("--ended", type=cli_time, default=None, help="leave out: still out")
         sub.add_parser("journey", help="the ladder, steps taken, what is owed").add_argument(
             "case_id", type=int
         )

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from madoguchi.cases.management.commands.case import cli_time
 from madoguchi.cases.models import Case
 from madoguchi.incidents import selectors, services
 from madoguchi.incidents.models import Incident
@@ -21,11 +22,6 @@ from madoguchi.incidents.outcomes import site_outcomes
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import duration_text
-
-
-def _time(value: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
 class Command(BaseCommand):
@@ -56,12 +52,12 @@ class Command(BaseCommand):
         call.add_argument("--reference", default="")
         call.add_argument("--person", default="")
         call.add_argument("--promise", default="", help="what was promised, e.g. callback")
-        call.add_argument("--due", type=_time, default=None, help="when the promise is due")
-        call.add_argument("--next-update", type=_time, default=None)
+        call.add_argument("--due", type=cli_time, default=None, help="when the promise is due")
+        call.add_argument("--next-update", type=cli_time, default=None)
         call.add_argument("--internal", action="store_true", help="not on the customers' page")
         end = sub.add_parser("end")
         end.add_argument("incident_id", type=int)
-        end.add_argument("--at", type=_time, default=None, help="restored at (default: now)")
+        end.add_argument("--at", type=cli_time, default=None, help="restored at (default: now)")
         sub.add_parser("link", help="a new private link for customers").add_argument(
             "incident_id", type=int
         )
