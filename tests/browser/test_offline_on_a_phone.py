@@ -79,8 +79,12 @@ def test_a_site_opened_once_reads_offline_until_logout(live_server: Any, browser
     assert page.evaluate("caches.keys().then(k => k.length)") >= 1
     page.click("form.logout button")
     page.wait_for_url("**/accounts/login/**")
-    assert page.evaluate("caches.keys()") == []
-    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    # The login page forgets the kept sites as it loads; wait for that rather than race it.
+    page.wait_for_function("caches.keys().then((keys) => keys.length === 0)", timeout=15000)
+    page.wait_for_function(
+        "navigator.serviceWorker.getRegistrations().then((found) => found.length === 0)",
+        timeout=15000,
+    )
     context.set_offline(True)
     try:
         page.goto(f"{live_server.url}/sites/{site.pk}/")

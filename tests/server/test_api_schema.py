@@ -4,6 +4,7 @@ without a server error, with a status code its schema documents and a body that 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -30,6 +31,14 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 def _operations() -> list[tuple[str, str]]:
     paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
     return [(method.upper(), path) for path, item in paths.items() for method in item]
+
+
+@functools.cache
+def _loaded_schema() -> Any:
+    """The schema as schemathesis reads it, loaded once per worker: django-ninja builds the
+    OpenAPI document anew on every request (about 1 s of pydantic JSON-schema work for ~90
+    operations), which, per operation, was most of this module's time in CI."""
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 def _ids(world: World) -> dict[str, int]:
@@ -76,7 +85,7 @@ def _aimed(case: Any, ids: dict[str, int]) -> Any:
 @pytest.mark.usefixtures("_keep_connection")
 @pytest.mark.parametrize(("method", "path"), _operations())
 def test_the_api_answers_as_documented(world: World, method: str, path: str) -> None:
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    schema = _loaded_schema()
     ids = _ids(world)
     headers = {"Authorization": f"Bearer {world.tokens['alice']}"}
     operation = schema[path][method]
