@@ -23,7 +23,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "no
 fi
 
 export MADOGUCHI_DATA_DIR="${MADOGUCHI_DATA_DIR:-$(mktemp -d)}"
-workers=(-n "${MADOGUCHI_TEST_WORKERS:-auto}")
+workers=(-n "${MADOGUCHI_TEST_WORKERS:-auto}" --dist worksteal)
 for arg in "$@"; do
   case "$arg" in -n | -n* | --numprocesses*) workers=() ;; esac
 done

@@ -158,6 +158,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.database
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the test database is not PostgreSQL")
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
 def test_postgresql_backup_and_restore_round_trip(db: Any, tmp_path: Path) -> None:
