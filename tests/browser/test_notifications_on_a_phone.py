@@ -4,11 +4,12 @@ by its host afterwards), and adds a customer contact from the site page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
-from madoguchi.notifications.models import Channel, SiteContact
+from madoguchi.notifications.models import Channel, Delivery, SiteContact
 from madoguchi.orgs.models import Role
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.browser.test_new_site_on_a_phone import _no_sideways_scroll, phone  # noqa: F401
@@ -62,3 +63,23 @@ def test_an_owner_adds_a_webhook_and_a_customer_contact(
     assert (contact.name, contact.incident_updates) == ("院長 佐藤 さくら", True)
     assert "院長 佐藤 さくら" in page.locator("#contacts").inner_text()
     _no_sideways_scroll(page, "notify-3-contacts")
+
+    Delivery.objects.create(
+        organization=member.organization,
+        event_key="incident-opened:1",
+        event="incident-opened",
+        recipient=f"channel:{channel.pk}",
+        channel=channel,
+        subject="障害: NTT東日本 アクセス回線 東京都",
+        text="複数の拠点で同じ障害",
+        status="pending",
+        attempts=2,
+        last_error="HTTP 500",
+        not_before=dt.datetime(2026, 12, 7, 3, 4, tzinfo=dt.UTC),
+        created=dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC),
+    )
+    page.goto(f"{live_server.url}/notifications/log/")
+    log = page.locator("#deliveries").inner_text()
+    assert "2026年12月7日(月) 12:04" in log  # the next try, as people read it
+    assert "2回試行" in log
+    _no_sideways_scroll(page, "notify-4-log")

@@ -208,7 +208,7 @@ def test_the_delivery_log_shows_times_as_people_read_them(world: World) -> None:
     page = world.clients["alice"].get("/notifications/log/").content.decode()
     assert "2026年12月7日(月) 12:05" in page
     assert "送信できず" in page
-    assert "5回送信" in page
+    assert "5回試行" in page
     assert "HTTP 500" in page
     assert not ISO.search(page)
     assert "case-opened" not in page
