@@ -23,7 +23,8 @@ madoguchi manage load_demo >/dev/null
 say "Starting the server…"
 madoguchi manage runserver "127.0.0.1:$port" --noreload &
 server=$!
-# The background worker (bill imports, money summaries, reminders): tasks on the database.
+# The background worker (bill imports, money summaries; every minute the notifications and
+# reminders, which it queues itself): tasks on the database.
 madoguchi manage worker --no-reload --verbosity 0 &
 worker=$!
 trap 'kill "$server" "$worker" 2>/dev/null' INT TERM EXIT
@@ -54,7 +55,7 @@ cat <<TXT
   Madoguchi is running at http://127.0.0.1:$port/
   Log in as: demo / madoguchi-demo
   API docs:  http://127.0.0.1:$port/api/v1/docs
-  Background worker: running beside it (bill imports, money summaries, reminders)
+  Background worker: running beside it (bill imports, money summaries, reminders, notifications)
   (Ctrl-C stops it. The CLI: .venv/bin/madoguchi assess examples/seed004-sonet-cut-before-end.yaml)
 
 TXT

@@ -368,3 +368,29 @@ def test_the_contacts_of_another_organizations_customer_are_not_given(world: Wor
     )
     assert response.status_code == 200
     assert world.site_a.name in response.content.decode()
+
+
+def test_the_notification_pages_show_only_the_users_organization(
+    world: World, ids: dict[str, object]
+) -> None:
+    from madoguchi.notifications.models import Channel, Delivery
+
+    channel = Channel.objects.get(pk=ids["channel_id"])
+    Delivery.objects.create(
+        organization=world.org_a,
+        event_key="case-opened:a",
+        event="case-opened",
+        recipient=f"channel:{channel.pk}",
+        channel=channel,
+        subject="A社 本社の案件",
+        text="A社の通知",
+        not_before=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    client = world.clients["mallory"]
+    for url in ("/notifications/", "/notifications/log/", "/notifications/new/"):
+        page = client.get(url).content.decode()
+        assert "A社の通知先" not in page, url
+        assert "A社 本社" not in page, url
+        assert "a-desk@example.jp" not in page, url
+    line = client.get("/notifications/line/?organization=org-a").content.decode()
+    assert world.org_a.name not in line  # the organization picked is mallory's own

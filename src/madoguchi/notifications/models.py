@@ -38,6 +38,7 @@ class EventKind(models.TextChoices):
     INCIDENT_UPDATED = "incident-updated", _("an incident was updated")
     INCIDENT_ENDED = "incident-ended", _("an incident ended")
     DEADLINE_NEAR = "deadline-near", _("a legal deadline is near")
+    TEST = "test", _("a test notification")
 
 
 class Channel(OrgOwned):
@@ -70,6 +71,11 @@ class Channel(OrgOwned):
 
     def __str__(self) -> str:
         return self.name or f"{self.kind} {self.pk}"
+
+    @property
+    def event_labels(self) -> list[str]:
+        """The events it asked for, in words (empty: every event)."""
+        return [str(EventKind(e).label) for e in self.events if e in EventKind.values]
 
     def wants(self, event: str) -> bool:
         return self.active and (not self.events or event in self.events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ from madoguchi.notifications.models import (
     DEFAULT_QUIET_START,
     Channel,
     ChannelKind,
+    Delivery,
     EventKind,
     LineAccount,
     SiteContact,
@@ -26,6 +28,9 @@ from madoguchi.notifications.models import (
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.sites.models import Site
+
+# The events a channel can ask for (a test is sent only when a person asks for it).
+SUBSCRIBABLE = [e for e in EventKind.values if e != EventKind.TEST]
 
 
 class NotificationError(ValueError):
@@ -59,7 +64,7 @@ def _check_target(kind: str, target: str) -> str:
 
 
 def _check_events(events: Sequence[str]) -> list[str]:
-    unknown = [e for e in events if e not in EventKind.values]
+    unknown = [e for e in events if e not in SUBSCRIBABLE]
     if unknown:
         raise NotificationError(_("events: unknown event."), "events")
     return list(dict.fromkeys(events))
@@ -151,18 +156,12 @@ def add_contact(
     user: AnyUser | None, site: Site, *, name: str, email: str, incident_updates: bool = True
 ) -> SiteContact:
     _check_writer(user, site.organization_id)
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise NotificationError(_("name: enter the contact's name (up to 100 characters)."), "name")
-    try:
-        validate_email(email.strip())
-    except ValidationError:
-        raise NotificationError(_("email: enter a valid e-mail address."), "email") from None
+    name, email = _checked_contact(name, email)
     return SiteContact.objects.create(
         organization_id=site.organization_id,
         site=site,
         name=name,
-        email=email.strip(),
+        email=email,
         incident_updates=incident_updates,
     )
 
@@ -171,3 +170,95 @@ def add_contact(
 def remove_contact(user: AnyUser | None, contact: SiteContact) -> None:
     _check_writer(user, contact.organization_id)
     contact.delete()
+
+
+@transaction.atomic
+def update_channel(
+    user: AnyUser | None,
+    channel: Channel,
+    *,
+    name: str,
+    target: str = "",
+    events: Sequence[str] = (),
+    quiet_start: dt.time = DEFAULT_QUIET_START,
+    quiet_end: dt.time = DEFAULT_QUIET_END,
+) -> Channel:
+    """Change a channel's name, address, events and quiet hours (not its kind). An empty
+    `target` keeps the address (a webhook's address is never shown back in full)."""
+    _may_change(user, channel)
+    if target.strip():
+        channel.target = _check_target(channel.kind, target)
+    channel.name = name.strip()[:100]
+    channel.events = _check_events(events)
+    channel.quiet_start = quiet_start
+    channel.quiet_end = quiet_end
+    channel.save(update_fields=["target", "name", "events", "quiet_start", "quiet_end"])
+    return channel
+
+
+@transaction.atomic
+def regenerate_secret(user: AnyUser | None, channel: Channel) -> Channel:
+    """A new signing key for a webhook (the old one stops verifying at once)."""
+    _may_change(user, channel)
+    if channel.kind != ChannelKind.WEBHOOK:
+        raise NotificationError(_("Only a webhook has a signing key."))
+    channel.secret = secrets.token_hex(24)
+    channel.save(update_fields=["secret"])
+    return channel
+
+
+@transaction.atomic
+def remove_line_token(user: AnyUser | None, *, organization_id: int) -> None:
+    _check_writer(user, organization_id)
+    LineAccount.objects.filter(organization_id=organization_id).delete()
+
+
+@transaction.atomic
+def send_test(user: AnyUser | None, channel: Channel, now: dt.datetime) -> Delivery:
+    """A test message to the channel at once (not held for quiet hours), on the queue like
+    every delivery: its attempts and status show in the delivery log. Each press is its
+    own event."""
+    _may_change(user, channel)
+    from madoguchi.notifications.tasks import deliver
+
+    delivery = Delivery.objects.create(
+        organization_id=channel.organization_id,
+        event_key=f"{EventKind.TEST}:{channel.pk}:{uuid.uuid4().hex}",
+        event=EventKind.TEST,
+        recipient=f"channel:{channel.pk}",
+        channel=channel,
+        urgent=True,
+        subject=_("Test notification"),
+        text=_("This is a test from Madoguchi: notifications reach this channel."),
+        not_before=now,
+        created=now,
+    )
+    transaction.on_commit(lambda: deliver.enqueue(delivery.pk))
+    return delivery
+
+
+def _checked_contact(name: str, email: str) -> tuple[str, str]:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise NotificationError(_("name: enter the contact's name (up to 100 characters)."), "name")
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        raise NotificationError(_("email: enter a valid e-mail address."), "email") from None
+    return name, email.strip()
+
+
+@transaction.atomic
+def update_contact(
+    user: AnyUser | None,
+    contact: SiteContact,
+    *,
+    name: str,
+    email: str,
+    incident_updates: bool = True,
+) -> SiteContact:
+    _check_writer(user, contact.organization_id)
+    contact.name, contact.email = _checked_contact(name, email)
+    contact.incident_updates = incident_updates
+    contact.save(update_fields=["name", "email", "incident_updates"])
+    return contact

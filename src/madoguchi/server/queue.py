@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.tasks import Task
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -36,4 +36,30 @@ def again_later(task: Task[Any, Any], *args: Any, attempt: int, error: BaseExcep
         when = timezone.now() + dt.timedelta(seconds=backoff(attempt))
         task = task.using(run_after=when)
     task.enqueue(*args, attempt=attempt + 1)
+    return True
+
+
+def waiting(task: Task[Any, Any]) -> bool:
+    """Is a run of `task` on the queue, not yet started (whenever it is due)? Only the
+    database backend can tell; elsewhere nothing is ever waiting."""
+    if not task.get_backend().supports_defer:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def keep_scheduled(task: Task[Any, Any], at: dt.datetime) -> bool:
+    """Enqueue `task()` to run at `at`, unless a run of it is waiting already: a periodic
+    task calls this for its next run, and each worker at its start, so that however many
+    workers there are, one run of it waits on the queue (two chains started at once merge
+    at their next step). Needs a backend that can wait (the database); False elsewhere,
+    where nothing is scheduled (the tests' immediate backend would run it at once)."""
+    if not task.get_backend().supports_defer:
+        return False
+    if waiting(task):
+        return False
+    task.using(run_after=at).enqueue()
     return True

@@ -393,3 +393,7 @@ MADOGUCHI_LINE_PUSH_URL = os.environ.get(
 # Webhooks to loopback or private addresses are refused (a webhook must not reach into the
 # server's own network) unless this is set, e.g. for a receiver on the same machine.
 MADOGUCHI_WEBHOOK_ALLOW_PRIVATE = env_bool("MADOGUCHI_WEBHOOK_ALLOW_PRIVATE", False)
+# The worker sweeps for notifications (and the reminder mails) this often, and tells of legal
+# deadlines near once a day at this hour (Tokyo): no cron or timer needed (README).
+MADOGUCHI_SWEEP_MINUTES = max(env_int("MADOGUCHI_SWEEP_MINUTES", 1), 1)
+MADOGUCHI_DEADLINES_HOUR = min(max(env_int("MADOGUCHI_DEADLINES_HOUR", 7), 0), 23)

@@ -9,6 +9,7 @@ from django.views.generic import RedirectView
 from madoguchi.api.api import api
 from madoguchi.bills.urls import urlpatterns as bills_urls
 from madoguchi.incidents.urls import status_urlpatterns
+from madoguchi.notifications.urls import contact_urlpatterns
 from madoguchi.sitefiles import offline_views
 from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
 from madoguchi.sites.urls import urlpatterns as sites_urls
@@ -30,6 +31,7 @@ urlpatterns = [
     path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
+    path("sites/<int:site_pk>/contacts/", include((contact_urlpatterns, "contacts"))),
     path("cases/", include("madoguchi.cases.urls")),
     path("money/", include("madoguchi.money.urls")),
     path("calendar/", include("madoguchi.sitefiles.calendar_urls")),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("receivables/", include("madoguchi.receivables.urls")),
     path("subcontracts/", include("madoguchi.subcontracts.urls")),
     path("incidents/", include("madoguchi.incidents.urls")),
+    path("notifications/", include("madoguchi.notifications.urls")),
     path("status/", include((status_urlpatterns, "status"))),
     path("intake/", include((intake_urlpatterns, "intake"))),
     path("facts/", include(("madoguchi.directory.urls", "facts"))),

@@ -1,6 +1,7 @@
-"""`madoguchi manage notify`: one sweep of notifications (run it every minute from cron or
-the task scheduler): records new events' deliveries and enqueues those due. With
-`--deadlines` (once a day, e.g. 07:00) it also tells of legal deadlines near."""
+"""`madoguchi manage notify`: one sweep of notifications by hand (the worker runs it every
+minute by itself: notifications.tasks.periodic_sweep): records new events' deliveries and
+enqueues those due. With `--deadlines` it also tells of legal deadlines near (the worker
+does that daily at 07:00)."""
 
 from __future__ import annotations
 
