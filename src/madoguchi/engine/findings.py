@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
@@ -425,11 +425,22 @@ def unwanted_option(ctx: Context) -> Iterator[Finding]:
 
 def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> list[BillLine]:
     """The bill lines that pay for this contract alone (from the month `since` on)."""
-    return [
-        b
-        for b in ctx.site.bills
-        if (since is None or b.month >= since) and checks.matching_contracts(ctx, b) == [contract]
-    ]
+    lines = _sole_payments(ctx).get(contract.ref, [])
+    return [b for b in lines if since is None or b.month >= since]
+
+
+def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
+    """The bill lines that pay for one contract alone, by its ref, in the file's order
+    (worked out once per assessment: several rules ask)."""
+    known = ctx.memo.get("sole-payments")
+    if known is None:
+        known = defaultdict(list)
+        for bill in ctx.site.bills:
+            matched = checks.matching_contracts(ctx, bill)
+            if len(matched) == 1:
+                known[matched[0].ref].append(bill)
+        ctx.memo["sole-payments"] = known
+    return cast(dict[str, list[BillLine]], known)
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -455,11 +466,23 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     """The party's bill lines for the fee of a way of paying: their items name it in one of
     the words the catalog lists for it (払込票発行手数料, …)."""
     words = ctx.catalog.payment_fee_words(payment)
+    if not words:
+        return []
     return [
         b
-        for b in ctx.site.bills
-        if b.party == party and b.item and any(w in normalize(b.item) for w in words)
+        for b, item in _normalized_items(ctx)
+        if b.party == party and any(w in item for w in words)
     ]
+
+
+def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
+    """The bill lines that have an item, each with it `normalize`d (once per assessment)."""
+    known = ctx.memo.get("normalized-items")
+    if known is None:
+        known = ctx.memo["normalized-items"] = [
+            (b, normalize(b.item)) for b in ctx.site.bills if b.item
+        ]
+    return cast(list[tuple[BillLine, str]], known)
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from madoguchi.engine.catalog import FeeCap, OutageRule
 from madoguchi.engine.context import Context
@@ -85,7 +86,14 @@ def case_services(ctx: Context, case: Case) -> tuple[Service, ...]:
 
 def outages(ctx: Context) -> list[Outage]:
     """For every case and every party holding a contract of a service that was out (active
-    when the outage started, or today without a start), that party's side of the outage."""
+    when the outage started, or today without a start), that party's side of the outage
+    (worked out once per assessment: three rules ask)."""
+    if (known := ctx.memo.get("outages")) is None:
+        known = ctx.memo["outages"] = _outages(ctx)
+    return list(cast(list[Outage], known))
+
+
+def _outages(ctx: Context) -> list[Outage]:
     found: list[Outage] = []
     for case in ctx.site.cases:
         services = case_services(ctx, case)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
@@ -33,7 +34,12 @@ def contact(
 ) -> Contact:
     """The party's desk for the first of `purposes` it has, among those handling `service`."""
     desk = ctx.desk_for(party, purposes, service)
-    status = desk_status(desk.hours, ctx.now) if desk is not None else UNKNOWN
+    status = UNKNOWN
+    if desk is not None:  # several routes and findings reach the same desk: ask once
+        key = ("desk-status", desk.hours)
+        if (known := ctx.memo.get(key)) is None:
+            known = ctx.memo[key] = desk_status(desk.hours, ctx.now)
+        status = cast(DeskStatus, known)
     return Contact(desk=desk, status=status)
 
 
