@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
+from madoguchi.engine.kinds import Answers, Charge
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Answers, Charge, Desk
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Desk
 
 
 class NumberCost(StrEnum):

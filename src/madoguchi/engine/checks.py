@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import Context
+from madoguchi.engine.kinds import Building, Service
 from madoguchi.engine.messages import label
-from madoguchi.engine.model import BillLine, Building, Contract, Service
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import BillLine, Contract
+
 
 # A bill line is keyed by what it pays for: the service, and for options which option.
 BillKey = tuple[Service, str | None]

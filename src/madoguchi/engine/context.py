@@ -9,23 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import (
-    Contract,
-    Desk,
-    EventKind,
-    Lamp,
-    Party,
-    PartyKind,
-    Purpose,
-    Region,
-    Service,
-    SiteFile,
-    Symptom,
-)
 from madoguchi.engine.timezone import TOKYO
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Contract, Desk, Party, SiteFile
+
 
 # Which services each symptom touches, in the order routes are listed (SITE-FILE.md).
 SYMPTOM_SERVICES: dict[Symptom, tuple[Service, ...]] = {

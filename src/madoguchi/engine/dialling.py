@@ -14,10 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from madoguchi.engine.kinds import PhoneFrom, Service
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Desk, PhoneFrom, Service
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Desk
 
 MOBILES = frozenset(
     {

@@ -7,22 +7,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
-from madoguchi.engine.model import (
-    BillLine,
-    Contract,
-    EventKind,
-    PartyStatus,
-    Payment,
-    Purpose,
-    Service,
-)
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import BillLine, Contract
+
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
 GAP_LOOKBACK = dt.timedelta(days=30)  # an end longer ago than this is old news, not a gap
@@ -432,15 +428,15 @@ def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> l
 def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
     """The bill lines that pay for one contract alone, by its ref, in the file's order
     (worked out once per assessment: several rules ask)."""
-    known = ctx.memo.get("sole-payments")
-    if known is None:
-        known = defaultdict(list)
-        for bill in ctx.site.bills:
-            matched = checks.matching_contracts(ctx, bill)
-            if len(matched) == 1:
-                known[matched[0].ref].append(bill)
-        ctx.memo["sole-payments"] = known
-    return cast(dict[str, list[BillLine]], known)
+    if (known := ctx.memo.get("sole-payments")) is not None:
+        return cast("dict[str, list[BillLine]]", known)
+    sole: dict[str, list[BillLine]] = {}
+    for bill in ctx.site.bills:
+        matched = checks.matching_contracts(ctx, bill)
+        if len(matched) == 1:
+            sole.setdefault(matched[0].ref, []).append(bill)
+    ctx.memo["sole-payments"] = sole
+    return sole
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -482,7 +478,7 @@ def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
         known = ctx.memo["normalized-items"] = [
             (b, normalize(b.item)) for b in ctx.site.bills if b.item
         ]
-    return cast(list[tuple[BillLine, str]], known)
+    return cast("list[tuple[BillLine, str]]", known)
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:

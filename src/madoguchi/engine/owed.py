@@ -11,12 +11,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from madoguchi.engine.catalog import FeeCap, OutageRule
 from madoguchi.engine.context import Context
-from madoguchi.engine.model import Case, Contract, Holder, Service
+from madoguchi.engine.kinds import Holder, Service
 from madoguchi.engine.timezone import TOKYO
+
+if TYPE_CHECKING:
+    from madoguchi.engine.catalogfile import FeeCap, OutageRule
+    from madoguchi.engine.model import Case, Contract
+
 
 DAYS_PER_MONTH = 30  # the 約款's daily share of a monthly charge (an estimate: see SITE-FILE.md)
 

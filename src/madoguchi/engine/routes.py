@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.dialling import Caller, caller_at, dialling
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
+from madoguchi.engine.kinds import Purpose, Service
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import Contract, Desk, Purpose, Service
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Contract, Desk
 
 
 @dataclass(frozen=True, slots=True)
