@@ -250,7 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="madoguchi",
         description="Who to call when the fiber line, ひかり電話 or FAX dies.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    # `prog` given: argparse would otherwise build a help formatter to work it out, which
+    # imports shutil (and with it bz2 and lzma) on every run.
+    sub = parser.add_subparsers(dest="command", required=True, prog="madoguchi")
 
     assess = sub.add_parser("assess", help="assess a site file: who to call, why, what is wrong")
     assess.add_argument("file", help="site file (YAML), or - for standard input")

@@ -8,7 +8,6 @@ catalog data (catalog_data/owed.yaml), each with its source and whether it is ve
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -80,7 +79,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or that month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    # The month's last day: the day before the next month's first (calendar.monthrange's
+    # answer, without importing calendar and locale on the CLI's path).
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
 
 
 def case_services(ctx: Context, case: Case) -> tuple[Service, ...]:

@@ -14,7 +14,6 @@ goes through `quote`, so no message grows with the input.
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -81,6 +80,8 @@ def nearest(value: object, choices: Iterable[str]) -> str | None:
     # ratio = 2·matches / (len(a) + len(b)) ≥ 0.6 needs the shorter at least 3/7 of the longer
     low, high = len(value) * 3 / 7, len(value) * 7 / 3
     near = [c for c in choices if low <= len(c) <= high]
+    import difflib  # only a file with a mistake needs it
+
     found = difflib.get_close_matches(value, near, n=1, cutoff=0.6)
     return found[0] if found else None
 
