@@ -461,14 +461,13 @@ def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
 def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     """The party's bill lines for the fee of a way of paying: their items name it in one of
     the words the catalog lists for it (払込票発行手数料, …)."""
-    words = ctx.catalog.payment_fee_words(payment)
-    if not words:
-        return []
-    return [
-        b
-        for b, item in _normalized_items(ctx)
-        if b.party == party and any(w in item for w in words)
-    ]
+    key = ("fee-lines", payment)
+    if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
+        words = ctx.catalog.payment_fee_words(payment)
+        known = ctx.memo[key] = [
+            b for b, item in _normalized_items(ctx) if any(w in item for w in words)
+        ]
+    return [b for b in cast("list[BillLine]", known) if b.party == party]
 
 
 def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
