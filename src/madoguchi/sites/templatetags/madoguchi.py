@@ -11,7 +11,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 
 from madoguchi.engine.catalog import load_catalog
@@ -215,12 +215,13 @@ def options(choices: Iterable[tuple[object, object]], chosen: object) -> SafeStr
 
 # The desk's rows, rendered without the template language. Why: the dashboard shows up to
 # sixty rows, each with translated phrases and filters; through `{% for %}`, `{% include %}`
-# and `{% blocktranslate %}` they were half of the page's CPU (issue 26). The markup is the
+# and `{% blocktranslate %}` they were most of its rendering (issue 26). The markup is the
 # template's as it was, character for character (tests/server/test_desk_rows.py).
 
 
 def _e(value: object) -> str:
-    return str(conditional_escape(value))
+    """What `{{ value }}` writes: the text of the value, escaped unless marked safe."""
+    return str(conditional_escape(value if isinstance(value, SafeData) else str(value)))
 
 
 @register.simple_tag
