@@ -78,20 +78,32 @@ def _reader_gone() -> None:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from madoguchi.engine import SiteFileError, assess, load_catalog, parse_site
+    from madoguchi.engine.assess import assess
+    from madoguchi.engine.catalog import Catalog, load_catalog, load_light_catalog
+    from madoguchi.engine.sitefile import SiteFileError, parse_site, read_site_light
 
     now = _parse_now(args.now)
     raw = _read(args.file)
-    try:
-        loaded = parse_site(raw, load_catalog())
-    except SiteFileError as exc:
-        for problem in exc.problems:
-            print(f"{args.file}: {problem}", file=sys.stderr)
-        return EXIT_INVALID
+    # The light path reads a valid file without pydantic (most of a run's time was importing
+    # it and building the models); anything it cannot vouch for goes through pydantic, which
+    # gives the same records or names the problems.
+    light = load_light_catalog()
+    loaded = read_site_light(raw, light) if light is not None else None
+    catalog: Catalog
+    if loaded is not None and light is not None:
+        catalog = light.catalog
+    else:
+        catalog = load_catalog()
+        try:
+            loaded = parse_site(raw, catalog)
+        except SiteFileError as exc:
+            for problem in exc.problems:
+                print(f"{args.file}: {problem}", file=sys.stderr)
+            return EXIT_INVALID
     warnings = [str(w) for w in loaded.warnings]
     for warning in warnings:
         print(f"{args.file}: warning: {warning}", file=sys.stderr)
-    result = assess(loaded.site, now=now, lang=args.lang, warnings=warnings)
+    result = assess(loaded.site, now=now, lang=args.lang, catalog=catalog, warnings=warnings)
     if args.json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -238,7 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="madoguchi",
         description="Who to call when the fiber line, ひかり電話 or FAX dies.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    # `prog` given: argparse would otherwise build a help formatter to work it out, which
+    # imports shutil (and with it bz2 and lzma) on every run.
+    sub = parser.add_subparsers(dest="command", required=True, prog="madoguchi")
 
     assess = sub.add_parser("assess", help="assess a site file: who to call, why, what is wrong")
     assess.add_argument("file", help="site file (YAML), or - for standard input")

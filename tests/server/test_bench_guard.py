@@ -5,6 +5,7 @@ verdicts, with a slowdown far beyond the machine's noise."""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import time
@@ -77,3 +78,29 @@ def test_the_guard_fails_a_page_slowed_on_purpose(
     monkeypatch.setattr(selectors, "site_choices", slow_site_choices)
     failures = guard.judge(guard.measure(steps, runs=5), recorded)
     assert slowed in [failure.split(":")[0] for failure in failures]
+
+
+def _spend(ms: float) -> None:
+    until = time.process_time() + ms / 1000
+    while time.process_time() < until:
+        pass
+
+
+@pytest.mark.parametrize(("slow_turns", "verdict"), [(1, 0), (10_000, 1)])
+def test_a_failure_counts_only_when_measuring_again_confirms_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_turns: int, verdict: int
+) -> None:
+    """A step five times slower during the first measurement only (a slow spell) passes; one
+    that stays five times slower fails."""
+    guard = _guard()
+    recorded = guard.measure({"page": lambda: _spend(5)}, runs=3)
+    monkeypatch.setattr(guard, "RECORDED", tmp_path / "guard.json")
+    (tmp_path / "guard.json").write_text(json.dumps({"ratios": recorded}), encoding="utf-8")
+    calls = {"n": 0}
+
+    def page() -> None:
+        calls["n"] += 1
+        _spend(25 if calls["n"] <= 1 + slow_turns * 3 else 5)
+
+    args = argparse.Namespace(runs=3, record=None)
+    assert guard._verdict({"page": page}, args, 0.0) == verdict

@@ -21,7 +21,8 @@ from madoguchi.directory.models import Desk, DirectoryStamp, FactConfirmation, P
 from madoguchi.directory.records import from_record, to_record
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
-from madoguchi.engine.catalog import CatalogDesk, CatalogParty, unverified_facts
+from madoguchi.engine.catalog import unverified_facts
+from madoguchi.engine.catalogfile import CatalogDesk, CatalogParty
 from madoguchi.orgs.models import Organization
 
 

@@ -7,14 +7,17 @@ Pure Python over a validated SiteFile and the catalog. Given the same site, cata
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from madoguchi.engine import deadlines, escalation, findings, hypotheses, routes
 from madoguchi.engine.catalog import Catalog, load_catalog
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
-from madoguchi.engine.model import SiteFile
 from madoguchi.engine.results import Assessment
 from madoguchi.engine.timezone import TOKYO
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import SiteFile
 
 
 def resolve_now(site: SiteFile, now: dt.datetime | None = None) -> dt.datetime:

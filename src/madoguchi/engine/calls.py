@@ -12,9 +12,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from madoguchi.engine.kinds import Answers, Charge
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Answers, Charge, Desk
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Desk
 
 
 class NumberCost(StrEnum):
@@ -36,6 +41,7 @@ _PREFIXES = (
 )
 
 
+@lru_cache(maxsize=1024)  # a pure function of the text, asked for every desk shown
 def number_cost(phone: str | None) -> NumberCost | None:
     """What the numbering plan says a call to `phone` costs; None when it says nothing
     (a short number such as 113, 188 or #9110, or no number)."""
@@ -75,6 +81,7 @@ _DAYS = {
 }
 
 
+@lru_cache(maxsize=1024)  # a pure function of the texts (a catalog has a few dozen)
 def hours_words(lang: str, expression: str) -> str:
     """Desk hours in words: 09:00-17:00 → 9:00〜17:00; Mo-Fr 09:00-17:00; Dec 29-Jan 03 off
     → 月〜金 9:00〜17:00、12月29日〜1月3日休み; 24/7 → 24時間. It covers the forms the

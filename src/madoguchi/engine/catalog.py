@@ -8,161 +8,36 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
-import pickle
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict, Field, ValidationError
+from madoguchi.engine.kinds import Payment
 
-from madoguchi.engine.model import (
-    Desk,
-    ListOf,
-    Party,
-    Payment,
-    Provenance,
-    Record,
-    Region,
-    Service,
-    Slug,
-)
-from madoguchi.engine.yamlload import load_yaml
+if TYPE_CHECKING:
+    from madoguchi.engine.catalogfile import (
+        CatalogDesk,
+        CatalogOption,
+        CatalogParty,
+        CeasedHolderAdvice,
+        DeskChange,
+        FeeCap,
+        InitialCancellation,
+        OutageRule,
+        PaymentFee,
+        Prefecture,
+        _Sourced,
+    )
+    from madoguchi.engine.model import Desk, Party
 
 
 class CatalogError(RuntimeError):
     """The shipped data is broken: a packaging bug, never the user's fault."""
-
-
-class _Sourced(Record):
-    # Built only when the YAML is validated (a cache miss): most runs load the pickle.
-    model_config = ConfigDict(defer_build=True)
-
-    source: str
-    source_note: str | None = None
-    checked: dt.date
-    verified: bool = True
-
-
-class CatalogDesk(Desk, _Sourced):
-    # Why the catalog gives no number (two numbers in circulation, none published): a desk
-    # without a phone must say why, so a missing number is a decision, not an oversight.
-    no_phone_reason: str | None = None
-    # Marks a number this desk shares with another party's desk because it is one desk
-    # (the catalog check refuses any other shared number).
-    shared_number: bool = False
-
-
-class CatalogParty(Party, _Sourced):
-    # A narrower list than Party's; safe because records are frozen (lists are invariant).
-    desks: ListOf[CatalogDesk] = []  # type: ignore[assignment]
-    # The names people use for it (ドコモ, docomo, ソネット): for finding it, never stored.
-    aliases: ListOf[str] = []
-    # The names it bills under on statements (NTTファイナンス, ドコモ光): for matching
-    # imported statement lines, never guessed from aliases; a name several parties share
-    # is asked once per organization. `billing_source` is where they were read.
-    billing_names: ListOf[str] = []
-    billing_source: str | None = None
-
-
-class CatalogOption(_Sourced):
-    slug: Slug
-    name: str
-    name_en: str
-    aliases: ListOf[str] = []
-
-
-class OutageRule(_Sourced):
-    """A party's 約款 limit on what an outage earns back ("責任の制限"): once a service could
-    not be used at all for `hours` counted from when the party knew of it, the charges for
-    each full `hours` are owed, if claimed within `months` of the outage's end."""
-
-    party: Slug | None = None  # None: the rule of every party without its own
-    # The rule as a person can look it up (NTT西日本 契約約款「責任の制限」), named in the texts.
-    name: str
-    name_en: str
-    hours: Annotated[int, Field(ge=1, le=24 * 31)] = 24
-    # None: no claim limit on record (NTT West's text has none): "claim it soon", and no
-    # `compensation-claim` deadline is given (DOMAIN-FACTS 10.7).
-    months: Annotated[int, Field(ge=1, le=120)] | None = 3
-    note: str | None = None
-
-
-class FeeCap(_Sourced):
-    """The cap on an early-termination fee of a contract made by a person from `since`:
-    at most `months` months of the contract's monthly fee, for the fixed-line `services`."""
-
-    since: dt.date
-    services: ListOf[Service]
-    months: Annotated[int, Field(ge=1)] = 1
-    note: str | None = None
-
-
-class InitialCancellation(_Sourced):
-    """初期契約解除 (電気通信事業法 第26条の3): a contract of `services` may be cancelled by the
-    customer alone, for any reason, for `days` days counting the day its document arrives."""
-
-    days: Annotated[int, Field(ge=1, le=60)]
-    services: ListOf[Service]
-    note: str | None = None
-
-
-class PaymentFee(_Sourced):
-    """A way of paying that costs a fee each month (コンビニ払い: 払込票発行手数料), and the
-    words a statement line's item names that fee with (matched width- and case-folded)."""
-
-    payment: Payment
-    item_words: ListOf[str]
-    note: str | None = None
-
-
-class CeasedHolderAdvice(_Sourced):
-    """Where a customer turns when the holder of a contract went bankrupt or closed, and
-    what a fee paid in advance becomes then (DOMAIN-FACTS 9.7, 9.8; 破産法): the `desks`
-    are parties of the catalog, in the order to call them."""
-
-    desks: ListOf[Slug]
-    note: str | None = None
-
-
-class DeskChange(Record):
-    """A desk renamed or removed from the catalog: `desk` (the old slug) of `party` is now
-    `now` (None: removed), so an assessment that named the old slug still finds its desk."""
-
-    model_config = ConfigDict(defer_build=True)
-
-    date: dt.date
-    party: Slug
-    desk: Slug
-    now: Slug | None = None
-    note: str
-
-
-class Prefecture(Record):
-    model_config = ConfigDict(defer_build=True)
-
-    name: str
-    romaji: str
-    region: Region
-
-
-class CatalogFile(Provenance):
-    model_config = ConfigDict(defer_build=True)
-
-    parties: ListOf[CatalogParty] = []
-    options: ListOf[CatalogOption] = []
-    prefectures: ListOf[Prefecture] = []
-    outage_rules: ListOf[OutageRule] = []
-    fee_caps: ListOf[FeeCap] = []
-    initial_cancellations: ListOf[InitialCancellation] = []
-    payment_fees: ListOf[PaymentFee] = []
-    ceased_holder: CeasedHolderAdvice | None = None
-    changelog: ListOf[DeskChange] = []
 
 
 @lru_cache(maxsize=4096)
@@ -332,6 +207,7 @@ def catalog_facts(catalog: Catalog, lang: str = "ja") -> list[Fact]:
     """Every sourced fact of the catalog: parties and their desks, options, the outage rules
     and the fee cap, in the catalog's order; `detail` in words of `lang`."""
     from madoguchi.engine.calls import hours_words
+    from madoguchi.engine.catalogfile import CatalogParty
     from madoguchi.engine.messages import day_text, join, label, say
 
     facts: list[Fact] = []
@@ -409,6 +285,8 @@ def stale_facts(catalog: Catalog, today: dt.date, lang: str = "ja") -> list[Fact
 
 
 def _sourced_entries(catalog: Catalog) -> list[tuple[str, _Sourced]]:
+    from madoguchi.engine.catalogfile import CatalogParty
+
     entries: list[tuple[str, _Sourced]] = []
     for party in catalog.parties.values():
         if isinstance(party, CatalogParty):
@@ -429,6 +307,7 @@ def catalog_problems(catalog: Catalog) -> list[str]:
     with no number and no reason for none, a short code without the phones it works from,
     a number two parties share without both marking it as one desk, a source that is not
     an http(s) page."""
+    from madoguchi.engine.catalogfile import CatalogDesk
     from madoguchi.engine.dialling import is_short_code, phone_reaches_from
 
     problems: list[str] = []
@@ -480,6 +359,29 @@ def _read_files() -> list[tuple[str, str]]:
 
 
 def build_catalog(files: list[tuple[str, str]]) -> Catalog:
+    """The catalog from its files' texts, validated by the pydantic models."""
+    return assemble_catalog(validate_files(files))
+
+
+def validate_files(files: list[tuple[str, str]]) -> list[Any]:
+    """Each catalog file as a validated `CatalogFile`."""
+    from pydantic import ValidationError
+
+    from madoguchi.engine.catalogfile import CatalogFile
+    from madoguchi.engine.yamlload import load_yaml
+
+    validated = []
+    for name, text in files:
+        try:
+            validated.append((name, CatalogFile.model_validate(load_yaml(text) or {})))
+        except (ValidationError, ValueError) as exc:
+            raise CatalogError(f"catalog file {name} is invalid: {exc}") from exc
+    return validated
+
+
+def assemble_catalog(validated: list[Any]) -> Catalog:
+    """One catalog from its files, each a (name, `CatalogFile` or its light record) pair:
+    a slug, rule or fee defined twice is a packaging bug."""
     parties: dict[str, Party] = {}
     options: dict[str, CatalogOption] = {}
     prefectures: list[Prefecture] = []
@@ -489,11 +391,7 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     payment_fees: dict[Payment, PaymentFee] = {}
     changelog: list[DeskChange] = []
     ceased_holder: CeasedHolderAdvice | None = None
-    for name, text in files:
-        try:
-            data = CatalogFile.model_validate(load_yaml(text) or {})
-        except (ValidationError, ValueError) as exc:
-            raise CatalogError(f"catalog file {name} is invalid: {exc}") from exc
+    for name, data in validated:
         for party in data.parties:
             if party.slug in parties:
                 raise CatalogError(f"catalog file {name}: party {party.slug} defined twice")
@@ -534,14 +432,22 @@ def build_catalog(files: list[tuple[str, str]]) -> Catalog:
     )
 
 
-def _cache_path(files: list[tuple[str, str]]) -> Path | None:
+def _cache_dir() -> Path:
     root = os.environ.get("MADOGUCHI_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    base = Path(root) if root else Path.home() / ".cache"
-    # The code that defines the pickled classes is part of the key, not only the data.
-    code = [Path(__file__).read_bytes(), (Path(__file__).parent / "model.py").read_bytes()]
+    return (Path(root) if root else Path.home() / ".cache") / "madoguchi"
+
+
+# The code that defines the cached records is part of a cache's key, not only the data.
+_CODE = ("catalog.py", "catalogfile.py", "model.py", "kinds.py", "light.py", "lightspec.py")
+
+
+def _cache_path(files: list[tuple[str, str]]) -> Path | None:
+    import hashlib
+
+    code = [(Path(__file__).parent / name).read_bytes() for name in _CODE]
     key = repr((sys.version_info[:2], files, code)).encode()
     digest = hashlib.sha256(key).hexdigest()[:16]
-    return base / "madoguchi" / f"catalog-{digest}.pickle"
+    return _cache_dir() / f"catalog-{digest}.pickle"
 
 
 @cache
@@ -555,6 +461,8 @@ def load_catalog() -> Catalog:
     files = _read_files()
     path = _cache_path(files)
     if path is not None and path.exists():
+        import pickle
+
         try:
             with path.open("rb") as handle:
                 cached = pickle.load(handle)
@@ -564,6 +472,8 @@ def load_catalog() -> Catalog:
             pass
     catalog = build_catalog(files)
     if path is not None:
+        import pickle
+
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
@@ -571,3 +481,75 @@ def load_catalog() -> Catalog:
                 pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
             temporary.replace(path)
     return catalog
+
+
+@dataclass(frozen=True)
+class LightCatalog:
+    """The catalog as light records, with the reader whose record classes they are (the CLI's
+    light path: `sitefile.read_site_light`)."""
+
+    catalog: Catalog
+    reader: Any  # light.Reader
+
+
+def _light_key(files: list[tuple[str, str]]) -> str:
+    """A digest of the data, the code that reads it and the Python version (zlib's CRC: a
+    stale-cache check, cheap to import, not a defence against a forged file)."""
+    import zlib
+
+    here = Path(__file__).parent
+    crc = zlib.crc32(repr(sys.version_info[:2]).encode())
+    for name, text in files:
+        crc = zlib.crc32(text.encode(), zlib.crc32(name.encode(), crc))
+    for name in _CODE:
+        crc = zlib.crc32((here / name).read_bytes(), crc)
+    return f"{crc:08x}-{sum(len(text) for _, text in files)}"
+
+
+def _build_light(files: list[tuple[str, str]]) -> dict[str, Any]:
+    """What the light cache holds: the spec of the site file's and the catalog's models,
+    compiled from the pydantic models, and each catalog file validated by them, as plain
+    data (marshal's types only)."""
+    from madoguchi.engine.catalogfile import CatalogFile
+    from madoguchi.engine.lightspec import compile_spec, plain
+    from madoguchi.engine.model import SiteFile
+
+    validated = validate_files(files)
+    assemble_catalog(validated)  # the same checks as the full catalog's
+    return {
+        "spec": compile_spec(SiteFile, CatalogFile),
+        "files": [(name, plain(data)) for name, data in validated],
+    }
+
+
+@cache
+def load_light_catalog() -> LightCatalog | None:
+    """The catalog for the light path, read once per process from a marshalled cache (built
+    with pydantic when missing or stale, then read the same way); None when that cannot be
+    done, and the caller takes the pydantic path."""
+    import marshal
+
+    from madoguchi.engine.light import Fallback, Reader
+
+    files = _read_files()
+    path = _cache_dir() / f"light-{_light_key(files)}.marshal"
+    content: dict[str, Any] | None = None
+    with contextlib.suppress(Exception):  # missing, corrupt or foreign: rebuild it
+        content = marshal.loads(path.read_bytes())
+    if not isinstance(content, dict) or set(content) != {"spec", "files"}:
+        content = _build_light(files)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps(content))
+            temporary.replace(path)
+    try:
+        reader = Reader(content["spec"])
+        validated = [
+            (name, reader.read("CatalogFile", data, trusted=True))
+            for name, data in content["files"]
+        ]
+        catalog = assemble_catalog(validated)
+    except (Fallback, KeyError, TypeError, ValueError):
+        return None
+    return LightCatalog(catalog=catalog, reader=reader)

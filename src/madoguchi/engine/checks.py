@@ -8,11 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import Context
+from madoguchi.engine.kinds import Building, Service
 from madoguchi.engine.messages import label
-from madoguchi.engine.model import BillLine, Building, Contract, Service
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import BillLine, Contract
+
 
 # A bill line is keyed by what it pays for: the service, and for options which option.
 BillKey = tuple[Service, str | None]
@@ -53,7 +58,17 @@ def line_provider_splits(ctx: Context) -> Iterator[tuple[Contract, Contract]]:
 
 
 def matching_contracts(ctx: Context, bill: BillLine) -> list[Contract]:
-    """The contracts of the billing party that a bill line can be paying for."""
+    """The contracts of the billing party that a bill line can be paying for (a new list;
+    the answer depends only on the line's party, item, service and contract, which repeat
+    month after month, so it is worked out once per assessment)."""
+    key = (bill.party, bill.item, bill.service, bill.contract)
+    found = ctx._matches.get(key)
+    if found is None:
+        found = ctx._matches[key] = _matching_contracts(ctx, bill)
+    return list(found)
+
+
+def _matching_contracts(ctx: Context, bill: BillLine) -> list[Contract]:
     if bill.contract is not None:
         return [ctx.contracts_by_ref[bill.contract]]
     candidates = [c for c in ctx.site.contracts if c.party == bill.party]

@@ -9,23 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import (
-    Contract,
-    Desk,
-    EventKind,
-    Lamp,
-    Party,
-    PartyKind,
-    Purpose,
-    Region,
-    Service,
-    SiteFile,
-    Symptom,
-)
 from madoguchi.engine.timezone import TOKYO
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Contract, Desk, Party, SiteFile
+
 
 # Which services each symptom touches, in the order routes are listed (SITE-FILE.md).
 SYMPTOM_SERVICES: dict[Symptom, tuple[Service, ...]] = {
@@ -103,6 +96,10 @@ class Context:
     now: dt.datetime
     lang: str = "ja"
     _holders: dict[Service, Contract | None] = field(default_factory=dict, repr=False)
+    # checks.matching_contracts by (party, item, service, contract): bill lines repeat.
+    _matches: dict[tuple[object, ...], list[Contract]] = field(default_factory=dict, repr=False)
+    # Answers worked out once per assessment though several rules ask (by the asker's key).
+    memo: dict[object, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def today(self) -> dt.date:
@@ -247,8 +244,8 @@ class Context:
         Two contracts of a site that go by the same name (two ISP contracts applied for twice
         on the web) get what tells them apart: the day each started, else an ID on record,
         else which one it is ("2件目"), so that no two sentences about them read the same."""
-        name = self._plain_contract_name(contract)
-        twins = [c for c in self.site.contracts if self._plain_contract_name(c) == name]
+        name = self._plain_names.get(id(contract)) or self._plain_contract_name(contract)
+        twins = self._names_shared.get(name, [contract])
         if len(twins) > 1:
             name = f"{name} {self._telling_apart(contract, twins)}"
         if not quoted:
@@ -260,6 +257,19 @@ class Context:
         option = self.catalog.options[slug]
         name = option.name_en if self.lang == "en" else option.name
         return f"‘{name}’" if self.lang == "en" else f"「{name}」"
+
+    @cached_property
+    def _plain_names(self) -> dict[int, str]:
+        """Each contract's plain name, by the contract's id (asked for many times a run)."""
+        return {id(c): self._plain_contract_name(c) for c in self.site.contracts}
+
+    @cached_property
+    def _names_shared(self) -> dict[str, list[Contract]]:
+        """The contracts going by each plain name, in the file's order."""
+        shared: dict[str, list[Contract]] = {}
+        for contract in self.site.contracts:
+            shared.setdefault(self._plain_names[id(contract)], []).append(contract)
+        return shared
 
     def _plain_contract_name(self, contract: Contract) -> str:
         if contract.option and contract.option in self.catalog.options:

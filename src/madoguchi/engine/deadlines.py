@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from madoguchi.engine import owed
 from madoguchi.engine.context import SWITCH_EVENTS, Context
 from madoguchi.engine.findings import initial_cancellation_due
+from madoguchi.engine.kinds import EventKind
 from madoguchi.engine.messages import case_name_text, label, say, yen
-from madoguchi.engine.model import EventKind
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
+from madoguchi.engine.kinds import PhoneFrom, Service
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Desk, PhoneFrom, Service
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Desk
 
 MOBILES = frozenset(
     {
@@ -31,6 +35,7 @@ MOBILES = frozenset(
 LINE_DOWN_CAUSES = frozenset({"line-fault", "cancellation-cutoff"})
 
 
+@lru_cache(maxsize=1024)  # a pure function of the text, asked for every desk shown
 def is_short_code(number: str | None) -> bool:
     """A short code (113, 116, 151, 188, #9110): where it leads depends on the phone."""
     digits = re.sub(r"[^0-9#]", "", unicodedata.normalize("NFKC", number or ""))

@@ -7,13 +7,19 @@ trouble looks like fraud or money that a ceased company will not return.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from madoguchi.engine.calls import call_note
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.dialling import Caller, dialling
+from madoguchi.engine.kinds import Acquired, EventKind, Purpose, Service
 from madoguchi.engine.messages import say
-from madoguchi.engine.model import Acquired, Desk, EventKind, Purpose, Service
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
 from madoguchi.engine.routes import caller_for, contact
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Desk
+
 
 SOUMU = "soumu-telecom-consumer-center"
 HOTLINE = "consumer-hotline"

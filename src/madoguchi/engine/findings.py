@@ -7,22 +7,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
-from madoguchi.engine.model import (
-    BillLine,
-    Contract,
-    EventKind,
-    PartyStatus,
-    Payment,
-    Purpose,
-    Service,
-)
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import BillLine, Contract
+
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
 GAP_LOOKBACK = dt.timedelta(days=30)  # an end longer ago than this is old news, not a gap
@@ -425,11 +421,22 @@ def unwanted_option(ctx: Context) -> Iterator[Finding]:
 
 def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> list[BillLine]:
     """The bill lines that pay for this contract alone (from the month `since` on)."""
-    return [
-        b
-        for b in ctx.site.bills
-        if (since is None or b.month >= since) and checks.matching_contracts(ctx, b) == [contract]
-    ]
+    lines = _sole_payments(ctx).get(contract.ref, [])
+    return [b for b in lines if since is None or b.month >= since]
+
+
+def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
+    """The bill lines that pay for one contract alone, by its ref, in the file's order
+    (worked out once per assessment: several rules ask)."""
+    if (known := ctx.memo.get("sole-payments")) is not None:
+        return cast("dict[str, list[BillLine]]", known)
+    sole: dict[str, list[BillLine]] = {}
+    for bill in ctx.site.bills:
+        matched = checks.matching_contracts(ctx, bill)
+        if len(matched) == 1:
+            sole.setdefault(matched[0].ref, []).append(bill)
+    ctx.memo["sole-payments"] = sole
+    return sole
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -454,12 +461,23 @@ def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
 def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     """The party's bill lines for the fee of a way of paying: their items name it in one of
     the words the catalog lists for it (払込票発行手数料, …)."""
-    words = ctx.catalog.payment_fee_words(payment)
-    return [
-        b
-        for b in ctx.site.bills
-        if b.party == party and b.item and any(w in normalize(b.item) for w in words)
-    ]
+    key = ("fee-lines", payment)
+    if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
+        words = ctx.catalog.payment_fee_words(payment)
+        known = ctx.memo[key] = [
+            b for b, item in _normalized_items(ctx) if any(w in item for w in words)
+        ]
+    return [b for b in cast("list[BillLine]", known) if b.party == party]
+
+
+def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
+    """The bill lines that have an item, each with it `normalize`d (once per assessment)."""
+    known = ctx.memo.get("normalized-items")
+    if known is None:
+        known = ctx.memo["normalized-items"] = [
+            (b, normalize(b.item)) for b in ctx.site.bills if b.item
+        ]
+    return cast("list[tuple[BillLine, str]]", known)
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 
 from madoguchi.engine import checks
 from madoguchi.engine.context import CORE_SERVICES, STOPPING_EVENTS, Context
+from madoguchi.engine.kinds import EventKind, PartyStatus, Service, Symptom
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import EventKind, PartyStatus, Service, Symptom
 from madoguchi.engine.results import Hypothesis
 
 # Order of codes in SITE-FILE.md, used to break ties between equal confidences.

@@ -634,7 +634,13 @@ def _index(lang: str) -> int:
 def say(lang: str, key: str, **values: object) -> str:
     """The sentence `key` in `lang`, with the values filled in; a date or time among them
     (an ISO string, a date or a datetime) reads as people read it (2026年1月31日(土) 09:05)."""
-    return TEXT[key][_index(lang)].format(**{k: _readable(lang, v) for k, v in values.items()})
+    template = TEXT[key][1 if lang == "en" else 0]
+    for name, value in values.items():
+        # Most values are names and amounts: only a date, a time or a text that can be one
+        # (every ISO form starts "dddd-") is rewritten.
+        if type(value) is not str or (len(value) >= 7 and value[4] == "-"):
+            values[name] = _readable(lang, value)
+    return template.format(**values)
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -8,9 +8,7 @@ checks that need the catalog (party slugs, option slugs, prefectures) or the who
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
-from typing import Annotated, Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,198 +19,84 @@ from pydantic import (
     StringConstraints,
 )
 
-from madoguchi.engine.hours import hours_problem
+from madoguchi.engine.kinds import (
+    LINK_PROBLEM as LINK_PROBLEM,
+)
+from madoguchi.engine.kinds import (
+    LINK_SCHEMES as LINK_SCHEMES,
+)
+from madoguchi.engine.kinds import (
+    Acquired as Acquired,
+)
+from madoguchi.engine.kinds import (
+    Answers as Answers,
+)
+from madoguchi.engine.kinds import (
+    Building as Building,
+)
+from madoguchi.engine.kinds import (
+    Charge as Charge,
+)
+from madoguchi.engine.kinds import (
+    ContractMethods,
+    DeskMethods,
+    assume_tokyo,
+    none_to_dict,
+    none_to_list,
+    valid_hours,
+    valid_link,
+)
+from madoguchi.engine.kinds import (
+    EventKind as EventKind,
+)
+from madoguchi.engine.kinds import (
+    Holder as Holder,
+)
+from madoguchi.engine.kinds import (
+    Lamp as Lamp,
+)
+from madoguchi.engine.kinds import (
+    PartyKind as PartyKind,
+)
+from madoguchi.engine.kinds import (
+    PartyStatus as PartyStatus,
+)
+from madoguchi.engine.kinds import (
+    Payment as Payment,
+)
+from madoguchi.engine.kinds import (
+    PhoneFrom as PhoneFrom,
+)
+from madoguchi.engine.kinds import (
+    Purpose as Purpose,
+)
+from madoguchi.engine.kinds import (
+    Region as Region,
+)
+from madoguchi.engine.kinds import (
+    Service as Service,
+)
+from madoguchi.engine.kinds import (
+    Symptom as Symptom,
+)
+from madoguchi.engine.kinds import (
+    link_problem as link_problem,
+)
 from madoguchi.engine.timezone import TOKYO as TOKYO  # re-exported: the apps import it from here
-
-
-class Service(StrEnum):
-    ACCESS = "access"
-    ISP = "isp"
-    PHONE = "phone"
-    TV = "tv"
-    MAIL = "mail"
-    OPTION = "option"
-    EQUIPMENT = "equipment"
-    SUPPORT = "support"
-
-
-class PartyKind(StrEnum):
-    WHOLESALER = "wholesaler"
-    COLLABO = "collabo"
-    ISP = "isp"
-    INDEPENDENT = "independent"
-    CATV = "catv"
-    AGENT = "agent"
-    INSTALLER = "installer"
-    PUBLIC = "public"
-
-
-class PartyStatus(StrEnum):
-    ACTIVE = "active"
-    CEASED = "ceased"
-
-
-class Purpose(StrEnum):
-    FAULT = "fault"
-    INQUIRY = "inquiry"
-    BILLING = "billing"
-    CANCEL = "cancel"
-    COMPLAINT = "complaint"
-    SALES = "sales"
-    CONSENT = "consent"  # 転用/事業者変更 承諾番号 (an addition to the public contract)
-
-
-class Answers(StrEnum):
-    """How a desk answers a call."""
-
-    PERSON = "person"  # a person answers
-    RECORDING = "recording"  # a recorded message takes the call; the desk calls back
-
-
-class Charge(StrEnum):
-    """What a call to a desk costs the caller, as its source states it."""
-
-    FREE = "free"
-    CHARGED = "charged"
-
-
-class PhoneFrom(StrEnum):
-    """A kind of phone a number is dialled from (SITE-FILE.md "Dialling from the phone in
-    hand"): a short code reaches a different desk, or none, from other phones."""
-
-    FIXED = "fixed"  # a copper 加入電話 line
-    HIKARI_DENWA = "hikari-denwa"  # ひかり電話 on the fiber line
-    MOBILE = "mobile"  # any mobile, whatever its carrier
-    DOCOMO_MOBILE = "docomo-mobile"
-    AU_MOBILE = "au-mobile"
-    SOFTBANK_MOBILE = "softbank-mobile"
-    IP = "ip"  # IP (050) and prepaid phones (an addition to the public contract)
-
-
-class Building(StrEnum):
-    DETACHED = "detached"
-    MULTI_UNIT = "multi-unit"
-
-
-class Region(StrEnum):
-    EAST = "east"
-    WEST = "west"
-
-
-class Acquired(StrEnum):
-    NEW = "new"
-    TENYO = "tenyo"
-    JIGYOSHA_HENKO = "jigyosha-henko"
-    PHONE_SALES = "phone-sales"
-    VISIT_SALES = "visit-sales"
-    STORE = "store"
-    WEB = "web"
-
-
-class Payment(StrEnum):
-    CARD = "card"
-    BANK = "bank"
-    CONVENIENCE_STORE = "convenience-store"
-    INVOICE = "invoice"
-    BUNDLED = "bundled"
-
-
-class EventKind(StrEnum):
-    APPLICATION = "application"
-    TENYO = "tenyo"
-    JIGYOSHA_HENKO = "jigyosha-henko"
-    CANCEL_REQUEST = "cancel-request"
-    NUMBER_PORT = "number-port"
-    SALES_CALL = "sales-call"
-    CONSENT_NUMBER_ISSUED = "consent-number-issued"
-    OTHER = "other"
-
-
-class Symptom(StrEnum):
-    INTERNET_DOWN = "internet-down"
-    PHONE_DOWN = "phone-down"
-    FAX_DOWN = "fax-down"
-    TV_DOWN = "tv-down"
-    MAIL_ERROR = "mail-error"
-    SLOW = "slow"
-    WIFI_WEAK = "wifi-weak"
-    UNKNOWN_CHARGE = "unknown-charge"
-
-
-class Holder(StrEnum):
-    """Who holds a site's contracts: a person (consumer rules apply) or a business."""
-
-    PERSON = "person"
-    BUSINESS = "business"
-
-
-class Lamp(StrEnum):
-    ON = "on"
-    OFF = "off"
-    BLINKING = "blinking"
-    RED = "red"
-
-
-def _none_to_list(value: Any) -> Any:
-    return [] if value is None else value
-
-
-def _none_to_dict(value: Any) -> Any:
-    return {} if value is None else value
-
-
-def _assume_tokyo(value: dt.datetime) -> dt.datetime:
-    """A time written without an offset is Japanese local time."""
-    return value.replace(tzinfo=TOKYO) if value.tzinfo is None else value
-
-
-def _valid_hours(value: str | None) -> str | None:
-    if value is None:
-        return None
-    problem = hours_problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
-
-
-LINK_SCHEMES = ("http", "https", "tel", "mailto")
-LINK_PROBLEM = "only http, https, tel and mailto links are allowed"
-
-
-def link_problem(value: str) -> str | None:
-    """Why `value` may not be a link on a page (None: it may). Anything but http(s), tel and
-    mailto (javascript:, data:, a bare path) could run or mislead when a person clicks it.
-
-    urlsplit drops what browsers drop too (leading spaces and controls, tabs and newlines
-    inside), so `java\tscript:` is seen as the javascript: scheme it is.
-    """
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in LINK_SCHEMES:
-        return LINK_PROBLEM
-    if parts.scheme.lower() in ("http", "https") and not parts.hostname:
-        return f"{LINK_PROBLEM}; an http(s) link needs a host"
-    return None
-
-
-def _valid_link(value: str | None) -> str | None:
-    if value is not None and (problem := link_problem(value)):
-        raise ValueError(problem)
-    return value
-
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo)]
-Hours = Annotated[str | None, AfterValidator(_valid_hours)]
+Time = Annotated[dt.datetime, AfterValidator(assume_tokyo)]
+Hours = Annotated[str | None, AfterValidator(valid_hours)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names, e.g. an id's
-Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(_valid_link)]
+Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(valid_link)]
 
 
 T = TypeVar("T")
 # A list that may be written empty (`contracts:` with nothing after it reads as None).
-ListOf = Annotated[list[T], BeforeValidator(_none_to_list)]
+ListOf = Annotated[list[T], BeforeValidator(none_to_list)]
 
 
 class Record(BaseModel):
@@ -235,7 +119,7 @@ class Provenance(Record):
     verified: bool = True
 
 
-class Desk(Provenance):
+class Desk(DeskMethods, Provenance):
     slug: Slug
     name: Text | None = None
     name_en: Text | None = None
@@ -256,10 +140,6 @@ class Desk(Provenance):
     mobile_phone: Text | None = None  # the number to dial from any mobile
     ip_phone: Text | None = None  # the number to call from IP or prepaid phones instead
     third_party_number: bool = False  # the number was seen only on third-party pages
-
-    def handles(self, service: Service | None) -> bool:
-        """A desk without `services` handles every service."""
-        return service is None or not self.services or service in self.services
 
 
 class Party(Provenance):
@@ -282,7 +162,7 @@ class SiteInfo(Record):
     holder: Holder = Holder.PERSON
 
 
-class Contract(Record):
+class Contract(ContractMethods, Record):
     ref: Ref
     service: Service
     party: Slug
@@ -290,7 +170,7 @@ class Contract(Record):
     option: Slug | None = None
     course: Building | None = None
     includes_isp: bool = False
-    ids: Annotated[dict[Name, Text], BeforeValidator(_none_to_dict)] = {}
+    ids: Annotated[dict[Name, Text], BeforeValidator(none_to_dict)] = {}
     start: dt.date | None = None
     end: dt.date | None = None
     # The day the contract was made (申込・契約日); a renewal or change keeps the first one.
@@ -303,21 +183,6 @@ class Contract(Record):
     payment: Payment | None = None
     wanted: bool = True
     note: Text | None = None
-
-    def is_active(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
-
-    def holds(self, service: Service) -> bool:
-        """An access contract that includes the ISP also holds the isp service (a set)."""
-        if self.service == service:
-            return True
-        return service == Service.ISP and self.service == Service.ACCESS and self.includes_isp
-
-    @property
-    def services(self) -> tuple[Service, ...]:
-        if self.service == Service.ACCESS and self.includes_isp:
-            return (Service.ACCESS, Service.ISP)
-        return (self.service,)
 
 
 class Event(Record):
@@ -386,6 +251,6 @@ class SiteFile(Record):
     contracts: ListOf[Contract] = []
     events: ListOf[Event] = []
     symptoms: ListOf[Symptom] = []
-    observations: Annotated[Observations, BeforeValidator(_none_to_dict)] = Observations()
+    observations: Annotated[Observations, BeforeValidator(none_to_dict)] = Observations()
     bills: ListOf[BillLine] = []
     cases: ListOf[Case] = []

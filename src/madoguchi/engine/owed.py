@@ -8,14 +8,18 @@ catalog data (catalog_data/owed.yaml), each with its source and whether it is ve
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from madoguchi.engine.catalog import FeeCap, OutageRule
 from madoguchi.engine.context import Context
-from madoguchi.engine.model import Case, Contract, Holder, Service
+from madoguchi.engine.kinds import Holder, Service
 from madoguchi.engine.timezone import TOKYO
+
+if TYPE_CHECKING:
+    from madoguchi.engine.catalogfile import FeeCap, OutageRule
+    from madoguchi.engine.model import Case, Contract
+
 
 DAYS_PER_MONTH = 30  # the 約款's daily share of a monthly charge (an estimate: see SITE-FILE.md)
 
@@ -75,7 +79,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later, or that month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    # The month's last day: the day before the next month's first (calendar.monthrange's
+    # answer, without importing calendar and locale on the CLI's path).
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
 
 
 def case_services(ctx: Context, case: Case) -> tuple[Service, ...]:
@@ -85,7 +92,14 @@ def case_services(ctx: Context, case: Case) -> tuple[Service, ...]:
 
 def outages(ctx: Context) -> list[Outage]:
     """For every case and every party holding a contract of a service that was out (active
-    when the outage started, or today without a start), that party's side of the outage."""
+    when the outage started, or today without a start), that party's side of the outage
+    (worked out once per assessment: three rules ask)."""
+    if (known := ctx.memo.get("outages")) is None:
+        known = ctx.memo["outages"] = _outages(ctx)
+    return list(cast(list[Outage], known))
+
+
+def _outages(ctx: Context) -> list[Outage]:
     found: list[Outage] = []
     for case in ctx.site.cases:
         services = case_services(ctx, case)

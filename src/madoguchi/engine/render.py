@@ -14,7 +14,8 @@ from madoguchi.engine.yearly import yearly_line
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from madoguchi.engine.catalog import CatalogOption, Fact
+    from madoguchi.engine.catalog import Fact
+    from madoguchi.engine.catalogfile import CatalogOption
     from madoguchi.engine.model import Party
     from madoguchi.engine.results import Assessment, Route
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from madoguchi.engine.model import Service
+from madoguchi.engine.kinds import Service
 from madoguchi.engine.timezone import TOKYO
 
 

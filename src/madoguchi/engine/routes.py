@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
 from madoguchi.engine.dialling import Caller, caller_at, dialling
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
+from madoguchi.engine.kinds import Purpose, Service
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.model import Contract, Desk, Purpose, Service
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import Contract, Desk
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,12 @@ def contact(
 ) -> Contact:
     """The party's desk for the first of `purposes` it has, among those handling `service`."""
     desk = ctx.desk_for(party, purposes, service)
-    status = desk_status(desk.hours, ctx.now) if desk is not None else UNKNOWN
+    status = UNKNOWN
+    if desk is not None:  # several routes and findings reach the same desk: ask once
+        key = ("desk-status", desk.hours)
+        if (known := ctx.memo.get(key)) is None:
+            known = ctx.memo[key] = desk_status(desk.hours, ctx.now)
+        status = cast(DeskStatus, known)
     return Contact(desk=desk, status=status)
 
 

@@ -14,16 +14,15 @@ goes through `quote`, so no message grows with the input.
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.kinds import Service
+from madoguchi.engine.light import Fallback
 from madoguchi.engine.limits import (
     MAX_PROBLEMS,
     MAX_QUOTE,
@@ -34,8 +33,16 @@ from madoguchi.engine.limits import (
     record_problems,
     size_problem,
 )
-from madoguchi.engine.model import Contract, Record, Service, SiteFile
 from madoguchi.engine.yamlload import YamlError, YamlLimitError, load_yaml
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from madoguchi.engine.catalog import LightCatalog
+    from madoguchi.engine.model import Contract, SiteFile
+
+# pydantic and the models are imported where a document is validated by them, never at the
+# top: `madoguchi assess` reads a valid file on the light path (`read_site_light`) without.
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,8 @@ def nearest(value: object, choices: Iterable[str]) -> str | None:
     # ratio = 2·matches / (len(a) + len(b)) ≥ 0.6 needs the shorter at least 3/7 of the longer
     low, high = len(value) * 3 / 7, len(value) * 7 / 3
     near = [c for c in choices if low <= len(c) <= high]
+    import difflib  # only a file with a mistake needs it
+
     found = difflib.get_close_matches(value, near, n=1, cutoff=0.6)
     return found[0] if found else None
 
@@ -154,6 +163,8 @@ def _unknown_keys(
     record: BaseModel, path: list[str | int], hints: _Hints
 ) -> Iterator[tuple[list[str | int], str, str | None]]:
     """(path, key, nearest known field) for every key the schema does not know."""
+    from madoguchi.engine.model import Record
+
     known = list(type(record).model_fields)
     for key in record.model_extra or {}:
         if key.startswith(EXTENSION_PREFIX):
@@ -184,6 +195,32 @@ def parse_site(text: str | bytes, catalog: Catalog) -> LoadedSite:
     """Validate a site file (text, or UTF-8 bytes); raise SiteFileError listing every problem.
 
     The size is checked first, before the bytes are decoded or parsed."""
+    return validate_document(read_document(text), catalog)
+
+
+def read_site_light(text: str | bytes, light: LightCatalog) -> LoadedSite | None:
+    """The site file read on the light path (plain records, no pydantic), or None when it
+    cannot vouch for the file: then `parse_site` decides, and names any problem. A file it
+    reads is one `parse_site` would accept as it is, with the same values and no warnings;
+    the records it returns go with `light.catalog`."""
+    try:
+        data = read_document(text)
+    except SiteFileError:
+        return None
+    if record_problems(data, SITE_RECORDS):
+        return None
+    try:
+        site = light.reader.read("SiteFile", data)
+    except Fallback:
+        return None
+    if any(True for _ in _cross_check(site, light.catalog, _Hints())):
+        return None
+    return LoadedSite(site=site, warnings=[])
+
+
+def read_document(text: str | bytes) -> dict[Any, Any]:
+    """A site file's top-level mapping (its size checked before anything is decoded); raise
+    SiteFileError when it is too big, not UTF-8, not YAML or not a mapping."""
     if too_big := size_problem(text):
         raise SiteFileError([Problem("", too_big)])
     if isinstance(text, bytes):
@@ -201,13 +238,17 @@ def parse_site(text: str | bytes, catalog: Catalog) -> LoadedSite:
         raise SiteFileError([Problem("", "the file is empty; a site file needs at least site:")])
     if not isinstance(data, dict):
         raise SiteFileError([Problem("", "the top level must be a mapping (site:, contracts:, …)")])
-    return validate_document(data, catalog)
+    return data
 
 
 def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
     """Validate a site-file mapping, read from YAML or built from the server's rows; raise
     SiteFileError listing every problem. One path for both, so what the server stores is
     valid by the same rules as a file."""
+    from pydantic import ValidationError
+
+    from madoguchi.engine.model import SiteFile
+
     if too_many := record_problems(data, SITE_RECORDS):
         raise SiteFileError([Problem(path, message) for path, message in too_many])
     hints = _Hints()
@@ -254,6 +295,10 @@ def validate_document(data: dict[Any, Any], catalog: Catalog) -> LoadedSite:
 def _without_invalid_fields(data: dict[Any, Any], errors: list[Any]) -> SiteFile | None:
     """The document with every field that failed validation left out, if that makes it valid
     (the fields were optional); else None. Only ever run on a file already refused."""
+    from pydantic import ValidationError
+
+    from madoguchi.engine.model import SiteFile
+
     trimmed = copy.deepcopy(data)
     for err in errors:
         *parents, leaf = err["loc"] or ("",)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.assess import resolve_now
 from madoguchi.engine.catalog import Catalog, load_catalog
 from madoguchi.engine.context import Context
-from madoguchi.engine.model import SiteFile
 from madoguchi.engine.results import Route
 from madoguchi.engine.routes import contract_map
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import SiteFile
 
 
 def site_map(

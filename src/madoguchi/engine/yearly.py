@@ -20,9 +20,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.messages import say, yen
-from madoguchi.engine.model import BillLine
+
+if TYPE_CHECKING:
+    from madoguchi.engine.model import BillLine
+
 
 MONTHS = 12
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import gettext
 
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.dialling import from_words
@@ -210,3 +211,82 @@ def options(choices: Iterable[tuple[object, object]], chosen: object) -> SafeStr
             for value, text in choices
         )
     )
+
+
+# The desk's rows, rendered without the template language. Why: the dashboard shows up to
+# sixty rows, each with translated phrases and filters; through `{% for %}`, `{% include %}`
+# and `{% blocktranslate %}` they were most of its rendering (issue 26). The markup is the
+# template's as it was, character for character (tests/server/test_desk_rows.py).
+
+
+def _e(value: object) -> str:
+    """What `{{ value }}` writes: the text of the value, escaped unless marked safe."""
+    return str(conditional_escape(value if isinstance(value, SafeData) else str(value)))
+
+
+@register.simple_tag
+def overdue_rows(promises: Iterable[Any], now: dt.datetime) -> SafeString:
+    """The dashboard's overdue promises (PromiseRow), or the sentence for none."""
+    parts = []
+    for p in promises:
+        late = gettext("%(age)s late") % {"age": _e(age(p.due, now))}
+        promised = gettext("%(party)s promised %(what)s by %(due)s.") % {
+            "party": _e(party_name(p.by)),
+            "what": _e(label(p.what)),
+            "due": _e(when(p.due)),
+        }
+        extra = f" ({_e(yen(p.amount_yen))})" if p.amount_yen else ""
+        if p.case.assignee_name:
+            extra += f" · {_e(p.case.assignee_name)}"
+        parts.append(
+            '\n    <div class="finding critical">\n'
+            f'      <span class="badge critical">{late}</span>\n'
+            f'      <a href="{_e(p.case.url)}">{_e(p.case.site_name)} — {_e(p.case)}</a><br>\n'
+            f"      {promised}{extra}\n"
+            "    </div>\n  "
+        )
+    if not parts:
+        return SafeString(f'<p class="muted">{_e(gettext("No overdue promises."))}</p>')
+    return SafeString("".join(parts))
+
+
+@register.simple_tag
+def due_soon_rows(promises: Iterable[Any]) -> SafeString:
+    """The dashboard's promises due in the next day (PromiseRow) as `<li>`s."""
+    parts = [
+        f'<li><strong>{_e(when(p.due))}</strong> <a href="{_e(p.case.url)}">'
+        f"{_e(p.case.site_name)}</a>: {_e(party_name(p.by))} — {_e(label(p.what))}</li>"
+        for p in promises
+    ]
+    if not parts:
+        return SafeString(f'<li class="muted">{_e(gettext("Nothing due soon."))}</li>')
+    return SafeString("".join(parts))
+
+
+@register.simple_tag
+def open_case_rows(cases: Iterable[Any], now: dt.datetime) -> SafeString:
+    """The dashboard's open cases (CaseRow) as table rows."""
+    site, status, opened = gettext("Site"), gettext("Status"), gettext("Opened")
+    outage, assignee = gettext("Outage"), gettext("Assignee")
+    holder = _e(gettext("next: find who holds the line"))
+    parts = []
+    for c in cases:
+        if c.finding_holder:
+            waits = f' <span class="waits-on">({holder})</span>'
+        elif c.waiting_on:
+            waits = f' <span class="waits-on">({_e(party_name(c.waiting_on))})</span>'
+        else:
+            waits = ""
+        ago = gettext("%(age)s ago") % {"age": _e(age(c.created, now))}
+        parts.append(
+            f'\n      <tr><td class="main"><a href="{_e(c.url)}">{_e(c)}</a></td>'
+            f'<td data-label="{_e(site)}">{_e(c.site_name)}</td>'
+            f'<td data-label="{_e(status)}">{_e(c.status_label)}{waits}</td>\n'
+            f'          <td data-label="{_e(opened)}">{ago}</td>'
+            f'<td data-label="{_e(outage)}">{_e(age(c.outage_started, now))}</td>'
+            f'<td data-label="{_e(assignee)}">{_e(c.assignee_name or "—")}</td></tr>\n    '
+        )
+    if not parts:
+        empty = _e(gettext("No open cases."))
+        return SafeString(f'<tr><td colspan="6">{empty}</td></tr>')
+    return SafeString("".join(parts))
