@@ -171,3 +171,12 @@ def test_the_feed_takes_the_same_queries_for_three_sites_or_thirty(world: World)
     assert Site.objects.filter(organization=world.org_a).count() >= 30
     assert Case.objects.filter(organization=world.org_a).count() >= 30
     assert count() == few
+
+
+def test_a_promise_event_gives_the_number_to_dial_from_a_mobile(world: World) -> None:
+    site = world.clients["alice"].get(f"/calendar/site-{world.site_a.pk}.ics")
+    events = {str(e["UID"]): e for e in _events(site.content)}
+    description = str(events[f"promise-{world.promise_a.pk}@madoguchi"]["DESCRIPTION"])
+    assert "電話: ドコモ光" in description
+    assert "0120-800-000 (携帯電話から)" in description
+    assert " 113 " not in description

@@ -463,3 +463,11 @@ def test_search_triggers_that_a_table_rebuild_dropped_come_back_after_migrate(  
     later = open_case(world.site_a, user=alice, title="あとから来た件名")
     hits = world.clients["alice"].get("/cases/all/?q=あとから来た件名").context["cases"]
     assert [c.pk for c in hits] == [later.pk]
+
+
+def test_an_overdue_row_gives_the_partys_number_for_mobiles(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=5))  # by ドコモ光, whose 113 is docomo's
+    page = world.clients["alice"].get("/cases/").content.decode()
+    overdue = page[page.index('id="overdue"') : page.index('id="due-soon"')]
+    assert 'href="tel:0120-800-000"' in overdue
+    assert 'href="tel:113"' not in overdue
