@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.models import Case
-from madoguchi.directory.selectors import parties_for
+from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
+from madoguchi.directory.services import catalog_desk
 from madoguchi.engine import SiteFileError
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import OnuLamps, Symptom
@@ -70,12 +72,13 @@ CHARGE_CODES = frozenset(
 @require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
-    directory = parties_for(site.organization)
+    directory, corrections = directory_with_corrections(site.organization)
     record = site_record(site, directory)
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
+    contract_map = site_map(record, lang=engine_lang())
     return render(
         request,
         "sites/detail.html",
@@ -83,7 +86,13 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "assessment": assessment,
             "first_route": first_route,
-            "contract_map": site_map(record, lang=engine_lang()),
+            "contract_map": contract_map,
+            "desk_notes": desk_notes(
+                site,
+                corrections,
+                [*contract_map, *([assessment.first_call] if assessment.first_call else [])],
+                next_url=request.get_full_path(),
+            ),
             "parties": site_directory(site, directory),
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
@@ -108,6 +117,25 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "copies": staleness(site, directory),
         },
     )
+
+
+def desk_notes(
+    site: Site, corrections: Corrections, routes: Iterable[Any], *, next_url: str
+) -> dict[str, dict[str, Any]]:
+    """For each catalog desk the page names ("party/desk"): the organization's correction
+    of it, if any, and the page to correct it. A party the site file replaces is its own."""
+    own = {data.get("slug") for data in site.parties}
+    notes: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        party, desk = getattr(route, "party", None), getattr(route, "desk", None)
+        if not party or not desk or party in own or catalog_desk(party, desk) is None:
+            continue
+        url = reverse("facts:desk-override", args=[site.organization_id, party, desk])
+        notes[f"{party}/{desk}"] = {
+            "correction": corrections.get((party, desk)),
+            "url": f"{url}?{urlencode({'next': next_url})}",
+        }
+    return notes
 
 
 def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:

@@ -190,6 +190,15 @@ def phones_from(phones: list[str] | None) -> str:
 
 
 @register.filter
+def desk_note(notes: Mapping[str, Any] | None, route: Any) -> Any:
+    """The page's note on a route's or first call's desk (its organization's correction
+    and where to correct it), from the view's `desk_notes`; None when there is none."""
+    if not notes or route is None:
+        return None
+    return notes.get(f"{getattr(route, 'party', None)}/{getattr(route, 'desk', None)}")
+
+
+@register.filter
 def other_numbers(numbers: list[dict[str, Any]] | None, dial: str | None) -> list[dict[str, Any]]:
     """The numbers of a desk other than the one its big button dials."""
     return dialling_other_numbers(dial, list(numbers or []))
