@@ -28,6 +28,7 @@ from madoguchi.directory.selectors import Corrections, directory_with_correction
 from madoguchi.directory.services import catalog_desk
 from madoguchi.engine import SiteFileError
 from madoguchi.engine import model as engine
+from madoguchi.engine.dialling import number_to_dial
 from madoguchi.engine.model import OnuLamps, Symptom
 from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
@@ -79,6 +80,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
     contract_map = site_map(record, lang=engine_lang())
+    parties = site_directory(site, directory)
     return render(
         request,
         "sites/detail.html",
@@ -93,7 +95,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 [*contract_map, *([assessment.first_call] if assessment.first_call else [])],
                 next_url=request.get_full_path(),
             ),
-            "parties": site_directory(site, directory),
+            "parties": parties,
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),
@@ -112,11 +114,24 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
             "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
-            "charge_findings": [f for f in assessment.findings if f.code in CHARGE_CODES],
+            "charge_findings": [
+                (f, finding_dial(parties, f))
+                for f in assessment.findings
+                if f.code in CHARGE_CODES
+            ],
             "card_print": last_print(site),
             "copies": staleness(site, directory),
         },
     )
+
+
+def finding_dial(directory: dict[str, engine.Party], finding: Any) -> str | None:
+    """The number to dial for a finding's desk (a bill question, asked from any phone, so
+    the number that reaches it from a mobile), by the engine's one rule: a finding's
+    `phone` is the desk's listed number, which may be a short code that leads elsewhere."""
+    party = directory.get(finding.party) if finding.party else None
+    desk = next((d for d in party.desks if d.slug == finding.desk), None) if party else None
+    return number_to_dial(desk, engine.PhoneFrom.MOBILE)
 
 
 def desk_notes(
