@@ -115,9 +115,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fixed_time": site.assess_at is not None,
             "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
             "charge_findings": [
-                (f, finding_dial(parties, f))
-                for f in assessment.findings
-                if f.code in CHARGE_CODES
+                (f, finding_dial(parties, f)) for f in assessment.findings if f.code in CHARGE_CODES
             ],
             "card_print": last_print(site),
             "copies": staleness(site, directory),
