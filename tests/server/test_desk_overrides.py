@@ -156,6 +156,7 @@ def test_the_api_corrects_lists_and_withdraws(world: World) -> None:
         "org-a",
         None,
     )
+    assert row["changed_by"] == _alice(world).username
     listed = world.api("get", "/api/v1/desk-overrides").json()
     assert [item["id"] for item in listed["items"]] == [row["id"]]
     assert world.api("get", "/api/v1/desk-overrides", who="mallory").json()["items"] == []
@@ -174,3 +175,11 @@ def test_the_api_refuses_hours_it_cannot_read(world: World) -> None:
 def test_the_api_refuses_a_desk_not_in_the_catalog(world: World) -> None:
     body = {"party": PARTY, "desk": "no-such-desk", "phone": "03-0000-0000", "reason": "x"}
     assert world.api("post", "/api/v1/desk-overrides", body).status_code == 422
+
+
+def test_a_correction_whose_author_is_gone_still_reads_in_the_api(world: World) -> None:
+    row = _correct(world, mobile_phone=CORRECTED)
+    DeskOverride.objects.filter(pk=row.pk).update(changed_by=None)
+    response = world.api("get", f"/api/v1/desk-overrides/{row.pk}")
+    assert response.status_code == 200
+    assert response.json()["changed_by"] is None

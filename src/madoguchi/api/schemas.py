@@ -178,5 +178,10 @@ class DeskOverrideOut(Schema):
     hours: str
     phone_from: list[str] | None
     reason: str
-    changed_by: str | None = Field(None, alias="changed_by.username")
+    changed_by: str | None = None
     changed: dt.datetime
+
+    @staticmethod
+    def resolve_changed_by(row: Any) -> str | None:
+        """Who changed it (their user name); None once that user is gone."""
+        return row.changed_by.username if row.changed_by else None
