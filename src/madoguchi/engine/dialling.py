@@ -222,3 +222,18 @@ def call_line(lang: str, party_name: str, call: DeskCall) -> str | None:
         number=call.dial,
         works_from=say(lang, "dial.from.mobile"),
     )
+
+
+def number_in_words(lang: str, desk: Desk) -> str | None:
+    """A desk's number for inside a sentence read away from the site (a finding's action):
+    the one that reaches it from a mobile, else its number with the phones it works from
+    (113: ドコモの携帯電話から), never a short code alone; None without a number."""
+    dial = number_to_dial(desk, PhoneFrom.MOBILE)
+    if dial is not None:
+        return dial
+    if not desk.phone:
+        return None
+    phones = phone_reaches_from(desk)
+    if phones is None:  # listed for any phone: nothing more to say of it
+        return desk.phone
+    return f"{desk.phone}, {from_words(lang, _names(phones))}"
