@@ -183,3 +183,9 @@ def test_a_correction_whose_author_is_gone_still_reads_in_the_api(world: World) 
     response = world.api("get", f"/api/v1/desk-overrides/{row.pk}")
     assert response.status_code == 200
     assert response.json()["changed_by"] is None
+
+
+def test_the_facts_page_links_an_unverified_desk_to_its_correction(world: World) -> None:
+    link = f'href="/facts/{world.org_a.pk}/desks/'
+    assert link in world.clients["alice"].get(f"/facts/{world.org_a.pk}/").content.decode()
+    assert link not in world.clients["vera"].get(f"/facts/{world.org_a.pk}/").content.decode()

@@ -80,6 +80,7 @@ def fact_list(request: HttpRequest, org_id: int) -> HttpResponse:
         {
             "fact": fact,
             "confirmation": confirmed.get(fact.key),
+            "correct": _desk_of(fact.key),
             "form": failed.get(fact.key)
             or (
                 FactConfirmationForm(
@@ -106,6 +107,14 @@ def fact_list(request: HttpRequest, org_id: int) -> HttpResponse:
             "corrections": _correction_rows(organization, lang),
         },
     )
+
+
+def _desk_of(key: str) -> tuple[str, str] | None:
+    """(party, desk) of a desk fact's key (`desk:<party>/<desk>`), which a correction names."""
+    if not key.startswith("desk:") or "/" not in key:
+        return None
+    party, desk = key.removeprefix("desk:").split("/", 1)
+    return (party, desk) if services.catalog_desk(party, desk) else None
 
 
 @login_required
