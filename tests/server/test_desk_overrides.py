@@ -189,3 +189,12 @@ def test_the_facts_page_links_an_unverified_desk_to_its_correction(world: World)
     link = f'href="/facts/{world.org_a.pk}/desks/'
     assert link in world.clients["alice"].get(f"/facts/{world.org_a.pk}/").content.decode()
     assert link not in world.clients["vera"].get(f"/facts/{world.org_a.pk}/").content.decode()
+
+
+def test_corrected_hours_alone_leave_an_unverified_number_unverified(world: World) -> None:
+    desk = next(d for d in parties_for(world.org_a)[PARTY].desks if d.slug == DESK)
+    assert desk.verified is False  # the catalog's 113 is seen on a copy of a leaflet
+    _correct(world, hours="24/7")
+    corrected = next(d for d in parties_for(world.org_a)[PARTY].desks if d.slug == DESK)
+    assert corrected.hours == "24/7"
+    assert corrected.verified == desk.verified

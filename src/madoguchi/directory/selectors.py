@@ -107,9 +107,11 @@ def _corrected(
         return party, None
     desk = desks[index]
     values = override_values(override)
-    update: dict[str, Any] = {**values, "verified": True}
+    update: dict[str, Any] = dict(values)
     if "phone" in values or "mobile_phone" in values:
-        update["third_party_number"] = False
+        # The organization vouches for the number it gave (hours or phones alone do not
+        # make a number seen only on third-party pages any surer).
+        update |= {"verified": True, "third_party_number": False}
     if "phone_from" in values:
         update["phone_from"] = [engine.PhoneFrom(p) for p in values["phone_from"]]
     desks[index] = desk.model_copy(update=update)
