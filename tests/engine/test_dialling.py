@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from madoguchi.engine import load_catalog
+from madoguchi.engine.dialling import call_from_mobile, desk_for, number_in_words
+from madoguchi.engine.model import Desk, Party, Purpose
 from tests.engine.factories import contract, fiber_site, route, run, site
 
 DOCOMO_SHORT = "113"
@@ -143,3 +146,36 @@ def test_dial_and_numbers_are_in_the_json() -> None:
     data = run(fiber_site(symptoms=["internet-down"])).to_dict()
     assert data["routes"][0]["dial"] == DOCOMO_ANY_PHONE
     assert data["first_call"]["numbers"]
+
+
+# --- a desk to call away from the site (dashboard, letter, calendar, e-mails) -------------
+
+
+def _catalog_party(slug: str) -> Any:
+    return load_catalog().parties[slug]
+
+
+def test_a_desk_called_away_from_the_site_is_dialled_as_from_a_mobile() -> None:
+    call = call_from_mobile("ja", _catalog_party("docomo-hikari"), (Purpose.FAULT,))
+    assert call.dial == DOCOMO_ANY_PHONE
+    assert call.desk is not None
+    assert call.desk.phone == DOCOMO_SHORT
+
+
+def test_a_short_code_alone_is_not_dialled_away_from_the_site() -> None:
+    call = call_from_mobile("ja", Party.model_validate(SHORT_ONLY), (Purpose.FAULT,))
+    assert call.desk is not None
+    assert call.dial is None
+
+
+def test_the_first_purpose_the_party_has_picks_its_desk() -> None:
+    desk = desk_for(_catalog_party("docomo-hikari"), (Purpose.SALES, Purpose.BILLING))
+    assert desk is not None
+    assert Purpose.BILLING in desk.purposes
+
+
+def test_a_number_in_a_sentence_says_where_a_short_code_works_from() -> None:
+    only_docomo = Desk(slug="d", phone="113", phone_from=["docomo-mobile"])
+    assert number_in_words("ja", only_docomo) == "113, ドコモの携帯電話から"
+    with_mobile = Desk(slug="d", phone="113", phone_from=["docomo-mobile"], mobile_phone="0120-1")
+    assert number_in_words("ja", with_mobile) == "0120-1"

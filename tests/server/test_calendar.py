@@ -15,12 +15,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from icalendar import Calendar
 
 from madoguchi.cases.models import Case, Promise
 from madoguchi.orgs.models import CalendarFeed, Organization
 from madoguchi.orgs.services import issue_calendar_feed
-from madoguchi.sites.models import Site
+from madoguchi.sites.models import Contract, Site
 from tests.server.conftest import World
 from tests.server.factories import CaseFactory, PromiseFactory, SiteFactory
 
@@ -171,3 +172,22 @@ def test_the_feed_takes_the_same_queries_for_three_sites_or_thirty(world: World)
     assert Site.objects.filter(organization=world.org_a).count() >= 30
     assert Case.objects.filter(organization=world.org_a).count() >= 30
     assert count() == few
+
+
+def test_a_promise_event_gives_the_number_to_dial_from_a_mobile(world: World) -> None:
+    site = world.clients["alice"].get(f"/calendar/site-{world.site_a.pk}.ics")
+    events = {str(e["UID"]): e for e in _events(site.content)}
+    description = str(events[f"promise-{world.promise_a.pk}@madoguchi"]["DESCRIPTION"])
+    assert "電話: ドコモ光" in description
+    assert "0120-800-000 (携帯電話から)" in description
+    assert " 113 " not in description
+
+
+def test_a_contract_end_event_gives_the_holders_desk_and_number(world: World) -> None:
+    end = timezone.localdate() + dt.timedelta(days=20)
+    Contract.objects.filter(pk=world.contract_a.pk).update(start=dt.date(2024, 1, 1), end=end)
+    site = world.clients["alice"].get(f"/calendar/site-{world.site_a.pk}.ics")
+    ends = [e for e in _events(site.content) if str(e["UID"]).startswith("contract-end-")]
+    assert ends
+    assert "電話: ドコモ光" in str(ends[0]["DESCRIPTION"])
+    assert "0120-800-000 (携帯電話から)" in str(ends[0]["DESCRIPTION"])

@@ -83,6 +83,14 @@ def test_a_contract_end_90_60_30_days_before_once_each(world: World, alice: Any)
     assert DeadlineReminder.objects.filter(sent__isnull=False).count() == 3
 
 
+def test_a_contract_end_reminder_names_the_desk_and_its_number(world: World, alice: Any) -> None:
+    _ending(world, dt.date(2026, 6, 30))
+    assert send_deadline_reminders(tokyo(2026, 4, 1, 8)) == 1
+    body = _to_alice()[-1].body
+    assert "電話: ドコモ光" in body  # the holder's cancellation desk
+    assert "0120-800-000 (携帯電話から)" in body
+
+
 def test_midnight_in_tokyo_starts_the_day(world: World, alice: Any) -> None:
     _ending(world, dt.date(2026, 6, 30))
     # 2026-04-01 00:00 in Tokyo is 2026-03-31 15:00 UTC: 90 days before, at last

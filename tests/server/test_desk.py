@@ -155,7 +155,8 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
     assert count() == few
     # (session), user, memberships; overdue page, open cases page, both counts; due soon;
     # the colleagues, the sites (one query) and the parties (the organizations, their
-    # directory stamps) to filter by; the incident suggestions (the recent open cases, at
+    # directory stamps) to filter by, whose cached directories also give the overdue rows
+    # their numbers to dial; the incident suggestions (the recent open cases, at
     # most SUGGESTION_CASES, and their sites' contracts); the receivables panel's totals
     # (one aggregate)
     assert few == session_queries() + 13
@@ -463,3 +464,27 @@ def test_search_triggers_that_a_table_rebuild_dropped_come_back_after_migrate(  
     later = open_case(world.site_a, user=alice, title="あとから来た件名")
     hits = world.clients["alice"].get("/cases/all/?q=あとから来た件名").context["cases"]
     assert [c.pk for c in hits] == [later.pk]
+
+
+def test_the_numbers_of_overdue_rows_take_no_query_per_row(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            page = world.clients["alice"].get("/cases/").content.decode()
+        overdue = page[page.index('id="overdue"') : page.index('id="due-soon"')]
+        return len(captured), overdue.count('href="tel:0120-800-000"')
+
+    _promise(open_case(world.site_a, user=alice), timezone.now() - dt.timedelta(hours=1))
+    count()  # the first read of the directory fills the cache
+    queries, numbers = count()
+    for _ in range(9):
+        more = open_case(SiteFactory(organization=world.org_a), user=alice)
+        _promise(more, timezone.now() - dt.timedelta(hours=2))
+    assert count() == (queries, numbers + 9)
+
+
+def test_an_overdue_row_gives_the_partys_number_for_mobiles(world: World, case: Case) -> None:
+    _promise(case, timezone.now() - dt.timedelta(minutes=5))  # by ドコモ光, whose 113 is docomo's
+    page = world.clients["alice"].get("/cases/").content.decode()
+    overdue = page[page.index('id="overdue"') : page.index('id="due-soon"')]
+    assert 'href="tel:0120-800-000"' in overdue
+    assert 'href="tel:113"' not in overdue

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from madoguchi.cases.rows import CaseRow, PromiseRow
+from madoguchi.engine.dialling import DeskCall
 from madoguchi.engine.model import TOKYO
 
 # The loops as dashboard.html had them before the tags.
@@ -18,7 +19,8 @@ OVERDUE_LOOP = """{% load i18n madoguchi %}  {% for p in overdue %}
     <div class="finding critical">
       <span class="badge critical">{% blocktranslate with age=p.due|age:now %}{{ age }} late{% endblocktranslate %}</span>
       <a href="{{ p.case.url }}">{{ p.case.site_name }} — {{ p.case }}</a><br>
-      {% blocktranslate with party=p.by|party_name what=p.what|label due=p.due|when %}{{ party }} promised {{ what }} by {{ due }}.{% endblocktranslate %}{% if p.amount_yen %} ({{ p.amount_yen|yen }}){% endif %}{% if p.case.assignee_name %} · {{ p.case.assignee_name }}{% endif %}
+      {% blocktranslate with party=p.by|party_name what=p.what|label due=p.due|when %}{{ party }} promised {{ what }} by {{ due }}.{% endblocktranslate %}{% if p.amount_yen %} ({{ p.amount_yen|yen }}){% endif %}{% if p.case.assignee_name %} · {{ p.case.assignee_name }}{% endif %}{% if p.call and p.call.dial %}
+      <br><span class="phone">{{ p.call.desk_name }} <a href="tel:{{ p.call.dial }}"><span aria-hidden="true">☎</span> {{ p.call.dial }}</a> <span class="muted">{% translate "from a mobile" %}</span></span>{% endif %}
     </div>
   {% empty %}<p class="muted">{% translate "No overdue promises." %}</p>{% endfor %}"""  # noqa: E501
 SOON_LOOP = """{% load i18n madoguchi %}{% for p in due_soon %}<li><strong>{{ p.due|when }}</strong> <a href="{{ p.case.url }}">{{ p.case.site_name }}</a>: {{ p.by|party_name }} — {{ p.what|label }}</li>{% empty %}<li class="muted">{% translate "Nothing due soon." %}</li>{% endfor %}"""  # noqa: E501
@@ -55,13 +57,23 @@ CASES = [
     _case(4, waiting_on="no-such-party", status="visit"),
 ]
 PROMISES = [
-    PromiseRow(pk=1, by="ntt-east", what="callback", amount_yen=None, due=NOW, case=CASES[0]),
+    PromiseRow(
+        pk=1,
+        by="ntt-east",
+        what="callback",
+        amount_yen=None,
+        due=NOW,
+        organization_id=1,
+        case=CASES[0],
+        call=DeskCall(desk=None, desk_name="故障窓口 <光>", dial="0120-000-113"),
+    ),
     PromiseRow(
         pk=2,
         by="so-net",
         what="refund",
         amount_yen=5280,
         due=NOW - dt.timedelta(days=2),
+        organization_id=1,
         case=CASES[1],
     ),
 ]

@@ -70,8 +70,13 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
 def test_the_letter_is_addressed_to_the_holder_with_its_desk(sonet: Case) -> None:
     addressee = _letter(sonet).splitlines()[2]
     assert addressee.startswith("So-net")
-    assert addressee.endswith("御中")
+    assert "御中" in addressee
     assert "相談センター" not in addressee
+
+
+def test_the_letter_names_the_holders_desk_with_the_number_to_dial(sonet: Case) -> None:
+    addressee = _letter(sonet).splitlines()[2]
+    assert addressee.endswith("御中（電話 0120-80-7761）")
 
 
 def test_the_next_rung_is_where_to_turn_without_an_answer(sonet: Case) -> None:

@@ -66,7 +66,7 @@ ENGLISH_WORDS = frozenset(
     consent detached east email equipment escalation fault info inquiry installer invoice isp
     letter mail new note off on open option other phone public red refund resolved sales slow
     store support tv visit waiting warn web west wholesaler blinking critical application
-    multi-unit collabo promise status caution""".split()  # noqa: SIM905 (a list of words reads best as words)
+    multi-unit collabo promise status caution correction""".split()  # noqa: SIM905 (a list of words reads best as words)
 )
 
 
@@ -201,6 +201,8 @@ def demo_pages(organization: Organization) -> Iterator[str]:
     yield "/calendar/"
     yield "/cases/reminders/"
     yield f"/facts/{organization.pk}/"
+    yield f"/facts/{organization.pk}/desks/docomo-hikari/docomo-hikari-113/"
+    yield f"/facts/{organization.pk}/desks/so-net/so-net-support/"
     yield "/subcontracts/"
     yield "/subcontracts/new/"
     yield "/subcontracts/links/"
@@ -246,6 +248,28 @@ def _refuse_on_the_first_case(organization: Organization) -> None:
     log_entry(case, user=None, kind="call-out", party=party, person="N", outcome="refused")
 
 
+CORRECTION_REASON = "電話で確認"  # a person's own words, kept as written in English too
+
+
+def _correct_a_desk(organization: Organization) -> None:
+    """A correction of a catalog desk, so the facts page, the correction's page and the
+    site pages show one (hours and phones in words)."""
+    from madoguchi.directory.services import override_desk
+
+    override_desk(
+        organization,
+        user=None,
+        party="docomo-hikari",
+        desk="docomo-hikari-113",
+        values={
+            "mobile_phone": "0120-123-456",
+            "hours": "Mo-Sa 09:00-20:00; PH off",
+            "phone_from": ["docomo-mobile", "fixed"],
+            "reason": CORRECTION_REASON,
+        },
+    )
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None:
     client = _client(lang)
@@ -253,11 +277,13 @@ def test_no_page_of_the_demo_shows_a_code(demo: Organization, lang: str) -> None
     data = "\n".join(
         [
             _data_strings(),
+            CORRECTION_REASON,
             *Organization.objects.values_list("name", flat=True),
             *_demo_records(),
         ]
     )
     _refuse_on_the_first_case(demo)
+    _correct_a_desk(demo)
     pages = list(demo_pages(demo))
     assert len(pages) > 30  # the demo really was loaded
     for url in pages:

@@ -291,6 +291,26 @@ def test_a_promise_overdue_is_one_event_per_due_time(world: World, receiver: Rec
     assert len(receiver.requests) == 1
 
 
+def test_a_promise_overdue_says_the_number_to_dial_from_a_mobile(
+    world: World, receiver: Receiver
+) -> None:
+    from madoguchi.cases.models import Promise
+
+    _webhook(world, receiver.url, events=["promise-overdue"])
+    case = _case_at(world, NOON - dt.timedelta(hours=5))
+    Promise.objects.create(
+        organization=world.org_a,
+        case=case,
+        by="docomo-hikari",
+        what="callback",
+        due=NOON - dt.timedelta(hours=1),
+    )
+    _sweep(NOON)
+    text = json.loads(receiver.requests[0][1])["text"]
+    assert "0120-800-000" in text
+    assert " 113 " not in text
+
+
 def test_a_legal_deadline_near_is_told_once_per_stage(world: World, receiver: Receiver) -> None:
     from madoguchi.sites.models import Contract
 

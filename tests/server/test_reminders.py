@@ -117,3 +117,12 @@ def test_a_lease_left_by_a_crashed_run_expires(case: Case) -> None:
     assert send_reminders() == (0, 1)
     assert _stamps(promise)[0][1:] != (None, None)
     assert _stamps(promise)[0][2] is None
+
+
+def test_a_reminder_gives_the_number_to_dial_from_a_mobile(case: Case) -> None:
+    _due(case, -5)  # ドコモ光's callback, overdue: its 113 works only from a docomo mobile
+    send_reminders()
+    body = mail.outbox[0].body
+    assert "電話: ドコモ光" in body
+    assert "0120-800-000 (携帯電話から)" in body
+    assert "0120-800-000 (from a mobile)" in body

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from madoguchi.agents.models import Agent
 from madoguchi.agents.services import create_agent
 from madoguchi.bills.models import BillImport
-from madoguchi.directory.models import Desk, FactConfirmation, Party
+from madoguchi.directory.models import Desk, DeskOverride, FactConfirmation, Party
 from madoguchi.receivables.models import Payment, Receivable
 from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.sites.models import BillLine, Contract, Site
@@ -108,6 +108,14 @@ def ids(world: World) -> dict[str, object]:
         source="https://www.so-net.ne.jp/support/",
         checked="2026-11-23",
     )
+    override = DeskOverride.objects.create(
+        organization=world.org_a,
+        party="docomo-hikari",
+        desk="docomo-hikari-113",
+        mobile_phone="0120-123-456",
+        reason="A社の訂正",
+        changed=dt.datetime(2026, 12, 6, tzinfo=dt.UTC),
+    )
     entry = world.case_a.entries.first()
     # a calendar address of this organization's user, revoked: it reads nothing for anyone
     from madoguchi.orgs.services import issue_calendar_feed, revoke_calendar_feed
@@ -190,6 +198,9 @@ def ids(world: World) -> dict[str, object]:
         "entry_id": entry.pk if entry else 0,
         "org_id": world.org_a.pk,
         "confirmation_id": confirmation.pk,
+        "override_id": override.pk,
+        "party": override.party,
+        "desk": override.desk,
         "verdict": "kept",
         "fmt": "md",
         "token": token,
@@ -244,10 +255,12 @@ def test_another_organization_gets_nothing(
         assert world.site_a.name not in body
         assert world.contract_a.ref not in body or response.status_code == 405
         assert AGENT_A not in body
+        assert "A社の訂正" not in body
     assert Agent.objects.filter(name=AGENT_A, status="refused").exists()
     assert Site.objects.filter(pk=world.site_a.pk, name="A社 本社").exists()
     assert Contract.objects.filter(pk=world.contract_a.pk, party="docomo-hikari").exists()
     assert FactConfirmation.objects.filter(organization=world.org_a).exists()
+    assert DeskOverride.objects.filter(organization=world.org_a, reason="A社の訂正").exists()
     assert Payment.objects.filter(receivable__organization=world.org_a).count() == 1
     assert Receivable.objects.filter(organization=world.org_b).count() == 0
 

@@ -17,8 +17,9 @@ from madoguchi.api.bodies import (
     PartyPatch,
 )
 from madoguchi.api.common import Pages, PathId, answers, as_422, target_organization
+from madoguchi.api.schemas import DeskOverrideIn, DeskOverrideOut
 from madoguchi.directory import services
-from madoguchi.directory.models import Desk, Party
+from madoguchi.directory.models import Desk, DeskOverride, Party
 from madoguchi.directory.selectors import visible_parties
 from madoguchi.sitefiles.integrity import sites_naming
 
@@ -120,4 +121,41 @@ def update_desk(request: HttpRequest, desk_id: PathId, payload: DeskPatch) -> De
 @directory.delete("/desks/{desk_id}", response=answers(204, None))
 def delete_desk(request: HttpRequest, desk_id: PathId) -> Status[None]:
     services.delete_desk(_own_desk(request, desk_id))
+    return Status(204, None)
+
+
+def _overrides(request: HttpRequest) -> QuerySet[DeskOverride]:
+    return DeskOverride.objects.for_user(request.user).select_related("organization", "changed_by")
+
+
+@directory.get("/desk-overrides", response=answers(200, list[DeskOverrideOut]))
+@paginate(Pages, page_size=100)
+def list_desk_overrides(request: HttpRequest) -> QuerySet[DeskOverride]:
+    """Your organizations' corrections of catalog desks."""
+    return _overrides(request).order_by("organization__slug", "party", "desk", "id")
+
+
+@directory.post("/desk-overrides", response=answers(201, DeskOverrideOut))
+def override_desk(request: HttpRequest, payload: DeskOverrideIn) -> Status[DeskOverride]:
+    """Correct a catalog desk's number, number from mobiles, hours or `phone_from` for your
+    organization (replacing its earlier correction of that desk), with the reason."""
+    organization = target_organization(request, payload.organization)
+    values = payload.dict(exclude={"organization", "party", "desk"})
+    with as_422():
+        row = services.override_desk(
+            organization, user=request.user, party=payload.party, desk=payload.desk, values=values
+        )
+    return Status(201, _overrides(request).get(pk=row.pk))
+
+
+@directory.get("/desk-overrides/{override_id}", response=answers(200, DeskOverrideOut))
+def get_desk_override(request: HttpRequest, override_id: PathId) -> DeskOverride:
+    return get_object_or_404(_overrides(request), pk=override_id)
+
+
+@directory.delete("/desk-overrides/{override_id}", response=answers(204, None))
+def withdraw_desk_override(request: HttpRequest, override_id: PathId) -> Status[None]:
+    row = get_object_or_404(_overrides(request), pk=override_id)
+    require_write(request, row.organization_id)
+    services.withdraw_override(row)
     return Status(204, None)

@@ -146,3 +146,42 @@ class SiteImportIn(Schema):
         description="if the site already exists: `update` it, add a `new` one; "
         "absent: answer 409 naming the existing site",
     )
+
+
+PhoneKind = Literal[
+    "fixed", "hikari-denwa", "mobile", "docomo-mobile", "au-mobile", "softbank-mobile"
+]
+
+
+class DeskOverrideIn(Schema):
+    """An organization's correction of a catalog desk (blank or left out: the catalog's)."""
+
+    organization: str | None = None
+    party: Slug
+    desk: Slug
+    phone: Annotated[str, Field(max_length=40)] = ""
+    mobile_phone: Annotated[str, Field(max_length=40)] = ""
+    hours: Annotated[str, Field(max_length=300, description="opening_hours, e.g. 24/7")] = ""
+    phone_from: list[PhoneKind] | None = Field(
+        None, max_length=6, description="the phones the number works from; [] any; null: keep"
+    )
+    reason: Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+
+
+class DeskOverrideOut(Schema):
+    id: int
+    organization: str = Field(alias="organization.slug")
+    party: str
+    desk: str
+    phone: str
+    mobile_phone: str
+    hours: str
+    phone_from: list[str] | None
+    reason: str
+    changed_by: str | None = None
+    changed: dt.datetime
+
+    @staticmethod
+    def resolve_changed_by(row: Any) -> str | None:
+        """Who changed it (their user name); None once that user is gone."""
+        return row.changed_by.username if row.changed_by else None

@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from madoguchi.cases.desks import promise_call_line
 from madoguchi.cases.models import Promise
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine.messages import LANGS, label
@@ -69,7 +70,8 @@ def _send(promise: Promise, overdue: bool) -> None:
     the due time as people read it (2026年1月30日(金) 18:00), never a slug or a code."""
     case = promise.case
     assert case.assignee is not None  # only promises of assigned cases are reminded
-    party = site_directory(case.site, parties_for(case.organization)).get(promise.by)
+    directory = site_directory(case.site, parties_for(case.organization))
+    party = directory.get(promise.by)
     context = {"promise": promise, "case": case, "site": case.site, "overdue": overdue}
     for lang in LANGS:
         with translation.override(lang):
@@ -81,6 +83,7 @@ def _send(promise: Promise, overdue: bool) -> None:
                 ),
                 "what": label(lang, promise.what),
                 "due": when(promise.due),
+                "call": promise_call_line(lang, directory, promise.by, promise.what),
             }
     subject = render_to_string("cases/reminder_subject.txt", context)
     send_mail(

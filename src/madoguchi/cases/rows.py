@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
+from madoguchi.cases.desks import promise_call
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.names import case_name
+from madoguchi.engine import model as engine
+from madoguchi.engine.dialling import DeskCall
 from madoguchi.server.links import url_maker
 
 # Each row field, and the column (path from the case or promise) it is read from.
@@ -38,7 +41,14 @@ CASE_COLUMNS = {
     "outage_started": "outage_started",
     "services": "services",
 }
-PROMISE_COLUMNS = {"pk": "id", "by": "by", "what": "what", "amount_yen": "amount_yen", "due": "due"}
+PROMISE_COLUMNS = {
+    "pk": "id",
+    "by": "by",
+    "what": "what",
+    "amount_yen": "amount_yen",
+    "due": "due",
+    "organization_id": "organization_id",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +81,11 @@ class PromiseRow:
     what: str
     amount_yen: int | None
     due: dt.datetime
+    organization_id: int
     case: CaseRow
+    # The desk to ask about the promise and the number to dial for it from a mobile
+    # (`with_calls`); None until then.
+    call: DeskCall | None = None
 
 
 def case_rows(cases: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
@@ -104,6 +118,18 @@ def as_promise_rows(values: Iterable[Mapping[str, Any]]) -> list[PromiseRow]:
 def _case_row(row: Mapping[str, Any], case_url: Callable[[int], str], prefix: str = "") -> CaseRow:
     fields = {name: row[prefix + path] for name, path in CASE_COLUMNS.items()}
     return CaseRow(**fields, url=case_url(fields["pk"]))
+
+
+def with_calls(
+    promises: list[PromiseRow], directories: Mapping[int, Mapping[str, engine.Party]], lang: str
+) -> list[PromiseRow]:
+    """The rows with the desk of the party to call and its number, from the organizations'
+    directories already read (cached): no query per row."""
+    calls = (
+        promise_call(lang, directories.get(row.organization_id, {}), row.by, row.what)
+        for row in promises
+    )
+    return [replace(row, call=call) for row, call in zip(promises, calls, strict=True)]
 
 
 def page_without_count(rows: QuerySet, number: int, size: int) -> tuple[list[Any], bool]:

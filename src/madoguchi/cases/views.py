@@ -130,12 +130,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         overdue_count, case_count = rows.capped_counts(
             overdue_rows, selectors.open_cases(request.user, filters, counting=True)
         )
+    lang = engine_lang()
+    directories = selectors.directories_of(request.user)
     return render(
         request,
         "cases/dashboard.html",
         {
             "now": now,
-            "overdue": rows.as_promise_rows(overdue),
+            "overdue": rows.with_calls(rows.as_promise_rows(overdue), directories, lang),
             "overdue_count": overdue_count,
             "overdue_page": overdue_page,
             "more_overdue": more_overdue,
@@ -147,7 +149,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": request.GET,
             "assignees": colleagues(request.user),
             "site_choices": selectors.site_choices(request.user, filters.site),
-            "party_choices": selectors.party_choices(request.user, engine_lang()),
+            "party_choices": selectors.party_choices(directories, lang),
         },
     )
 

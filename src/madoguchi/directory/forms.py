@@ -7,15 +7,17 @@ them, and says in the person's language which field is wrong.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as RecordError
 
-from madoguchi.directory.models import Desk, FactConfirmation, Party
+from madoguchi.directory.models import Desk, DeskOverride, FactConfirmation, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
 from madoguchi.engine import model as engine
+from madoguchi.engine.hours import build_hours, hours_problem
 from madoguchi.engine.model import PhoneFrom, Purpose, Service
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
@@ -162,3 +164,180 @@ class FactConfirmationForm(forms.ModelForm):
         if key not in self.confirmable:
             raise forms.ValidationError(_("This fact cannot be confirmed here."))
         return key
+
+
+class DeskOverrideForm(forms.ModelForm):
+    """An organization's correction of a catalog desk, as the service takes it (the API's
+    hours in opening_hours syntax; the page converts its weekday and time fields first)."""
+
+    class Meta:
+        model = DeskOverride
+        fields = ["phone", "mobile_phone", "hours", "reason"]
+
+    def clean_hours(self) -> str:
+        hours = (self.cleaned_data.get("hours") or "").strip()
+        if hours and hours_problem(hours):
+            raise forms.ValidationError(
+                _("These hours cannot be read. Choose the days and times on the form.")
+            )
+        return hours
+
+    def clean_reason(self) -> str:
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the catalog is wrong (e.g. where you saw it)."))
+        return reason
+
+
+def clean_phone_from(value: Any) -> list[str] | None:
+    """The phones a number works from, as the API and the page give them; None: keep the
+    catalog's. ValidationError for a value that is not a kind of phone."""
+    if value is None:
+        return None
+    if not isinstance(value, list | tuple) or any(
+        v not in PhoneFrom._value2member_map_ for v in value
+    ):
+        raise forms.ValidationError(_("Choose the phones from the list."), code="phone_from")
+    return [p.value for p in PhoneFrom if p.value in value]
+
+
+WEEKDAYS = [
+    (0, _("Mon")),
+    (1, _("Tue")),
+    (2, _("Wed")),
+    (3, _("Thu")),
+    (4, _("Fri")),
+    (5, _("Sat")),
+    (6, _("Sun")),
+]
+# How the hours are given on the page: kept, a preset, or days and times.
+HOURS_KEEP = "keep"
+HOURS_ALWAYS = "always"
+HOURS_WEEKDAYS = "weekdays"
+HOURS_DAYS = "days"
+HOURS_CHOICES = [
+    (HOURS_KEEP, _("Keep the catalog's hours")),
+    (HOURS_ALWAYS, _("24 hours, every day")),
+    (HOURS_WEEKDAYS, _("Weekdays 9:00–17:00 (closed on public holidays)")),
+    (HOURS_DAYS, _("Choose the days and times")),
+]
+PHONE_FROM_KEEP = "keep"
+PHONE_FROM_ANY = "any"
+PHONE_FROM_CHOSEN = "chosen"
+PHONE_FROM_MODES = [
+    (PHONE_FROM_KEEP, _("As in the catalog")),
+    (PHONE_FROM_ANY, _("From any phone")),
+    (PHONE_FROM_CHOSEN, _("Only from the phones ticked below")),
+]
+PHONE_NAMES = [
+    (PhoneFrom.FIXED.value, _("a fixed (copper) line")),
+    (PhoneFrom.HIKARI_DENWA.value, _("Hikari Denwa")),
+    (PhoneFrom.MOBILE.value, _("any mobile")),
+    (PhoneFrom.DOCOMO_MOBILE.value, _("a docomo mobile")),
+    (PhoneFrom.AU_MOBILE.value, _("an au mobile")),
+    (PhoneFrom.SOFTBANK_MOBILE.value, _("a SoftBank mobile")),
+]
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class DeskCorrectionForm(forms.Form):
+    """The page's form: the numbers as text, the hours as a preset or weekdays and times
+    (never opening_hours syntax), where the number works from as ticks, and the reason."""
+
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    mobile_phone = forms.CharField(
+        label=_("Number to call from a mobile"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    hours_mode = forms.ChoiceField(
+        label=_("Hours"), choices=HOURS_CHOICES, initial=HOURS_KEEP, widget=forms.RadioSelect
+    )
+    days = forms.TypedMultipleChoiceField(
+        label=_("Open on"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        initial=[0, 1, 2, 3, 4],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    opens = forms.TimeField(label=_("From"), required=False, initial="09:00", widget=TIME)
+    closes = forms.TimeField(label=_("To"), required=False, initial="17:00", widget=TIME)
+    closed_on_holidays = forms.BooleanField(
+        label=_("Closed on public holidays"), required=False, initial=True
+    )
+    closed_over_new_year = forms.BooleanField(
+        label=_("Closed over the New Year (12/29–1/3)"), required=False
+    )
+    phone_from_mode = forms.ChoiceField(
+        label=_("The phone number works from"),
+        choices=PHONE_FROM_MODES,
+        initial=PHONE_FROM_KEEP,
+        widget=forms.RadioSelect,
+    )
+    phone_from = forms.MultipleChoiceField(
+        label=_("Phones"), choices=PHONE_NAMES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("Why (required)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("e.g. the number the company gave on the phone on 12/6, or the page you read."),
+        error_messages={"required": _("Say why the catalog is wrong (e.g. where you saw it).")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("hours_mode") == HOURS_DAYS:
+            if not data.get("days"):
+                self.add_error("days", _("Tick the days the desk is open."))
+            if not data.get("opens") or not data.get("closes"):
+                self.add_error("opens", _("Give the opening and closing times."))
+        if data.get("phone_from_mode") == PHONE_FROM_CHOSEN and not data.get("phone_from"):
+            self.add_error("phone_from", _("Tick the phones the number works from."))
+        return data
+
+    def hours(self) -> str:
+        """The hours as opening_hours ("" keeps the catalog's)."""
+        data = self.cleaned_data
+        mode = data.get("hours_mode")
+        if mode == HOURS_ALWAYS:
+            return "24/7"
+        if mode == HOURS_WEEKDAYS:
+            return build_hours([0, 1, 2, 3, 4], dt.time(9), dt.time(17), closed_on_holidays=True)
+        if mode == HOURS_DAYS:
+            return build_hours(
+                data["days"],
+                data["opens"],
+                data["closes"],
+                closed_on_holidays=bool(data.get("closed_on_holidays")),
+                closed_over_new_year=bool(data.get("closed_over_new_year")),
+            )
+        return ""
+
+    def values(self) -> dict[str, Any]:
+        """What the service takes (DeskOverrideForm's fields and phone_from)."""
+        data = self.cleaned_data
+        mode = data.get("phone_from_mode")
+        phone_from: list[str] | None = None
+        if mode == PHONE_FROM_ANY:
+            phone_from = []
+        elif mode == PHONE_FROM_CHOSEN:
+            phone_from = list(data.get("phone_from") or [])
+        return {
+            "phone": (data.get("phone") or "").strip(),
+            "mobile_phone": (data.get("mobile_phone") or "").strip(),
+            "hours": self.hours(),
+            "phone_from": phone_from,
+            "reason": (data.get("reason") or "").strip(),
+        }

@@ -266,3 +266,54 @@ class FactConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.key}"
+
+
+class DeskOverride(models.Model):
+    """An organization's own correction of a catalog desk: its number, its number from
+    mobiles, its hours or the phones its number works from, with who changed it, when and
+    why. For that organization only, the directory applies it (so every output of the
+    organization uses it), and pages show it as the organization's own fact.
+
+    A blank field (phone_from: None) keeps the catalog's value, so a later correction of
+    the catalog still reaches the fields the organization did not change.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="desk_overrides"
+    )
+    party = models.SlugField(_("company"), max_length=80)
+    desk = models.SlugField(_("desk"), max_length=80)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    mobile_phone = models.CharField(_("number from mobiles"), max_length=40, blank=True)
+    hours = models.CharField(_("hours"), max_length=300, blank=True)
+    phone_from = models.JSONField(_("reached from"), null=True, blank=True)
+    reason = models.TextField(_("reason"), max_length=1000)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed = models.DateTimeField(_("changed"))
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["party", "desk"]
+        verbose_name = _("desk correction")
+        verbose_name_plural = _("desk corrections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "party", "desk"], name="one_override_per_desk_and_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.party}/{self.desk}"
+
+    @property
+    def phone_from_values(self) -> list[str] | None:
+        if self.phone_from is None:
+            return None
+        return [p for p in self.phone_from if p in PhoneFrom._value2member_map_]

@@ -3,13 +3,16 @@ and the rows a user may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from madoguchi.directory.models import DirectoryStamp, FactConfirmation, Party
+from madoguchi.directory.models import DeskOverride, DirectoryStamp, FactConfirmation, Party
 from madoguchi.directory.records import to_record
 from madoguchi.engine import Catalog, load_catalog
 from madoguchi.engine import model as engine
@@ -24,23 +27,124 @@ Directory = dict[str, engine.Party]
 DIRECTORY_CACHE_SECONDS = 7 * 24 * 3600
 
 
+# The fields of a catalog desk an organization may correct for itself (DeskOverride).
+CORRECTABLE = ("phone", "mobile_phone", "hours", "phone_from")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An organization's own correction of a catalog desk, as pages show it: the fields it
+    changed, the catalog's values and the organization's, who changed them, when and why."""
+
+    pk: int
+    party: str
+    desk: str
+    fields: tuple[str, ...]
+    catalog: dict[str, Any]
+    values: dict[str, Any]
+    changed_by: str
+    changed: dt.datetime
+    reason: str
+
+
+Corrections = dict[tuple[str, str], Correction]
+
+
 def parties_for(organization: Organization) -> Directory:
-    """Catalog parties, replaced by the organization's own with the same slug."""
+    """Catalog parties, replaced by the organization's own with the same slug, with the
+    organization's corrections of catalog desks applied."""
+    return directory_with_corrections(organization)[0]
+
+
+def directory_with_corrections(organization: Organization) -> tuple[Directory, Corrections]:
+    """The directory (`parties_for`) and the corrections it applies, by (party, desk): one
+    small query, as both are cached together."""
     return _cached(organization.pk, lambda: _read_parties(organization))
 
 
-def _read_parties(organization: Organization) -> Directory:
+def _read_parties(organization: Organization) -> tuple[Directory, Corrections]:
     rows = Party.objects.visible_to(organization).prefetch_related("desks")
     merged: Directory = {}
     for row in sorted(rows, key=lambda p: p.organization_id is not None):
         merged[row.slug] = to_record(row)
+    own = {row.slug for row in rows if row.organization_id is not None}
     confirmed = {c.key: c for c in FactConfirmation.objects.filter(organization=organization)}
     if confirmed:
-        own = {row.slug for row in rows if row.organization_id is not None}
         for slug, party in merged.items():
             if slug not in own:
                 merged[slug] = _with_confirmations(party, confirmed)
-    return merged
+    corrections: Corrections = {}
+    overrides = DeskOverride.objects.filter(organization=organization).select_related("changed_by")
+    for override in overrides:
+        catalog_party = merged.get(override.party)
+        if catalog_party is None or override.party in own:
+            continue  # a desk of the organization's own party is edited as its own
+        merged[override.party], correction = _corrected(catalog_party, override)
+        if correction is not None:
+            corrections[(override.party, override.desk)] = correction
+    return merged, corrections
+
+
+def override_values(override: DeskOverride) -> dict[str, Any]:
+    """The fields the override sets (a blank one keeps the catalog's value)."""
+    values: dict[str, Any] = {}
+    for name in ("phone", "mobile_phone", "hours"):
+        if getattr(override, name):
+            values[name] = getattr(override, name)
+    if override.phone_from is not None:
+        values["phone_from"] = override.phone_from_values
+    return values
+
+
+def _corrected(
+    party: engine.Party, override: DeskOverride
+) -> tuple[engine.Party, Correction | None]:
+    """The catalog party with the override applied to its desk, and the correction as
+    pages show it (None when the desk is no longer in the catalog)."""
+    desks = list(party.desks)
+    index = next((i for i, d in enumerate(desks) if d.slug == override.desk), None)
+    if index is None:
+        return party, None
+    desk = desks[index]
+    values = override_values(override)
+    update: dict[str, Any] = dict(values)
+    if "phone" in values or "mobile_phone" in values:
+        # The organization vouches for the number it gave (hours or phones alone do not
+        # make a number seen only on third-party pages any surer).
+        update |= {"verified": True, "third_party_number": False}
+    if "phone_from" in values:
+        update["phone_from"] = [engine.PhoneFrom(p) for p in values["phone_from"]]
+    desks[index] = desk.model_copy(update=update)
+    who = override.changed_by
+    correction = Correction(
+        pk=override.pk,
+        party=party.slug,
+        desk=desk.slug,
+        fields=tuple(values),
+        catalog={name: _catalog_value(desk, name) for name in values},
+        values=values,
+        changed_by=(who.get_full_name() or who.get_username()) if who else "",
+        changed=override.changed,
+        reason=override.reason,
+    )
+    return party.model_copy(update={"desks": desks}), correction
+
+
+def _catalog_value(desk: engine.Desk, name: str) -> Any:
+    value = getattr(desk, name)
+    if name == "phone_from":
+        return [str(p) for p in value]
+    return value
+
+
+def corrections_for(organization: Organization) -> Corrections:
+    """The organization's corrections of catalog desks (cached with its directory)."""
+    return directory_with_corrections(organization)[1]
+
+
+def desk_overrides(organization: Organization) -> list[DeskOverride]:
+    """The organization's override rows, with who changed them."""
+    return list(DeskOverride.objects.filter(organization=organization).select_related("changed_by"))
 
 
 def _with_confirmations(
@@ -69,7 +173,9 @@ def confirmations_for(organization: Organization) -> dict[str, FactConfirmation]
     return {row.key: row for row in rows}
 
 
-def _cached(organization_id: int, read: Callable[[], Directory]) -> Directory:
+def _cached(
+    organization_id: int, read: Callable[[], tuple[Directory, Corrections]]
+) -> tuple[Directory, Corrections]:
     """The organization's directory from the cache, or `read` and cached.
 
     Why: a page needs the directory for every assessment; read from the rows it is two
@@ -88,7 +194,7 @@ def _cached(organization_id: int, read: Callable[[], Directory]) -> Directory:
             ignore_conflicts=True,
         )
         stamps = dict(DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp"))
-    key = f"madoguchi:directory:{organization_id}:{stamps[organization_id]}:{stamps[None]}"
+    key = f"madoguchi:directory:v2:{organization_id}:{stamps[organization_id]}:{stamps[None]}"
     directory = cache.get(key)
     if directory is None:
         directory = read()

@@ -15,9 +15,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelForm, model_to_dict
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from madoguchi.directory.forms import DeskForm, FactConfirmationForm, PartyForm
-from madoguchi.directory.models import Desk, DirectoryStamp, FactConfirmation, Party
+from madoguchi.directory.forms import (
+    DeskForm,
+    DeskOverrideForm,
+    FactConfirmationForm,
+    PartyForm,
+    clean_phone_from,
+)
+from madoguchi.directory.models import Desk, DeskOverride, DirectoryStamp, FactConfirmation, Party
 from madoguchi.directory.records import from_record, to_record
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
@@ -182,4 +190,76 @@ def withdraw_confirmation(confirmation: FactConfirmation) -> None:
     """Remove the organization's confirmation: the fact says 要確認 again for it."""
     organization_id = confirmation.organization_id
     confirmation.delete()
+    directory_changed(organization_id)
+
+
+def catalog_desk(party: str, desk: str) -> tuple[engine.Party, engine.Desk] | None:
+    """The shipped catalog's party and desk an override may correct, or None."""
+    record = load_catalog().parties.get(party)
+    found = next((d for d in record.desks if d.slug == desk), None) if record else None
+    return (record, found) if record is not None and found is not None else None
+
+
+def _differs(desk: engine.Desk, name: str, value: Any) -> bool:
+    current = getattr(desk, name)
+    if name == "phone_from":
+        return sorted(str(p) for p in current) != sorted(value)
+    return (current or "") != value
+
+
+@transaction.atomic
+def override_desk(
+    organization: Organization, *, user: Any, party: str, desk: str, values: Mapping[str, Any]
+) -> DeskOverride:
+    """Record (or replace) the organization's correction of a catalog desk's number, number
+    from mobiles, hours (opening_hours) or the phones its number works from (`phone_from`: a
+    list, [] for any phone; None or absent keeps the catalog's), with who, when and why.
+    A value equal to the catalog's is kept as the catalog's. ValidationError (by field)
+    when the input is not valid or changes nothing."""
+    found = catalog_desk(party, desk)
+    if found is None:
+        raise ValidationError({"desk": [_("No such desk in the catalog.")]})
+    _record, shipped = found
+    row = DeskOverride.objects.filter(organization=organization, party=party, desk=desk).first()
+    row = row or DeskOverride(organization=organization, party=party, desk=desk)
+    fields = ("phone", "mobile_phone", "hours", "reason")
+    data = {name: values.get(name) or "" for name in fields}
+    form = DeskOverrideForm(data, instance=row)
+    errors: dict[str, list[Any]] = dict(form.errors.as_data()) if not form.is_valid() else {}
+    try:
+        phone_from = clean_phone_from(values.get("phone_from"))
+    except ValidationError as error:
+        errors["phone_from"] = [error]
+        phone_from = None
+    if errors:
+        raise ValidationError(errors)
+    row = form.save(commit=False)
+    for name in ("phone", "mobile_phone", "hours"):
+        value = (getattr(row, name) or "").strip()
+        setattr(row, name, value if value and _differs(shipped, name, value) else "")
+    row.phone_from = (
+        phone_from
+        if phone_from is not None and _differs(shipped, "phone_from", phone_from)
+        else None
+    )
+    if not (row.phone or row.mobile_phone or row.hours or row.phone_from is not None):
+        raise ValidationError(
+            {
+                "phone": [
+                    _("Nothing differs from the catalog: change a number, the hours or the phones.")
+                ]
+            }
+        )
+    row.changed_by = user if getattr(user, "is_authenticated", False) else None
+    row.changed = timezone.now()
+    row.save()
+    directory_changed(organization.pk)
+    return row
+
+
+@transaction.atomic
+def withdraw_override(override: DeskOverride) -> None:
+    """Remove the organization's correction: the catalog's values apply again for it."""
+    organization_id = override.organization_id
+    override.delete()
     directory_changed(organization_id)

@@ -13,4 +13,14 @@ urlpatterns = [
         views.confirmation_delete,
         name="confirmation-delete",
     ),
+    path(
+        "<int:org_id>/desks/<slug:party>/<slug:desk>/",
+        views.desk_override,
+        name="desk-override",
+    ),
+    path(
+        "<int:org_id>/desks/<slug:party>/<slug:desk>/withdraw/",
+        views.desk_override_delete,
+        name="desk-override-delete",
+    ),
 ]

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import Catalog
+from madoguchi.engine.dialling import desk_for
 from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
 from madoguchi.engine.timezone import TOKYO
@@ -298,14 +299,7 @@ class Context:
     ) -> Desk | None:
         """The party's first desk for the first purpose in `purposes` that it has, among its
         desks that handle `service` (a desk without `services` handles all of them)."""
-        party = self.parties.get(slug) if slug else None
-        if party is None:
-            return None
-        for purpose in purposes:
-            for desk in party.desks:
-                if purpose in desk.purposes and desk.handles(service):
-                    return desk
-        return None
+        return desk_for(self.parties.get(slug) if slug else None, purposes, service)
 
     def desk_name(self, desk: Desk | None) -> str | None:
         """The desk's name in the context's language; a desk without one is the generic word

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from madoguchi.engine.kinds import PhoneFrom, Service
+from madoguchi.engine.kinds import PhoneFrom, Purpose, Service
 from madoguchi.engine.messages import say
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import Desk
+    from madoguchi.engine.model import Desk, Party
 
 MOBILES = frozenset(
     {
@@ -172,3 +173,72 @@ def dialling(lang: str, desk: Desk | None, caller: Caller, party_name: str) -> D
             key = "dial.none-from-fixed"
         why_none = say(lang, key, party=party_name)
     return Dialling(dial=dial, numbers=numbers, why_none=why_none)
+
+
+def desk_for(
+    party: Party | None, purposes: Sequence[Purpose], service: Service | None = None
+) -> Desk | None:
+    """The party's first desk for the first purpose in `purposes` that it has, among its
+    desks that handle `service` (a desk without `services` handles all of them)."""
+    if party is None:
+        return None
+    for purpose in purposes:
+        for desk in party.desks:
+            if purpose in desk.purposes and desk.handles(service):
+                return desk
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class DeskCall:
+    """A desk to call outside an assessment (the dashboard, a letter, a calendar event, a
+    reminder e-mail): the person reads it away from the site, so the number is the one
+    that reaches the desk from a mobile of any carrier (never a short code alone)."""
+
+    desk: Desk | None
+    desk_name: str | None
+    dial: str | None
+
+
+def call_from_mobile(lang: str, party: Party | None, purposes: Sequence[Purpose]) -> DeskCall:
+    """The party's desk for `purposes` and the number to dial for it from a mobile, by the
+    one rule (`number_to_dial`)."""
+    desk = desk_for(party, purposes)
+    if desk is None:
+        return DeskCall(desk=None, desk_name=None, dial=None)
+    name = desk.name_en if lang == "en" and desk.name_en else desk.name
+    return DeskCall(
+        desk=desk,
+        desk_name=name or say(lang, "desk.unnamed"),
+        dial=number_to_dial(desk, PhoneFrom.MOBILE),
+    )
+
+
+def call_line(lang: str, party_name: str, call: DeskCall) -> str | None:
+    """'電話: ドコモ光 故障窓口 0120-800-000 (携帯電話から)' for a text (a calendar event, an
+    e-mail), or None when there is no number to dial."""
+    if call.dial is None:
+        return None
+    return say(
+        lang,
+        "dial.call-line",
+        party=party_name,
+        desk=call.desk_name or say(lang, "desk.unnamed"),
+        number=call.dial,
+        works_from=say(lang, "dial.from.mobile"),
+    )
+
+
+def number_in_words(lang: str, desk: Desk) -> str | None:
+    """A desk's number for inside a sentence read away from the site (a finding's action):
+    the one that reaches it from a mobile, else its number with the phones it works from
+    (113: ドコモの携帯電話から), never a short code alone; None without a number."""
+    dial = number_to_dial(desk, PhoneFrom.MOBILE)
+    if dial is not None:
+        return dial
+    if not desk.phone:
+        return None
+    phones = phone_reaches_from(desk)
+    if phones is None:  # listed for any phone: nothing more to say of it
+        return desk.phone
+    return f"{desk.phone}, {from_words(lang, _names(phones))}"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.dialling import number_in_words
 from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
@@ -78,7 +79,7 @@ def _desk_text(
     if desk is None:
         return name
     desk_name = ctx.desk_name(desk) or ""
-    number = desk.phone or desk.url
+    number = number_in_words(ctx.lang, desk) or desk.url
     text = f"{name} {desk_name}"
     return text + (f" ({number})" if number and number not in desk_name else "")
 

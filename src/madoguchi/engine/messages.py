@@ -130,6 +130,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # Between two sentences of one `why` (Japanese needs no space after 。).
     "sentence.gap": ("", " "),
+    "dial.call-line": (
+        "電話: {party} {desk} {number} ({works_from})",
+        "Phone: {party}, {desk}, {number} ({works_from})",
+    ),
     "dial.from.any": ("どの電話からも", "from any phone"),
     "dial.from.fixed": ("固定電話 (加入電話) から", "from a fixed (copper) line"),
     "dial.from.hikari-denwa": ("ひかり電話から", "from Hikari Denwa"),

@@ -15,18 +15,21 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from madoguchi.cases.desks import deadline_call_line, promise_call_line
 from madoguchi.cases.models import ACTIVE_STATUSES, Case, EntryKind, Promise, TimelineEntry
-from madoguchi.directory.selectors import parties_for
+from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine.messages import label
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.incidents.models import Incident, IncidentUpdate, State
 from madoguchi.incidents.services import status_token
 from madoguchi.notifications.models import Channel, EventKind
 from madoguchi.orgs.models import Organization
+from madoguchi.server.i18n import engine_lang
 from madoguchi.sitefiles.calendar import deadline_uid, feed_sites
 from madoguchi.sitefiles.deadline_reminders import CONTRACT_END, due_day, stage_for
 from madoguchi.sitefiles.deadline_reminders import _deadlines as site_deadlines
 from madoguchi.sites.models import Site
+from madoguchi.sites.records import site_directory
 from madoguchi.sites.templatetags.madoguchi import party_name, when
 
 WINDOW = dt.timedelta(hours=24)
@@ -79,12 +82,16 @@ def _deadlines_near(now: dt.datetime) -> Iterator[Event]:
     for organization in Organization.objects.filter(pk__in=listening).order_by("pk"):
         directory = parties_for(organization)
         for site in feed_sites(Site.objects.filter(organization=organization)):
+            merged = site_directory(site, directory)
+            holders = {c.ref: c.party for c in site.contracts.all()}
             for deadline in site_deadlines(site, directory, now):
                 stage = stage_for(deadline, today)
                 if deadline.code == CONTRACT_END or stage is None:
                     continue
                 day = due_day(deadline)
-                words = {"site": site.name, "due": when(day), "why": deadline.why}
+                call = deadline_call_line(engine_lang(), merged, deadline, holders)
+                why = f"{deadline.why} {call}" if call else deadline.why
+                words = {"site": site.name, "due": when(day), "why": why}
                 yield Event(
                     key=f"deadline-near:{deadline_uid(site, deadline)}:{day}:{stage}",
                     kind=EventKind.DEADLINE_NEAR,
@@ -149,11 +156,16 @@ def _promises(now: dt.datetime) -> Iterator[Event]:
         Promise.objects.open()
         .filter(case__status__in=ACTIVE_STATUSES)
         .filter(due__gt=now - WINDOW, due__lte=now + DUE_SOON)
-        .select_related("case__site")
+        .select_related("case__site", "organization")
         .order_by("due")[:LIMIT]
     )
+    directories: dict[int, Directory] = {}
     for promise in rows:
         case = promise.case
+        if promise.organization_id not in directories:
+            directories[promise.organization_id] = parties_for(promise.organization)
+        directory = directories[promise.organization_id]
+        call = promise_call_line(engine_lang(), directory, promise.by, promise.what)
         overdue = promise.due <= now
         values = {
             "party": party_name(promise.by),
@@ -172,7 +184,7 @@ def _promises(now: dt.datetime) -> Iterator[Event]:
             kind=kind,
             organization_id=promise.organization_id,
             subject=subject,
-            text=f"{case.site.name}: {text}",
+            text=f"{case.site.name}: {text}" + (f"\n{call}" if call else ""),
             path=_case_path(case.pk),
             urgent=overdue,
             user_ids=(case.assignee_id,) if case.assignee_id else None,

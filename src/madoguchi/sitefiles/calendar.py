@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from icalendar import Alarm, Calendar, Event
 
+from madoguchi.cases.desks import deadline_call_line, promise_call_line
 from madoguchi.cases.models import Case, Promise
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
@@ -23,6 +24,7 @@ from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
+from madoguchi.sites.records import site_directory
 
 DOMAIN = "madoguchi"
 PROMISE_LENGTH = dt.timedelta(minutes=30)
@@ -51,7 +53,13 @@ def _alarms(event: Event, triggers: Iterable[dt.timedelta], text: str) -> None:
         event.add_component(alarm)
 
 
-def _deadline_event(site: Site, deadline: Deadline, url: str, stamp: dt.datetime) -> Event:
+def _description(*lines: str | None) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def _deadline_event(
+    site: Site, deadline: Deadline, url: str, stamp: dt.datetime, call: str | None = None
+) -> Event:
     event = Event()
     event.add("uid", deadline_uid(site, deadline))
     event.add("dtstamp", stamp)
@@ -68,7 +76,7 @@ def _deadline_event(site: Site, deadline: Deadline, url: str, stamp: dt.datetime
         event.add("dtend", at + PROMISE_LENGTH)
         _alarms(event, PROMISE_ALARMS, summary)
     event.add("url", url)
-    event.add("description", f"{deadline.why}\n{url}")
+    event.add("description", _description(deadline.why, call, url))
     return event
 
 
@@ -91,7 +99,8 @@ def _promise_event(
     event.add("dtstart", due)
     event.add("dtend", due + PROMISE_LENGTH)
     event.add("url", url)
-    event.add("description", f"{why}\n{case}\n{url}")
+    call = promise_call_line("ja", directory, promise.by, promise.what)
+    event.add("description", _description(why, call, str(case), url))
     _alarms(event, PROMISE_ALARMS, summary)
     return event
 
@@ -123,6 +132,8 @@ def calendar_for(
         if site.organization_id not in directories:
             directories[site.organization_id] = parties_for(site.organization)
         directory = directories[site.organization_id]
+        merged = site_directory(site, directory)  # with the site's own parties
+        holders = {c.ref: c.party for c in site.contracts.all()}
         cases = [c for c in site.cases.all() if case is None or c.pk == case.pk]
         by_ref = {c.ref: c for c in cases}
         site_url = url_of.get(f"site:{site.pk}", "")
@@ -134,11 +145,12 @@ def calendar_for(
                 continue
             about = by_ref.get(deadline.case or "")
             url = url_of.get(f"case:{about.pk}", site_url) if about else site_url
-            calendar.add_component(_deadline_event(site, deadline, url, stamp))
+            call = deadline_call_line("ja", merged, deadline, holders)
+            calendar.add_component(_deadline_event(site, deadline, url, stamp, call))
         for each in cases:
             url = url_of.get(f"case:{each.pk}", site_url)
             for promise in each.promises.all():
                 if promise.kept is None and promise.broken is None:
-                    calendar.add_component(_promise_event(each, promise, directory, url, stamp))
+                    calendar.add_component(_promise_event(each, promise, merged, url, stamp))
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from madoguchi.cases.desks import deadline_call_line
 from madoguchi.cases.models import DeadlineReminder, ReminderSettings
 from madoguchi.cases.reminders import LEASE, RemindersFailed
 from madoguchi.directory.selectors import Directory, parties_for
@@ -36,6 +37,7 @@ from madoguchi.orgs.models import Membership, Organization
 from madoguchi.sitefiles.adapter import site_record
 from madoguchi.sitefiles.calendar import deadline_uid, feed_sites
 from madoguchi.sites.models import Site
+from madoguchi.sites.records import site_directory
 
 DEADLINE_STAGES = (7, 1, 0)
 CONTRACT_END_STAGES = (90, 60, 30)
@@ -110,11 +112,22 @@ def _claim(
     return row if taken == 1 else None
 
 
-def _send(site: Site, deadline: Deadline, stage: int, email: str, today: dt.date) -> None:
+def _send(
+    site: Site,
+    deadline: Deadline,
+    stage: int,
+    email: str,
+    today: dt.date,
+    directory: Directory | None = None,
+) -> None:
     day = due_day(deadline)
+    merged = site_directory(site, directory)
+    holders = {c.ref: c.party for c in site.contracts.all()}
     context = {
         "site": site,
         "why": deadline.why,
+        "call": deadline_call_line("ja", merged, deadline, holders),
+        "call_en": deadline_call_line("en", merged, deadline, holders),
         "day": day_text("ja", day),
         "day_en": day_text("en", day),
         "left": (day - today).days,
@@ -169,7 +182,7 @@ def send_deadline_reminders(now: dt.datetime | None = None) -> int:
                     if row is None:
                         continue
                     try:
-                        _send(site, deadline, stage, user.email, today)
+                        _send(site, deadline, stage, user.email, today, directory)
                     except Exception as exc:  # any refusal: SMTP errors, a timeout
                         logger.exception("deadline reminder %s not sent; retried next run", key)
                         failures.append(f"{site.name}: {deadline.why}: {exc}")

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +24,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.models import Case
-from madoguchi.directory.selectors import parties_for
+from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
+from madoguchi.directory.services import catalog_desk
 from madoguchi.engine import SiteFileError
 from madoguchi.engine import model as engine
+from madoguchi.engine.dialling import number_to_dial
 from madoguchi.engine.model import OnuLamps, Symptom
 from madoguchi.engine.sitefile import Problem
 from madoguchi.engine.sitemap import site_map
@@ -70,12 +73,14 @@ CHARGE_CODES = frozenset(
 @require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
-    directory = parties_for(site.organization)
+    directory, corrections = directory_with_corrections(site.organization)
     record = site_record(site, directory)
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
+    contract_map = site_map(record, lang=engine_lang())
+    parties = site_directory(site, directory)
     return render(
         request,
         "sites/detail.html",
@@ -83,8 +88,14 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "site": site,
             "assessment": assessment,
             "first_route": first_route,
-            "contract_map": site_map(record, lang=engine_lang()),
-            "parties": site_directory(site, directory),
+            "contract_map": contract_map,
+            "desk_notes": desk_notes(
+                site,
+                corrections,
+                [*contract_map, *([assessment.first_call] if assessment.first_call else [])],
+                next_url=request.get_full_path(),
+            ),
+            "parties": parties,
             "contracts": site.contracts.all(),
             "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
             "events": site.events.all(),
@@ -103,11 +114,41 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "bill_chart": _bill_chart(site, site_directory(site, directory)),
             "fixed_time": site.assess_at is not None,
             "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
-            "charge_findings": [f for f in assessment.findings if f.code in CHARGE_CODES],
+            "charge_findings": [
+                (f, finding_dial(parties, f)) for f in assessment.findings if f.code in CHARGE_CODES
+            ],
             "card_print": last_print(site),
             "copies": staleness(site, directory),
         },
     )
+
+
+def finding_dial(directory: dict[str, engine.Party], finding: Any) -> str | None:
+    """The number to dial for a finding's desk (a bill question, asked from any phone, so
+    the number that reaches it from a mobile), by the engine's one rule: a finding's
+    `phone` is the desk's listed number, which may be a short code that leads elsewhere."""
+    party = directory.get(finding.party) if finding.party else None
+    desk = next((d for d in party.desks if d.slug == finding.desk), None) if party else None
+    return number_to_dial(desk, engine.PhoneFrom.MOBILE)
+
+
+def desk_notes(
+    site: Site, corrections: Corrections, routes: Iterable[Any], *, next_url: str
+) -> dict[str, dict[str, Any]]:
+    """For each catalog desk the page names ("party/desk"): the organization's correction
+    of it, if any, and the page to correct it. A party the site file replaces is its own."""
+    own = {data.get("slug") for data in site.parties}
+    notes: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        party, desk = getattr(route, "party", None), getattr(route, "desk", None)
+        if not party or not desk or party in own or catalog_desk(party, desk) is None:
+            continue
+        url = reverse("facts:desk-override", args=[site.organization_id, party, desk])
+        notes[f"{party}/{desk}"] = {
+            "correction": corrections.get((party, desk)),
+            "url": f"{url}?{urlencode({'next': next_url})}",
+        }
+    return notes
 
 
 def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:

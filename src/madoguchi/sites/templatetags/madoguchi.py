@@ -191,6 +191,15 @@ def phones_from(phones: list[str] | None) -> str:
 
 
 @register.filter
+def desk_note(notes: Mapping[str, Any] | None, route: Any) -> Any:
+    """The page's note on a route's or first call's desk (its organization's correction
+    and where to correct it), from the view's `desk_notes`; None when there is none."""
+    if not notes or route is None:
+        return None
+    return notes.get(f"{getattr(route, 'party', None)}/{getattr(route, 'desk', None)}")
+
+
+@register.filter
 def other_numbers(numbers: list[dict[str, Any]] | None, dial: str | None) -> list[dict[str, Any]]:
     """The numbers of a desk other than the one its big button dials."""
     return dialling_other_numbers(dial, list(numbers or []))
@@ -238,11 +247,19 @@ def overdue_rows(promises: Iterable[Any], now: dt.datetime) -> SafeString:
         extra = f" ({_e(yen(p.amount_yen))})" if p.amount_yen else ""
         if p.case.assignee_name:
             extra += f" · {_e(p.case.assignee_name)}"
+        call = ""
+        if p.call and p.call.dial:  # the desk to chase, by the engine's one dialling rule
+            call = (
+                f'\n      <br><span class="phone">{_e(p.call.desk_name)} '
+                f'<a href="tel:{_e(p.call.dial)}"><span aria-hidden="true">☎</span> '
+                f"{_e(p.call.dial)}</a> "
+                f'<span class="muted">{_e(gettext("from a mobile"))}</span></span>'
+            )
         parts.append(
             '\n    <div class="finding critical">\n'
             f'      <span class="badge critical">{late}</span>\n'
             f'      <a href="{_e(p.case.url)}">{_e(p.case.site_name)} — {_e(p.case)}</a><br>\n'
-            f"      {promised}{extra}\n"
+            f"      {promised}{extra}{call}\n"
             "    </div>\n  "
         )
     if not parts:
