@@ -20,8 +20,8 @@ from django.utils import timezone
 from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport
 from madoguchi.cases.models import Case, Promise
-from madoguchi.cases.tasks import send_reminders_task
 from madoguchi.money.tasks import refresh_site
+from madoguchi.ops.tasks import send_reminders_task
 from madoguchi.orgs.models import Role
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.models import BillLine, Site

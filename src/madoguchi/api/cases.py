@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
 from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.cases.assessment import case_reports
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
@@ -30,7 +31,6 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
-from madoguchi.sitefiles.adapter import case_reports
 from madoguchi.sitefiles.integrity import keeping_site_valid
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.cases.models import (
     TRANSITIONS,
     Case,
@@ -33,7 +34,6 @@ from madoguchi.engine.messages import label, time_text
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site

@@ -7,11 +7,6 @@ class ReceivablesConfig(AppConfig):
     verbose_name = _("receivables")
 
     def ready(self) -> None:
-        from madoguchi.cases.reminders import EXTRA_JOBS
-        from madoguchi.receivables.reminders import send_receivable_reminders
-
-        EXTRA_JOBS["receivable reminders"] = send_receivable_reminders
-
         from madoguchi.receivables.services import receivable_for_request
         from madoguchi.subcontracts.signals import request_accepted
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from madoguchi.cases.assessment import site_document, with_site_file_rows
 from madoguchi.cases.models import Promise
 from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine.sitefile import Problem, document_problems
-from madoguchi.sitefiles.adapter import site_document, with_site_file_rows
 from madoguchi.sites import integrity
 from madoguchi.sites.models import BillLine, Contract, Event, Site
 
