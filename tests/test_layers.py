@@ -28,8 +28,8 @@ LAYERS = (
     "cases",  # cases.assessment: a stored site as the engine's site file, and its assessment
     "bills",
     "money",
-    "subcontracts",
     "receivables",
+    "subcontracts",  # accepting a job makes the receivable of its promised payment
     "sitefiles",
     "incidents",
     "notifications",
