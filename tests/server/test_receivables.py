@@ -656,7 +656,8 @@ def test_the_migration_moves_the_link_to_the_request_and_back(world: World) -> N
     before = [("subcontracts", "0001_requests_and_intake_links")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
-    old: Any = executor.loader.project_state(before).apps.get_model("receivables", "Receivable")
+    state = executor.loader.project_state([*before, ("receivables", "0002_receivable_request")])
+    old: Any = state.apps.get_model("receivables", "Receivable")
     assert old.objects.get(pk=receivable_id).request_id == request.pk
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
