@@ -1,4 +1,4 @@
-"""A receivable's request is now the request's `receivable` (subcontracts 0002 copied it)."""
+"""A receivable's request is now the request's `receivable` (subcontracts 0003 copied it)."""
 
 from django.db import migrations
 
@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("receivables", "0002_receivable_request"),
-        ("subcontracts", "0002_request_receivable"),
+        ("subcontracts", "0003_copy_receivable_links"),
     ]
 
     operations = [
