@@ -105,3 +105,12 @@ def test_an_api_edit_of_one_contract_field_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(21):
         response = world.api("patch", url, {"note": "一つだけ"})
     assert response.status_code == 200
+
+
+def test_the_page_refuses_a_party_longer_than_a_party_can_be(world: World) -> None:
+    entries = TimelineEntry.objects.count()
+    page = world.clients["alice"].post(
+        f"/cases/{world.case_a.pk}/log/", {"kind": "call-out", "party": "x" * 81}
+    )
+    assert page.status_code == 400  # the form refused it: the service would redirect
+    assert TimelineEntry.objects.count() == entries

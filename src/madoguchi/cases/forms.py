@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status
+from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status, TimelineEntry
 from madoguchi.cases.services import OUTCOME_PROMISES, PromiseSpec
 
 
@@ -76,7 +76,7 @@ class AnyPartyField(forms.ChoiceField):
     (cases.services.log_entry): a page posting another one gets the API's refusal."""
 
     def valid_value(self, value: str) -> bool:
-        return True
+        return len(value) <= TimelineEntry._meta.get_field("party").max_length  # type: ignore[operator]
 
 
 class LogForm(forms.Form):
