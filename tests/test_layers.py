@@ -1,12 +1,11 @@
-"""Imports run one way: engine ← orgs ← directory ← sites ← cases ← sitefiles ← api
-(bills sits on sites, beside cases: sitefiles and api may use it, it uses neither; agents
-sits on directory: the installer apps above it use it, it uses none of them; money sits on
-sitefiles and hears of site changes through sites.changes, never imported from below;
-incidents sits on cases and sitefiles, notifications on incidents: nothing below them imports
-either, and they hear of changes by reading, not by signals).
+"""Imports run one way, down the list of layers below: a module of an app imports only apps
+listed before its own (and itself). An app is the first package under madoguchi; each
+module directly in madoguchi (the URL conf, the command line) is its own, at the top.
 
-Read with `ast` (nothing is imported), so a forbidden import fails here even when it sits
-inside a function. The CLI's assess path must not import Django (a fast start)."""
+The graph is computed from the code with `ast` (nothing is imported), so a forbidden import
+fails here even when it sits inside a function or under TYPE_CHECKING, and an app that is not
+in the list fails until it is given its place. The CLI's assess path must not import Django
+(a fast start)."""
 
 from __future__ import annotations
 
@@ -15,106 +14,111 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "madoguchi"
-APPS = (
-    "engine",
+
+# Bottom to top: each layer may import those before it, never one after it.
+LAYERS = (
+    "engine",  # the rules and the site file; no Django
+    "server",  # settings and the small helpers every app shares (choices, words, uploads)
     "orgs",
     "directory",
+    "agents",
     "sites",
-    "cases",
-    "sitefiles",
+    "cases",  # cases.assessment: a stored site as the engine's site file, and its assessment
     "bills",
     "money",
-    "agents",
     "receivables",
-    "subcontracts",
+    "subcontracts",  # accepting a job makes the receivable of its promised payment
+    "sitefiles",
     "incidents",
     "notifications",
     "api",
     "ops",
-    "server",
+    "urls",
+    "cli",
 )
 
-# What each part may not import (anything in madoguchi not named here is allowed).
-FORBIDDEN = {
-    "engine": set(APPS) - {"engine"},
-    "orgs": set(APPS) - {"engine", "orgs", "server"},
-    "directory": set(APPS) - {"engine", "orgs", "directory", "server"},
-    "sites": {"cases", "sitefiles", "bills", "money", "api", "ops"},
-    "cases": {"bills", "money"},
-    "sitefiles": {"money"},
-    "bills": {"cases", "sitefiles", "money", "api", "ops"},
-    "money": {"agents", "subcontracts", "receivables", "api", "ops"},
-    "agents": {"sites", "cases", "sitefiles", "bills", "money", "api", "ops"},
-    "receivables": {"sitefiles", "bills", "money", "api", "ops"},
-    "subcontracts": {"sitefiles", "bills", "api", "ops", "receivables"},
-    "incidents": {"notifications", "api", "ops"},
-    "notifications": {"api", "ops"},
-}
-# Nothing below incidents and notifications imports them.
-for _lower in (
-    "sites",
-    "cases",
-    "sitefiles",
-    "bills",
-    "money",
-    "agents",
-    "receivables",
-    "subcontracts",
-):
-    FORBIDDEN[_lower] |= {"incidents", "notifications"}
+
+def _app(path: Path) -> str:
+    """The app a module belongs to: its first package, or its own name directly in madoguchi."""
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else path.stem
 
 
-def _part(path: Path) -> str:
-    return path.relative_to(PACKAGE).parts[0]
-
-
-def _imported_parts(path: Path) -> set[str]:
-    """The madoguchi parts a module imports, at the top or inside a function."""
-    parts = set()
+def _imported_modules(path: Path) -> set[str]:
+    """Every madoguchi module a module imports (absolute or relative, anywhere in it)."""
+    package = ["madoguchi", *path.relative_to(PACKAGE).parent.parts]
+    found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        names = []
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module]
-            if node.module == "madoguchi":
-                names = [f"madoguchi.{alias.name}" for alias in node.names]
-        for name in names:
-            dotted = name.split(".")
-            if dotted[0] == "madoguchi" and len(dotted) > 1:
-                parts.add(dotted[1])
-    return parts
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found |= {f"{module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.split(".")[0] == "madoguchi"}
 
 
-MODULES = sorted(p for p in PACKAGE.rglob("*.py") if len(p.relative_to(PACKAGE).parts) > 1)
+def _imported_apps(path: Path) -> set[str]:
+    """The apps a module imports, its own left out."""
+    names = {name.split(".")[1] for name in _imported_modules(path) if "." in name}
+    apps = {n for n in names if (PACKAGE / n).is_dir() or (PACKAGE / f"{n}.py").is_file()}
+    return apps - {_app(path)}
 
 
-def test_the_walk_finds_the_apps() -> None:
-    found = {_part(p) for p in MODULES}
-    assert {"engine", "orgs", "directory", "sites", "cases", "sitefiles", "api"} <= found
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if p.name != "__init__.py" or p.parent != PACKAGE)
 
 
-@pytest.mark.parametrize("part", sorted(FORBIDDEN))
-def test_a_lower_part_imports_no_higher_one(part: str) -> None:
-    wrong = {
-        str(path.relative_to(PACKAGE)): sorted(_imported_parts(path) & FORBIDDEN[part])
-        for path in MODULES
-        if _part(path) == part
+def _edges() -> dict[tuple[str, str], list[str]]:
+    """(importer, imported) app pairs, each with the importing modules."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for path in MODULES:
+        for app in _imported_apps(path):
+            edges.setdefault((_app(path), app), []).append(str(path.relative_to(PACKAGE)))
+    return edges
+
+
+def test_every_app_has_a_layer() -> None:
+    found = {_app(p) for p in MODULES}
+    assert sorted(found - set(LAYERS)) == []
+    assert sorted(set(LAYERS) - found) == []
+
+
+def test_no_app_imports_one_above_it() -> None:
+    rank = {app: i for i, app in enumerate(LAYERS)}
+    upward = {
+        f"{low} -> {high}": modules
+        for (low, high), modules in sorted(_edges().items())
+        if rank.get(low, -1) < rank.get(high, len(LAYERS))
     }
-    assert {module: parts for module, parts in wrong.items() if parts} == {}
+    assert upward == {}
+
+
+def test_the_app_graph_has_no_cycle() -> None:
+    graph: dict[str, set[str]] = {}
+    for low, high in _edges():
+        graph.setdefault(low, set()).add(high)
+    done: set[str] = set()
+
+    def cycle_from(app: str, path: list[str]) -> list[str]:
+        if app in path:
+            return [*path[path.index(app) :], app]
+        if app in done:
+            return []
+        for imported in sorted(graph.get(app, ())):
+            if found := cycle_from(imported, [*path, app]):
+                return found
+        done.add(app)
+        return []
+
+    assert [cycle for app in sorted(graph) if (cycle := cycle_from(app, []))] == []
 
 
 def test_only_the_url_conf_imports_the_api() -> None:
-    importers = {
-        str(path.relative_to(PACKAGE))
-        for path in MODULES
-        if _part(path) != "api" and "api" in _imported_parts(path)
-    }
-    assert importers == {"server/urls.py"}
+    importers = {app for (app, imported) in _edges() if imported == "api"}
+    assert importers == {"urls"}
 
 
 def test_assessing_a_file_imports_no_django() -> None:

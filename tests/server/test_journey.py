@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.ladder import ladder_progress
 from madoguchi.cases.models import Case, EntryKind, Outcome, Promise, PromiseKind, Status
 from madoguchi.cases.report import letter_pdf, letter_text, report_markdown
@@ -26,7 +27,6 @@ from madoguchi.cases.services import (
     settle_promise,
 )
 from madoguchi.engine.model import TOKYO
-from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 from tests.server.conftest import World
 from tests.server.factories import ContractFactory, EventFactory, SiteFactory

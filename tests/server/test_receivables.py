@@ -638,3 +638,27 @@ def test_a_payment_on_the_due_day_is_on_time(agent: Agent) -> None:
     record_payment(receivable, paid_on=DUE, amount_yen=12000)
     record = totals(Receivable.objects.filter(agent=agent), DUE + dt.timedelta(days=10))
     assert (record["paid"], record["late"]) == (1, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_link_to_the_request_and_back(world: World) -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from madoguchi.subcontracts import services as subcontracts
+    from madoguchi.subcontracts.models import SubcontractRequest
+    from tests.server.factories import subcontract_values
+
+    request = subcontracts.accept(
+        subcontracts.receive_request(world.org_a, values=subcontract_values()), user=None
+    )
+    receivable_id = request.receivable_id
+    before = [("subcontracts", "0001_requests_and_intake_links")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    state = executor.loader.project_state([*before, ("receivables", "0002_receivable_request")])
+    old: Any = state.apps.get_model("receivables", "Receivable")
+    assert old.objects.get(pk=receivable_id).request_id == request.pk
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert SubcontractRequest.objects.get(pk=request.pk).receivable_id == receivable_id

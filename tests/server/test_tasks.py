@@ -20,8 +20,9 @@ from django.utils import timezone
 from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport
 from madoguchi.cases.models import Case, Promise
-from madoguchi.cases.tasks import send_reminders_task
-from madoguchi.money.tasks import refresh_site
+from madoguchi.money.services import refresh_site_money
+from madoguchi.money.tasks import enqueue_changed, refresh_site
+from madoguchi.ops.tasks import send_reminders_task
 from madoguchi.orgs.models import Role
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.models import BillLine, Site
@@ -172,13 +173,24 @@ def test_progress_commits_with_the_lines(world: World, monkeypatch: pytest.Monke
     assert all(staged == lines for lines, staged in seen)
 
 
-def test_a_change_to_a_site_enqueues_its_money_refresh(
+def test_a_changed_site_has_its_money_refresh_enqueued(
     world: World, queued: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         site_changed(world.site_a.pk)
+    assert enqueue_changed(Site.objects.all()) == 1
     assert [r.task for r in queued.results] == [refresh_site]
     assert queued.results[0].args[0] == world.site_a.pk
+
+
+def test_a_site_summarized_since_its_change_is_not_enqueued(
+    world: World, queued: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        site_changed(world.site_a.pk)
+    refresh_site_money(world.site_a.pk)
+    assert enqueue_changed(Site.objects.all()) == 0
+    assert queued.results == []
 
 
 def test_the_timer_enqueues_reminders_for_the_worker(queued: Any) -> None:

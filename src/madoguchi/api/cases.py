@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
 from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
+from madoguchi.cases.assessment import case_reports
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
 from madoguchi.cases.models import Status as CaseStatus
@@ -21,6 +22,7 @@ from madoguchi.cases.report import journey, letter_pdf, letter_text, report_mark
 from madoguchi.cases.selectors import listed_cases
 from madoguchi.cases.services import (
     CaseError,
+    CaseWouldBreakSite,
     PromiseSpec,
     assignee_by_id,
     correct_entry,
@@ -30,9 +32,6 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
-from madoguchi.sitefiles.adapter import case_reports
-from madoguchi.sitefiles.integrity import keeping_site_valid
-from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])
@@ -331,13 +330,15 @@ def create_entry(request: HttpRequest, case_id: PathId, payload: EntryIn) -> Sta
             amount_yen=payload.promise.amount_yen,
         )
     try:
-        with keeping_site_valid(case.site_id):
-            entry = log_entry(case, user=request.user, promise=promise, **data)
+        entry = log_entry(case, user=request.user, promise=promise, **data)
+    except CaseWouldBreakSite as exc:
+        errors = [
+            {"path": "promise.by" if ".promises[" in p.path else "party", "message": p.message}
+            for p in exc.problems
+        ]
+        raise Invalid("the site would no longer be a valid site file", errors) from None
     except CaseError as exc:
         raise _refused(exc) from None
-    except SiteWouldBreak as exc:
-        errors = [{"path": "promise.by", "message": p.message} for p in exc.problems]
-        raise Invalid("the site would no longer be a valid site file", errors) from None
     return Status(201, entry)
 
 

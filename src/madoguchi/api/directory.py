@@ -18,10 +18,10 @@ from madoguchi.api.bodies import (
 )
 from madoguchi.api.common import Pages, PathId, answers, as_422, target_organization
 from madoguchi.api.schemas import DeskOverrideIn, DeskOverrideOut
+from madoguchi.cases.assessment import sites_naming
 from madoguchi.directory import services
 from madoguchi.directory.models import Desk, DeskOverride, Party
 from madoguchi.directory.selectors import visible_parties
-from madoguchi.sitefiles.integrity import sites_naming
 
 directory = Router(tags=["parties and desks"])
 

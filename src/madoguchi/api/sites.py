@@ -27,10 +27,10 @@ from madoguchi.api.common import (
     merged,
     target_organization,
 )
+from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import declared_length, refused_uploads
-from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sitefiles.contacts import site_phonebook, vcard_file
 from madoguchi.sitefiles.siteio import (
     OnExisting,

@@ -1,4 +1,4 @@
-"""The bill-file pages, under /sites/ (named in the `sites:` namespace by server/urls.py)."""
+"""The bill-file pages, under /sites/ (named in the `sites:` namespace by madoguchi/urls.py)."""
 
 from django.urls import path
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status
+from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status, TimelineEntry
 from madoguchi.cases.services import OUTCOME_PROMISES, PromiseSpec
 
 
@@ -71,10 +71,18 @@ LOGGABLE = [
 ]
 
 
+class AnyPartyField(forms.ChoiceField):
+    """The parties to choose from, but the service decides whether the site knows a party
+    (cases.services.log_entry): a page posting another one gets the API's refusal."""
+
+    def valid_value(self, value: str) -> bool:
+        return len(value) <= TimelineEntry._meta.get_field("party").max_length  # type: ignore[operator]
+
+
 class LogForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=LOGGABLE, initial=EntryKind.CALL_OUT)
     at = MinuteField(label=_("when"), required=False, help_text=_("empty: now"))
-    party = forms.ChoiceField(label=_("party"), required=False)
+    party = AnyPartyField(label=_("party"), required=False)
     person = forms.CharField(label=_("person (name as given)"), required=False, max_length=100)
     reference = forms.CharField(label=_("reference number"), required=False, max_length=100)
     said = forms.CharField(

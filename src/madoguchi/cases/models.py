@@ -106,7 +106,7 @@ class Case(OrgOwned):
     # The services that were out (engine Service values); empty: those the site's symptoms touch.
     services = models.JSONField(_("services out"), default=list, blank=True)
     # When each party was told, from an imported site file ([{"party", "at"}], ISO times); the
-    # case's site file adds the first call to each party from the timeline (sitefiles.adapter).
+    # case's site file adds the first call to each party from the timeline (cases.assessment).
     reports = models.JSONField(_("reports"), default=list, blank=True)
     # The assessment when the case was opened: what was known, and who was called first.
     assessment = models.JSONField(_("assessment at opening"), default=dict, blank=True)

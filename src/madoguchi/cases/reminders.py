@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,11 +35,6 @@ REMINDER_LEAD_TIME = dt.timedelta(hours=2)
 LEASE = dt.timedelta(minutes=10)
 
 logger = logging.getLogger(__name__)
-
-# More reminder jobs run by the same command, registered by the apps that own them (the
-# site deadlines are madoguchi.sitefiles's, which reads the assessment): each takes `now`
-# and returns how many mails it sent, raising RemindersFailed when some were refused.
-EXTRA_JOBS: dict[str, Callable[[dt.datetime | None], int]] = {}
 
 
 @dataclass
@@ -141,23 +135,3 @@ def send_reminders(now: dt.datetime | None = None) -> tuple[int, int]:
     if failures:
         raise RemindersFailed((soon, overdue), failures)
     return soon, overdue
-
-
-def send_all_reminders(now: dt.datetime | None = None) -> tuple[list[str], list[str]]:
-    """Every kind of reminder (promises, then EXTRA_JOBS): a line per kind saying what was
-    sent, and the failures (each is retried by the next run; a task run retries sooner)."""
-    failures: list[str] = []
-    try:
-        soon, overdue = send_reminders(now)
-    except RemindersFailed as failed:
-        soon, overdue = failed.sent
-        failures += failed.failures
-    said = [f"reminders: {soon} due soon, {overdue} overdue"]
-    for name, job in EXTRA_JOBS.items():
-        try:
-            sent = job(now)
-        except RemindersFailed as failed:
-            sent = failed.sent[0]
-            failures += failed.failures
-        said.append(f"{name}: {sent} sent")
-    return said, failures

@@ -17,6 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.ladder import Ladder, ladder_progress, what_to_say
 from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.selectors import timeline
@@ -24,7 +25,6 @@ from madoguchi.directory.selectors import parties_for
 from madoguchi.engine.escalation import HOTLINE, HOUTERASU, POLICE, SOUMU
 from madoguchi.engine.results import Step
 from madoguchi.server.i18n import duration_text, engine_lang
-from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.records import site_directory
 
 OWED = ("outage-compensation", "outage-clock-not-started", "cancellation-fee-over-cap")

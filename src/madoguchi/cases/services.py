@@ -16,6 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from madoguchi.cases.assessment import (
+    assess_site,
+    keeping_site_file_valid,
+    with_site_file_rows,
+)
 from madoguchi.cases.models import (
     TRANSITIONS,
     Case,
@@ -30,10 +35,10 @@ from madoguchi.cases.models import (
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.engine.messages import label, time_text
+from madoguchi.engine.sitefile import Problem
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.changes import site_changed
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Site
@@ -155,8 +160,30 @@ def _apply_status(case: Case, to: str, at: dt.datetime) -> str:
     return before
 
 
+class CaseWouldBreakSite(CaseError):
+    """A write to a case that would leave its site unreadable as a site file (a promise or
+    a call naming a party the site does not know); the message is the problems' own."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def log_entry(case: Case, **values: Any) -> TimelineEntry:
+    """Record a call, visit, letter, e-mail or note (`_log_entry`); one naming a party (a
+    call, a promise) is refused with CaseWouldBreakSite when the site does not know it, the
+    same refusal for the page, the API and the command line."""
+    if not values.get("party") and values.get("promise") is None:
+        return _log_entry(case, **values)
+    try:
+        with keeping_site_file_valid(case.site_id):
+            return _log_entry(case, **values)
+    except SiteWouldBreak as exc:
+        raise CaseWouldBreakSite(exc.problems) from None
+
+
 @transaction.atomic
-def log_entry(
+def _log_entry(
     case: Case,
     *,
     user: AnyUser | None,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases import rows, selectors
+from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.forms import (
     LogForm,
@@ -53,7 +54,6 @@ from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.server.inputs import page_number
-from madoguchi.sitefiles.adapter import assess_site, load_site_file_rows
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
 from madoguchi.sites.services import save_sender

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MoneyConfig(AppConfig):
     name = "madoguchi.money"
     verbose_name = _("money found")
-
-    def ready(self) -> None:
-        from madoguchi.money import receivers  # noqa: F401  (connects SITE_CHANGED)

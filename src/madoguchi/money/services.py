@@ -10,12 +10,12 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
+from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine import SiteFileError
 from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.results import Finding
 from madoguchi.money.models import SiteMoney
-from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import BillLine, Site
 from madoguchi.sites.records import site_directory
 

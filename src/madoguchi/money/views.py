@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from madoguchi.money.selectors import ranked_sites, unsummarized_count
+from madoguchi.money.tasks import enqueue_changed
+from madoguchi.sites.models import Site
 
 PAGE_SIZE = 25
 
@@ -17,7 +19,9 @@ PAGE_SIZE = 25
 @require_GET
 def ranking(request: HttpRequest) -> HttpResponse:
     """Sites by what their checks find per year, from the stored summaries (madoguchi.money
-    .services): the page never assesses a site, so it stays fast with many of them."""
+    .services): the page never assesses a site, so it stays fast with many of them; it puts
+    the refresh of the sites changed since their summary on the queue (money.tasks)."""
+    enqueue_changed(Site.objects.for_user(request.user))
     page = Paginator(ranked_sites(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class OrgsConfig(AppConfig):
     name = "madoguchi.orgs"
     verbose_name = _("Organizations")
-
-    def ready(self) -> None:
-        from madoguchi.orgs import signals  # noqa: F401  (connects the receivers)

@@ -34,7 +34,8 @@ def add_member(organization: Organization, user: User, *, role: Role = Role.STAF
 @transaction.atomic
 def remove_member(membership: Membership, *, by: AnyUser | None = None) -> None:
     """End a membership. In the same transaction the person's open cases of the organization
-    are unassigned, each with a timeline entry by `by` (see orgs/signals.py)."""
+    are unassigned, each with a timeline entry by `by` (cases/receivers.py hears
+    the membership's deletion)."""
     membership.removed_by = by  # type: ignore[attr-defined]  # read by the post_delete receiver
     membership.delete()
 

@@ -1,7 +1,8 @@
 """What sales agents promised to pay an installer, and what came in (seed 003: payments
 came late, short — the bank fee deducted — or never).
 
-A receivable is "for which job" by an optional site and/or case and a description in words.
+A receivable is "for which job" by an optional site and/or case and a description in words
+(and, made from an accepted subcontract request, by that request's `receivable`).
 What is received, deducted and when it was last paid are never stored on the receivable:
 `selectors.with_sums` reads them from the payments in the database, and `standing` says
 what that means (paid on time, late, short, unpaid past due, not yet due).
@@ -18,7 +19,6 @@ from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.sites.models import Site
-from madoguchi.subcontracts.models import SubcontractRequest
 
 
 class Receivable(OrgOwned):
@@ -41,15 +41,6 @@ class Receivable(OrgOwned):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("case"),
-    )
-    # The accepted request whose payment this is (made by `receivable_for_request`).
-    request = models.ForeignKey(
-        SubcontractRequest,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="receivables",
-        verbose_name=_("subcontract request"),
     )
     amount_yen = models.PositiveIntegerField(
         _("amount promised"), validators=[MinValueValidator(1)]

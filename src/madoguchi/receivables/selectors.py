@@ -142,7 +142,9 @@ def standing(row: Receivable, on: dt.date) -> Standing:
 
 def receivables_for(user: AnyUser, on: dt.date) -> Annotated:
     """The user's organizations' receivables, with their sums."""
-    return with_sums(Receivable.objects.for_user(user), on).select_related("agent", "site", "case")
+    return with_sums(Receivable.objects.for_user(user), on).select_related(
+        "agent", "site", "case", "request"
+    )
 
 
 def open_receivables(user: AnyUser, on: dt.date, agent: Agent | None = None) -> Annotated:

@@ -12,7 +12,6 @@ from madoguchi.cases.models import Case
 from madoguchi.orgs.models import Organization
 from madoguchi.receivables.models import Deduction, DeductionKind, Payment, Receivable
 from madoguchi.sites.models import Site
-from madoguchi.subcontracts.models import SubcontractRequest
 
 # What a PostgreSQL integer holds.
 YEN_MAX = 2**31 - 1
@@ -47,7 +46,6 @@ def create_receivable(
     due: dt.date,
     site: Site | None = None,
     case: Case | None = None,
-    request: SubcontractRequest | None = None,
     note: str = "",
 ) -> Receivable:
     """What an agent promised to pay, by when, for which job."""
@@ -70,29 +68,7 @@ def create_receivable(
         due=due,
         site=site if site is not None else (case.site if case is not None else None),
         case=case,
-        request=request,
         note=note.strip(),
-    )
-
-
-def receivable_for_request(
-    sender: object, *, request: SubcontractRequest, **_kwargs: object
-) -> None:
-    """An accepted job's promised payment becomes a receivable from its agent, so that a late,
-    short or missing payment shows without anyone typing the amount twice. Runs in the
-    acceptance's transaction (`subcontracts.signals.request_accepted`)."""
-    if request.agent is None or not request.amount_yen:
-        return
-    description = request.job.strip().splitlines()[0][:300] if request.job.strip() else ""
-    create_receivable(
-        request.organization,
-        agent=request.agent,
-        description=description or request.customer_name,
-        amount_yen=request.amount_yen,
-        due=request.pay_by,
-        site=request.site,
-        case=request.case,
-        request=request,
     )
 
 

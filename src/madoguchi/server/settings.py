@@ -164,7 +164,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-ROOT_URLCONF = "madoguchi.server.urls"
+ROOT_URLCONF = "madoguchi.urls"
 WSGI_APPLICATION = "madoguchi.server.wsgi.application"
 
 TEMPLATES = [

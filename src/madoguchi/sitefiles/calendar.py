@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from icalendar import Alarm, Calendar, Event
 
+from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.cases.desks import deadline_call_line, promise_call_line
 from madoguchi.cases.models import Case, Promise
 from madoguchi.directory.selectors import parties_for
@@ -22,7 +23,6 @@ from madoguchi.engine import model as engine
 from madoguchi.engine.messages import label, say
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
-from madoguchi.sitefiles.adapter import assess_site, with_site_file_rows
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory
 

@@ -1,4 +1,4 @@
-"""The calendar pages, under /calendar/ (server/urls.py)."""
+"""The calendar pages, under /calendar/ (madoguchi/urls.py)."""
 
 from django.urls import path
 

@@ -16,12 +16,12 @@ from dataclasses import asdict
 import vobject
 from django.utils import timezone, translation
 
+from madoguchi.cases.assessment import site_record
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.dialling import from_words as dialling_from_words
 from madoguchi.engine.phonebook import Number, PhonebookEntry, phonebook
-from madoguchi.sitefiles.adapter import site_record
 from madoguchi.sites.id_kinds import id_kind_name
 from madoguchi.sites.models import Site
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from madoguchi.cases.assessment import site_record
 from madoguchi.cases.desks import deadline_call_line
 from madoguchi.cases.models import DeadlineReminder, ReminderSettings
 from madoguchi.cases.reminders import LEASE, RemindersFailed
@@ -34,7 +35,6 @@ from madoguchi.engine.messages import day_text
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.orgs.models import Membership, Organization
-from madoguchi.sitefiles.adapter import site_record
 from madoguchi.sitefiles.calendar import deadline_uid, feed_sites
 from madoguchi.sites.models import Site
 from madoguchi.sites.records import site_directory

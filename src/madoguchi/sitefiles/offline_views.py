@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from madoguchi.cases.assessment import with_site_file_rows
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.orgs.selectors import organizations_for
-from madoguchi.sitefiles.adapter import with_site_file_rows
 from madoguchi.sitefiles.contacts import phonebook_fingerprint, site_phonebook, vcard_file
 from madoguchi.sitefiles.offline import offline_fingerprint, offline_html, offline_site
 from madoguchi.sites.models import OfflineCopy, Site

@@ -7,13 +7,13 @@ from typing import Any, Literal
 
 from django.db import transaction
 
+from madoguchi.cases.assessment import site_document, with_site_file_rows
 from madoguchi.cases.services import import_case
 from madoguchi.directory.selectors import catalog_for, parties_for
 from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import LoadedSite, Problem
 from madoguchi.orgs.models import Organization
-from madoguchi.sitefiles.adapter import site_document, with_site_file_rows
 from madoguchi.sites.models import Customer, Site
 from madoguchi.sites.records import party_json
 from madoguchi.sites.services import store_site_file

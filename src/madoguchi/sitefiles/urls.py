@@ -1,4 +1,4 @@
-"""The whole-site pages, named in the `sites:` namespace with sites.urls (server/urls.py)."""
+"""The whole-site pages, named in the `sites:` namespace with sites.urls (madoguchi/urls.py)."""
 
 from django.urls import path
 

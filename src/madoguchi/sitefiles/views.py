@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
+from madoguchi.cases.assessment import assess_site, site_record, with_site_file_rows
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
 from madoguchi.directory.services import catalog_desk
@@ -36,7 +37,6 @@ from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
-from madoguchi.sitefiles.adapter import assess_site, site_record, with_site_file_rows
 from madoguchi.sitefiles.cards import cards_pdf, last_print, site_card
 from madoguchi.sitefiles.forms import ImportForm
 from madoguchi.sitefiles.offline import staleness

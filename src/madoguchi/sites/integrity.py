@@ -4,7 +4,8 @@ and assessment all read it as one. Every write to a site's rows (sites.services)
 the site changed (sites.changes) when it is kept.
 
 The check reads the site's own rows and parties only: a write to them cannot add a problem
-to its cases (madoguchi.sitefiles checks the whole file where a case is written)."""
+to its cases (cases.assessment.keeping_site_file_valid checks the whole file where a case
+is written)."""
 
 from __future__ import annotations
 
@@ -44,9 +45,13 @@ class SiteWouldBreak(ValueError):
 
 
 def site_problems(site_id: int) -> list[Problem]:
-    """What is wrong with a site's own rows read as a site file (empty when valid)."""
-    site = with_site_rows(Site.objects.filter(pk=site_id)).get()
-    return document_problems(own_document(site), catalog_for(site.organization))
+    """What is wrong with a site's own rows read as a site file (empty when valid, or when
+    there is no such site: the write deleted it)."""
+    site = with_site_rows(Site.objects.filter(pk=site_id)).first()
+    if site is None:
+        return []
+    catalog = catalog_for(site.organization)
+    return document_problems(own_document(site, catalog.parties), catalog)
 
 
 def site_problems_with_staged(site_id: int, staging: uuid.UUID) -> list[Problem]:
@@ -71,8 +76,6 @@ def keeping_site_valid(
     before = set(problems(site_id))
     with transaction.atomic():
         yield
-        if not Site.objects.filter(pk=site_id).exists():
-            return
         added = [p for p in problems(site_id) if p not in before]
         if added:
             raise SiteWouldBreak(added)

@@ -68,6 +68,9 @@ class Site(OrgOwned):
     sender_phone = models.CharField(_("your phone number"), max_length=30, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # When a write last changed what the site's checks can find (sites.changes): what is
+    # derived from the site and stored (money.SiteMoney) is stale when older.
+    changed = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

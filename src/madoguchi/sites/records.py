@@ -6,7 +6,7 @@ field list and only spells out what differs: dates are ISO text in a file, an em
 column is an absent key (None in the record), and a value equal to the record's default
 (`wanted: true`, `includes_isp: false`) is left out, as a person writing the file would.
 
-Cases and their promises are not a site's own rows: madoguchi.sitefiles adds them.
+Cases and their promises are not a site's own rows: cases.assessment adds them.
 """
 
 from __future__ import annotations

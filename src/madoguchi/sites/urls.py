@@ -1,4 +1,4 @@
-"""The site list and the forms for a site's own rows; server/urls.py adds the pages of
+"""The site list and the forms for a site's own rows; madoguchi/urls.py adds the pages of
 madoguchi.sitefiles (detail, import, export) under the same `sites:` names."""
 
 from django.urls import path

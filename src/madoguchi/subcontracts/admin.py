@@ -8,7 +8,7 @@ class SubcontractRequestAdmin(admin.ModelAdmin):
     list_display = ["customer_name", "agent_name", "organization", "status", "created"]
     list_filter = ["status", "channel"]
     search_fields = ["customer_name", "agent_name", "caller_name"]
-    raw_id_fields = ["agent", "customer", "site", "case", "intake_link"]
+    raw_id_fields = ["agent", "customer", "site", "case", "intake_link", "receivable"]
     readonly_fields = ["checks", "checked", "created"]
 
 

@@ -20,6 +20,7 @@ from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
 from madoguchi.engine.model import Building
 from madoguchi.orgs.models import OrgOwned
+from madoguchi.receivables.models import Receivable
 from madoguchi.server.choices import enum_choices
 from madoguchi.sites.models import Customer, Site
 
@@ -119,6 +120,16 @@ class SubcontractRequest(OrgOwned):
     )
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The payment the accepted job promised (services.accept makes it; a receivable's
+    # `request` reads back to this).
+    receivable = models.OneToOneField(
+        Receivable,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="request",
+        verbose_name=_("payment promised"),
     )
     created = models.DateTimeField(auto_now_add=True)
 

@@ -48,7 +48,9 @@ def request_for_page(user: AnyUser, pk: int) -> SubcontractRequest:
     """One request with what its page links to (raises DoesNotExist for another org's)."""
     return (
         requests_for(user)
-        .select_related("agent", "customer", "site", "case", "decided_by", "intake_link")
+        .select_related(
+            "agent", "customer", "site", "case", "decided_by", "intake_link", "receivable"
+        )
         .get(pk=pk)
     )
 

@@ -19,6 +19,8 @@ from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import yen
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.types import AnyUser
+from madoguchi.receivables.models import Receivable
+from madoguchi.receivables.services import create_receivable
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.forms import prefecture_in
 from madoguchi.sites.models import Contract, Customer
@@ -26,7 +28,6 @@ from madoguchi.sites.services import create_customer, create_site_with_holders, 
 from madoguchi.subcontracts.checks import agent_details, find_resemblances, run_checks
 from madoguchi.subcontracts.models import Channel, IntakeLink, RequestStatus, SubcontractRequest
 from madoguchi.subcontracts.records import site_file
-from madoguchi.subcontracts.signals import request_accepted
 
 # The fields a request is made of (the form, the API and the CLI fill the same ones).
 FIELDS = (
@@ -194,9 +195,27 @@ def accept(
     request.customer, request.site, request.case = chosen, site, case
     request.decided = now or timezone.now()
     request.decided_by = _user(user)
+    request.receivable = _promised_payment(request)
     request.save()
-    request_accepted.send(sender=SubcontractRequest, request=request)
     return request
+
+
+def _promised_payment(request: SubcontractRequest) -> Receivable | None:
+    """An accepted job's promised payment becomes a receivable from its agent, so that a late,
+    short or missing payment shows without anyone typing the amount twice (None when the
+    request names no agent or no amount)."""
+    if request.agent is None or not request.amount_yen:
+        return None
+    description = request.job.strip().splitlines()[0][:300] if request.job.strip() else ""
+    return create_receivable(
+        request.organization,
+        agent=request.agent,
+        description=description or request.customer_name,
+        amount_yen=request.amount_yen,
+        due=request.pay_by,
+        site=request.site,
+        case=request.case,
+    )
 
 
 @transaction.atomic

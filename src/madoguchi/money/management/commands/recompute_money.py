@@ -7,15 +7,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from madoguchi.money.services import recompute_all
-from madoguchi.money.tasks import recompute
+from madoguchi.money.tasks import enqueue_changed, recompute
 from madoguchi.orgs.models import Organization
+from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):
     help = (
         "Assess every site (or one organization's) and store what its checks find in money, "
-        "for the ranking page. Writes refresh their site already; run this after installing "
-        "and now and then (e.g. nightly), as findings also change with the clock."
+        "for the ranking page. Run it after installing and now and then (e.g. nightly), as "
+        "findings also change with the clock; --changed (e.g. every 5 minutes) refreshes "
+        "only the sites a write changed since their summary."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,6 +29,12 @@ class Command(BaseCommand):
             "(what the nightly timer does)",
         )
 
+        parser.add_argument(
+            "--changed",
+            action="store_true",
+            help="only the sites changed since their summary, on the task queue",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         organization_id = None
         if options["org"]:
@@ -34,6 +42,12 @@ class Command(BaseCommand):
             if org is None:
                 raise CommandError(f"no organization with the slug {options['org']!r}")
             organization_id = org.pk
+        if options["changed"]:
+            sites = Site.objects.all()
+            if organization_id is not None:
+                sites = sites.filter(organization_id=organization_id)
+            self.stdout.write(f"{enqueue_changed(sites)} changed sites queued for the worker")
+            return
         if options["enqueue"]:
             recompute.enqueue(organization_id)
             self.stdout.write("queued for the worker")

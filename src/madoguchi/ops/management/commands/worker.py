@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DBWorker
 
 from madoguchi.bills.jobs import recover
-from madoguchi.cases.tasks import periodic_reminders
 from madoguchi.notifications.tasks import daily_deadlines, periodic_sweep
+from madoguchi.ops.tasks import periodic_reminders
 from madoguchi.server.queue import keep_scheduled
 
 # The notifications' sweep (every MADOGUCHI_SWEEP_MINUTES), the legal deadlines near (daily),

@@ -11,7 +11,8 @@ import datetime as dt
 from django.tasks import task
 from django.utils import timezone
 
-from madoguchi.cases.reminders import RemindersFailed, send_all_reminders
+from madoguchi.cases.reminders import RemindersFailed
+from madoguchi.ops.reminders import send_all_reminders
 from madoguchi.server.queue import again_later, keep_scheduled
 
 REMINDERS_EVERY = dt.timedelta(minutes=5)

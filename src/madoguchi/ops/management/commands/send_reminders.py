@@ -1,6 +1,6 @@
 """Run from cron or a systemd timer, e.g. every 5 minutes: `madoguchi manage send_reminders`
 (here, at once), or `send_reminders --enqueue` (on the task queue: the worker sends them and
-retries a refused mail after a backoff, cases.tasks)."""
+retries a refused mail after a backoff, ops.tasks)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from madoguchi.cases.reminders import send_all_reminders
-from madoguchi.cases.tasks import send_reminders_task
+from madoguchi.ops.reminders import send_all_reminders
+from madoguchi.ops.tasks import send_reminders_task
 
 
 class Command(BaseCommand):

@@ -6,20 +6,27 @@ own rows convert in sites.records; this module adds its open cases and their pro
 Parties resolve catalog → the organization's own → the site's own (its file's `parties:`),
 and the document carries every one that differs from the shipped catalog. So exporting
 a site and assessing the file gives the same answer as the site page, by construction.
+The writes to a site's cases keep it a valid site file with `keeping_site_file_valid`
+(those to its own rows with sites.integrity.keeping_site_valid).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from pydantic import ValidationError
 
 from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, EntryKind, Promise, TimelineEntry
+from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
-from madoguchi.sites.models import Site
+from madoguchi.engine.sitefile import Problem, document_problems
+from madoguchi.sites import integrity
+from madoguchi.sites.models import BillLine, Contract, Event, Site
 from madoguchi.sites.records import (
     SITE_ROW_PREFETCHES,
     file_fields,
@@ -191,3 +198,45 @@ def assess_site(
     (with `case`: that case included even when it is no longer open)."""
     record = site_record(site, directory, case)
     return assess(record, now=now, lang=lang, catalog=load_catalog())
+
+
+def site_file_problems(site_id: int) -> list[Problem]:
+    """What is wrong with a stored site read as a whole site file, its open cases included
+    (empty when it is valid or gone); sites.integrity.site_problems reads its own rows only."""
+    site = with_site_file_rows(Site.objects.filter(pk=site_id)).first()
+    if site is None:
+        return []
+    catalog = catalog_for(site.organization)
+    return document_problems(site_document(site, catalog.parties), catalog)
+
+
+@contextmanager
+def keeping_site_file_valid(site_id: int) -> Iterator[None]:
+    """sites.integrity.keeping_site_valid over the whole file: for the writes to a site's
+    cases (a promise or a call names a party, which the site must know)."""
+    with integrity.keeping_site_valid(site_id, site_file_problems):
+        yield
+
+
+def sites_naming(party: Any) -> list[int]:
+    """Ids of the sites of the party's organization that name its slug (contracts, events,
+    bills, observations, open promises), unless the shipped catalog also defines the slug
+    (those sites then fall back to the catalog's party)."""
+    slug = party.slug
+    if party.organization_id is None or slug in load_catalog().parties:
+        return []
+    scope = {"organization_id": party.organization_id}
+    found: set[int] = set()
+    for model in (Contract, Event, BillLine):
+        found |= set(model.objects.filter(**scope, party=slug).values_list("site_id", flat=True))
+    found |= set(
+        Promise.objects.filter(**scope, by=slug, broken__isnull=True).values_list(
+            "case__site_id", flat=True
+        )
+    )
+    for pk, said, notices in Site.objects.filter(**scope).values_list(
+        "id", "said_no_contract", "outage_notice"
+    ):
+        if slug in (said or []) or slug in (notices or []):
+            found.add(pk)
+    return sorted(found)
