@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.directory import services
 from madoguchi.directory.forms import FactConfirmationForm
@@ -97,12 +98,25 @@ def fact_list(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirmation_delete(request: HttpRequest, org_id: int, confirmation_id: int) -> HttpResponse:
+    """GET asks once (and deletes nothing); POST withdraws the confirmation."""
     organization = _organization(request, org_id, write=True)
     row = get_object_or_404(
         FactConfirmation.objects.filter(organization=organization), pk=confirmation_id
     )
+    if request.method == "GET":
+        lang = "en" if (get_language() or "ja").startswith("en") else "ja"
+        fact = next((f for f in unverified_facts(load_catalog(), lang) if f.key == row.key), None)
+        context = {
+            "confirmation": row,
+            "fact": fact,
+            "question": _("Delete this confirmation?"),
+            "button": _("Delete this confirmation"),
+            "action": request.path,
+            "back": reverse("facts:list", args=[organization.pk]),
+        }
+        return render(request, "directory/confirmation_delete.html", context)
     services.withdraw_confirmation(row)
     messages.success(request, _("The confirmation was withdrawn: the fact says unverified again."))
     return redirect("facts:list", org_id=organization.pk)
