@@ -85,3 +85,23 @@ def test_set_the_reminder_address_on_a_phone(live_server: Any, phone: Any) -> No
     assert "保存しました" in page.inner_text("main")
     member.user.refresh_from_db()
     assert member.user.email == "staff@example.jp"
+
+
+def test_the_cards_of_every_site_are_made_on_the_queue_and_offered(
+    live_server: Any, phone: Any
+) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    for name in ("seed004-sonet-cut-before-end.yaml", "seed001-phone-stays-with-ntt.yaml"):
+        import_site_text(member.organization, (EXAMPLES / name).read_text(encoding="utf-8"))
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/")
+    page.click("form.cards-all button")
+    page.wait_for_load_state()
+    assert "2枚のカードができました。" in page.inner_text("#card-batch")
+    no_sideways_scroll(page)
+    shot(page, "phone-card-batch-ready.png")
+    with page.expect_download() as download:
+        page.click("#card-batch-file")
+    assert download.value.suggested_filename.endswith("-a4.pdf")
+    assert CardPrint.objects.filter(organization=member.organization).count() == 2
