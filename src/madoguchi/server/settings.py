@@ -8,8 +8,9 @@ MADOGUCHI_DEBUG      "1" for Django's debug pages (default: off, so no traceback
 MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL);
                      the suite runs with test_settings.py, which reads it
-MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
-                     from Redis, shared by every worker (default: from the database)
+MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions and the login
+                     wait's counts are then kept in Redis, shared by every worker (default:
+                     in the database)
 MADOGUCHI_BILLS_BATCH_PAUSE  seconds a long bill import pauses after each committed batch
                      so other writers get SQLite's lock (default: 0.02 on SQLite, 0 otherwise)
 
