@@ -85,3 +85,46 @@ def test_set_the_reminder_address_on_a_phone(live_server: Any, phone: Any) -> No
     assert "保存しました" in page.inner_text("main")
     member.user.refresh_from_db()
     assert member.user.email == "staff@example.jp"
+
+
+def test_the_cards_of_every_site_are_made_on_the_queue_and_offered(
+    live_server: Any, phone: Any
+) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    for name in ("seed004-sonet-cut-before-end.yaml", "seed001-phone-stays-with-ntt.yaml"):
+        import_site_text(member.organization, (EXAMPLES / name).read_text(encoding="utf-8"))
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/")
+    page.click("form.cards-all button")
+    page.wait_for_load_state()
+    assert "2枚のカードができました。" in page.inner_text("#card-batch")
+    no_sideways_scroll(page)
+    shot(page, "phone-card-batch-ready.png")
+    with page.expect_download() as download:
+        page.click("#card-batch-file")
+    assert download.value.suggested_filename.endswith("-a4.pdf")
+    assert CardPrint.objects.filter(organization=member.organization).count() == 2
+
+
+def test_the_card_batch_page_shows_progress_on_a_phone(live_server: Any, phone: Any) -> None:
+    from django.utils import timezone
+
+    from madoguchi.sites.models import CardBatch
+
+    member = MembershipFactory(role=Role.OWNER)
+    batch = CardBatch.objects.create(
+        organization=member.organization,
+        user=member.user,
+        site_ids=list(range(1, 41)),
+        base_url=live_server.url,
+        done=12,
+        worker="elsewhere:1",
+        heartbeat=timezone.now(),
+    )
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/cards/{batch.pk}/")
+    assert "40枚中 12枚できました" in page.inner_text("#card-batch")
+    no_sideways_scroll(page)
+    shot(page, "phone-card-batch-progress.png")

@@ -182,24 +182,33 @@ def test_a_changed_desk_makes_the_card_stale(world: World) -> None:
     del desk
 
 
+def _batch_pdf(client: Client, data: dict[str, object]) -> bytes:
+    """Ask for a card batch (made on the queue: at once with the tests' immediate backend)
+    and download it from its page."""
+    response = client.post("/sites/cards/", data, follow=True)
+    assert response.status_code == 200
+    link = re.search(r'id="card-batch-file" href="([^"]+)"', response.content.decode())
+    assert link is not None
+    download = client.get(link.group(1))
+    assert download["Content-Type"] == "application/pdf"
+    return b"".join(download.streaming_content)
+
+
 @needs_poppler
 def test_the_cards_of_a_customer_and_of_the_organization(
     demo: Organization, client: Client, tmp_path: Path
 ) -> None:
     sites = list(Site.objects.filter(organization=demo).order_by("name"))
-    response = client.post("/sites/cards.pdf", {"organization": "demo", "size": "a4"})
-    assert response.status_code == 200
-    text = " ".join(_pdf_text(response.content, tmp_path).split())
+    pdf = _batch_pdf(client, {"organization": "demo", "size": "a4"})
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
     for site in sites:
         assert site.name in text
     assert CardPrint.objects.filter(organization=demo).count() == len(sites)
     customer = Customer.objects.create(organization=demo, name="山田工務店")
     Site.objects.filter(pk__in=[sites[0].pk, sites[2].pk]).update(customer=customer)
     sites = list(Site.objects.filter(organization=demo).order_by("name"))
-    response = client.post(
-        "/sites/cards.pdf", {"organization": "demo", "customer": customer.pk, "size": "a6"}
-    )
-    text = " ".join(_pdf_text(response.content, tmp_path).split())
+    pdf = _batch_pdf(client, {"organization": "demo", "customer": customer.pk, "size": "a6"})
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
     for site in sites:
         assert (site.name in text) == (site.customer_id == customer.pk)
 
@@ -209,6 +218,8 @@ def test_a_viewer_may_look_at_the_card_but_not_record_a_print(world: World) -> N
     assert vera.get(f"/sites/{world.site_a.pk}/card.pdf").status_code == 200
     assert vera.post(f"/sites/{world.site_a.pk}/card.pdf").status_code == 403
     assert world.clients["mallory"].get(f"/sites/{world.site_a.pk}/card.pdf").status_code == 404
-    response = world.clients["mallory"].post("/sites/cards.pdf", {"organization": "org-a"})
+    response = world.clients["mallory"].post(
+        "/sites/cards/", {"organization": "org-a"}, follow=True
+    )
     assert world.site_a.name.encode() not in response.content
     assert not CardPrint.objects.filter(site=world.site_a).exists()

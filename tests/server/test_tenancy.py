@@ -18,7 +18,7 @@ from madoguchi.bills.models import BillImport
 from madoguchi.directory.models import Desk, DeskOverride, FactConfirmation, Party
 from madoguchi.receivables.models import Payment, Receivable
 from madoguchi.receivables.services import create_receivable, record_payment
-from madoguchi.sites.models import BillLine, Contract, Site
+from madoguchi.sites.models import BillLine, CardBatch, Contract, Site
 from tests.server.conftest import World
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -178,7 +178,16 @@ def ids(world: World) -> dict[str, object]:
     bill_import = BillImport.objects.create(
         organization=world.org_a, site=world.site_a, user=alice.user, name="a.csv", token="t"
     )
+    card_batch = CardBatch.objects.create(
+        organization=world.org_a,
+        user=alice.user,
+        site_ids=[world.site_a.pk],
+        base_url="http://testserver",
+        state=CardBatch.State.DONE,
+        file="cards-a.pdf",
+    )
     return {
+        "batch_pk": card_batch.pk,
         "bill_import_pk": bill_import.pk,
         "bill_pk": bill.pk,
         "bill_id": bill.pk,

@@ -144,3 +144,33 @@ def test_an_import_killed_half_way_ends_with_every_line_once(
     assert stored.count() == lines
     assert not stored.filter(staging__isnull=False).exists()
     assert stored.values("item").distinct().count() == lines  # every line exactly once
+
+
+def test_a_real_worker_makes_a_queued_card_batch(workers: list[subprocess.Popen[bytes]]) -> None:
+    from madoguchi.sitefiles import card_batches
+    from madoguchi.sites.models import CardBatch, CardPrint
+
+    member = MembershipFactory(organization=OrganizationFactory(slug="c"), role=Role.OWNER)
+    sites = [SiteFactory(organization=member.organization, name=f"拠点{n}") for n in range(3)]
+    with override_settings(TASKS=DB_TASKS):
+        batch = card_batches.start(
+            organization=member.organization,
+            customer=None,
+            user=member.user,
+            size="a4",
+            base_url="http://testserver",
+        )
+    assert batch is not None
+    assert batch.heartbeat is None  # queued: no worker has it yet
+    workers.append(_start_worker(pause=0))
+
+    def ended() -> bool:
+        batch.refresh_from_db()
+        return batch.state != CardBatch.State.RUNNING
+
+    _wait_for(ended, 120, "the cards to be made")
+    assert (batch.state, batch.done, batch.attempts) == ("done", 3, 1)
+    path = card_batches.file_path(batch)
+    assert path is not None
+    assert path.read_bytes().startswith(b"%PDF")
+    assert CardPrint.objects.filter(site__in=sites).count() == 3

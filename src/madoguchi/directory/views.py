@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.directory import services
 from madoguchi.directory.forms import (
@@ -118,12 +119,25 @@ def _desk_of(key: str) -> tuple[str, str] | None:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def confirmation_delete(request: HttpRequest, org_id: int, confirmation_id: int) -> HttpResponse:
+    """GET asks once (and deletes nothing); POST withdraws the confirmation."""
     organization = _organization(request, org_id, write=True)
     row = get_object_or_404(
         FactConfirmation.objects.filter(organization=organization), pk=confirmation_id
     )
+    if request.method == "GET":
+        lang = "en" if (get_language() or "ja").startswith("en") else "ja"
+        fact = next((f for f in unverified_facts(load_catalog(), lang) if f.key == row.key), None)
+        context = {
+            "confirmation": row,
+            "fact": fact,
+            "question": _("Delete this confirmation?"),
+            "button": _("Delete this confirmation"),
+            "action": request.path,
+            "back": reverse("facts:list", args=[organization.pk]),
+        }
+        return render(request, "directory/confirmation_delete.html", context)
     services.withdraw_confirmation(row)
     messages.success(request, _("The confirmation was withdrawn: the fact says unverified again."))
     return redirect("facts:list", org_id=organization.pk)
@@ -269,12 +283,22 @@ def _value(desk: engine.Desk, name: str) -> Any:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def desk_override_delete(request: HttpRequest, org_id: int, party: str, desk: str) -> HttpResponse:
+    """GET asks once (and deletes nothing); POST withdraws the correction."""
     organization = _organization(request, org_id, write=True)
     row = get_object_or_404(
         DeskOverride.objects.filter(organization=organization), party=party, desk=desk
     )
+    if request.method == "GET":
+        context = {
+            "correction": row,
+            "question": _("Delete this correction?"),
+            "button": _("Delete this correction"),
+            "action": request.path,
+            "back": reverse("facts:desk-override", args=[organization.pk, party, desk]),
+        }
+        return render(request, "directory/desk_override_delete.html", context)
     services.withdraw_override(row)
     messages.success(request, _("The correction was withdrawn: the catalog's values apply again."))
     return redirect("facts:list", org_id=organization.pk)

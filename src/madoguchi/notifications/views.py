@@ -181,6 +181,9 @@ def channel_delete(request: HttpRequest, channel_id: int) -> HttpResponse:
         "notifications/confirm_delete.html",
         {
             "what": channel.name or shown_target(channel),
+            "question": _("Delete this notification channel?"),
+            "button": _("Delete this notification channel"),
+            "action": request.path,
             "back": reverse("notifications:list"),
         },
     )
@@ -364,5 +367,11 @@ def contact_delete(request: HttpRequest, site_pk: int, contact_id: int) -> HttpR
     return render(
         request,
         "notifications/confirm_delete.html",
-        {"what": contact.name, "back": reverse("contacts:list", args=[site.pk])},
+        {
+            "what": contact.name,
+            "question": _("Delete this contact?"),
+            "button": _("Delete this contact"),
+            "action": request.path,
+            "back": reverse("contacts:list", args=[site.pk]),
+        },
     )

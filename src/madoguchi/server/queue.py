@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
+import uuid
 from typing import Any
 
 from django.tasks import Task, TaskResultStatus
@@ -63,3 +66,39 @@ def keep_scheduled(task: Task[Any, Any], at: dt.datetime) -> bool:
         return False
     task.using(run_after=at).enqueue()
     return True
+
+
+def this_worker() -> str:
+    """Who runs a job now (host:pid), recorded on the job's row while it runs."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def worker_gone(worker: str) -> bool:
+    """Is the process named by `worker` (host:pid) known to have stopped? Only a process of
+    this host can be looked up; another host's is judged by its job's heartbeat."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def forget_task(task_id: str) -> None:
+    """Mark a dead run's task failed on the database backend (it would say running forever:
+    the backend does not know its worker died)."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        uuid.UUID(task_id)
+    except (ImportError, ValueError):  # another backend's result (or none)
+        return
+    DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
+        status="FAILED", finished_at=timezone.now()
+    )

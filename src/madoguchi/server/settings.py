@@ -8,8 +8,9 @@ MADOGUCHI_DEBUG      "1" for Django's debug pages (default: off, so no traceback
 MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL);
                      the suite runs with test_settings.py, which reads it
-MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions are then read
-                     from Redis, shared by every worker (default: from the database)
+MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions and the login
+                     wait's counts are then kept in Redis, shared by every worker (default:
+                     in the database)
 MADOGUCHI_BILLS_BATCH_PAUSE  seconds a long bill import pauses after each committed batch
                      so other writers get SQLite's lock (default: 0.02 on SQLite, 0 otherwise)
 
@@ -24,10 +25,11 @@ MADOGUCHI_SERVER_EMAIL     the sender of error mails (default: MADOGUCHI_EMAIL_F
 MADOGUCHI_EMAIL_TIMEOUT    seconds before a hung server fails a send (default: 60)
 MADOGUCHI_EMAIL_BACKEND    a Django mail backend, overriding the choice above
 
-Logins (django-axes):
-MADOGUCHI_LOGIN_FAILURE_LIMIT    wrong passwords from one address (for one username or for
-                                 any) before that address is locked out (default: 10)
-MADOGUCHI_LOGIN_COOLOFF_MINUTES  how long a lockout lasts (default: 15)
+Logins (a growing wait after wrong passwords, madoguchi.orgs.logins):
+MADOGUCHI_LOGIN_FREE_FAILURES    wrong passwords for one username from one address before
+                                 each further attempt from there waits (default: 5)
+MADOGUCHI_LOGIN_ADDRESS_FREE_FAILURES  the same for any usernames from one address (default: 20)
+MADOGUCHI_LOGIN_MAX_WAIT_SECONDS the longest wait; it starts at 1 s and doubles (default: 900)
 MADOGUCHI_CLIENT_IP_HEADER       behind a proxy, the header with the client's address, e.g.
                                  X-Forwarded-For (its last entry is used) or X-Real-IP
                                  (default: none, the connection's address)
@@ -47,7 +49,6 @@ MADOGUCHI_USE_X_FORWARDED_HOST   "1" to take the host from the proxy's X-Forward
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -290,7 +291,19 @@ CACHES: dict[str, dict[str, object]] = {
 # workers (a session ended by one worker is ended for all) and are written through to the
 # database; a per-process cache could not promise that, so without Redis they stay in the
 # database.
+# What every worker process must agree on (the login wait's counts): Redis on a team server,
+# else a table in the database (`madoguchi_cache`, made by orgs' migration 0003).
+CACHES["shared"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "madoguchi_cache",
+    "OPTIONS": {"MAX_ENTRIES": 100_000},
+}
 if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "madoguchi",
+    }
     CACHES["sessions"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
@@ -337,30 +350,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# --- Logins: throttled per client address (django-axes) ------------------------------------
-# After MADOGUCHI_LOGIN_FAILURE_LIMIT wrong passwords from one address, that address is
-# refused for MADOGUCHI_LOGIN_COOLOFF_MINUTES, even with the right password; the same
-# username from another address still logs in. Failures are kept in the
-# database, so every worker sees them. API tokens are not passwords and are not throttled.
-INSTALLED_APPS.append("axes")
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
-    "django.contrib.auth.backends.ModelBackend",
-]
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lockout into the 429 page
-AXES_FAILURE_LIMIT = env_int("MADOGUCHI_LOGIN_FAILURE_LIMIT", 10) or 10
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("MADOGUCHI_LOGIN_COOLOFF_MINUTES", 15) or 15)
-# Per address: a username is locked only together with the address its wrong passwords came
-# from (a stranger cannot lock a colleague out by typing their name), and one address is
-# locked for every username (guessing across accounts from one place is stopped too).
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-# Attempts during a lockout do not extend it: the account opens again after the cool-off.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# Only failures are kept: a row per successful login would grow without end and say more
-# about people than a lockout needs.
-AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "madoguchi.orgs.logins.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "madoguchi.orgs.logins.client_ip"
+# --- Logins: a growing wait after wrong passwords (madoguchi.orgs.logins) ------------------
+# Counted per client address and per (address, username), never per account alone: a
+# stranger's wrong passwords never delay the same person logging in from elsewhere. After
+# MADOGUCHI_LOGIN_FREE_FAILURES wrong passwords for one username from one address (or
+# MADOGUCHI_LOGIN_ADDRESS_FREE_FAILURES for any usernames) the next attempt waits 1 s, then
+# 2, 4, … up to MADOGUCHI_LOGIN_MAX_WAIT_SECONDS; a right password from the address starts
+# its count over. The counts are in the shared cache, so every worker sees them. API tokens
+# are not passwords and are not counted.
+AUTHENTICATION_BACKENDS = ["madoguchi.orgs.logins.BackoffBackend"]
+MIDDLEWARE.append("madoguchi.orgs.logins.LoginBackoffMiddleware")  # the page saying how long
+LOGIN_FREE_FAILURES = env_int("MADOGUCHI_LOGIN_FREE_FAILURES", 5) or 5
+LOGIN_ADDRESS_FREE_FAILURES = env_int("MADOGUCHI_LOGIN_ADDRESS_FREE_FAILURES", 20) or 20
+LOGIN_MAX_WAIT = env_int("MADOGUCHI_LOGIN_MAX_WAIT_SECONDS", 15 * 60) or 15 * 60
 # Behind a proxy every request comes from the proxy's address; name the header in which the
 # proxy passes the client's (e.g. X-Forwarded-For, X-Real-IP). Only set it behind a proxy
 # that overwrites or appends to it, or a client could pick its own address.

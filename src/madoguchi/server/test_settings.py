@@ -36,3 +36,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # real worker (tests/server/test_worker.py) starts it with the server's settings instead.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 BILLS_BATCH_PAUSE = 0.0
+
+# The login wait's counts in a table of the test database, rolled back with each test: in
+# Redis they would outlive the test (and be shared by parallel runs). tests/server/
+# test_logins.py runs them in Redis on purpose when MADOGUCHI_REDIS_URL is set.
+CACHES = CACHES | {  # noqa: F405
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "madoguchi_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}

@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/export/", views.site_export, name="export"),
 ]
 urlpatterns += [
-    path("cards.pdf", views.cards_pdf_view, name="cards"),
+    path("cards/", views.cards_batch_start, name="cards"),
+    path("cards/<int:batch_pk>/", views.card_batch, name="card-batch"),
+    path("cards/<int:batch_pk>/cards.pdf", views.card_batch_file, name="card-batch-file"),
     path("<int:pk>/card.pdf", views.site_card_pdf, name="card"),
 ]
 urlpatterns += [

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
+from madoguchi.sitefiles import card_batches
 from madoguchi.sitefiles.cards import cards_pdf, last_print, site_card
 from madoguchi.sitefiles.forms import ImportForm
 from madoguchi.sitefiles.offline import staleness
@@ -48,7 +49,7 @@ from madoguchi.sitefiles.siteio import (
     import_site_text,
 )
 from madoguchi.sites.forms import TroubleForm, party_label
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.sites.models import BillLine, CardBatch, Customer, Site
 from madoguchi.sites.records import site_directory
 from madoguchi.sites.selectors import ceased_holders
 from madoguchi.sites.services import record_card_prints
@@ -367,18 +368,66 @@ def site_card_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cards_pdf_view(request: HttpRequest) -> HttpResponse:
+def cards_batch_start(request: HttpRequest) -> HttpResponse:
     """The cards of every site of a customer (`customer`), or of the organization, in one
-    PDF, for an installer to print and hand over."""
+    PDF, for an installer to print and hand over: made on the task queue; the person is
+    sent to the page that shows how far it got and then offers the file."""
     organization = _chosen(request, organizations_for(request.user, write=True))
-    sites = Site.objects.filter(organization=organization)
-    if customer := _int(request.POST.get("customer")):
-        sites = sites.filter(customer_id=customer)
-    chosen = list(with_site_file_rows(sites.order_by("name", "id"))[:CARDS_AT_ONCE])
-    if not chosen:
+    customer = None
+    if customer_id := _int(request.POST.get("customer")):
+        customer = get_object_or_404(
+            Customer.objects.filter(organization=organization), pk=customer_id
+        )
+    batch = card_batches.start(
+        organization=organization,
+        customer=customer,
+        user=request.user,
+        size=request.POST.get("size") or "a4",
+        base_url=request.build_absolute_uri("/"),
+    )
+    if batch is None:
         messages.info(request, _("There are no sites to print cards for."))
         return redirect("sites:list")
-    return _card_response(request, chosen, f"cards-{organization.slug}")
+    return redirect("sites:card-batch", batch_pk=batch.pk)
 
 
-CARDS_AT_ONCE = 200  # far above an installer's customer; bounds one request's work
+@login_required
+@require_GET
+def card_batch(request: HttpRequest, batch_pk: int) -> HttpResponse:
+    """How a card batch is going; reloads itself until it has ended, then offers the PDF."""
+    batch = get_object_or_404(
+        CardBatch.objects.for_user(request.user).select_related("customer"), pk=batch_pk
+    )
+    running = batch.state == CardBatch.State.RUNNING
+    ready = card_batches.file_path(batch) is not None
+    percent = batch.done * 100 // batch.total if batch.total else 0
+    return render(
+        request,
+        "sites/card_batch.html",
+        {
+            "batch": batch,
+            "running": running,
+            "waiting": running and batch.heartbeat is None,
+            "writing": running and batch.total and batch.done >= batch.total,
+            "percent": min(99, percent) if running else 100,
+            "ready": ready,
+        },
+    )
+
+
+@login_required
+@require_GET
+def card_batch_file(request: HttpRequest, batch_pk: int) -> FileResponse:
+    """The finished batch's PDF (404 while it is being made, or after it was cleared away)."""
+    batch = get_object_or_404(
+        CardBatch.objects.for_user(request.user).select_related("organization"), pk=batch_pk
+    )
+    path = card_batches.file_path(batch)
+    if path is None:
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"cards-{batch.organization.slug}-{batch.size}.pdf",
+        content_type="application/pdf",
+    )

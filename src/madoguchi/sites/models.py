@@ -247,3 +247,49 @@ class OfflineCopy(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.kind} {self.made:%Y-%m-%d}"
+
+
+class CardBatch(OrgOwned):
+    """The emergency cards of many sites in one PDF (an organization's, or one customer's),
+    made by a task on the queue (sitefiles.card_batches), not in the web request.
+
+    `site_ids` is fixed when it is asked for; `done` counts the cards made so far (the
+    progress page reads it). The PDF is written to `file` (under the data dir) before the
+    batch is marked done, and the prints are recorded in the same transaction as `done`:
+    a worker killed half way leaves no print recorded and no file named, and the attempt
+    that takes it up again starts over and writes the same file. `worker` and `heartbeat`
+    say who runs it now, so a restarted worker knows a dead one's batch."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("making the cards")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("did not finish")
+
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    size = models.CharField(max_length=2, default="a4")  # a4, or a6 postcards
+    site_ids = models.JSONField(default=list)
+    base_url = models.CharField(max_length=200)  # for the site links on the cards
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    done = models.PositiveIntegerField(default=0)  # cards made so far
+    file = models.CharField(max_length=200, blank=True)  # the PDF, once done
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (retries included)
+    worker = models.CharField(max_length=120, blank=True)  # host:pid of the run going on
+    heartbeat = models.DateTimeField(null=True, blank=True)  # the run's latest sign of life
+    task_id = models.CharField(max_length=64, blank=True)  # the queued task's result id
+    error = models.CharField(max_length=200, blank=True)  # why the latest attempt stopped
+
+    class Meta:
+        verbose_name = _("card batch")
+        verbose_name_plural = _("card batches")
+
+    def __str__(self) -> str:
+        return f"{len(self.site_ids)} cards ({self.state})"
+
+    @property
+    def total(self) -> int:
+        return len(self.site_ids)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +92,8 @@ class RowPages:
     title_edit: str | Promise
     saved: str | Promise
     deleted: str | Promise
+    delete: str | Promise  # the button: "この出来事を削除"
+    delete_question: str | Promise  # asked once before: "この出来事を削除しますか？"
 
 
 ROW_PAGES = (
@@ -102,6 +105,8 @@ ROW_PAGES = (
         gettext_lazy("Edit contract"),
         gettext_lazy("Contract saved."),
         gettext_lazy("Contract deleted."),
+        gettext_lazy("Delete this contract"),
+        gettext_lazy("Delete this contract?"),
     ),
     RowPages(
         EVENTS,
@@ -111,6 +116,8 @@ ROW_PAGES = (
         gettext_lazy("Edit event"),
         gettext_lazy("Event saved."),
         gettext_lazy("Event deleted."),
+        gettext_lazy("Delete this event"),
+        gettext_lazy("Delete this event?"),
     ),
     RowPages(
         BILLS,
@@ -120,6 +127,8 @@ ROW_PAGES = (
         gettext_lazy("Edit bill line"),
         gettext_lazy("Bill line saved."),
         gettext_lazy("Bill line deleted."),
+        gettext_lazy("Delete this bill line"),
+        gettext_lazy("Delete this bill line?"),
     ),
 )
 
@@ -140,12 +149,12 @@ def row_edit(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) -> H
         messages.success(request, str(pages.saved))
         return redirect("sites:detail", pk=site.pk)
     title = pages.title_edit if row.pk else pages.title_add
-    delete_url = f"sites:{pages.url}-delete"
     context = {
         "site": site,
         "form": form,
         "title": title,
-        "delete_url": delete_url,
+        "delete_url": f"sites:{pages.url}-delete",
+        "delete": pages.delete,
         "id_help": ID_HELP,
     }
     return render(request, "sites/child_form.html", context)
@@ -165,12 +174,25 @@ def _saved(form: ContractPageForm | EventPageForm | BillForm, kind: RowKind) -> 
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def row_delete(request: HttpRequest, pk: int, pages: RowPages, **row_pk: int) -> HttpResponse:
+    """GET asks once what is about to be deleted (and deletes nothing); POST deletes."""
     site = user_site(request, pk, write=True)
     row = get_object_or_404(
         pages.kind.model.objects.filter(site=site), pk=next(iter(row_pk.values()))
     )
+    if request.method == "GET":
+        context = {
+            "site": site,
+            "row": row,
+            "kind": pages.url,
+            "parties": site_directory(site),
+            "question": pages.delete_question,
+            "button": pages.delete,
+            "action": request.path,
+            "back": reverse(f"sites:{pages.url}-edit", args=[site.pk, row.pk]),
+        }
+        return render(request, "sites/row_delete.html", context)
     try:
         services.delete_row(row)
     except SiteWouldBreak as exc:

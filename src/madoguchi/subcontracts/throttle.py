@@ -1,7 +1,7 @@
 """How many intake submissions one client address may send a minute.
 
-Counted in a cache: on a team server the Redis cache that also holds the sessions (shared by
-every worker), else the process's own local-memory cache (an SQLite setup runs one process).
+Counted in the `shared` cache (settings.py), like the login wait: Redis on a team server, else
+a table in the database, so every worker process counts the same submissions.
 The limit is MADOGUCHI_INTAKE_PER_MINUTE in settings (default 10)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ DEFAULT_PER_MINUTE = 10
 
 
 def _cache() -> BaseCache:
-    return caches["sessions"] if "sessions" in settings.CACHES else caches["default"]
+    return caches["shared"]
 
 
 def per_minute() -> int:

@@ -1,8 +1,9 @@
 """`madoguchi manage worker`: runs the tasks on the queue (Django's tasks framework on the
 database backend, django-tasks-db's `db_worker`, whose options it takes), after enqueueing
-again the jobs a killed worker left half done (bills.jobs.recover), and queueing the
-periodic tasks that are not waiting already (PERIODIC: each queues its own next run, so no
-cron or timer is needed; one run of each waits on the queue however many workers start).
+again the jobs a killed worker left half done (bills.jobs.recover, and the card batches'
+sitefiles.card_batches.recover), and queueing the periodic tasks that are not waiting
+already (PERIODIC: each queues its own next run, so no cron or timer is needed; one run of
+each waits on the queue however many workers start).
 
 run.sh starts one beside the server; in production it is a systemd service (README)."""
 
@@ -17,6 +18,7 @@ from madoguchi.bills.jobs import recover
 from madoguchi.notifications.tasks import daily_deadlines, periodic_sweep
 from madoguchi.ops.tasks import periodic_reminders
 from madoguchi.server.queue import keep_scheduled
+from madoguchi.sitefiles import card_batches
 
 # The notifications' sweep (every MADOGUCHI_SWEEP_MINUTES), the legal deadlines near (daily),
 # the reminder mails (every 5 minutes): each runs at once when a worker starts, then on.
@@ -45,6 +47,9 @@ class Command(DBWorker):
         again = recover()
         if again and options.get("verbosity", 1):
             self.stdout.write(f"Taking up again {len(again)} bill job(s) a stopped worker left.")
+        cards = card_batches.recover()
+        if cards and options.get("verbosity", 1):
+            self.stdout.write(f"Taking up again {len(cards)} card batch(es) a stopped worker left.")
         if options.pop("periodic", True) and not options.get("batch"):
             started = start_periodic()
             if started and options.get("verbosity", 1):
