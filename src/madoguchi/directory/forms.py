@@ -17,11 +17,12 @@ from madoguchi.directory.models import Desk, FactConfirmation, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import PhoneFrom, Purpose, Service
+from madoguchi.server.bounds import BoundedForm
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(BoundedForm, forms.ModelForm):
     """A form whose cleaned values must also make the engine's record."""
 
     record_type: type[engine.Record]
@@ -137,7 +138,7 @@ class DeskForm(RecordForm):
         return super().message(name, problem)
 
 
-class FactConfirmationForm(forms.ModelForm):
+class FactConfirmationForm(BoundedForm, forms.ModelForm):
     """An organization's own source and date for a fact that says 要確認."""
 
     class Meta:

@@ -17,10 +17,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     StringConstraints,
 )
 
+from madoguchi.engine import bounds
 from madoguchi.engine.hours import hours_problem
 from madoguchi.engine.timezone import TOKYO as TOKYO  # re-exported: the apps import it from here
 
@@ -200,15 +200,44 @@ def _valid_link(value: str | None) -> str | None:
     return value
 
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo)]
-Hours = Annotated[str | None, AfterValidator(_valid_hours)]
-Text = Annotated[str, StringConstraints(max_length=2000)]
-Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names, e.g. an id's
-Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(_valid_link)]
+def _bounded_date(value: dt.date) -> dt.date:
+    if problem := bounds.date_problem(value):
+        raise ValueError(problem)
+    return value
 
+
+def _bounded_yen(value: int) -> int:
+    if problem := bounds.yen_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def _bounded_line_yen(value: int) -> int:
+    if problem := bounds.yen_problem(value, negative=True):
+        raise ValueError(problem)
+    return value
+
+
+def _chars(limit: int, *, required: bool = False) -> StringConstraints:
+    return StringConstraints(min_length=1 if required else None, max_length=limit)
+
+
+# Every text is bounded by its field's limit in engine/bounds.py (the same for every door).
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=bounds.SLUG)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=bounds.REF, strip_whitespace=True)]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
+Date = Annotated[dt.date, AfterValidator(_bounded_date)]
+Time = Annotated[dt.datetime, AfterValidator(_assume_tokyo), AfterValidator(_bounded_date)]
+Hours = Annotated[str | None, _chars(bounds.HOURS), AfterValidator(_valid_hours)]
+Note = Annotated[str, _chars(bounds.NOTE)]
+Name = Annotated[str, _chars(bounds.NAME)]
+Phone = Annotated[str, _chars(bounds.PHONE)]
+Url = Annotated[str, _chars(bounds.URL)]
+IdLabel = Annotated[str, _chars(bounds.ID_LABEL)]  # what an ID is called, e.g. お客さまID
+IdValue = Annotated[str, _chars(bounds.ID_VALUE)]
+Link = Annotated[str | None, _chars(bounds.URL), AfterValidator(_valid_link)]
+Yen = Annotated[int, AfterValidator(_bounded_yen)]
+LineYen = Annotated[int, AfterValidator(_bounded_line_yen)]
 
 T = TypeVar("T")
 # A list that may be written empty (`contracts:` with nothing after it reads as None).
@@ -229,32 +258,32 @@ class Record(BaseModel):
 class Provenance(Record):
     """Where a catalog fact comes from; a site file's own parties may leave it out."""
 
-    source: Text | None = None
-    source_note: Text | None = None  # e.g. the dated copy an official page was read from
-    checked: dt.date | None = None
+    source: Url | None = None
+    source_note: Note | None = None  # e.g. the dated copy an official page was read from
+    checked: Date | None = None
     verified: bool = True
 
 
 class Desk(Provenance):
     slug: Slug
-    name: Text | None = None
-    name_en: Text | None = None
+    name: Name | None = None
+    name_en: Name | None = None
     purposes: ListOf[Purpose] = []
     services: ListOf[Service] = []  # the services this desk handles; empty: all of them
-    phone: Text | None = None
+    phone: Phone | None = None
     # The phones `phone` reaches this desk from; empty: any phone.
     phone_from: ListOf[PhoneFrom] = []
     hours: Hours = None
     url: Link = None
-    note: Text | None = None
+    note: Note | None = None
     # How a call is taken and what it costs (additions to the public contract, all optional).
     answers: Answers | None = None
     repair_hours: Hours = None  # when repairs happen, if not when calls are taken
     charge: Charge | None = None  # as the source states it; else derived from the number
     mobiles: bool | None = None  # the number works from mobile phones
     ip_phones: bool | None = None  # the number works from IP (050) phones
-    mobile_phone: Text | None = None  # the number to dial from any mobile
-    ip_phone: Text | None = None  # the number to call from IP or prepaid phones instead
+    mobile_phone: Phone | None = None  # the number to dial from any mobile
+    ip_phone: Phone | None = None  # the number to call from IP or prepaid phones instead
     third_party_number: bool = False  # the number was seen only on third-party pages
 
     def handles(self, service: Service | None) -> bool:
@@ -264,19 +293,19 @@ class Desk(Provenance):
 
 class Party(Provenance):
     slug: Slug
-    name: Text
-    name_en: Text | None = None
+    name: Name
+    name_en: Name | None = None
     kind: PartyKind
     status: PartyStatus = PartyStatus.ACTIVE
     region: Region | None = None
     desks: ListOf[Desk] = []
     url: Link = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class SiteInfo(Record):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    prefecture: Text | None = None
+    name: Annotated[str, _chars(bounds.NAME, required=True)]
+    prefecture: Annotated[str, _chars(bounds.PREFECTURE)] | None = None
     region: Region | None = None
     building: Building | None = None
     holder: Holder = Holder.PERSON
@@ -286,23 +315,23 @@ class Contract(Record):
     ref: Ref
     service: Service
     party: Slug
-    product: Text | None = None
+    product: Name | None = None
     option: Slug | None = None
     course: Building | None = None
     includes_isp: bool = False
-    ids: Annotated[dict[Name, Text], BeforeValidator(_none_to_dict)] = {}
-    start: dt.date | None = None
-    end: dt.date | None = None
+    ids: Annotated[dict[IdLabel, IdValue], BeforeValidator(_none_to_dict)] = {}
+    start: Date | None = None
+    end: Date | None = None
     # The day the contract was made (申込・契約日); a renewal or change keeps the first one.
-    signed: dt.date | None = None
+    signed: Date | None = None
     acquired: Acquired | None = None
-    document_received: dt.date | None = None
-    monthly_yen: Annotated[int, Field(ge=0)] | None = None
+    document_received: Date | None = None
+    monthly_yen: Yen | None = None
     # The early-termination fee (違約金/解約金) the contract states or the holder demands.
-    cancellation_fee_yen: Annotated[int, Field(ge=0)] | None = None
+    cancellation_fee_yen: Yen | None = None
     payment: Payment | None = None
     wanted: bool = True
-    note: Text | None = None
+    note: Note | None = None
 
     def is_active(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
@@ -321,12 +350,12 @@ class Contract(Record):
 
 
 class Event(Record):
-    date: dt.date
+    date: Date
     kind: EventKind
     contract: Ref | None = None
-    effective: dt.date | None = None
+    effective: Date | None = None
     party: Slug | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class OnuLamps(Record):
@@ -341,24 +370,24 @@ class Observations(Record):
     onu: OnuLamps = OnuLamps()
     said_no_contract: ListOf[Slug] = []
     outage_notice: ListOf[Slug] = []  # parties whose outage page lists this area (an addition)
-    note: Text | None = None
+    note: Note | None = None
 
 
 class BillLine(Record):
     party: Slug
     month: Month
-    item: Text | None = None
-    yen: int
+    item: Annotated[str, _chars(bounds.ITEM)] | None = None
+    yen: LineYen
     service: Service | None = None
     contract: Ref | None = None
 
 
 class Promise(Record):
     by: Slug
-    what: Text
+    what: Annotated[str, _chars(bounds.PROMISE)]
     due: Time
     kept: Time | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Report(Record):
@@ -375,7 +404,7 @@ class Case(Record):
     outage_ended: Time | None = None  # None: still out at `now`
     reports: ListOf[Report] = []
     promises: ListOf[Promise] = []
-    note: Text | None = None
+    note: Note | None = None
 
 
 class SiteFile(Record):
