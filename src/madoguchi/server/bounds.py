@@ -19,7 +19,6 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from madoguchi.engine import bounds
 
@@ -55,15 +54,29 @@ def date_message() -> str:
     }
 
 
+@deconstructible
+class YenAtLeast(MinValueValidator):
+    """An amount of at least `limit_value` yen, said with the amount written 100,000,000."""
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        words = _("Enter an amount of at least %(limit)s yen.")
+        return words % {"limit": f"{self.limit_value:,}"}
+
+
+@deconstructible
+class YenAtMost(MaxValueValidator):
+    """An amount of at most `limit_value` yen."""
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        words = _("Enter an amount of at most %(limit)s yen.")
+        return words % {"limit": f"{self.limit_value:,}"}
+
+
 def yen_validators(*, negative: bool = False) -> list[Any]:
     """An amount from 0 (or -YEN_MAX for a bill line) to YEN_MAX yen."""
-    low = -bounds.YEN_MAX if negative else 0
-    return [
-        MinValueValidator(low, gettext_lazy("Enter an amount of at least %(limit_value)s yen.")),
-        MaxValueValidator(
-            bounds.YEN_MAX, gettext_lazy("Enter an amount of at most %(limit_value)s yen.")
-        ),
-    ]
+    return [YenAtLeast(-bounds.YEN_MAX if negative else 0), YenAtMost(bounds.YEN_MAX)]
 
 
 @deconstructible
