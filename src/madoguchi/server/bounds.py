@@ -5,7 +5,7 @@ A text over its limit comes back in the form as typed, with an error that names 
 limit and how long the text is now ("言われたこと は 10,000 文字以内で入力してください（今
 50,000 文字）"): a long note is never lost behind an error page. A textarea carries no
 `maxlength`, because a browser cuts a pasted text at that length without a word; `data-max`
-lets forms.js say so before the form is sent.
+lets lengths.js say so before the form is sent.
 """
 
 from __future__ import annotations
@@ -118,8 +118,10 @@ class BoundedForm(forms.BaseForm):
 
 
 def bound_fields(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        if isinstance(field, forms.CharField) and field.max_length is not None:
+    for name, field in form.fields.items():
+        if isinstance(field, forms.IntegerField) and name.endswith("yen"):
+            bound_yen(field)
+        elif isinstance(field, forms.CharField) and field.max_length is not None:
             limit = field.max_length
             field.validators = [
                 v for v in field.validators if not isinstance(v, MaxLengthValidator)
@@ -130,8 +132,22 @@ def bound_fields(form: forms.BaseForm) -> None:
             if isinstance(field.widget, forms.Textarea):
                 field.widget.attrs.pop("maxlength", None)
                 field.widget.attrs["data-max"] = str(limit)
+                message = field.error_messages["max_length"] % {"count": "{count}"}
+                field.widget.attrs["data-max-message"] = message
         elif (
             isinstance(field, forms.DateField | forms.DateTimeField)
             and validate_date not in field.validators
         ):
             field.validators.append(validate_date)
+
+
+def bound_yen(field: forms.IntegerField) -> None:
+    """An amount field: at most YEN_MAX, at least its own least (0, 1, or -YEN_MAX for a bill
+    line), each said with the amount written out."""
+    ranges = (MinValueValidator, MaxValueValidator)
+    lows = [v.limit_value for v in field.validators if isinstance(v, MinValueValidator)]
+    low = max([-bounds.YEN_MAX, *lows]) if lows else -bounds.YEN_MAX
+    field.validators = [v for v in field.validators if not isinstance(v, ranges)]
+    field.validators += [YenAtLeast(low), YenAtMost(bounds.YEN_MAX)]
+    field.max_value = bounds.YEN_MAX
+    field.widget.attrs["max"] = str(bounds.YEN_MAX)

@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
-    MaxValueValidator,
     MinValueValidator,
     validate_slug,
 )
@@ -161,7 +160,6 @@ class ContractForm(PartySlugMixin, RecordForm):
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
-        self.fields["monthly_yen"].validators.append(MaxValueValidator(YEN_MAX))
 
     def clean_ref(self) -> str:
         ref = self.cleaned_data["ref"].strip()
@@ -255,7 +253,7 @@ class BillForm(PartySlugMixin, RecordForm):
         self.fields["item"].widget.attrs["placeholder"] = _("e.g. フレッツ・ウイルスクリア")
         yen = self.fields["yen"]
         yen.label = _("amount (yen)")
-        yen.validators += [MaxValueValidator(YEN_MAX), MinValueValidator(-YEN_MAX)]
+        yen.validators.append(MinValueValidator(-YEN_MAX))  # a discount (bound_yen)
         yen.widget.attrs["inputmode"] = "numeric"
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract (if you know it)"),
@@ -536,8 +534,6 @@ class ContractPageForm(ContractForm):
         for name, text in CONTRACT_HELP.items():
             if name in self.fields:
                 self.fields[name].help_text = text
-        if "cancellation_fee_yen" in self.fields:
-            self.fields["cancellation_fee_yen"].validators.append(MaxValueValidator(YEN_MAX))
         # The IDs come from the rows below (clean), never from a JSON text.
         self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
         stored = dict(self.instance.ids or {}) if self.instance.pk else {}

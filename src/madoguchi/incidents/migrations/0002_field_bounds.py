@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0001_incidents_and_linked_cases'),
+        ("incidents", "0001_incidents_and_linked_cases"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='incidentupdate',
-            name='said',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='what was said'),
+            model_name="incidentupdate",
+            name="said",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="what was said"),
         ),
     ]
