@@ -31,7 +31,7 @@ def sane_time(value: dt.datetime) -> dt.datetime:
     """A time without an offset is Japanese local time, as in a site file."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=TOKYO)
-    if problem := bounds.date_problem(value.astimezone(TOKYO)):
+    if problem := bounds.date_problem(value):
         raise ValueError(problem)
     return value
 

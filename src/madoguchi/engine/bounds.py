@@ -48,6 +48,12 @@ HOURS = 300
 #: Free text: a note, what a desk said, a job, a reason. About five A4 pages of Japanese.
 NOTE = 10_000
 
+#: What one printed page (a report or a letter, as PDF or pasted text) shows of a case: the
+#: first PRINT_ROWS rows of each section, with how many more there are ("…他 N 件"), and the
+#: first PRINT_TEXT characters of each text. A case at every limit above prints in seconds.
+PRINT_ROWS = 20
+PRINT_TEXT = 500
+
 #: An amount in yen: a monthly fee, a cancellation fee, a refund, a bill line. 100 million
 #: yen is far above any line or contract a desk handles; a bill line may be negative (a
 #: discount), every other amount is at least 0.
