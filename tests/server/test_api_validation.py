@@ -165,7 +165,9 @@ def test_a_stored_promise_by_nobody_does_not_fail_the_case_page(world: World) ->
 def test_the_web_contract_form_refuses_an_over_long_note(world: World) -> None:
     url = f"/sites/{world.site_a.pk}/contracts/{world.contract_a.pk}/"
     data = {"ref": world.contract_a.ref, "service": "access", "party": "docomo-hikari"}
-    page = world.clients["alice"].post(url, {**data, "wanted": "on", "note": "x" * (bounds.NOTE + 1)})
+    page = world.clients["alice"].post(
+        url, {**data, "wanted": "on", "note": "x" * (bounds.NOTE + 1)}
+    )
     assert page.status_code == 200
     assert "note" in page.context["form"].errors
 

@@ -336,9 +336,13 @@ def test_every_api_amount_is_bounded() -> None:
         for name, prop in (schema.get("properties") or {}).items():
             options = prop.get("anyOf") or [prop]
             for option in options:
-                if name.endswith("_yen") and option.get("type") == "integer" and (
-                    option.get("maximum") != bounds.YEN_MAX
-                    or option.get("minimum", -1) < -bounds.YEN_MAX
+                if (
+                    name.endswith("_yen")
+                    and option.get("type") == "integer"
+                    and (
+                        option.get("maximum") != bounds.YEN_MAX
+                        or option.get("minimum", -1) < -bounds.YEN_MAX
+                    )
                 ):
                     wrong.append((schema_name, name, option))
     assert wrong == [], wrong

@@ -44,19 +44,35 @@ def largest(world: World) -> Case:
         sender_address=_text(bounds.ADDRESS, "所"),
         sender_phone="0" * bounds.PHONE,
     )
-    ids = {f"{i:02d}" + _text(bounds.ID_LABEL - 2, "番"): _text(bounds.ID_VALUE, "1") for i in range(bounds.IDS)}
+    ids = {
+        f"{i:02d}" + _text(bounds.ID_LABEL - 2, "番"): _text(bounds.ID_VALUE, "1")
+        for i in range(bounds.IDS)
+    }
     Contract.objects.bulk_create(
         Contract(
-            organization=org, site=site, position=i, ref=f"c{i}", service="access",
-            party="so-net", product=_text(bounds.NAME, "品"), start=dt.date(2020, 4, 1),
-            monthly_yen=bounds.YEN_MAX, ids=ids, note=_text(bounds.NOTE, "契"),
+            organization=org,
+            site=site,
+            position=i,
+            ref=f"c{i}",
+            service="access",
+            party="so-net",
+            product=_text(bounds.NAME, "品"),
+            start=dt.date(2020, 4, 1),
+            monthly_yen=bounds.YEN_MAX,
+            ids=ids,
+            note=_text(bounds.NOTE, "契"),
         )  # fmt: skip
         for i in range(SITE_RECORDS["contracts"])
     )
     Event.objects.bulk_create(
         Event(
-            organization=org, site=site, position=i, date=dt.date(2026, 1, 10), kind="other",
-            party="so-net", note=_text(bounds.NOTE, "出"),
+            organization=org,
+            site=site,
+            position=i,
+            date=dt.date(2026, 1, 10),
+            kind="other",
+            party="so-net",
+            note=_text(bounds.NOTE, "出"),
         )  # fmt: skip
         for i in range(SITE_RECORDS["events"])
     )
@@ -66,18 +82,28 @@ def largest(world: World) -> Case:
     )  # fmt: skip
     TimelineEntry.objects.bulk_create(
         TimelineEntry(
-            organization=org, case=case, kind=EntryKind.CALL_IN, party="so-net",
-            at=STARTED + dt.timedelta(minutes=i), person=_text(bounds.PERSON, "担"),
-            reference=_text(bounds.REFERENCE, "9"), said=_text(bounds.NOTE, "言"),
+            organization=org,
+            case=case,
+            kind=EntryKind.CALL_IN,
+            party="so-net",
+            at=STARTED + dt.timedelta(minutes=i),
+            person=_text(bounds.PERSON, "担"),
+            reference=_text(bounds.REFERENCE, "9"),
+            said=_text(bounds.NOTE, "言"),
             outcome=Outcome.REFUSED,
         )  # fmt: skip
         for i in range(ENTRIES)
     )
     Promise.objects.bulk_create(
         Promise(
-            organization=org, case=case, by="so-net", what=_text(bounds.PROMISE, "約"),
-            amount_yen=bounds.YEN_MAX, due=STARTED + dt.timedelta(hours=i),
-            broken=STARTED + dt.timedelta(hours=i + 1), note=_text(bounds.NOTE, "束"),
+            organization=org,
+            case=case,
+            by="so-net",
+            what=_text(bounds.PROMISE, "約"),
+            amount_yen=bounds.YEN_MAX,
+            due=STARTED + dt.timedelta(hours=i),
+            broken=STARTED + dt.timedelta(hours=i + 1),
+            note=_text(bounds.NOTE, "束"),
         )  # fmt: skip
         for i in range(SITE_RECORDS["cases[].promises"])
     )
