@@ -61,7 +61,7 @@ def largest(world: World) -> Case:
             monthly_yen=bounds.YEN_MAX,
             ids=ids,
             note=_text(bounds.NOTE, "契"),
-        )  # fmt: skip
+        )
         for i in range(SITE_RECORDS["contracts"])
     )
     Event.objects.bulk_create(
@@ -73,7 +73,7 @@ def largest(world: World) -> Case:
             kind="other",
             party="so-net",
             note=_text(bounds.NOTE, "出"),
-        )  # fmt: skip
+        )
         for i in range(SITE_RECORDS["events"])
     )
     case = Case.objects.create(
@@ -91,7 +91,7 @@ def largest(world: World) -> Case:
             reference=_text(bounds.REFERENCE, "9"),
             said=_text(bounds.NOTE, "言"),
             outcome=Outcome.REFUSED,
-        )  # fmt: skip
+        )
         for i in range(ENTRIES)
     )
     Promise.objects.bulk_create(
@@ -104,7 +104,7 @@ def largest(world: World) -> Case:
             due=STARTED + dt.timedelta(hours=i),
             broken=STARTED + dt.timedelta(hours=i + 1),
             note=_text(bounds.NOTE, "束"),
-        )  # fmt: skip
+        )
         for i in range(SITE_RECORDS["cases[].promises"])
     )
     return case
