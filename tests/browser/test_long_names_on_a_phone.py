@@ -73,3 +73,21 @@ def test_long_names_wrap_on_a_phone(live_server: Any, phone: Any) -> None:
         assert "S" * 50 in page.content() or "T" * 50 in page.content(), name
         shot(page, f"phone-long-names-{name}.png")
         no_sideways_scroll(page)
+
+
+def test_a_said_text_over_its_limit_stays_in_the_form(live_server: Any, phone: Any) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    site = Site.objects.create(organization=member.organization, name="自宅", prefecture="東京都")
+    case = open_case(site, user=None, title="不通")
+    page = phone
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    said = "言" * (bounds.NOTE + 5)
+    page.fill("form.log-form textarea[name=said]", said)
+    page.click("form.log-form button[type=submit]")
+    alert = page.locator("form.log-form .length-error")
+    words = "言われたこと は 10,000 文字以内で入力してください（今 10,005 文字）"
+    assert alert.inner_text() == words
+    assert page.url.endswith(f"/cases/{case.pk}/")  # not sent: nothing lost
+    assert page.input_value("form.log-form textarea[name=said]") == said
+    assert not case.entries.filter(said__startswith="言").exists()
