@@ -7,6 +7,7 @@ from __future__ import annotations
 from madoguchi.cases.models import Case, TimelineEntry
 from madoguchi.cases.services import correct_entry, log_entry
 from madoguchi.directory.models import Desk, Party
+from madoguchi.engine import bounds
 from madoguchi.sites.models import Contract, Event, Site
 from tests.server.conftest import World
 
@@ -109,7 +110,7 @@ def test_an_id_beyond_a_bigint_is_a_field_error(world: World) -> None:
 
 def test_an_over_long_note_is_a_field_error(world: World) -> None:
     url = f"/api/v1/contracts/{world.contract_a.pk}"
-    response = world.api("patch", url, {"note": "x" * 2001})
+    response = world.api("patch", url, {"note": "x" * (bounds.NOTE + 1)})
     assert response.status_code == 422
     assert _paths(response) == ["note"]
 
@@ -164,7 +165,9 @@ def test_a_stored_promise_by_nobody_does_not_fail_the_case_page(world: World) ->
 def test_the_web_contract_form_refuses_an_over_long_note(world: World) -> None:
     url = f"/sites/{world.site_a.pk}/contracts/{world.contract_a.pk}/"
     data = {"ref": world.contract_a.ref, "service": "access", "party": "docomo-hikari"}
-    page = world.clients["alice"].post(url, {**data, "wanted": "on", "note": "x" * 2001})
+    page = world.clients["alice"].post(
+        url, {**data, "wanted": "on", "note": "x" * (bounds.NOTE + 1)}
+    )
     assert page.status_code == 200
     assert "note" in page.context["form"].errors
 

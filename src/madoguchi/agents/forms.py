@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent, AgentStatus, DetailKind
 from madoguchi.agents.services import NAME_MAX, VALUE_MAX
+from madoguchi.engine import bounds
+from madoguchi.server.bounds import BoundedForm
 
 DETAIL_ROWS_MIN = 4
 ROWS_MAX = 100  # a posted form cannot ask for more rows than this
@@ -44,7 +46,7 @@ def status_choices() -> list[tuple[str, Any]]:
     ]
 
 
-class AgentForm(forms.Form):
+class AgentForm(BoundedForm, forms.Form):
     name = forms.CharField(
         label=_("Company name"),
         max_length=NAME_MAX,
@@ -59,6 +61,7 @@ class AgentForm(forms.Form):
     status_reason = forms.CharField(
         label=_("Why (what happened)"),
         required=False,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A colleague reads this before taking their call."),
     )
@@ -69,7 +72,10 @@ class AgentForm(forms.Form):
         help_text=_("Leave empty for today."),
     )
     note = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=bounds.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, agent: Agent | None = None, **kwargs: Any) -> None:
@@ -145,7 +151,7 @@ def _reason_required(form: forms.Form, cleaned: dict[str, Any]) -> None:
         )
 
 
-class StatusForm(forms.Form):
+class StatusForm(BoundedForm, forms.Form):
     """The status alone, from the agent's page."""
 
     status = AgentForm.base_fields["status"]

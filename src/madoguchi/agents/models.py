@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine import bounds
 from madoguchi.orgs.models import OrgOwned
+from madoguchi.server.bounds import validate_date
 
 
 class AgentStatus(models.TextChoices):
@@ -21,13 +23,13 @@ class AgentStatus(models.TextChoices):
 
 
 class Agent(OrgOwned):
-    name = models.CharField(_("company name"), max_length=200)
+    name = models.CharField(_("company name"), max_length=bounds.NAME)
     status = models.CharField(
         _("status"), max_length=10, choices=AgentStatus.choices, default=AgentStatus.OK
     )
-    status_reason = models.TextField(_("reason"), blank=True)
-    status_since = models.DateField(_("since"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    status_reason = models.TextField(_("reason"), max_length=bounds.NOTE, blank=True)
+    status_since = models.DateField(_("since"), null=True, blank=True, validators=[validate_date])
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -56,7 +58,7 @@ class AgentDetail(OrgOwned):
 
     agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="details")
     kind = models.CharField(_("kind"), max_length=12, choices=DetailKind.choices)
-    value = models.CharField(_("as written"), max_length=300)
+    value = models.CharField(_("as written"), max_length=bounds.ADDRESS)
     match_group = models.CharField(max_length=12)
     key = models.CharField(max_length=300)
     created = models.DateTimeField(auto_now_add=True)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 
 from madoguchi.agents.keys import MATCH_GROUPS, detail_key, match_group
 from madoguchi.agents.models import Agent, AgentDetail, AgentStatus
+from madoguchi.engine import bounds
 from madoguchi.orgs.models import Organization
 
-NAME_MAX = Agent._meta.get_field("name").max_length or 200
-VALUE_MAX = AgentDetail._meta.get_field("value").max_length or 300
+NAME_MAX = bounds.NAME
+VALUE_MAX = bounds.ADDRESS
 
 
 def _checked(

@@ -18,6 +18,7 @@ from madoguchi.agents.texts import similar_line
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, Pages, PathId, answers, as_422, target_organization
 from madoguchi.api.schemas import TEXT_MAX, Date, unset
+from madoguchi.engine import bounds
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
 
@@ -31,8 +32,8 @@ def _no_nul(value: str) -> str:
 
 
 Clean = AfterValidator(_no_nul)
-AgentName = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S"), Clean]
-DetailValue = Annotated[str, Field(min_length=1, max_length=300, pattern=r"\S"), Clean]
+AgentName = Annotated[str, Field(min_length=1, max_length=bounds.NAME, pattern=r"\S"), Clean]
+DetailValue = Annotated[str, Field(min_length=1, max_length=bounds.ADDRESS, pattern=r"\S"), Clean]
 Reason = Annotated[str, Field(max_length=TEXT_MAX), Clean]
 DetailKindName = Literal["former-name", "address", "phone", "fax", "domain", "person"]
 StatusName = Literal["ok", "caution", "refused"]
@@ -113,7 +114,7 @@ class AgentRecord(AgentOut):
 
 class ResemblanceIn(Schema):
     organization: str | None = Field(None, max_length=50)
-    name: Annotated[str, Field(max_length=200), Clean] = ""
+    name: Annotated[str, Field(max_length=bounds.NAME), Clean] = ""
     details: list[DetailIn] = Field([], max_length=DETAILS_MAX)
     exclude: int | None = Field(None, ge=1, le=2**63 - 1, description="an agent id to leave out")
 

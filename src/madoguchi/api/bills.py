@@ -4,11 +4,13 @@ organization's answers for payee names several parties bill under."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, PathId, answers, target_organization
+from madoguchi.api.schemas import MaybeSlug
+from madoguchi.bills.models import PayeeChoice
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.bills.uploads import BILL_MAX_MB
@@ -37,9 +39,12 @@ class BillImportOut(Schema):
     matched: list[MatchedOut]
 
 
+PAYEE_MAX = PayeeChoice._meta.get_field("payee").max_length
+
+
 class PayeeAnswerIn(Schema):
-    name: str
-    party: str = ""  # "" = not a telecom charge
+    name: str = Field(max_length=PAYEE_MAX, description="the payee as the statement writes it")
+    party: MaybeSlug = ""  # "" = not a telecom charge
 
 
 class PayeeAnswerOut(Schema):

@@ -18,6 +18,7 @@ from enum import Enum
 from types import GenericAlias
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, get_args, get_origin
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from ninja import Field, Schema
 from pydantic import create_model
@@ -68,12 +69,19 @@ def _accepted(annotation: Any, column: models.Field[Any, Any], required: bool) -
         unsigned = models.PositiveIntegerField | models.PositiveSmallIntegerField
         positive = isinstance(column, unsigned)
         high = MAX_SMALL if isinstance(column, models.SmallIntegerField) else MAX_INT
-        return Annotated[int, Field(ge=0 if positive else -MAX_INT - 1, le=high)]
+        low = 0 if positive else -MAX_INT - 1
+        # The column's own range (an amount's, engine/bounds.py) where it is narrower.
+        for check in column.validators:
+            if isinstance(check, MinValueValidator) and isinstance(check.limit_value, int):
+                low = max(low, check.limit_value)
+            elif isinstance(check, MaxValueValidator) and isinstance(check.limit_value, int):
+                high = min(high, check.limit_value)
+        return Annotated[int, Field(ge=low, le=high)]
     if enum := _enum_in(annotation):
         return enum | Blank if column.blank else enum
     if isinstance(column, models.SlugField):
         return Slug if required else MaybeSlug
-    length = column.max_length or TEXT_MAX
+    length = column.max_length or TEXT_MAX  # every text column has one (test_field_bounds)
     if required:
         return Annotated[str, Field(min_length=1, max_length=length, pattern=r"\S")]
     return Annotated[str, Field(max_length=length)]

@@ -32,16 +32,17 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
+from madoguchi.engine import bounds
 from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])
 
 
-Said = Annotated[str, Field(max_length=10_000)]
+Said = Annotated[str, Field(max_length=bounds.NOTE)]
 
 
 class CaseIn(Schema):
-    title: str = Field("", max_length=200)
+    title: str = Field("", max_length=bounds.NAME)
     outage_started: Time | None = None
 
 
@@ -51,7 +52,7 @@ class CasePatch(Schema):
 
     status: CaseStatus | None = Field(None)
     said: Said = ""
-    title: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=bounds.NAME)
     assignee_id: int | None = Field(None, ge=1, le=MAX_INT)
 
 
@@ -93,9 +94,11 @@ class CaseOut(CaseRowOut):
 
 class PromiseIn(Schema):
     by: Slug = Field(description="the party that promised (its slug)")
-    what: PromiseKind | Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+    what: (
+        PromiseKind | Annotated[str, Field(min_length=1, max_length=bounds.PROMISE, pattern=r"\S")]
+    )
     due: Time
-    amount_yen: int | None = Field(None, ge=0, le=MAX_INT)
+    amount_yen: int | None = Field(None, ge=0, le=bounds.YEN_MAX)
 
 
 class EntryIn(Schema):
@@ -103,8 +106,8 @@ class EntryIn(Schema):
     at: Time | None = None
     party: MaybeSlug = ""
     desk: MaybeSlug = ""
-    person: str = Field("", max_length=100)
-    reference: str = Field("", max_length=100)
+    person: str = Field("", max_length=bounds.PERSON)
+    reference: str = Field("", max_length=bounds.REFERENCE)
     said: Said = ""
     minutes: int | None = Field(None, ge=0, le=MAX_INT)
     status: CaseStatus | None = None

@@ -18,6 +18,7 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
 from madoguchi.api.schemas import MAX_ID, MaybeSlug, Slug, Time
 from madoguchi.cases.models import Case, PromiseKind
+from madoguchi.engine import bounds
 from madoguchi.engine.model import Service
 from madoguchi.incidents import selectors, services
 from madoguchi.incidents.models import Incident
@@ -31,7 +32,7 @@ incidents_router = Router(tags=["incidents"])
 notifications_router = Router(tags=["notifications"])
 
 # A wall-clock time in Tokyo (quiet hours): no date, no offset.
-ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", max_length=5)]
 CaseIds = Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(max_length=200)]
 
 
@@ -67,8 +68,8 @@ class IncidentIn(Schema):
     case_ids: CaseIds = Field(min_length=1)
     party: Slug
     service: Service
-    prefecture: str = Field("", max_length=20)
-    city: str = Field("", max_length=100)
+    prefecture: str = Field("", max_length=bounds.PREFECTURE)
+    city: str = Field("", max_length=bounds.CITY)
 
 
 class CasesIn(Schema):
@@ -76,10 +77,10 @@ class CasesIn(Schema):
 
 
 class CallIn(Schema):
-    said: str = Field("", max_length=2000)
+    said: str = Field("", max_length=bounds.NOTE)
     party: MaybeSlug = ""
-    person: str = Field("", max_length=100)
-    reference: str = Field("", max_length=100)
+    person: str = Field("", max_length=bounds.PERSON)
+    reference: str = Field("", max_length=bounds.REFERENCE)
     at: Time | None = None
     promise_what: PromiseKind | None = None
     promise_due: Time | None = None

@@ -17,6 +17,7 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
 from madoguchi.api.schemas import MAX_ID
 from madoguchi.cases.models import Case
+from madoguchi.engine import bounds
 from madoguchi.receivables import selectors
 from madoguchi.receivables.letter import letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
@@ -36,12 +37,12 @@ State = Literal["paid", "late", "short", "unpaid", "not-due"]
 
 class ReceivableIn(Schema):
     agent_id: int = Field(ge=1, le=MAX_ID)
-    description: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1, max_length=bounds.DESCRIPTION)
     amount_yen: int = Field(ge=1, le=YEN_MAX)
     due: dt.date
     site_id: int | None = Field(None, ge=1, le=MAX_ID)
     case_id: int | None = Field(None, ge=1, le=MAX_ID)
-    note: str = Field("", max_length=5000)
+    note: str = Field("", max_length=bounds.NOTE)
 
 
 class PaymentIn(Schema):
@@ -49,8 +50,10 @@ class PaymentIn(Schema):
     amount_yen: int = Yen
     fee_yen: int = Field(0, ge=0, le=YEN_MAX, description="bank transfer fee deducted (振込手数料)")
     other_yen: int = Field(0, ge=0, le=YEN_MAX, description="another amount deducted")
-    other_what: str = Field("", max_length=200, description="what the other deduction was for")
-    note: str = Field("", max_length=300)
+    other_what: str = Field(
+        "", max_length=bounds.ITEM, description="what the other deduction was for"
+    )
+    note: str = Field("", max_length=bounds.NOTE)
 
 
 class DeductionOut(Schema):

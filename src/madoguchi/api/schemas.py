@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from madoguchi.engine import bounds
 from madoguchi.engine.model import (
     TOKYO,
     Building,
@@ -24,34 +25,32 @@ MAX_INT = 2**31 - 1
 # The largest id a database hands out (a bigint); larger ones cannot name a row.
 MAX_ID = 2**63 - 1
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-# Times outside this range cannot be stored or shown (and overflow on conversion to UTC).
-EARLIEST, LATEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC), dt.datetime(2200, 1, 1, tzinfo=dt.UTC)
 
 
 def sane_time(value: dt.datetime) -> dt.datetime:
     """A time without an offset is Japanese local time, as in a site file."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=TOKYO)
-    if not EARLIEST <= value <= LATEST:
-        raise ValueError("must be between 1900 and 2200")
+    if problem := bounds.date_problem(value):
+        raise ValueError(problem)
     return value
 
 
 def _sane_date(value: dt.date) -> dt.date:
-    if not EARLIEST.date() <= value <= LATEST.date():
-        raise ValueError("must be between 1900 and 2200")
+    if problem := bounds.date_problem(value):
+        raise ValueError(problem)
     return value
 
 
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=bounds.SLUG)]
 # A slug or nothing ("" clears it).
-MaybeSlug = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*)?$", max_length=80)]
-Ref = Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")]
-Name = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
-TEXT_MAX = 2000  # engine/model.py Text
+MaybeSlug = Annotated[str, Field(pattern=r"^([a-z0-9][a-z0-9-]*)?$", max_length=bounds.SLUG)]
+Ref = Annotated[str, Field(min_length=1, max_length=bounds.REF, pattern=r"\S")]
+Name = Annotated[str, Field(min_length=1, max_length=bounds.NAME, pattern=r"\S")]
+TEXT_MAX = bounds.NOTE  # a note, what was said
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
-Url = Annotated[str, Field(max_length=500)]
-Yen = Annotated[int, Field(ge=0, le=MAX_INT)]
+Url = Annotated[str, Field(max_length=bounds.URL)]
+Yen = Annotated[int, Field(ge=0, le=bounds.YEN_MAX)]
 Time = Annotated[dt.datetime, AfterValidator(sane_time)]
 Date = Annotated[dt.date, AfterValidator(_sane_date)]
 LampName = Literal["power", "optical", "auth", "uni", "ppp"]
@@ -91,7 +90,7 @@ class SiteIn(Schema):
     organization: str | None = Field(
         None, max_length=50, description="organization slug; needed if you belong to several"
     )
-    prefecture: str = Field("", max_length=20, description="e.g. 東京都")
+    prefecture: str = Field("", max_length=bounds.PREFECTURE, description="e.g. 東京都")
     region: Region | Blank | None = None
     building: Building | Blank | None = None
     holder: Holder = Field(Holder.PERSON, description="who holds the contracts")
@@ -102,7 +101,7 @@ class SiteIn(Schema):
 
 class SitePatch(Schema):
     name: Name = unset()
-    prefecture: str = unset(max_length=20)
+    prefecture: str = unset(max_length=bounds.PREFECTURE)
     region: Region | Blank | None = None
     building: Building | Blank | None = None
     holder: Holder = unset(description="who holds the contracts")
@@ -132,7 +131,9 @@ class ImportOut(Schema):
     warnings: list[Problem]
 
 
-Ids = Annotated[dict[Annotated[str, Field(max_length=100)], Text], Field(max_length=50)]
+IdLabel = Annotated[str, Field(max_length=bounds.ID_LABEL)]
+IdValue = Annotated[str, Field(max_length=bounds.ID_VALUE)]
+Ids = Annotated[dict[IdLabel, IdValue], Field(max_length=bounds.IDS)]
 
 
 class SiteImportIn(Schema):
@@ -156,16 +157,20 @@ PhoneKind = Literal[
 class DeskOverrideIn(Schema):
     """An organization's correction of a catalog desk (blank or left out: the catalog's)."""
 
-    organization: str | None = None
+    organization: str | None = Field(
+        None, max_length=50, description="organization slug; needed if you belong to several"
+    )
     party: Slug
     desk: Slug
-    phone: Annotated[str, Field(max_length=40)] = ""
-    mobile_phone: Annotated[str, Field(max_length=40)] = ""
-    hours: Annotated[str, Field(max_length=300, description="opening_hours, e.g. 24/7")] = ""
+    phone: Annotated[str, Field(max_length=bounds.PHONE)] = ""
+    mobile_phone: Annotated[str, Field(max_length=bounds.PHONE)] = ""
+    hours: Annotated[
+        str, Field(max_length=bounds.HOURS, description="opening_hours, e.g. 24/7")
+    ] = ""
     phone_from: list[PhoneKind] | None = Field(
         None, max_length=6, description="the phones the number works from; [] any; null: keep"
     )
-    reason: Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+    reason: Annotated[str, Field(min_length=1, max_length=bounds.NOTE, pattern=r"\S")]
 
 
 class DeskOverrideOut(Schema):

@@ -13,8 +13,9 @@ from ninja.pagination import paginate
 
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import Pages, PathId, answers, invalid_form, target_organization
-from madoguchi.api.schemas import MAX_ID, MAX_INT
+from madoguchi.api.schemas import MAX_ID, Date, MaybeSlug
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import bounds
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Customer
 from madoguchi.subcontracts import selectors, services
@@ -24,10 +25,11 @@ from madoguchi.subcontracts.words import check_text
 
 router = Router(tags=["subcontracts"])
 
-Short = Annotated[str, Field(max_length=200)]
-Long = Annotated[str, Field(max_length=2000)]
-Phone = Annotated[str, Field(max_length=40)]
-Party = Annotated[str, Field(max_length=80, description="a party's slug; empty: none")]
+Short = Annotated[str, Field(max_length=bounds.NAME)]
+Long = Annotated[str, Field(max_length=bounds.NOTE)]
+Phone = Annotated[str, Field(max_length=bounds.PHONE)]
+Address = Annotated[str, Field(max_length=bounds.ADDRESS)]
+Party = Annotated[MaybeSlug, Field(description="a party's slug; empty: none")]
 
 
 class HoldersIn(Schema):
@@ -43,28 +45,31 @@ class RequestIn(Schema):
     organization: str | None = Field(None, max_length=50)
     job: Long
     customer_name: Short
-    customer_address: Annotated[str, Field(max_length=300)]
+    customer_address: Address
     customer_phone: Phone = ""
     line_product: Short
     course: str = Field(max_length=12, description="detached or multi-unit")
     building: str = Field(max_length=12, description="detached or multi-unit")
     holders: HoldersIn
     includes_isp: bool = False
-    ids: dict[Annotated[str, Field(max_length=80)], Short] = Field(
+    ids: dict[
+        Annotated[str, Field(max_length=bounds.ID_LABEL)],
+        Annotated[str, Field(max_length=bounds.ID_VALUE)],
+    ] = Field(
         description="ID kind (customer_id, isp_user_id, phone_number, contract_number, "
         "consent_number or a name) → value; at least one",
         max_length=20,
     )
     promised: Long
     agent_name: Short
-    agent_address: Annotated[str, Field(max_length=300)]
+    agent_address: Address
     agent_phone: Phone
     agent_fax: Phone = ""
-    agent_email: Short = ""
-    caller_name: Annotated[str, Field(max_length=100)]
+    agent_email: Annotated[str, Field(max_length=254)] = ""
+    caller_name: Annotated[str, Field(max_length=bounds.PERSON)]
     payer: Short
-    amount_yen: int = Field(ge=0, le=MAX_INT)
-    pay_by: dt.date
+    amount_yen: int = Field(ge=0, le=bounds.YEN_MAX)
+    pay_by: Date
 
 
 class CheckOut(Schema):
@@ -133,7 +138,7 @@ class DeclineIn(Schema):
 
 class LinkIn(Schema):
     organization: str | None = Field(None, max_length=50)
-    name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
+    name: Annotated[str, Field(min_length=1, max_length=bounds.LABEL, pattern=r"\S")]
 
 
 class LinkOut(Schema):

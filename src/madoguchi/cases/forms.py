@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.cases.models import EntryKind, Outcome, PromiseKind, Status, TimelineEntry
 from madoguchi.cases.services import OUTCOME_PROMISES, PromiseSpec
+from madoguchi.engine import bounds
+from madoguchi.server.bounds import BoundedForm
 
 
 class MinuteInput(forms.DateTimeInput):
@@ -79,14 +81,21 @@ class AnyPartyField(forms.ChoiceField):
         return len(value) <= TimelineEntry._meta.get_field("party").max_length  # type: ignore[operator]
 
 
-class LogForm(forms.Form):
+class LogForm(BoundedForm, forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=LOGGABLE, initial=EntryKind.CALL_OUT)
     at = MinuteField(label=_("when"), required=False, help_text=_("empty: now"))
     party = AnyPartyField(label=_("party"), required=False)
-    person = forms.CharField(label=_("person (name as given)"), required=False, max_length=100)
-    reference = forms.CharField(label=_("reference number"), required=False, max_length=100)
+    person = forms.CharField(
+        label=_("person (name as given)"), required=False, max_length=bounds.PERSON
+    )
+    reference = forms.CharField(
+        label=_("reference number"), required=False, max_length=bounds.REFERENCE
+    )
     said = forms.CharField(
-        label=_("what was said"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("what was said"),
+        required=False,
+        max_length=bounds.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     minutes = forms.IntegerField(label=_("minutes"), required=False, min_value=0)
     outcome = forms.ChoiceField(label=_("outcome"), required=False, choices=OUTCOME_CHOICES)
@@ -102,7 +111,9 @@ class LogForm(forms.Form):
         label=_("they promised"), required=False, choices=[("", "—"), *PromiseKind.choices]
     )
     promise_due = MinuteField(label=_("by"), required=False)
-    promise_amount = forms.IntegerField(label=_("amount (yen)"), required=False, min_value=0)
+    promise_amount = forms.IntegerField(
+        label=_("amount (yen)"), required=False, min_value=0, max_value=bounds.YEN_MAX
+    )
 
     def __init__(self, *args: Any, parties: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,11 +203,11 @@ SINCE_CHOICES = [
 ]
 
 
-class OpenCaseForm(forms.Form):
+class OpenCaseForm(BoundedForm, forms.Form):
     """Opening a case from the site page: what is wrong and since when ("いつから？": now,
     today at 12:00, yesterday at 18:30, or any date and time)."""
 
-    title = forms.CharField(label=_("title"), required=False, max_length=200)
+    title = forms.CharField(label=_("title"), required=False, max_length=bounds.NAME)
     since = forms.ChoiceField(
         label=_("Since when?"), required=False, choices=SINCE_CHOICES, initial="now"
     )
@@ -240,7 +251,7 @@ class ReminderSettingsForm(forms.Form):
     )
 
 
-class OutageForm(forms.Form):
+class OutageForm(BoundedForm, forms.Form):
     """When the service went out and came back, as the person knows it (may be backdated)."""
 
     outage_started = MinuteField(label=_("outage started"), required=False)
@@ -249,15 +260,15 @@ class OutageForm(forms.Form):
     )
 
 
-class SettleForm(forms.Form):
+class SettleForm(BoundedForm, forms.Form):
     """When a promise was kept or broken (empty: now)."""
 
     at = MinuteField(label=_("when"), required=False)
 
 
-class SenderForm(forms.Form):
+class SenderForm(BoundedForm, forms.Form):
     """Who signs the letters of a site (申入書): asked once, kept on the site."""
 
-    sender_name = forms.CharField(label=_("your name"), max_length=100)
-    sender_address = forms.CharField(label=_("your address"), max_length=200)
-    sender_phone = forms.CharField(label=_("your phone number"), max_length=30)
+    sender_name = forms.CharField(label=_("your name"), max_length=bounds.PERSON)
+    sender_address = forms.CharField(label=_("your address"), max_length=bounds.ADDRESS)
+    sender_phone = forms.CharField(label=_("your phone number"), max_length=bounds.PHONE)

@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from madoguchi.engine import bounds
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
+from madoguchi.server.bounds import validate_date, yen_validators
 from madoguchi.sites.models import Site
 
 
@@ -81,8 +83,8 @@ CaseManager = models.Manager.from_queryset(CaseQuerySet)
 
 class Case(OrgOwned):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="cases")
-    ref = models.CharField(_("ref"), max_length=80)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    ref = models.CharField(_("ref"), max_length=bounds.REF)
+    title = models.CharField(_("title"), max_length=bounds.NAME, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -101,8 +103,12 @@ class Case(OrgOwned):
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     # What was seen when it was reported: ONU lamps, and who said "no contract".
     observations = models.JSONField(_("observations"), default=dict, blank=True)
-    outage_started = models.DateTimeField(_("outage started"), null=True, blank=True)
-    outage_ended = models.DateTimeField(_("outage ended"), null=True, blank=True)
+    outage_started = models.DateTimeField(
+        _("outage started"), null=True, blank=True, validators=[validate_date]
+    )
+    outage_ended = models.DateTimeField(
+        _("outage ended"), null=True, blank=True, validators=[validate_date]
+    )
     # The services that were out (engine Service values); empty: those the site's symptoms touch.
     services = models.JSONField(_("services out"), default=list, blank=True)
     # When each party was told, from an imported site file ([{"party", "at"}], ISO times); the
@@ -111,7 +117,7 @@ class Case(OrgOwned):
     # The assessment when the case was opened: what was known, and who was called first.
     assessment = models.JSONField(_("assessment at opening"), default=dict, blank=True)
     first_party = models.SlugField(max_length=80, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(auto_now=True)
 
@@ -204,9 +210,9 @@ class TimelineEntry(OrgOwned):
     )
     party = models.SlugField(_("party"), max_length=80, blank=True)
     desk = models.SlugField(_("desk"), max_length=80, blank=True)
-    person = models.CharField(_("person (name as given)"), max_length=100, blank=True)
-    reference = models.CharField(_("reference number"), max_length=100, blank=True)
-    said = models.TextField(_("what was said"), blank=True)
+    person = models.CharField(_("person (name as given)"), max_length=bounds.PERSON, blank=True)
+    reference = models.CharField(_("reference number"), max_length=bounds.REFERENCE, blank=True)
+    said = models.TextField(_("what was said"), max_length=bounds.NOTE, blank=True)
     minutes = models.PositiveIntegerField(_("minutes"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     status_from = models.CharField(max_length=10, choices=Status.choices, blank=True)
@@ -279,12 +285,14 @@ class Promise(OrgOwned):
         TimelineEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="promises"
     )
     by = models.SlugField(_("promised by"), max_length=80)
-    what = models.CharField(_("what"), max_length=200)
-    amount_yen = models.PositiveIntegerField(_("amount (yen)"), null=True, blank=True)
-    due = models.DateTimeField(_("due"))
-    kept = models.DateTimeField(_("kept"), null=True, blank=True)
+    what = models.CharField(_("what"), max_length=bounds.PROMISE)
+    amount_yen = models.PositiveIntegerField(
+        _("amount (yen)"), null=True, blank=True, validators=yen_validators()
+    )
+    due = models.DateTimeField(_("due"), validators=[validate_date])
+    kept = models.DateTimeField(_("kept"), null=True, blank=True, validators=[validate_date])
     broken = models.DateTimeField(_("broken"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     # A copy of "the case is open, waiting or visit scheduled", kept by cases.services, so the
     # dashboard finds overdue promises of active cases in one index range.
     case_active = models.BooleanField(default=True)

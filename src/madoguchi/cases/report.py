@@ -22,11 +22,16 @@ from madoguchi.cases.ladder import Ladder, ladder_progress, what_to_say
 from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.selectors import timeline
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import bounds
 from madoguchi.engine.escalation import HOTLINE, HOUTERASU, POLICE, SOUMU
 from madoguchi.engine.results import Step
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sites.records import site_directory
 
+# What a printed report or letter shows of a case (engine/bounds.py): rows per section, and
+# characters per text; the rest is counted ("…他 N 件"), so a PDF takes seconds at any size.
+PDF_ROWS = bounds.PRINT_ROWS
+PDF_TEXT = bounds.PRINT_TEXT
 OWED = ("outage-compensation", "outage-clock-not-started", "cancellation-fee-over-cap")
 CALLS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
 # How long the letter gives for a written answer.

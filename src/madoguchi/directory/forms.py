@@ -16,14 +16,16 @@ from pydantic import ValidationError as RecordError
 
 from madoguchi.directory.models import Desk, DeskOverride, FactConfirmation, Party
 from madoguchi.directory.records import DESK_FIELDS, PARTY_FIELDS, record_values
+from madoguchi.engine import bounds
 from madoguchi.engine import model as engine
 from madoguchi.engine.hours import build_hours, hours_problem
 from madoguchi.engine.model import PhoneFrom, Purpose, Service
+from madoguchi.server.bounds import BoundedForm
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(BoundedForm, forms.ModelForm):
     """A form whose cleaned values must also make the engine's record."""
 
     record_type: type[engine.Record]
@@ -139,7 +141,7 @@ class DeskForm(RecordForm):
         return super().message(name, problem)
 
 
-class FactConfirmationForm(forms.ModelForm):
+class FactConfirmationForm(BoundedForm, forms.ModelForm):
     """An organization's own source and date for a fact that says 要確認."""
 
     class Meta:
@@ -166,7 +168,7 @@ class FactConfirmationForm(forms.ModelForm):
         return key
 
 
-class DeskOverrideForm(forms.ModelForm):
+class DeskOverrideForm(BoundedForm, forms.ModelForm):
     """An organization's correction of a catalog desk, as the service takes it (the API's
     hours in opening_hours syntax; the page converts its weekday and time fields first)."""
 
@@ -240,19 +242,19 @@ PHONE_NAMES = [
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class DeskCorrectionForm(forms.Form):
+class DeskCorrectionForm(BoundedForm, forms.Form):
     """The page's form: the numbers as text, the hours as a preset or weekdays and times
     (never opening_hours syntax), where the number works from as ticks, and the reason."""
 
     phone = forms.CharField(
         label=_("Phone number"),
-        max_length=40,
+        max_length=bounds.PHONE,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     mobile_phone = forms.CharField(
         label=_("Number to call from a mobile"),
-        max_length=40,
+        max_length=bounds.PHONE,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
@@ -286,7 +288,7 @@ class DeskCorrectionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Why (required)"),
-        max_length=1000,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. the number the company gave on the phone on 12/6, or the page you read."),
         error_messages={"required": _("Say why the catalog is wrong (e.g. where you saw it).")},

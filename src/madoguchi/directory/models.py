@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine import bounds
 from madoguchi.engine.model import (
     Answers,
     Charge,
@@ -29,6 +30,7 @@ from madoguchi.engine.model import (
     link_problem,
 )
 from madoguchi.orgs.models import Organization, OrgScopedQuerySet
+from madoguchi.server.bounds import validate_date
 from madoguchi.server.choices import enum_choices
 
 
@@ -48,7 +50,7 @@ def _is_web_link(value: str) -> bool:
 
 
 def link_field() -> models.CharField:
-    return models.CharField(_("URL"), max_length=500, blank=True, validators=[validate_link])
+    return models.CharField(_("URL"), max_length=bounds.URL, blank=True, validators=[validate_link])
 
 
 class PartyQuerySet(OrgScopedQuerySet):
@@ -67,18 +69,18 @@ class Party(models.Model):
         help_text=_("Empty for the shipped catalog."),
     )
     slug = models.SlugField(_("slug"), max_length=80)
-    name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=bounds.NAME)
+    name_en = models.CharField(_("English name"), max_length=bounds.NAME, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=enum_choices(PartyKind))
     status = models.CharField(
         _("status"), max_length=10, choices=enum_choices(PartyStatus), default=PartyStatus.ACTIVE
     )
     region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
     url = link_field()
-    note = models.TextField(_("note"), blank=True)
-    source = models.URLField(_("source"), max_length=500, blank=True)
-    source_note = models.TextField(_("source note"), blank=True)
-    checked = models.DateField(_("checked"), null=True, blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
+    source = models.URLField(_("source"), max_length=bounds.URL, blank=True)
+    source_note = models.TextField(_("source note"), max_length=bounds.NOTE, blank=True)
+    checked = models.DateField(_("checked"), null=True, blank=True, validators=[validate_date])
     verified = models.BooleanField(_("verified"), default=True)
 
     objects = PartyQuerySet.as_manager()
@@ -122,29 +124,29 @@ class Desk(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
     slug = models.SlugField(_("slug"), max_length=80)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=bounds.NAME, blank=True)
+    name_en = models.CharField(_("English name"), max_length=bounds.NAME, blank=True)
     purposes = models.JSONField(_("purposes"), default=list)
     # The services this desk handles (engine Service values); empty: every service.
     services = models.JSONField(_("services"), default=list, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=bounds.PHONE, blank=True)
     # The phones `phone` reaches the desk from (engine PhoneFrom values); empty: any phone.
     phone_from = models.JSONField(_("reached from"), default=list, blank=True)
     hours = models.CharField(
         _("hours"),
-        max_length=300,
+        max_length=bounds.HOURS,
         blank=True,
         help_text=_("OpenStreetMap opening_hours, e.g. Mo-Fr 09:00-18:00; PH off"),
     )
     url = link_field()
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     # How a call is taken and what it costs (engine Desk; engine/calls.py words them).
     answers = models.CharField(
         _("answered by"), max_length=10, choices=enum_choices(Answers), blank=True
     )
     repair_hours = models.CharField(
         _("repair hours"),
-        max_length=300,
+        max_length=bounds.HOURS,
         blank=True,
         help_text=_("When repairs happen, if not when calls are taken (opening_hours)."),
     )
@@ -157,14 +159,14 @@ class Desk(models.Model):
     )
     mobiles = models.BooleanField(_("works from mobiles"), null=True, blank=True)
     ip_phones = models.BooleanField(_("works from IP phones"), null=True, blank=True)
-    mobile_phone = models.CharField(_("number from mobiles"), max_length=40, blank=True)
-    ip_phone = models.CharField(_("number from IP phones"), max_length=40, blank=True)
+    mobile_phone = models.CharField(_("number from mobiles"), max_length=bounds.PHONE, blank=True)
+    ip_phone = models.CharField(_("number from IP phones"), max_length=bounds.PHONE, blank=True)
     third_party_number = models.BooleanField(
         _("number seen only on third-party pages"), default=False
     )
-    source = models.URLField(_("source"), max_length=500, blank=True)
-    source_note = models.TextField(_("source note"), blank=True)
-    checked = models.DateField(_("checked"), null=True, blank=True)
+    source = models.URLField(_("source"), max_length=bounds.URL, blank=True)
+    source_note = models.TextField(_("source note"), max_length=bounds.NOTE, blank=True)
+    checked = models.DateField(_("checked"), null=True, blank=True, validators=[validate_date])
     verified = models.BooleanField(_("verified"), default=True)
 
     class Meta:
@@ -242,7 +244,7 @@ class FactConfirmation(models.Model):
     key = models.CharField(_("fact"), max_length=200)
     source = models.URLField(_("source"), max_length=500)
     checked = models.DateField(_("checked"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -283,11 +285,11 @@ class DeskOverride(models.Model):
     )
     party = models.SlugField(_("company"), max_length=80)
     desk = models.SlugField(_("desk"), max_length=80)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    mobile_phone = models.CharField(_("number from mobiles"), max_length=40, blank=True)
-    hours = models.CharField(_("hours"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=bounds.PHONE, blank=True)
+    mobile_phone = models.CharField(_("number from mobiles"), max_length=bounds.PHONE, blank=True)
+    hours = models.CharField(_("hours"), max_length=bounds.HOURS, blank=True)
     phone_from = models.JSONField(_("reached from"), null=True, blank=True)
-    reason = models.TextField(_("reason"), max_length=1000)
+    reason = models.TextField(_("reason"), max_length=bounds.NOTE)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

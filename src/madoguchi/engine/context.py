@@ -7,6 +7,7 @@ questions such as "who holds the isp service today?" the same way for all of the
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -245,10 +246,9 @@ class Context:
         Two contracts of a site that go by the same name (two ISP contracts applied for twice
         on the web) get what tells them apart: the day each started, else an ID on record,
         else which one it is ("2件目"), so that no two sentences about them read the same."""
-        name = self._plain_names.get(id(contract)) or self._plain_contract_name(contract)
-        twins = self._names_shared.get(name, [contract])
-        if len(twins) > 1:
-            name = f"{name} {self._telling_apart(contract, twins)}"
+        name = self._contract_names.get(id(contract))
+        if name is None:  # not one of the site's contracts: no twins to tell it from
+            name = self._plain_contract_name(contract)
         if not quoted:
             return name
         return f"‘{name}’" if self.lang == "en" else f"「{name}」"
@@ -258,19 +258,6 @@ class Context:
         option = self.catalog.options[slug]
         name = option.name_en if self.lang == "en" else option.name
         return f"‘{name}’" if self.lang == "en" else f"「{name}」"
-
-    @cached_property
-    def _plain_names(self) -> dict[int, str]:
-        """Each contract's plain name, by the contract's id (asked for many times a run)."""
-        return {id(c): self._plain_contract_name(c) for c in self.site.contracts}
-
-    @cached_property
-    def _names_shared(self) -> dict[str, list[Contract]]:
-        """The contracts going by each plain name, in the file's order."""
-        shared: dict[str, list[Contract]] = {}
-        for contract in self.site.contracts:
-            shared.setdefault(self._plain_names[id(contract)], []).append(contract)
-        return shared
 
     def _plain_contract_name(self, contract: Contract) -> str:
         if contract.option and contract.option in self.catalog.options:
@@ -282,16 +269,38 @@ class Context:
             return f"{self.party_name(contract.party)} {label(self.lang, contract.service)}"
         return f"{self.party_name(contract.party)}の{label(self.lang, contract.service)}"
 
-    def _telling_apart(self, contract: Contract, twins: list[Contract]) -> str:
-        """What distinguishes `contract` among `twins`, in brackets."""
-        starts = [c.start for c in twins]
-        if contract.start is not None and starts.count(contract.start) == 1:
+    @cached_property
+    def _contract_names(self) -> dict[int, str]:
+        """Each of the site's contracts by name, with what tells it apart from the contracts
+        of the same name; worked out once for the site (one pass, even for 500 twins)."""
+        by_name: dict[str, list[Contract]] = {}
+        for contract in self.site.contracts:
+            by_name.setdefault(self._plain_contract_name(contract), []).append(contract)
+        names: dict[int, str] = {}
+        for name, twins in by_name.items():
+            if len(twins) == 1:
+                names[id(twins[0])] = name
+                continue
+            starts = Counter(c.start for c in twins)
+            ids = Counter(tuple(sorted(c.ids.items())) for c in twins)
+            for position, contract in enumerate(twins, 1):
+                apart = self._telling_apart(contract, starts, ids, position)
+                names[id(contract)] = f"{name} {apart}"
+        return names
+
+    def _telling_apart(
+        self,
+        contract: Contract,
+        starts: Counter[dt.date | None],
+        ids: Counter[tuple[tuple[str, str], ...]],
+        position: int,
+    ) -> str:
+        """What distinguishes `contract` among the contracts of its name, in brackets."""
+        if contract.start is not None and starts[contract.start] == 1:
             return say(self.lang, "contract.started-on", date=contract.start)
-        ids = [tuple(sorted(c.ids.items())) for c in twins]
-        if contract.ids and ids.count(tuple(sorted(contract.ids.items()))) == 1:
+        if contract.ids and ids[tuple(sorted(contract.ids.items()))] == 1:
             kind, value = next(iter(contract.ids.items()))
             return say(self.lang, "contract.with-id", kind=label(self.lang, kind), value=value)
-        position = next(i for i, c in enumerate(twins) if c is contract) + 1
         return say(self.lang, "contract.nth", n=position)
 
     def desk_for(

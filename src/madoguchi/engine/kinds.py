@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from madoguchi.engine import bounds
 from madoguchi.engine.hours import hours_problem
 from madoguchi.engine.timezone import TOKYO
 
@@ -155,6 +156,27 @@ def none_to_dict(value: Any) -> Any:
 def assume_tokyo(value: dt.datetime) -> dt.datetime:
     """A time written without an offset is Japanese local time."""
     return value.replace(tzinfo=TOKYO) if value.tzinfo is None else value
+
+
+def bounded_date(value: dt.date) -> dt.date:
+    """A date (or time) inside the years any door accepts (engine/bounds.py)."""
+    if problem := bounds.date_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def bounded_yen(value: int) -> int:
+    """An amount no door refuses: 0 to bounds.YEN_MAX."""
+    if problem := bounds.yen_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+def bounded_line_yen(value: int) -> int:
+    """A bill line's amount, which may be a credit (negative)."""
+    if problem := bounds.yen_problem(value, negative=True):
+        raise ValueError(problem)
+    return value
 
 
 def valid_hours(value: str | None) -> str | None:

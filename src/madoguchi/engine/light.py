@@ -51,6 +51,9 @@ AFTER: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "assume_tokyo": (kinds.assume_tokyo, False),
     "valid_hours": (kinds.valid_hours, True),
     "valid_link": (kinds.valid_link, True),
+    "bounded_date": (kinds.bounded_date, True),
+    "bounded_yen": (kinds.bounded_yen, True),
+    "bounded_line_yen": (kinds.bounded_line_yen, True),
 }
 BEFORE = {"none_to_list": "list", "none_to_dict": "dict"}
 ENUMS: dict[str, type[StrEnum]] = {

@@ -15,10 +15,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    Field,
     StringConstraints,
 )
 
+from madoguchi.engine import bounds
 from madoguchi.engine.kinds import (
     LINK_PROBLEM as LINK_PROBLEM,
 )
@@ -41,6 +41,9 @@ from madoguchi.engine.kinds import (
     ContractMethods,
     DeskMethods,
     assume_tokyo,
+    bounded_date,
+    bounded_line_yen,
+    bounded_yen,
     none_to_dict,
     none_to_list,
     valid_hours,
@@ -84,14 +87,27 @@ from madoguchi.engine.kinds import (
 )
 from madoguchi.engine.timezone import TOKYO as TOKYO  # re-exported: the apps import it from here
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=80, strip_whitespace=True)]
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-Time = Annotated[dt.datetime, AfterValidator(assume_tokyo)]
-Hours = Annotated[str | None, AfterValidator(valid_hours)]
-Text = Annotated[str, StringConstraints(max_length=2000)]
-Name = Annotated[str, StringConstraints(max_length=80)]  # a key a person names, e.g. an id's
-Link = Annotated[str | None, StringConstraints(max_length=2000), AfterValidator(valid_link)]
+
+def _chars(limit: int, *, required: bool = False) -> StringConstraints:
+    return StringConstraints(min_length=1 if required else None, max_length=limit)
+
+
+# Every text is bounded by its field's limit in engine/bounds.py (the same for every door).
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=bounds.SLUG)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=bounds.REF, strip_whitespace=True)]
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", max_length=7)]
+Date = Annotated[dt.date, AfterValidator(bounded_date)]
+Time = Annotated[dt.datetime, AfterValidator(assume_tokyo), AfterValidator(bounded_date)]
+Hours = Annotated[str | None, _chars(bounds.HOURS), AfterValidator(valid_hours)]
+Note = Annotated[str, _chars(bounds.NOTE)]
+Name = Annotated[str, _chars(bounds.NAME)]
+Phone = Annotated[str, _chars(bounds.PHONE)]
+Url = Annotated[str, _chars(bounds.URL)]
+IdLabel = Annotated[str, _chars(bounds.ID_LABEL)]  # what an ID is called, e.g. お客さまID
+IdValue = Annotated[str, _chars(bounds.ID_VALUE)]
+Link = Annotated[str | None, _chars(bounds.URL), AfterValidator(valid_link)]
+Yen = Annotated[int, AfterValidator(bounded_yen)]
+LineYen = Annotated[int, AfterValidator(bounded_line_yen)]
 
 
 T = TypeVar("T")
@@ -113,50 +129,50 @@ class Record(BaseModel):
 class Provenance(Record):
     """Where a catalog fact comes from; a site file's own parties may leave it out."""
 
-    source: Text | None = None
-    source_note: Text | None = None  # e.g. the dated copy an official page was read from
-    checked: dt.date | None = None
+    source: Url | None = None
+    source_note: Note | None = None  # e.g. the dated copy an official page was read from
+    checked: Date | None = None
     verified: bool = True
 
 
 class Desk(DeskMethods, Provenance):
     slug: Slug
-    name: Text | None = None
-    name_en: Text | None = None
+    name: Name | None = None
+    name_en: Name | None = None
     purposes: ListOf[Purpose] = []
     services: ListOf[Service] = []  # the services this desk handles; empty: all of them
-    phone: Text | None = None
+    phone: Phone | None = None
     # The phones `phone` reaches this desk from; empty: any phone.
     phone_from: ListOf[PhoneFrom] = []
     hours: Hours = None
     url: Link = None
-    note: Text | None = None
+    note: Note | None = None
     # How a call is taken and what it costs (additions to the public contract, all optional).
     answers: Answers | None = None
     repair_hours: Hours = None  # when repairs happen, if not when calls are taken
     charge: Charge | None = None  # as the source states it; else derived from the number
     mobiles: bool | None = None  # the number works from mobile phones
     ip_phones: bool | None = None  # the number works from IP (050) phones
-    mobile_phone: Text | None = None  # the number to dial from any mobile
-    ip_phone: Text | None = None  # the number to call from IP or prepaid phones instead
+    mobile_phone: Phone | None = None  # the number to dial from any mobile
+    ip_phone: Phone | None = None  # the number to call from IP or prepaid phones instead
     third_party_number: bool = False  # the number was seen only on third-party pages
 
 
 class Party(Provenance):
     slug: Slug
-    name: Text
-    name_en: Text | None = None
+    name: Name
+    name_en: Name | None = None
     kind: PartyKind
     status: PartyStatus = PartyStatus.ACTIVE
     region: Region | None = None
     desks: ListOf[Desk] = []
     url: Link = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class SiteInfo(Record):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    prefecture: Text | None = None
+    name: Annotated[str, _chars(bounds.NAME, required=True)]
+    prefecture: Annotated[str, _chars(bounds.PREFECTURE)] | None = None
     region: Region | None = None
     building: Building | None = None
     holder: Holder = Holder.PERSON
@@ -166,32 +182,32 @@ class Contract(ContractMethods, Record):
     ref: Ref
     service: Service
     party: Slug
-    product: Text | None = None
+    product: Name | None = None
     option: Slug | None = None
     course: Building | None = None
     includes_isp: bool = False
-    ids: Annotated[dict[Name, Text], BeforeValidator(none_to_dict)] = {}
-    start: dt.date | None = None
-    end: dt.date | None = None
+    ids: Annotated[dict[IdLabel, IdValue], BeforeValidator(none_to_dict)] = {}
+    start: Date | None = None
+    end: Date | None = None
     # The day the contract was made (申込・契約日); a renewal or change keeps the first one.
-    signed: dt.date | None = None
+    signed: Date | None = None
     acquired: Acquired | None = None
-    document_received: dt.date | None = None
-    monthly_yen: Annotated[int, Field(ge=0)] | None = None
+    document_received: Date | None = None
+    monthly_yen: Yen | None = None
     # The early-termination fee (違約金/解約金) the contract states or the holder demands.
-    cancellation_fee_yen: Annotated[int, Field(ge=0)] | None = None
+    cancellation_fee_yen: Yen | None = None
     payment: Payment | None = None
     wanted: bool = True
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Event(Record):
-    date: dt.date
+    date: Date
     kind: EventKind
     contract: Ref | None = None
-    effective: dt.date | None = None
+    effective: Date | None = None
     party: Slug | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class OnuLamps(Record):
@@ -206,24 +222,24 @@ class Observations(Record):
     onu: OnuLamps = OnuLamps()
     said_no_contract: ListOf[Slug] = []
     outage_notice: ListOf[Slug] = []  # parties whose outage page lists this area (an addition)
-    note: Text | None = None
+    note: Note | None = None
 
 
 class BillLine(Record):
     party: Slug
     month: Month
-    item: Text | None = None
-    yen: int
+    item: Annotated[str, _chars(bounds.ITEM)] | None = None
+    yen: LineYen
     service: Service | None = None
     contract: Ref | None = None
 
 
 class Promise(Record):
     by: Slug
-    what: Text
+    what: Annotated[str, _chars(bounds.PROMISE)]
     due: Time
     kept: Time | None = None
-    note: Text | None = None
+    note: Note | None = None
 
 
 class Report(Record):
@@ -240,7 +256,7 @@ class Case(Record):
     outage_ended: Time | None = None  # None: still out at `now`
     reports: ListOf[Report] = []
     promises: ListOf[Promise] = []
-    note: Text | None = None
+    note: Note | None = None
 
 
 class SiteFile(Record):

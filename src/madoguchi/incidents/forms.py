@@ -8,16 +8,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.cases.models import PromiseKind
+from madoguchi.engine import bounds
+from madoguchi.server.bounds import BoundedForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
 
-class CallForm(forms.Form):
+class CallForm(BoundedForm, forms.Form):
     said = forms.CharField(
-        label=_("what was said"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("what was said"), max_length=bounds.NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
-    person = forms.CharField(label=_("person (name as given)"), required=False, max_length=100)
-    reference = forms.CharField(label=_("reference number"), required=False, max_length=100)
+    person = forms.CharField(
+        label=_("person (name as given)"), required=False, max_length=bounds.PERSON
+    )
+    reference = forms.CharField(
+        label=_("reference number"), required=False, max_length=bounds.REFERENCE
+    )
     promise_what = forms.ChoiceField(
         label=_("they promised"), required=False, choices=[("", "—"), *PromiseKind.choices]
     )
@@ -38,7 +44,7 @@ class CallForm(forms.Form):
         return data
 
 
-class EndForm(forms.Form):
+class EndForm(BoundedForm, forms.Form):
     ended = forms.DateTimeField(
         label=_("restored at"), required=False, widget=DATETIME, help_text=_("empty: now")
     )

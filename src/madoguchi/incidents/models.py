@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.cases.models import Case
+from madoguchi.engine import bounds
 from madoguchi.engine.model import Service
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
 from madoguchi.server.choices import enum_choices
@@ -42,8 +43,8 @@ IncidentManager = models.Manager.from_queryset(IncidentQuerySet)
 class Incident(OrgOwned):
     party = models.SlugField(_("holder"), max_length=80)
     service = models.CharField(_("service"), max_length=10, choices=enum_choices(Service))
-    prefecture = models.CharField(_("prefecture"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    prefecture = models.CharField(_("prefecture"), max_length=bounds.PREFECTURE, blank=True)
+    city = models.CharField(_("city"), max_length=bounds.CITY, blank=True)
     started = models.DateTimeField(_("started"))
     ended = models.DateTimeField(_("ended"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
@@ -111,9 +112,9 @@ class IncidentUpdate(OrgOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     party = models.SlugField(_("party"), max_length=80, blank=True)
-    reference = models.CharField(_("reference number"), max_length=100, blank=True)
-    said = models.TextField(_("what was said"), blank=True)
-    promise_what = models.CharField(_("what was promised"), max_length=200, blank=True)
+    reference = models.CharField(_("reference number"), max_length=bounds.REFERENCE, blank=True)
+    said = models.TextField(_("what was said"), max_length=bounds.NOTE, blank=True)
+    promise_what = models.CharField(_("what was promised"), max_length=bounds.PROMISE, blank=True)
     promise_due = models.DateTimeField(_("promised by"), null=True, blank=True)
     # Shown to customers on the status page (an internal note is not).
     public = models.BooleanField(_("show on the customers' page"), default=True)

@@ -16,6 +16,7 @@ from madoguchi.notifications.models import (
     EventKind,
 )
 from madoguchi.notifications.services import SUBSCRIBABLE
+from madoguchi.server.bounds import BoundedForm
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -34,7 +35,7 @@ def kind_choices(personal: bool) -> list[tuple[str, Any]]:
     ]
 
 
-class NamedErrorsForm(forms.Form):
+class NamedErrorsForm(BoundedForm, forms.Form):
     """Each field's error begins with the field's name (read aloud, or in a summary)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

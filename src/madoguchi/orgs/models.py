@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine import bounds
+
 if TYPE_CHECKING:
     from madoguchi.orgs.types import AnyUser
 
@@ -27,7 +29,7 @@ WRITE_ROLES = (Role.OWNER, Role.STAFF)
 
 
 class Organization(models.Model):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=bounds.NAME)
     slug = models.SlugField(_("slug"), unique=True)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.engine import bounds
 from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables.services import YEN_MAX
+from madoguchi.server.bounds import BoundedForm
 from madoguchi.sites.models import Site
 
 
@@ -52,11 +54,11 @@ class CaseChoiceField(forms.ModelChoiceField):
         return f"{obj.site.name} — {obj}"
 
 
-class ReceivableForm(forms.Form):
+class ReceivableForm(BoundedForm, forms.Form):
     agent = forms.ModelChoiceField(label=_("Sales agent"), queryset=Agent.objects.none())
     description = forms.CharField(
         label=_("What for"),
-        max_length=300,
+        max_length=bounds.DESCRIPTION,
         help_text=_("The job, as you and the agent call it (e.g. 山本様 宅 設定サポート)."),
     )
     amount_yen = _yen(_("Amount promised (yen)"), least=1)
@@ -66,7 +68,10 @@ class ReceivableForm(forms.Form):
     )
     case = CaseChoiceField(label=_("Case (optional)"), queryset=Case.objects.none(), required=False)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=bounds.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -92,12 +97,12 @@ class ReceivableForm(forms.Form):
         return self.data.get(name) if self.is_bound else self.initial.get(name)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(BoundedForm, forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=_date())
     amount_yen = _yen(_("Amount received (yen)"), least=0)
     fee_yen = _yen(_("Bank transfer fee deducted (yen)"), least=0, required=False)
     other_yen = _yen(_("Other deduction (yen)"), least=0, required=False)
     other_what = forms.CharField(
-        label=_("What the other deduction was for"), required=False, max_length=200
+        label=_("What the other deduction was for"), required=False, max_length=bounds.ITEM
     )
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, max_length=bounds.NOTE)

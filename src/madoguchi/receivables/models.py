@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.engine import bounds
 from madoguchi.orgs.models import OrgOwned
+from madoguchi.server.bounds import validate_date, yen_validators
 from madoguchi.sites.models import Site
 
 
@@ -25,7 +27,7 @@ class Receivable(OrgOwned):
     agent = models.ForeignKey(
         Agent, on_delete=models.PROTECT, related_name="receivables", verbose_name=_("sales agent")
     )
-    description = models.CharField(_("what for"), max_length=300)
+    description = models.CharField(_("what for"), max_length=bounds.DESCRIPTION)
     site = models.ForeignKey(
         Site,
         null=True,
@@ -43,10 +45,10 @@ class Receivable(OrgOwned):
         verbose_name=_("case"),
     )
     amount_yen = models.PositiveIntegerField(
-        _("amount promised"), validators=[MinValueValidator(1)]
+        _("amount promised"), validators=[MinValueValidator(1), *yen_validators()[1:]]
     )
-    due = models.DateField(_("due date"))
-    note = models.TextField(_("note"), blank=True)
+    due = models.DateField(_("due date"), validators=[validate_date])
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -67,9 +69,9 @@ class Payment(OrgOwned):
     """Money that came in for a receivable: what reached the account, on which day."""
 
     receivable = models.ForeignKey(Receivable, on_delete=models.CASCADE, related_name="payments")
-    paid_on = models.DateField(_("paid on"))
-    amount_yen = models.PositiveIntegerField(_("amount received"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    paid_on = models.DateField(_("paid on"), validators=[validate_date])
+    amount_yen = models.PositiveIntegerField(_("amount received"), validators=yen_validators())
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,9 +94,9 @@ class Deduction(OrgOwned):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="deductions")
     kind = models.CharField(_("kind"), max_length=10, choices=DeductionKind.choices)
     amount_yen = models.PositiveIntegerField(
-        _("amount deducted"), validators=[MinValueValidator(1)]
+        _("amount deducted"), validators=[MinValueValidator(1), *yen_validators()[1:]]
     )
-    what = models.CharField(_("what for"), max_length=200, blank=True)
+    what = models.CharField(_("what for"), max_length=bounds.ITEM, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -80,6 +80,18 @@ PATTERNS: list[tuple[str, str | Promise]] = [
         r"(?P<count>[\d,]+) entries; at most (?P<limit>[\d,]+) are accepted",
         _("%(count)s entries; at most %(limit)s are accepted."),
     ),
+    (
+        r"String should have at most (?P<limit>\d+) characters? \(got .*\)",
+        _("At most %(limit)s characters."),
+    ),
+    (
+        r"must be between (?P<earliest>[\d-]+) and (?P<latest>[\d-]+)",
+        _("Write a date between %(earliest)s and %(latest)s."),
+    ),
+    (
+        r"must be between (?P<low>-?[\d,]+) and (?P<high>[\d,]+) yen",
+        _("Write an amount between %(low)s and %(high)s yen."),
+    ),
     (r"… and (?P<more>.+); fix these first", _("… and more problems; fix these first.")),
 ]
 COMPILED = [(re.compile(pattern, re.DOTALL), words) for pattern, words in PATTERNS]

@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxLengthValidator,
-    MaxValueValidator,
     MinValueValidator,
     validate_slug,
 )
@@ -21,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
 from madoguchi.directory.pickers import PartyPicker, party_choices
-from madoguchi.engine import load_catalog
+from madoguchi.engine import bounds, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.hours import build_hours
 from madoguchi.engine.messages import LABELS as ENGINE_LABELS
 from madoguchi.engine.messages import label
 from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, PartyKind, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
+from madoguchi.server.bounds import BoundedForm
 from madoguchi.server.choices import named_choices
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.id_kinds import ID_KINDS
@@ -53,8 +53,8 @@ SYMPTOM_NAMES = {
     Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
 }
 # What a PostgreSQL integer holds, and how many IDs a contract may carry (as the API).
-YEN_MAX = 2**31 - 1
-IDS_MAX = 50
+YEN_MAX = bounds.YEN_MAX
+IDS_MAX = bounds.IDS
 
 
 def _message(error: Any) -> str:
@@ -70,7 +70,7 @@ def _message(error: Any) -> str:
     return str(error["msg"])
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(BoundedForm, forms.ModelForm):
     """A form for a kind of a site's rows whose fields are its engine record's, and whose
     values are checked by that record: a row the form accepts is a valid site-file record
     (the rules that span records run when it is saved, sites.integrity)."""
@@ -160,7 +160,6 @@ class ContractForm(PartySlugMixin, RecordForm):
     def __init__(self, *args: Any, site: Site, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.site = site
-        self.fields["monthly_yen"].validators.append(MaxValueValidator(YEN_MAX))
 
     def clean_ref(self) -> str:
         ref = self.cleaned_data["ref"].strip()
@@ -254,7 +253,7 @@ class BillForm(PartySlugMixin, RecordForm):
         self.fields["item"].widget.attrs["placeholder"] = _("e.g. フレッツ・ウイルスクリア")
         yen = self.fields["yen"]
         yen.label = _("amount (yen)")
-        yen.validators += [MaxValueValidator(YEN_MAX), MinValueValidator(-YEN_MAX)]
+        yen.validators.append(MinValueValidator(-YEN_MAX))  # a discount (bound_yen)
         yen.widget.attrs["inputmode"] = "numeric"
         self.fields["contract"] = forms.ChoiceField(
             label=_("contract (if you know it)"),
@@ -352,7 +351,7 @@ def lamp_choices() -> list[tuple[str, str]]:
     ]
 
 
-class TroubleForm(forms.Form):
+class TroubleForm(BoundedForm, forms.Form):
     """What is wrong right now: symptoms, the ONU lamps (one field per lamp the site file
     knows, engine OnuLamps, so no reading is lost by saving the form), and which companies
     said there is no contract with them (the site's contract holders, by name)."""
@@ -535,8 +534,6 @@ class ContractPageForm(ContractForm):
         for name, text in CONTRACT_HELP.items():
             if name in self.fields:
                 self.fields[name].help_text = text
-        if "cancellation_fee_yen" in self.fields:
-            self.fields["cancellation_fee_yen"].validators.append(MaxValueValidator(YEN_MAX))
         # The IDs come from the rows below (clean), never from a JSON text.
         self.fields["ids"] = forms.Field(required=False, widget=forms.HiddenInput)
         stored = dict(self.instance.ids or {}) if self.instance.pk else {}
@@ -547,10 +544,10 @@ class ContractPageForm(ContractForm):
                 label=_("ID kind"), choices=kinds, required=False
             )
             self.fields[f"id_label_{i}"] = forms.CharField(
-                label=_("name of the ID"), required=False, max_length=80
+                label=_("name of the ID"), required=False, max_length=bounds.ID_LABEL
             )
             self.fields[f"id_value_{i}"] = forms.CharField(
-                label=_("ID"), required=False, max_length=2000
+                label=_("ID"), required=False, max_length=bounds.ID_VALUE
             )
         defaults = list(ID_KINDS)[:3]
         for i, (key, value) in enumerate(stored.items()):
@@ -665,22 +662,22 @@ def prefecture_in(address: str) -> str | None:
     return None
 
 
-class NewSiteForm(forms.Form):
+class NewSiteForm(BoundedForm, forms.Form):
     """Step 1: the site's name, whose it is, where it is and what kind of building."""
 
     name = forms.CharField(
         label=_("Name of the place"),
-        max_length=200,
+        max_length=bounds.NAME,
         help_text=_("e.g. 自宅, 本社, 山田様邸"),
     )
     customer = forms.ChoiceField(label=_("Customer"), required=False)
     new_customer = forms.CharField(
-        label=_("…or a new customer's name"), max_length=200, required=False
+        label=_("…or a new customer's name"), max_length=bounds.NAME, required=False
     )
     prefecture = forms.ChoiceField(label=_("Prefecture"), required=False)
     address = forms.CharField(
         label=_("…or the address"),
-        max_length=300,
+        max_length=bounds.ADDRESS,
         required=False,
         help_text=_("Only the prefecture is read from it; the address is not kept."),
     )
@@ -730,7 +727,7 @@ class NewSiteForm(forms.Form):
         return data
 
 
-class HoldersForm(forms.Form):
+class HoldersForm(BoundedForm, forms.Form):
     """Step 2: who holds each service ("I don't know" is an answer), and a company of the
     organization's own that may be added on the same page."""
 
@@ -739,13 +736,13 @@ class HoldersForm(forms.Form):
         required=False,
         help_text=_("e.g. ドコモ光, ソフトバンク光, So-net 光 with the provider in the set."),
     )
-    party_name = forms.CharField(label=_("Company name"), max_length=200, required=False)
+    party_name = forms.CharField(label=_("Company name"), max_length=bounds.NAME, required=False)
     party_kind = forms.ChoiceField(
         label=_("What it is"), choices=OWN_PARTY_KINDS, initial=PartyKind.AGENT, required=False
     )
     party_phone = forms.CharField(
         label=_("Phone number"),
-        max_length=40,
+        max_length=bounds.PHONE,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine import bounds
 from madoguchi.engine.model import (
     Acquired,
     Building,
@@ -22,12 +23,13 @@ from madoguchi.engine.model import (
     Service,
 )
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
+from madoguchi.server.bounds import validate_date, yen_validators
 from madoguchi.server.choices import enum_choices
 
 
 class Customer(OrgOwned):
-    name = models.CharField(_("name"), max_length=200)
-    note = models.TextField(_("note"), blank=True)
+    name = models.CharField(_("name"), max_length=bounds.NAME)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,8 +44,8 @@ class Site(OrgOwned):
     customer = models.ForeignKey(
         Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="sites"
     )
-    name = models.CharField(_("name"), max_length=200)
-    prefecture = models.CharField(_("prefecture"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=bounds.NAME)
+    prefecture = models.CharField(_("prefecture"), max_length=bounds.PREFECTURE, blank=True)
     region = models.CharField(_("region"), max_length=5, choices=enum_choices(Region), blank=True)
     building = models.CharField(
         _("building"), max_length=12, choices=enum_choices(Building), blank=True
@@ -63,9 +65,9 @@ class Site(OrgOwned):
     # A fixed "now" for this site's assessment (site file: now); empty means the clock.
     assess_at = models.DateTimeField(_("assess as of"), null=True, blank=True)
     # Who signs a letter (申入書) about this site's services: asked once, kept here.
-    sender_name = models.CharField(_("your name"), max_length=100, blank=True)
-    sender_address = models.CharField(_("your address"), max_length=200, blank=True)
-    sender_phone = models.CharField(_("your phone number"), max_length=30, blank=True)
+    sender_name = models.CharField(_("your name"), max_length=bounds.PERSON, blank=True)
+    sender_address = models.CharField(_("your address"), max_length=bounds.ADDRESS, blank=True)
+    sender_phone = models.CharField(_("your phone number"), max_length=bounds.PHONE, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # When a write last changed what the site's checks can find (sites.changes): what is
@@ -95,34 +97,38 @@ class SiteChild(OrgOwned):
 
 class Contract(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="contracts")
-    ref = models.CharField(_("ref"), max_length=80)
+    ref = models.CharField(_("ref"), max_length=bounds.REF)
     service = models.CharField(_("service"), max_length=10, choices=enum_choices(Service))
     party = models.SlugField(_("party"), max_length=80)
-    product = models.CharField(_("product"), max_length=200, blank=True)
+    product = models.CharField(_("product"), max_length=bounds.NAME, blank=True)
     option = models.SlugField(_("option"), max_length=80, blank=True)
     course = models.CharField(
         _("course"), max_length=12, choices=enum_choices(Building), blank=True
     )
     includes_isp = models.BooleanField(_("includes ISP"), default=False)
     ids = models.JSONField(_("IDs"), default=dict, blank=True)
-    start = models.DateField(_("start"), null=True, blank=True)
-    end = models.DateField(_("end"), null=True, blank=True)
+    start = models.DateField(_("start"), null=True, blank=True, validators=[validate_date])
+    end = models.DateField(_("end"), null=True, blank=True, validators=[validate_date])
     # The day the contract was made (申込・契約日): the fee cap applies to contracts made from
     # 2022-07-01, not to renewals of older ones; empty: `start` stands for it.
-    signed = models.DateField(_("signed"), null=True, blank=True)
+    signed = models.DateField(_("signed"), null=True, blank=True, validators=[validate_date])
     acquired = models.CharField(
         _("acquired"), max_length=16, choices=enum_choices(Acquired), blank=True
     )
-    document_received = models.DateField(_("document received"), null=True, blank=True)
-    monthly_yen = models.PositiveIntegerField(_("monthly (yen)"), null=True, blank=True)
+    document_received = models.DateField(
+        _("document received"), null=True, blank=True, validators=[validate_date]
+    )
+    monthly_yen = models.PositiveIntegerField(
+        _("monthly (yen)"), null=True, blank=True, validators=yen_validators()
+    )
     cancellation_fee_yen = models.PositiveIntegerField(
-        _("cancellation fee (yen)"), null=True, blank=True
+        _("cancellation fee (yen)"), null=True, blank=True, validators=yen_validators()
     )
     payment = models.CharField(
         _("payment"), max_length=20, choices=enum_choices(Payment), blank=True
     )
     wanted = models.BooleanField(_("wanted"), default=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
 
     class Meta(SiteChild.Meta):
         verbose_name = _("contract")
@@ -139,12 +145,12 @@ class Contract(SiteChild):
 
 class Event(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="events")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_date])
     kind = models.CharField(_("kind"), max_length=24, choices=enum_choices(EventKind))
-    contract = models.CharField(_("contract ref"), max_length=80, blank=True)
-    effective = models.DateField(_("effective"), null=True, blank=True)
+    contract = models.CharField(_("contract ref"), max_length=bounds.REF, blank=True)
+    effective = models.DateField(_("effective"), null=True, blank=True, validators=[validate_date])
     party = models.SlugField(_("party"), max_length=80, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
 
     class Meta(SiteChild.Meta):
         ordering = ["date", "position", "id"]
@@ -166,12 +172,12 @@ class BillLine(SiteChild):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="bills")
     party = models.SlugField(_("party"), max_length=80)
     month = models.CharField(_("month"), max_length=7, help_text="YYYY-MM")
-    item = models.CharField(_("item"), max_length=200, blank=True)
-    yen = models.IntegerField(_("yen"))
+    item = models.CharField(_("item"), max_length=bounds.ITEM, blank=True)
+    yen = models.IntegerField(_("yen"), validators=yen_validators(negative=True))
     service = models.CharField(
         _("service"), max_length=10, choices=enum_choices(Service), blank=True
     )
-    contract = models.CharField(_("contract ref"), max_length=80, blank=True)
+    contract = models.CharField(_("contract ref"), max_length=bounds.REF, blank=True)
     # A line imported from a statement (madoguchi.bills): a stable id of the statement line,
     # so that importing the same file or an overlapping period adds nothing twice. Empty for
     # a line typed by hand. Not a site-file field.

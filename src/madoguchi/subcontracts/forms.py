@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine import bounds
 from madoguchi.engine import model as engine
-from madoguchi.sites.forms import ID_KINDS, YEN_MAX, holder_field, prefecture_in
+from madoguchi.server.bounds import BoundedForm
+from madoguchi.sites.forms import ID_KINDS, holder_field, prefecture_in
 
 COURSES = [
     (engine.Building.DETACHED.value, _("House course (戸建て)")),
@@ -51,27 +52,30 @@ def _tel() -> forms.TextInput:
     return forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
 
 
-class RequestForm(forms.Form):
+class RequestForm(BoundedForm, forms.Form):
     job = forms.CharField(
         label=_("What should we do?"),
-        max_length=2000,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. settings after the line is opened, a new router, e-mail settings"),
     )
-    customer_name = forms.CharField(label=_("Customer's name"), max_length=200)
+    customer_name = forms.CharField(label=_("Customer's name"), max_length=bounds.NAME)
     customer_address = forms.CharField(
         label=_("Customer's address"),
-        max_length=300,
+        max_length=bounds.ADDRESS,
         help_text=_(
             "As on the contract, from the prefecture: 東京都新宿区西新宿2-8-1 ○○マンション101"
         ),
     )
     customer_phone = forms.CharField(
-        label=_("Customer's phone (if you have it)"), max_length=40, required=False, widget=_tel()
+        label=_("Customer's phone (if you have it)"),
+        max_length=bounds.PHONE,
+        required=False,
+        widget=_tel(),
     )
     line_product = forms.CharField(
         label=_("Line type and plan"),
-        max_length=200,
+        max_length=bounds.NAME,
         help_text=_("As sold: e.g. ドコモ光 1ギガ タイプA, フレッツ光ネクスト マンション"),
     )
     course = forms.ChoiceField(label=_("Course sold"), choices=COURSES, widget=forms.RadioSelect)
@@ -84,33 +88,37 @@ class RequestForm(forms.Form):
     )
     promised = forms.CharField(
         label=_("What was promised to the customer"),
-        max_length=2000,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Price, discounts, cashback, who pays the works and the visit, by when."),
     )
-    agent_name = forms.CharField(label=_("Your company's name"), max_length=200)
+    agent_name = forms.CharField(label=_("Your company's name"), max_length=bounds.NAME)
     agent_address = forms.CharField(
-        label=_("Your company's address"), max_length=300, help_text=_("Including the building.")
+        label=_("Your company's address"),
+        max_length=bounds.ADDRESS,
+        help_text=_("Including the building."),
     )
-    agent_phone = forms.CharField(label=_("Your company's phone"), max_length=40, widget=_tel())
+    agent_phone = forms.CharField(
+        label=_("Your company's phone"), max_length=bounds.PHONE, widget=_tel()
+    )
     agent_fax = forms.CharField(
-        label=_("FAX (if any)"), max_length=40, required=False, widget=_tel()
+        label=_("FAX (if any)"), max_length=bounds.PHONE, required=False, widget=_tel()
     )
     agent_email = forms.EmailField(label=_("E-mail (if any)"), required=False)
     caller_name = forms.CharField(
         label=_("Your full name"),
-        max_length=100,
+        max_length=bounds.PERSON,
         help_text=_("Family and given name (e.g. 山田 太郎): the person we call back."),
     )
     payer = forms.CharField(
         label=_("Who pays us"),
-        max_length=200,
+        max_length=bounds.NAME,
         help_text=_("The company that pays the job (usually yours)."),
     )
     amount_yen = forms.IntegerField(
         label=_("Amount (yen, tax included)"),
         min_value=0,
-        validators=[MaxValueValidator(YEN_MAX)],
+        max_value=bounds.YEN_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     pay_by = forms.DateField(
@@ -146,10 +154,10 @@ class RequestForm(forms.Form):
                 initial=defaults[i % len(defaults)],
             )
             self.fields[f"id_label_{i}"] = forms.CharField(
-                label=_("name of the ID"), required=False, max_length=80
+                label=_("name of the ID"), required=False, max_length=bounds.ID_LABEL
             )
             self.fields[f"id_value_{i}"] = forms.CharField(
-                label=_("ID"), required=False, max_length=200
+                label=_("ID"), required=False, max_length=bounds.ID_VALUE
             )
         for field in self.fields.values():
             if field.required:
@@ -216,26 +224,26 @@ class RequestForm(forms.Form):
         return {**values, "holders": holders, "ids": data["ids"]}
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(BoundedForm, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     reason = forms.CharField(
         label=_("Why is it declined?"),
-        max_length=2000,
+        max_length=bounds.NOTE,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class IntakeLinkForm(forms.Form):
+class IntakeLinkForm(BoundedForm, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
     name = forms.CharField(
         label=_("Name of the link"),
-        max_length=100,
+        max_length=bounds.LABEL,
         help_text=_("For whom, e.g. the agent's name: a link can be revoked on its own."),
     )
 

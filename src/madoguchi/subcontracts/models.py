@@ -18,9 +18,11 @@ from django.utils.translation import pgettext_lazy
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.engine import bounds
 from madoguchi.engine.model import Building
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.receivables.models import Receivable
+from madoguchi.server.bounds import validate_date, yen_validators
 from madoguchi.server.choices import enum_choices
 from madoguchi.sites.models import Customer, Site
 
@@ -76,11 +78,11 @@ class SubcontractRequest(OrgOwned):
         IntakeLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
     # The job and the customer, as written on the contract.
-    job = models.TextField(_("the job asked for"))
-    customer_name = models.CharField(_("customer's name"), max_length=200)
-    customer_address = models.CharField(_("customer's address"), max_length=300)
-    customer_phone = models.CharField(_("customer's phone"), max_length=40, blank=True)
-    line_product = models.CharField(_("line type"), max_length=200)
+    job = models.TextField(_("the job asked for"), max_length=bounds.NOTE)
+    customer_name = models.CharField(_("customer's name"), max_length=bounds.NAME)
+    customer_address = models.CharField(_("customer's address"), max_length=bounds.ADDRESS)
+    customer_phone = models.CharField(_("customer's phone"), max_length=bounds.PHONE, blank=True)
+    line_product = models.CharField(_("line type"), max_length=bounds.NAME)
     course = models.CharField(_("course sold"), max_length=12, choices=enum_choices(Building))
     building = models.CharField(
         _("building actually there"), max_length=12, choices=enum_choices(Building)
@@ -88,26 +90,26 @@ class SubcontractRequest(OrgOwned):
     holders = models.JSONField(pgettext_lazy("subcontract", "holders"), default=dict)
     includes_isp = models.BooleanField(_("the line comes with a provider"), default=False)
     ids = models.JSONField(_("IDs"), default=dict, blank=True)
-    promised = models.TextField(_("promised to the customer"))
+    promised = models.TextField(_("promised to the customer"), max_length=bounds.NOTE)
     # The agent and the person who called.
-    agent_name = models.CharField(_("agent's company"), max_length=200)
-    agent_address = models.CharField(_("agent's address"), max_length=300)
-    agent_phone = models.CharField(_("agent's phone"), max_length=40)
-    agent_fax = models.CharField(_("agent's FAX"), max_length=40, blank=True)
+    agent_name = models.CharField(_("agent's company"), max_length=bounds.NAME)
+    agent_address = models.CharField(_("agent's address"), max_length=bounds.ADDRESS)
+    agent_phone = models.CharField(_("agent's phone"), max_length=bounds.PHONE)
+    agent_fax = models.CharField(_("agent's FAX"), max_length=bounds.PHONE, blank=True)
     agent_email = models.EmailField(_("agent's e-mail"), blank=True)
-    caller_name = models.CharField(_("caller's full name"), max_length=100)
+    caller_name = models.CharField(_("caller's full name"), max_length=bounds.PERSON)
     # Who pays the organization, how much, by when.
-    payer = models.CharField(_("who pays"), max_length=200)
-    amount_yen = models.PositiveIntegerField(_("amount (yen)"))
-    pay_by = models.DateField(_("paid by"))
-    note = models.TextField(_("note"), blank=True)
+    payer = models.CharField(_("who pays"), max_length=bounds.NAME)
+    amount_yen = models.PositiveIntegerField(_("amount (yen)"), validators=yen_validators())
+    pay_by = models.DateField(_("paid by"), validators=[validate_date])
+    note = models.TextField(_("note"), max_length=bounds.NOTE, blank=True)
     # Found or made for it.
     agent = models.ForeignKey(
         Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
     checks = models.JSONField(pgettext_lazy("subcontract", "checks"), default=list, blank=True)
     checked = models.DateTimeField(_("checked"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), max_length=bounds.NOTE, blank=True)
     decided = models.DateTimeField(pgettext_lazy("subcontract", "decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
+from madoguchi.engine import bounds
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.dialling import from_words
 from madoguchi.engine.dialling import other_numbers as dialling_other_numbers
@@ -26,6 +28,30 @@ from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.sites.id_kinds import id_kind_name
 
 register = template.Library()
+
+
+@register.filter
+def clip(value: object, limit: int = bounds.PRINT_TEXT) -> str:
+    """A text cut at `limit` characters for a printed page, saying how much is left out."""
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        return text
+    more = _("…(%(count)s more characters)") % {"count": f"{len(text) - limit:,}"}
+    return text[:limit] + more
+
+
+@register.filter
+def printed(rows: Any, limit: int = bounds.PRINT_ROWS) -> Any:
+    """The first `limit` rows (a list or a mapping's items) a printed page shows."""
+    items = list(rows.items()) if isinstance(rows, Mapping) else list(rows or ())
+    return items[:limit]
+
+
+@register.filter
+def left_out(rows: Any, limit: int = bounds.PRINT_ROWS) -> str:
+    """How many rows a printed page leaves out, written 1,980 ("" for none)."""
+    count = len(rows or ()) - limit
+    return f"{count:,}" if count > 0 else ""
 
 
 @register.filter
