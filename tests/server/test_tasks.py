@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import socket
 from typing import Any
 
 import pytest
@@ -108,7 +109,7 @@ def test_a_job_whose_worker_died_is_taken_up_again_without_duplicates(
     job, places = _job(world, 5)
     # A worker of this host (a process that no longer exists) staged two lines and died.
     BillImport.objects.filter(pk=job.pk).update(
-        worker=f"{jobs.socket.gethostname()}:999999999", heartbeat=timezone.now(), attempts=1
+        worker=f"{socket.gethostname()}:999999999", heartbeat=timezone.now(), attempts=1
     )
     BillLine.with_staged.bulk_create(
         [

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +43,7 @@ from madoguchi.bills.services import (
     preview,
 )
 from madoguchi.orgs.models import Organization
+from madoguchi.server.queue import forget_task, this_worker, worker_gone
 from madoguchi.sites.models import Site
 
 log = logging.getLogger(__name__)
@@ -160,10 +159,6 @@ def enqueue(job: BillImport, *, delay: float = 0) -> None:
     BillImport.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def this_worker() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:120]
-
-
 def execute(job_id: int) -> None:
     """Run one attempt of the job (the task's body): claim it, read or import its file,
     record how it ended, or enqueue it again after a database error."""
@@ -235,15 +230,12 @@ def recover(now: dt.datetime | None = None) -> list[int]:
     """Enqueue again the jobs whose run died with its worker: a worker of this host whose
     process is gone, or any run silent for QUIET_SECONDS. Called when a worker starts."""
     now = now or timezone.now()
-    host = socket.gethostname()
     again: list[int] = []
     for job in BillImport.objects.filter(state=BillImport.State.RUNNING).exclude(worker=""):
-        worker_host, _, pid = job.worker.rpartition(":")
-        gone = worker_host == host and pid.isdigit() and not _alive(int(pid))
         silent = job.heartbeat is None or job.heartbeat < now - dt.timedelta(seconds=QUIET_SECONDS)
-        if not (gone or silent):
+        if not (worker_gone(job.worker) or silent):
             continue
-        _forget_task(job.task_id)
+        forget_task(job.task_id)
         if job.attempts >= MAX_ATTEMPTS:
             BillImport.objects.filter(pk=job.pk, worker=job.worker).update(
                 state=BillImport.State.FAILED, finished=now, error="the worker stopped"
@@ -257,32 +249,6 @@ def recover(now: dt.datetime | None = None) -> list[int]:
             enqueue(job)
             again.append(job.pk)
     return again
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _forget_task(task_id: str) -> None:
-    """Mark the dead run's task failed on the database backend (it would say running
-    forever: the backend does not know its worker died)."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-
-        uuid.UUID(task_id)
-    except (ImportError, ValueError):  # another backend's result (or none)
-        return
-    DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(
-        status="FAILED", finished_at=timezone.now()
-    )
 
 
 def _run_preview(job: BillImport, me: str) -> None:

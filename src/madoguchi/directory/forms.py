@@ -21,6 +21,7 @@ from madoguchi.engine import model as engine
 from madoguchi.engine.hours import build_hours, hours_problem
 from madoguchi.engine.model import PhoneFrom, Purpose, Service
 from madoguchi.server.bounds import BoundedForm
+from madoguchi.server.choices import WEEKDAYS
 
 SLUG_HELP = _("Use lowercase letters a-z, digits and “-” (e.g. local-isp).")
 
@@ -203,15 +204,6 @@ def clean_phone_from(value: Any) -> list[str] | None:
     return [p.value for p in PhoneFrom if p.value in value]
 
 
-WEEKDAYS = [
-    (0, _("Mon")),
-    (1, _("Tue")),
-    (2, _("Wed")),
-    (3, _("Thu")),
-    (4, _("Fri")),
-    (5, _("Sat")),
-    (6, _("Sun")),
-]
 # How the hours are given on the page: kept, a preset, or days and times.
 HOURS_KEEP = "keep"
 HOURS_ALWAYS = "always"

@@ -28,7 +28,7 @@ from madoguchi.engine.messages import label
 from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, PartyKind, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
 from madoguchi.server.bounds import BoundedForm
-from madoguchi.server.choices import named_choices
+from madoguchi.server.choices import WEEKDAYS, named_choices
 from madoguchi.server.i18n import engine_lang
 from madoguchi.sites.id_kinds import ID_KINDS
 from madoguchi.sites.models import BillLine, Contract, Event, Site
@@ -633,15 +633,6 @@ BUILDINGS = [
     ("multi-unit", _("Apartment or office building (集合住宅)")),
     ("", _("Not sure")),
 ]
-WEEKDAY_NAMES = [
-    (0, _("Mon")),
-    (1, _("Tue")),
-    (2, _("Wed")),
-    (3, _("Thu")),
-    (4, _("Fri")),
-    (5, _("Sat")),
-    (6, _("Sun")),
-]
 # An organization's own company: what it is, in words.
 OWN_PARTY_KINDS = [
     (PartyKind.AGENT, _("Shop or reseller (販売店)")),
@@ -748,7 +739,7 @@ class HoldersForm(BoundedForm, forms.Form):
     )
     days = forms.TypedMultipleChoiceField(
         label=_("Open on"),
-        choices=WEEKDAY_NAMES,
+        choices=WEEKDAYS,
         coerce=int,
         required=False,
         initial=[0, 1, 2, 3, 4],
