@@ -76,6 +76,13 @@ def test_a_row_that_cannot_be_repaired_is_deleted(world: World) -> None:
     assert _valid(world.site_a.pk)
 
 
+def test_an_observation_no_party_could_have_is_dropped(world: World) -> None:
+    Site.objects.filter(pk=world.site_a.pk).update(said_no_contract=["NOT A SLUG", "old-isp"])
+    repair.repair_stored_sites(apps, None)
+    assert Site.objects.get(pk=world.site_a.pk).said_no_contract == ["old-isp"]
+    assert _valid(world.site_a.pk)
+
+
 def test_a_valid_site_is_left_as_it_was(world: World) -> None:
     before = list(Contract.objects.values().order_by("pk"))
     parties = Party.objects.count()

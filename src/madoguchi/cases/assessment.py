@@ -150,8 +150,9 @@ class StoredSiteInvalid(ValueError):
     valid and a migration repaired the older rows once, so this is rare (e.g. a row naming a
     party removed since); the site's pages name the `problems` instead of failing."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, site: Site, problems: list[Problem]) -> None:
         super().__init__("; ".join(str(p) for p in problems))
+        self.site = site
         self.problems = problems
 
 
@@ -175,7 +176,7 @@ def site_record(
         record = None
     if record is None or not referenced_parties(document) <= known:
         catalog = catalog_for(site.organization)
-        raise StoredSiteInvalid(document_problems(document, catalog))
+        raise StoredSiteInvalid(site, document_problems(document, catalog))
     return record
 
 

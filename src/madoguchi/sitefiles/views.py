@@ -23,12 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
-from madoguchi.cases.assessment import (
-    StoredSiteInvalid,
-    assess_site,
-    site_record,
-    with_site_file_rows,
-)
+from madoguchi.cases.assessment import assess_site, site_record, with_site_file_rows
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
 from madoguchi.directory.services import catalog_desk
@@ -80,12 +75,7 @@ CHARGE_CODES = frozenset(
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
     directory, corrections = directory_with_corrections(site.organization)
-    try:
-        record = site_record(site, directory)
-    except StoredSiteInvalid as exc:
-        # Not a server error: the site's stored rows say what must be repaired.
-        context = {"site": site, "problems": exc.problems}
-        return render(request, "sites/unreadable.html", context, status=409)
+    record = site_record(site, directory)  # StoredSiteInvalid: see unreadable_site
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}

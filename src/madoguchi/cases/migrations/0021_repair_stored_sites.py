@@ -158,8 +158,14 @@ def repair_stored_sites(apps: Any, schema_editor: Any) -> None:
     repair = _Repair(apps)
     engine = repair.engine
     for site in Site.objects.order_by("pk").iterator():
-        for slug in [*(site.said_no_contract or []), *(site.outage_notice or [])]:
-            if isinstance(slug, str):
+        for name in ("said_no_contract", "outage_notice"):
+            slugs = list(getattr(site, name) or [])
+            kept = [s for s in slugs if isinstance(s, str) and SLUG.match(s)]
+            if kept != slugs:  # no party could have such a slug: nothing to keep
+                logger.warning("site %s: %s %r deleted", site.pk, name, slugs)
+                setattr(site, name, kept)
+                site.save(update_fields=[name])
+            for slug in kept:
                 repair.ensure_party(site, slug)
         for contract in Contract.objects.filter(site=site).order_by("position", "id"):
             repair.row(site, contract, engine.Contract, "note")
@@ -179,7 +185,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0020_field_bounds"),
         ("sites", "0013_field_bounds"),
-        ("directory", "0012_desk_override_bounds"),
+        ("directory", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(repair_stored_sites, migrations.RunPython.noop)]
