@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from madoguchi.cases.assessment import StoredSiteInvalid
+from madoguchi.sitefiles.problems import message_text
 
 
 class UnreadableSiteMiddleware:
@@ -25,5 +26,5 @@ class UnreadableSiteMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not isinstance(exc, StoredSiteInvalid):
             return None
-        context = {"site": exc.site, "problems": exc.problems}
+        context = {"site": exc.site, "problems": [message_text(p.message) for p in exc.problems]}
         return render(request, "sites/unreadable.html", context, status=409)
