@@ -148,18 +148,25 @@ def test_a_site_with_a_corrected_entry_can_be_deleted(world: World) -> None:
     assert not Case.objects.filter(site_id=world.site_a.pk).exists()
 
 
-def test_a_stored_row_that_no_longer_validates_does_not_fail_the_site_page(world: World) -> None:
+def test_a_stored_row_that_no_longer_validates_is_named_on_the_site_page(world: World) -> None:
     Site.objects.filter(pk=world.site_a.pk).update(said_no_contract=["NOT A SLUG"])
     page = world.clients["alice"].get(f"/sites/{world.site_a.pk}/")
-    assert page.status_code == 200
+    assert page.status_code == 409  # not a server error: the page names what to repair
+    assert "この現場のデータを直すまで、判定できません" in page.content.decode()
+
+
+def test_a_stored_row_that_no_longer_validates_is_a_409_in_the_api(world: World) -> None:
+    Site.objects.filter(pk=world.site_a.pk).update(said_no_contract=["NOT A SLUG"])
     api = world.api("get", f"/api/v1/sites/{world.site_a.pk}/assessment")
-    assert api.status_code == 200
+    assert api.status_code == 409
+    assert [e["path"] for e in api.json()["errors"]] == ["observations.said_no_contract[0]"]
 
 
-def test_a_stored_promise_by_nobody_does_not_fail_the_case_page(world: World) -> None:
+def test_a_stored_promise_by_nobody_is_named_on_the_case_page(world: World) -> None:
     world.promise_a.__class__.objects.filter(pk=world.promise_a.pk).update(by="")
     page = world.clients["alice"].get(f"/cases/{world.case_a.pk}/")
-    assert page.status_code == 200
+    assert page.status_code == 409
+    assert "この現場のデータを直すまで、判定できません" in page.content.decode()
 
 
 def test_the_web_contract_form_refuses_an_over_long_note(world: World) -> None:

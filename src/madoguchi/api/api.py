@@ -21,6 +21,7 @@ from madoguchi.api.incidents import incidents_router, notifications_router
 from madoguchi.api.receivables import receivables_router
 from madoguchi.api.sites import records, sites
 from madoguchi.api.subcontracts import router as subcontracts_router
+from madoguchi.cases.assessment import StoredSiteInvalid
 
 api = NinjaAPI(
     title="Madoguchi API",
@@ -64,6 +65,14 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(StoredSiteInvalid)
+def _stored_site_invalid(request: HttpRequest, exc: StoredSiteInvalid) -> HttpResponse:
+    """A stored site that does not read as a site file (rare: see cases migration 0021)."""
+    errors = [{"path": p.path, "message": p.message} for p in exc.problems]
+    body = {"detail": "the stored site is not a valid site file", "errors": errors}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(IntegrityError)

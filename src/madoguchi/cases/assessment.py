@@ -31,6 +31,7 @@ from madoguchi.sites.records import (
     SITE_ROW_PREFETCHES,
     file_fields,
     file_value,
+    referenced_parties,
     site_sections,
     with_parties,
 )
@@ -144,12 +145,21 @@ def case_section(case: Case) -> dict[str, Any]:
     return section
 
 
+class StoredSiteInvalid(ValueError):
+    """A stored site that does not read as a valid site file. The writes keep every site
+    valid and a migration repaired the older rows once, so this is rare (e.g. a row naming a
+    party removed since); the site's pages name the `problems` instead of failing."""
+
+    def __init__(self, site: Site, problems: list[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self.site = site
+        self.problems = problems
+
+
 def site_record(
     site: Site, directory: dict[str, engine.Party] | None = None, case: Case | None = None
 ) -> engine.SiteFile:
-    """The site as the engine's record. Writes keep a site valid (sites.integrity); a row
-    stored otherwise (an older version, the admin) is left out rather than failing every
-    page of the site for good, so the site can still be seen and repaired.
+    """The site as the engine's record, validated once (raises StoredSiteInvalid).
 
     With `case`, that case is in the record even when it is resolved or closed (a site file
     speaks of open cases only): its page and letter still say what it is owed."""
@@ -157,33 +167,17 @@ def site_record(
     cases = document.setdefault("cases", [])
     if case is not None and all(c.get("ref") != case.ref for c in cases):
         cases.append(case_section(case))
-    for _attempt in range(50):
-        try:
-            return engine.SiteFile.model_validate(document)
-        except ValidationError as exc:
-            if not _drop_invalid(document, exc):
-                raise
-    return engine.SiteFile.model_validate(document)
-
-
-def _drop_invalid(document: dict[str, Any], exc: ValidationError) -> bool:
-    """Remove what the first error it can points at: the innermost list item holding it, else
-    an optional key. False when nothing could be removed."""
-    for error in exc.errors():
-        loc = [p for p in error["loc"] if isinstance(p, int) or not str(p).endswith("]")]
-        last_index = max((i for i, p in enumerate(loc) if isinstance(p, int)), default=None)
-        cut = loc[: last_index + 1] if last_index is not None else loc
-        if not cut or cut[0] in ("site", "version"):
-            continue
-        parent: Any = document
-        try:
-            for part in cut[:-1]:
-                parent = parent[part]
-            del parent[cut[-1]]
-        except (KeyError, IndexError, TypeError):
-            continue
-        return True
-    return False
+    # The engine assesses with the shipped catalog and the file's own parties: every party
+    # the site names must be one of them (no query: the directory is cached).
+    known = set(load_catalog().parties) | {p["slug"] for p in document.get("parties", [])}
+    try:
+        record = engine.SiteFile.model_validate(document)
+    except ValidationError:
+        record = None
+    if record is None or not referenced_parties(document) <= known:
+        catalog = catalog_for(site.organization)
+        raise StoredSiteInvalid(site, document_problems(document, catalog))
+    return record
 
 
 def assess_site(

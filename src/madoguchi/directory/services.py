@@ -152,8 +152,35 @@ def sync_catalog() -> tuple[int, int]:
             save_party(None, record)
             saved += 1
     stale = Party.objects.filter(organization__isnull=True).exclude(slug__in=shipped.parties)
-    removed, _ = stale.delete()
+    # A party stored rows still name stays (marked ceased): removing it would leave those
+    # sites naming a party nobody knows, and a stored site must stay a valid site file.
+    named = _named_slugs(set(stale.values_list("slug", flat=True)))
+    for party in stale.filter(slug__in=named).exclude(status=engine.PartyStatus.CEASED):
+        party.status = engine.PartyStatus.CEASED
+        party.save(update_fields=["status"])  # its receiver refreshes the cached directories
+    removed, _ = stale.exclude(slug__in=named).delete()
     return saved, removed
+
+
+def _named_slugs(slugs: set[str]) -> set[str]:
+    """Which of `slugs` a stored row of any organization names (contracts, events, bill
+    lines, open promises, observations)."""
+    if not slugs:
+        return set()
+    from django.apps import apps
+
+    named: set[str] = set()
+    for label in ("sites.Contract", "sites.Event", "sites.BillLine"):
+        model = apps.get_model(label)
+        named |= set(model.objects.filter(party__in=slugs).values_list("party", flat=True))
+    promise = apps.get_model("cases.Promise")
+    named |= set(
+        promise.objects.filter(by__in=slugs, broken__isnull=True).values_list("by", flat=True)
+    )
+    site = apps.get_model("sites.Site")
+    for said, notices in site.objects.values_list("said_no_contract", "outage_notice"):
+        named |= slugs & {*(said or []), *(notices or [])}
+    return named
 
 
 # The facts an organization may confirm for itself: the numbers and parties it calls (an

@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "madoguchi.sitefiles.unreadable.UnreadableSiteMiddleware",  # an invalid stored site: 409
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 

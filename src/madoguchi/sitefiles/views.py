@@ -75,7 +75,7 @@ CHARGE_CODES = frozenset(
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
     directory, corrections = directory_with_corrections(site.organization)
-    record = site_record(site, directory)
+    record = site_record(site, directory)  # StoredSiteInvalid: see unreadable_site
     assessment = assess_site(site, lang=engine_lang(), directory=directory)
     writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}

@@ -69,16 +69,19 @@ def site_problems_with_staged(site_id: int, staging: uuid.UUID) -> list[Problem]
 
 @contextmanager
 def keeping_site_valid(
-    site_id: int, problems: Callable[[int], list[Problem]] = site_problems
+    site_id: int,
+    problems: Callable[[int], list[Problem]] = site_problems,
+    prefix: Callable[[], str] | None = None,
 ) -> Iterator[None]:
-    """Run a write in a transaction and undo it if the site then has a problem it did not
-    have before (problems it already had do not block a repair of another field)."""
-    before = set(problems(site_id))
+    """Run a write in a transaction and undo it if the site then has a problem. Every stored
+    site is valid (the writes keep it so, and cases migration 0021 repaired older rows once),
+    so the site is not read before the write: any problem after it is the write's.
+    `prefix` names the written row's place in the document for the refusal (read only then,
+    inside the transaction, where a new row still has its place)."""
     with transaction.atomic():
         yield
-        added = [p for p in problems(site_id) if p not in before]
-        if added:
-            raise SiteWouldBreak(added)
+        if found := problems(site_id):
+            raise SiteWouldBreak(found, prefix() if prefix else "")
         site_changed(site_id)
 
 

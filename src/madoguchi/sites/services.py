@@ -246,16 +246,18 @@ def save_row(row: Row, *, values: dict[str, Any]) -> Row:
     """Create or change a contract, event or bill line; refused (SiteWouldBreak, with the
     row's place in the document as `prefix`) if the site would no longer be valid."""
     section = KIND_OF[type(row)].section
-    pk, prefix = row.pk, ""
+    pk = row.pk
+
+    def prefix() -> str:
+        return row_prefix(row.site_id, type(row), row.pk, section)
+
     try:
-        with keeping_site_valid(row.site_id):
+        with keeping_site_valid(row.site_id, prefix=prefix):
             for name, value in values.items():
                 setattr(row, name, value)
             row.save()
-            prefix = row_prefix(row.site_id, type(row), row.pk, section)
-    except SiteWouldBreak as exc:
+    except SiteWouldBreak:
         row.pk = pk  # a new row was rolled back: it has no id
-        exc.prefix = prefix
         raise
     return row
 
