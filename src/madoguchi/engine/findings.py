@@ -183,10 +183,12 @@ def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
     does (the option left behind, not an unknown charge): its slug, else None."""
     if not ctx.line_left_wholesaler or not ctx.is_wholesaler(bill.party) or not bill.item:
         return None
-    option = ctx.catalog.option_for_item(bill.item)
-    if option is None or checks.matching_contracts(ctx, bill):
-        return None
-    return option.slug
+    key = ("left-over-option", bill.party, bill.item, bill.service, bill.contract)
+    if key not in ctx.memo:  # lines repeat month after month: each kind is asked once
+        option = ctx.catalog.option_for_item(bill.item)
+        found = option is None or checks.matching_contracts(ctx, bill)
+        ctx.memo[key] = None if found else option.slug  # type: ignore[union-attr]
+    return cast("str | None", ctx.memo[key])
 
 
 def _switch_month(ctx: Context) -> str | None:
@@ -465,9 +467,14 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     key = ("fee-lines", payment)
     if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
         words = ctx.catalog.payment_fee_words(payment)
-        known = ctx.memo[key] = [
-            b for b, item in _normalized_items(ctx) if any(w in item for w in words)
-        ]
+        names: dict[str, bool] = {}  # bill items repeat month after month: test each once
+        lines: list[BillLine] = []
+        for bill, item in _normalized_items(ctx):
+            if (named := names.get(item)) is None:
+                named = names[item] = any(w in item for w in words)
+            if named:
+                lines.append(bill)
+        known = ctx.memo[key] = lines
     return [b for b in cast("list[BillLine]", known) if b.party == party]
 
 
