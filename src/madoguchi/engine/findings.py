@@ -74,6 +74,18 @@ def _desk_text(
     service: Service | None = None,
 ) -> str:
     """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
+    key = ("desk-text", party, purposes, service)
+    if (known := ctx.memo.get(key)) is None:  # most findings name one of a few desks
+        known = ctx.memo[key] = _words_for_desk(ctx, party, purposes, service)
+    return cast(str, known)
+
+
+def _words_for_desk(
+    ctx: Context,
+    party: str | None,
+    purposes: tuple[Purpose, ...],
+    service: Service | None,
+) -> str:
     desk = ctx.desk_for(party, purposes, service) if party else None
     name = ctx.party_name(party) if party else "?"
     if desk is None:
@@ -181,14 +193,19 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
 def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
     """The catalog option a wholesaler's bill line pays for when no contract on record
     does (the option left behind, not an unknown charge): its slug, else None."""
-    if not ctx.line_left_wholesaler or not ctx.is_wholesaler(bill.party) or not bill.item:
-        return None
     key = ("left-over-option", bill.party, bill.item, bill.service, bill.contract)
     if key not in ctx.memo:  # lines repeat month after month: each kind is asked once
-        option = ctx.catalog.option_for_item(bill.item)
-        found = option is None or checks.matching_contracts(ctx, bill)
-        ctx.memo[key] = None if found else option.slug  # type: ignore[union-attr]
+        ctx.memo[key] = _option_left_over(ctx, bill)
     return cast("str | None", ctx.memo[key])
+
+
+def _option_left_over(ctx: Context, bill: BillLine) -> str | None:
+    if not ctx.line_left_wholesaler or not ctx.is_wholesaler(bill.party) or not bill.item:
+        return None
+    option = ctx.catalog.option_for_item(bill.item)
+    if option is None or checks.matching_contracts(ctx, bill):
+        return None
+    return option.slug
 
 
 def _switch_month(ctx: Context) -> str | None:

@@ -12,18 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from functools import wraps
-from typing import TypeVar, TypeVarTuple
-
-R = TypeVar("R")
-T = TypeVar("T")
-Ts = TypeVarTuple("Ts")
 
 # Enough for every desk of the catalog and of a few hundred sites' own parties; past it the
 # cache starts again (a long-running server sees many organizations' desks).
 MAX_ENTRIES = 4096
 
 
-def per_record(fn: Callable[[R, *Ts], T]) -> Callable[[R, *Ts], T]:
+def per_record[R, *Ts, T](fn: Callable[[R, *Ts], T]) -> Callable[[R, *Ts], T]:
     """Memoise `fn(record, *rest)` by the record's identity and `rest` (hashable values)."""
     cache: dict[tuple[Hashable, ...], tuple[R, T]] = {}
 
