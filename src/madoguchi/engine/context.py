@@ -46,6 +46,14 @@ STOPPING_EVENTS = frozenset(
 FAULT_PURPOSES = (Purpose.FAULT, Purpose.INQUIRY)
 
 
+def desk_label(lang: str, desk: Desk) -> str:
+    """The desk's name in `lang`; a desk without one is the generic word (窓口, desk), which
+    every page and sentence shows beside its party's name."""
+    if lang == "en" and desk.name_en:
+        return desk.name_en
+    return desk.name or say(lang, "desk.unnamed")
+
+
 @dataclass(frozen=True, slots=True)
 class Lamps:
     """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""
@@ -329,11 +337,7 @@ class Context:
     def desk_name(self, desk: Desk | None) -> str | None:
         """The desk's name in the context's language; a desk without one is the generic word
         (窓口, desk), which every page and sentence shows beside its party's name."""
-        if desk is None:
-            return None
-        if self.lang == "en" and desk.name_en:
-            return desk.name_en
-        return desk.name or say(self.lang, "desk.unnamed")
+        return None if desk is None else desk_label(self.lang, desk)
 
     @cached_property
     def line_left_wholesaler(self) -> bool:

@@ -11,14 +11,21 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
-from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.context import (
+    CORE_SERVICES,
+    FAULT_PURPOSES,
+    SWITCH_EVENTS,
+    Context,
+    desk_label,
+)
 from madoguchi.engine.dialling import number_in_words
 from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
+from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import BillLine, Contract
+    from madoguchi.engine.model import BillLine, Contract, Desk
 
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -90,10 +97,15 @@ def _words_for_desk(
     name = ctx.party_name(party) if party else "?"
     if desk is None:
         return name
-    desk_name = ctx.desk_name(desk) or ""
-    number = number_in_words(ctx.lang, desk) or desk.url
-    text = f"{name} {desk_name}"
-    return text + (f" ({number})" if number and number not in desk_name else "")
+    return name + _desk_words(desk, ctx.lang)
+
+
+@per_record  # a fact of the desk: the same words in every assessment that names it
+def _desk_words(desk: Desk, lang: str) -> str:
+    """' サポートデスク (0120-80-7761)': the desk's name and number after its party's."""
+    desk_name = desk_label(lang, desk)
+    number = number_in_words(lang, desk) or desk.url
+    return f" {desk_name}" + (f" ({number})" if number and number not in desk_name else "")
 
 
 def _contract_label(ctx: Context, contract: Contract) -> str:
@@ -409,16 +421,26 @@ def _is_switch(ctx: Context, contract: Contract) -> bool:
     """Did this contract replace something: 転用, 事業者変更, or a new holder of a service?"""
     if contract.acquired is not None and contract.acquired.value in {"tenyo", "jigyosha-henko"}:
         return True
-    if any(e.kind in SWITCH_EVENTS and e.contract == contract.ref for e in ctx.site.events):
+    switched, ended = _switches(ctx)
+    if contract.ref in switched:
         return True
     assert contract.start is not None
     return any(
-        other.end is not None
-        and other.party != contract.party
-        and contract.start - dt.timedelta(days=31) <= other.end < contract.start
+        other.party != contract.party
+        and contract.start - dt.timedelta(days=31) <= other.end < contract.start  # type: ignore[operator]
         and set(other.services) & set(contract.services)
-        for other in ctx.site.contracts
+        for other in ended
     )
+
+
+def _switches(ctx: Context) -> tuple[frozenset[str | None], list[Contract]]:
+    """The refs of contracts a switch event names, and the contracts with an end (once per
+    assessment: every active contract asks)."""
+    if (known := ctx.memo.get("switches")) is None:
+        switched = frozenset(e.contract for e in ctx.site.events if e.kind in SWITCH_EVENTS)
+        ended = [c for c in ctx.site.contracts if c.end is not None]
+        known = ctx.memo["switches"] = (switched, ended)
+    return cast("tuple[frozenset[str | None], list[Contract]]", known)
 
 
 def unwanted_option(ctx: Context) -> Iterator[Finding]:
