@@ -650,7 +650,7 @@ def say(lang: str, key: str, **values: object) -> str:
         # (every ISO form starts "dddd-") is rewritten.
         if type(value) is not str or (len(value) >= 7 and value[4] == "-"):
             values[name] = _readable(lang, value)
-    return template.format(**values)
+    return template.format_map(values)
 
 
 # Each sentence with the names of the values it says, per language, parsed on first use.
