@@ -237,10 +237,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
     lines_by_key: dict[checks.BillKey, list[BillLine]] = defaultdict(list)
-    groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
-    for bill in ctx.site.bills:
-        groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
-    for lines in groups.values():
+    for lines in _bill_groups(ctx).values():
         first = lines[0]
         matched = checks.matching_contracts(ctx, first)
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
@@ -468,17 +465,28 @@ def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> l
 
 
 def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
-    """The bill lines that pay for one contract alone, by its ref, in the file's order
-    (worked out once per assessment: several rules ask)."""
+    """The bill lines that pay for one contract alone, by its ref, a kind of line after
+    another (worked out once per assessment: several rules ask; they add the lines up)."""
     if (known := ctx.memo.get("sole-payments")) is not None:
         return cast("dict[str, list[BillLine]]", known)
     sole: dict[str, list[BillLine]] = {}
-    for bill in ctx.site.bills:
-        matched = checks.matching_contracts(ctx, bill)
+    for lines in _bill_groups(ctx).values():
+        matched = checks.matching_contracts(ctx, lines[0])
         if len(matched) == 1:
-            sole.setdefault(matched[0].ref, []).append(bill)
+            sole.setdefault(matched[0].ref, []).extend(lines)
     ctx.memo["sole-payments"] = sole
     return sole
+
+
+def _bill_groups(ctx: Context) -> dict[tuple[object, ...], list[BillLine]]:
+    """The bill lines by what they are (party, item, service, contract), each kind in the
+    file's order: lines repeat month after month and are matched once per kind."""
+    if (known := ctx.memo.get("bill-groups")) is None:
+        groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
+        for bill in ctx.site.bills:
+            groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
+        known = ctx.memo["bill-groups"] = groups
+    return cast("dict[tuple[object, ...], list[BillLine]]", known)
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -506,25 +514,13 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     key = ("fee-lines", payment)
     if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
         words = ctx.catalog.payment_fee_words(payment)
-        names: dict[str, bool] = {}  # bill items repeat month after month: test each once
         lines: list[BillLine] = []
-        for bill, item in _normalized_items(ctx):
-            if (named := names.get(item)) is None:
-                named = names[item] = any(w in item for w in words)
-            if named:
-                lines.append(bill)
+        for group in _bill_groups(ctx).values():  # a kind of line at a time
+            item = group[0].item
+            if item and any(w in normalize(item) for w in words):
+                lines.extend(group)
         known = ctx.memo[key] = lines
     return [b for b in cast("list[BillLine]", known) if b.party == party]
-
-
-def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
-    """The bill lines that have an item, each with it `normalize`d (once per assessment)."""
-    known = ctx.memo.get("normalized-items")
-    if known is None:
-        known = ctx.memo["normalized-items"] = [
-            (b, normalize(b.item)) for b in ctx.site.bills if b.item
-        ]
-    return cast("list[tuple[BillLine, str]]", known)
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:
