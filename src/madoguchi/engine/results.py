@@ -155,6 +155,8 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 
 def _plain(value: Any) -> Any:
     kind = type(value)
+    if kind in _ATOMIC:  # most values: strings, numbers, None
+        return value
     if kind is list:
         return [_plain(item) for item in value]
     if kind is dict:
@@ -162,10 +164,9 @@ def _plain(value: Any) -> Any:
     names = _FIELDS.get(kind)
     if names is None:
         if not is_dataclass(value) or isinstance(value, type):
-            # Strings, numbers, None and enumerations (copying an enumeration member gives
-            # the member); a tuple or another container the results never hold is left to
-            # asdict's own rules.
-            return value if kind in _ATOMIC or isinstance(value, Enum) else asdict_value(value)
+            # An enumeration member (copying it gives the member); a tuple or another
+            # container the results never hold is left to asdict's own rules.
+            return value if isinstance(value, Enum) else asdict_value(value)
         names = _FIELDS[kind] = tuple(f.name for f in fields(value))
     return {name: _plain(getattr(value, name)) for name in names}
 
