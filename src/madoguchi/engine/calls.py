@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.kinds import Answers, Charge
+from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import say
 
 if TYPE_CHECKING:
@@ -156,5 +157,10 @@ def _cost_phrase(lang: str, desk: Desk) -> str:
 
 def call_note(lang: str, desk: Desk | None) -> str | None:
     """The phrases of `call_facts` as one line, or None."""
+    return None if desk is None else _call_note(desk, lang)
+
+
+@per_record  # a fact of the desk: every route, rung and first call to it says the same
+def _call_note(desk: Desk, lang: str) -> str | None:
     facts = call_facts(lang, desk)
     return say(lang, "call.separator").join(facts) if facts else None

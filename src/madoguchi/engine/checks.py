@@ -6,7 +6,7 @@ Keeping them here gives each trap one definition: the `course-mismatch` finding 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -57,15 +57,15 @@ def line_provider_splits(ctx: Context) -> Iterator[tuple[Contract, Contract]]:
                 yield bundle, isp
 
 
-def matching_contracts(ctx: Context, bill: BillLine) -> list[Contract]:
-    """The contracts of the billing party that a bill line can be paying for (a new list;
-    the answer depends only on the line's party, item, service and contract, which repeat
-    month after month, so it is worked out once per assessment)."""
+def matching_contracts(ctx: Context, bill: BillLine) -> tuple[Contract, ...]:
+    """The contracts of the billing party that a bill line can be paying for (the answer
+    depends only on the line's party, item, service and contract, which repeat month after
+    month, so it is worked out once per assessment and shared)."""
     key = (bill.party, bill.item, bill.service, bill.contract)
     found = ctx._matches.get(key)
     if found is None:
-        found = ctx._matches[key] = _matching_contracts(ctx, bill)
-    return list(found)
+        found = ctx._matches[key] = tuple(_matching_contracts(ctx, bill))
+    return found
 
 
 def _matching_contracts(ctx: Context, bill: BillLine) -> list[Contract]:
@@ -88,7 +88,7 @@ def _matching_contracts(ctx: Context, bill: BillLine) -> list[Contract]:
     return named or candidates
 
 
-def bill_keys(ctx: Context, bill: BillLine, matched: list[Contract]) -> set[BillKey]:
+def bill_keys(ctx: Context, bill: BillLine, matched: Sequence[Contract]) -> set[BillKey]:
     """What a bill line pays for; empty when that cannot be told apart."""
     if bill.service is not None and bill.service != Service.OPTION:
         return {(bill.service, None)}

@@ -46,6 +46,14 @@ STOPPING_EVENTS = frozenset(
 FAULT_PURPOSES = (Purpose.FAULT, Purpose.INQUIRY)
 
 
+def desk_label(lang: str, desk: Desk) -> str:
+    """The desk's name in `lang`; a desk without one is the generic word (窓口, desk), which
+    every page and sentence shows beside its party's name."""
+    if lang == "en" and desk.name_en:
+        return desk.name_en
+    return desk.name or say(lang, "desk.unnamed")
+
+
 @dataclass(frozen=True, slots=True)
 class Lamps:
     """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""
@@ -99,9 +107,13 @@ class Context:
     lang: str = "ja"
     _holders: dict[Service, Contract | None] = field(default_factory=dict, repr=False)
     # checks.matching_contracts by (party, item, service, contract): bill lines repeat.
-    _matches: dict[tuple[object, ...], list[Contract]] = field(default_factory=dict, repr=False)
+    _matches: dict[tuple[object, ...], tuple[Contract, ...]] = field(
+        default_factory=dict, repr=False
+    )
     # Answers worked out once per assessment though several rules ask (by the asker's key).
     memo: dict[object, object] = field(default_factory=dict, repr=False)
+    _party_names: dict[str, str] = field(default_factory=dict, repr=False)
+    _desks: dict[tuple[object, ...], Desk | None] = field(default_factory=dict, repr=False)
 
     @cached_property
     def today(self) -> dt.date:
@@ -232,6 +244,12 @@ class Context:
     def party_name(self, slug: str | None) -> str:
         if slug is None:
             return "?"
+        name = self._party_names.get(slug)
+        if name is None:  # every route, rung and finding names its party: once per slug
+            name = self._party_names[slug] = self._party_name(slug)
+        return name
+
+    def _party_name(self, slug: str) -> str:
         party = self.parties.get(slug)
         if party is None:
             return slug
@@ -308,16 +326,18 @@ class Context:
     ) -> Desk | None:
         """The party's first desk for the first purpose in `purposes` that it has, among its
         desks that handle `service` (a desk without `services` handles all of them)."""
-        return desk_for(self.parties.get(slug) if slug else None, purposes, service)
+        key = (slug, purposes, service)
+        if key in self._desks:  # the routes, the ladder and the findings ask the same ones
+            return self._desks[key]
+        desk = self._desks[key] = desk_for(
+            self.parties.get(slug) if slug else None, purposes, service
+        )
+        return desk
 
     def desk_name(self, desk: Desk | None) -> str | None:
         """The desk's name in the context's language; a desk without one is the generic word
         (窓口, desk), which every page and sentence shows beside its party's name."""
-        if desk is None:
-            return None
-        if self.lang == "en" and desk.name_en:
-            return desk.name_en
-        return desk.name or say(self.lang, "desk.unnamed")
+        return None if desk is None else desk_label(self.lang, desk)
 
     @cached_property
     def line_left_wholesaler(self) -> bool:

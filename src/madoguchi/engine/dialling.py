@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.kinds import PhoneFrom, Purpose, Service
+from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import say
 
 if TYPE_CHECKING:
@@ -83,15 +84,24 @@ def desk_numbers(desk: Desk | None) -> list[dict[str, Any]]:
     """Every number of the desk as `{"number", "from"}` (`from` null: any phone)."""
     if desk is None:
         return []
-    numbers: list[dict[str, Any]] = []
+    # A new list each time: the caller's result owns it (and may be changed by its reader).
+    return [
+        {"number": number, "from": None if phones is None else list(phones)}
+        for number, phones in _desk_numbers(desk)
+    ]
+
+
+@per_record
+def _desk_numbers(desk: Desk) -> tuple[tuple[str, tuple[str, ...] | None], ...]:
+    numbers: list[tuple[str, tuple[str, ...] | None]] = []
     if desk.phone:
-        phones = phone_reaches_from(desk)
-        numbers.append({"number": desk.phone, "from": _names(phones)})
+        names = _names(phone_reaches_from(desk))
+        numbers.append((desk.phone, None if names is None else tuple(names)))
     if desk.mobile_phone and desk.mobile_phone != desk.phone:
-        numbers.append({"number": desk.mobile_phone, "from": [PhoneFrom.MOBILE.value]})
+        numbers.append((desk.mobile_phone, (PhoneFrom.MOBILE.value,)))
     if desk.ip_phone and desk.ip_phone not in (desk.phone, desk.mobile_phone):
-        numbers.append({"number": desk.ip_phone, "from": [PhoneFrom.IP.value]})
-    return numbers
+        numbers.append((desk.ip_phone, (PhoneFrom.IP.value,)))
+    return tuple(numbers)
 
 
 def from_words(lang: str, phones: list[str] | None) -> str:
@@ -117,8 +127,11 @@ def number_to_dial(desk: Desk | None, caller: PhoneFrom) -> str | None:
     """The desk's number to dial from `caller`, or None when none of its numbers surely
     reaches it from that phone. From a mobile the number for mobiles comes first; from
     the site's own phone, the desk's main number."""
-    if desk is None:
-        return None
+    return None if desk is None else _number_to_dial(desk, caller)
+
+
+@per_record  # a fact of the desk and the phone: asked for every desk shown
+def _number_to_dial(desk: Desk, caller: PhoneFrom) -> str | None:
     Listed = list[tuple[str, frozenset[PhoneFrom] | None]]
     main: Listed = [(desk.phone, phone_reaches_from(desk))] if desk.phone else []
     mobile: Listed = (
@@ -182,6 +195,11 @@ def desk_for(
     desks that handle `service` (a desk without `services` handles all of them)."""
     if party is None:
         return None
+    return _desk_for(party, purposes if isinstance(purposes, tuple) else tuple(purposes), service)
+
+
+@per_record  # the routes, the ladder and the findings ask the same few parties again
+def _desk_for(party: Party, purposes: tuple[Purpose, ...], service: Service | None) -> Desk | None:
     for purpose in purposes:
         for desk in party.desks:
             if purpose in desk.purposes and desk.handles(service):
@@ -233,6 +251,11 @@ def number_in_words(lang: str, desk: Desk) -> str | None:
     """A desk's number for inside a sentence read away from the site (a finding's action):
     the one that reaches it from a mobile, else its number with the phones it works from
     (113: ドコモの携帯電話から), never a short code alone; None without a number."""
+    return _number_in_words(desk, lang)
+
+
+@per_record
+def _number_in_words(desk: Desk, lang: str) -> str | None:
     dial = number_to_dial(desk, PhoneFrom.MOBILE)
     if dial is not None:
         return dial

@@ -11,14 +11,21 @@ from typing import TYPE_CHECKING, TypedDict, cast
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
-from madoguchi.engine.context import CORE_SERVICES, FAULT_PURPOSES, SWITCH_EVENTS, Context
+from madoguchi.engine.context import (
+    CORE_SERVICES,
+    FAULT_PURPOSES,
+    SWITCH_EVENTS,
+    Context,
+    desk_label,
+)
 from madoguchi.engine.dialling import number_in_words
 from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
+from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import BillLine, Contract
+    from madoguchi.engine.model import BillLine, Contract, Desk
 
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -74,14 +81,31 @@ def _desk_text(
     service: Service | None = None,
 ) -> str:
     """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
+    key = ("desk-text", party, purposes, service)
+    if (known := ctx.memo.get(key)) is None:  # most findings name one of a few desks
+        known = ctx.memo[key] = _words_for_desk(ctx, party, purposes, service)
+    return cast(str, known)
+
+
+def _words_for_desk(
+    ctx: Context,
+    party: str | None,
+    purposes: tuple[Purpose, ...],
+    service: Service | None,
+) -> str:
     desk = ctx.desk_for(party, purposes, service) if party else None
     name = ctx.party_name(party) if party else "?"
     if desk is None:
         return name
-    desk_name = ctx.desk_name(desk) or ""
-    number = number_in_words(ctx.lang, desk) or desk.url
-    text = f"{name} {desk_name}"
-    return text + (f" ({number})" if number and number not in desk_name else "")
+    return name + _desk_words(desk, ctx.lang)
+
+
+@per_record  # a fact of the desk: the same words in every assessment that names it
+def _desk_words(desk: Desk, lang: str) -> str:
+    """' サポートデスク (0120-80-7761)': the desk's name and number after its party's."""
+    desk_name = desk_label(lang, desk)
+    number = number_in_words(lang, desk) or desk.url
+    return f" {desk_name}" + (f" ({number})" if number and number not in desk_name else "")
 
 
 def _contract_label(ctx: Context, contract: Contract) -> str:
@@ -181,6 +205,13 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
 def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
     """The catalog option a wholesaler's bill line pays for when no contract on record
     does (the option left behind, not an unknown charge): its slug, else None."""
+    key = ("left-over-option", bill.party, bill.item, bill.service, bill.contract)
+    if key not in ctx.memo:  # lines repeat month after month: each kind is asked once
+        ctx.memo[key] = _option_left_over(ctx, bill)
+    return cast("str | None", ctx.memo[key])
+
+
+def _option_left_over(ctx: Context, bill: BillLine) -> str | None:
     if not ctx.line_left_wholesaler or not ctx.is_wholesaler(bill.party) or not bill.item:
         return None
     option = ctx.catalog.option_for_item(bill.item)
@@ -206,10 +237,7 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
     lines_by_key: dict[checks.BillKey, list[BillLine]] = defaultdict(list)
-    groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
-    for bill in ctx.site.bills:
-        groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
-    for lines in groups.values():
+    for lines in _bill_groups(ctx).values():
         first = lines[0]
         matched = checks.matching_contracts(ctx, first)
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
@@ -390,16 +418,26 @@ def _is_switch(ctx: Context, contract: Contract) -> bool:
     """Did this contract replace something: 転用, 事業者変更, or a new holder of a service?"""
     if contract.acquired is not None and contract.acquired.value in {"tenyo", "jigyosha-henko"}:
         return True
-    if any(e.kind in SWITCH_EVENTS and e.contract == contract.ref for e in ctx.site.events):
+    switched, ended = _switches(ctx)
+    if contract.ref in switched:
         return True
     assert contract.start is not None
     return any(
-        other.end is not None
-        and other.party != contract.party
-        and contract.start - dt.timedelta(days=31) <= other.end < contract.start
+        other.party != contract.party
+        and contract.start - dt.timedelta(days=31) <= other.end < contract.start  # type: ignore[operator]
         and set(other.services) & set(contract.services)
-        for other in ctx.site.contracts
+        for other in ended
     )
+
+
+def _switches(ctx: Context) -> tuple[frozenset[str | None], list[Contract]]:
+    """The refs of contracts a switch event names, and the contracts with an end (once per
+    assessment: every active contract asks)."""
+    if (known := ctx.memo.get("switches")) is None:
+        switched = frozenset(e.contract for e in ctx.site.events if e.kind in SWITCH_EVENTS)
+        ended = [c for c in ctx.site.contracts if c.end is not None]
+        known = ctx.memo["switches"] = (switched, ended)
+    return cast("tuple[frozenset[str | None], list[Contract]]", known)
 
 
 def unwanted_option(ctx: Context) -> Iterator[Finding]:
@@ -427,17 +465,28 @@ def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> l
 
 
 def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
-    """The bill lines that pay for one contract alone, by its ref, in the file's order
-    (worked out once per assessment: several rules ask)."""
+    """The bill lines that pay for one contract alone, by its ref, a kind of line after
+    another (worked out once per assessment: several rules ask; they add the lines up)."""
     if (known := ctx.memo.get("sole-payments")) is not None:
         return cast("dict[str, list[BillLine]]", known)
     sole: dict[str, list[BillLine]] = {}
-    for bill in ctx.site.bills:
-        matched = checks.matching_contracts(ctx, bill)
+    for lines in _bill_groups(ctx).values():
+        matched = checks.matching_contracts(ctx, lines[0])
         if len(matched) == 1:
-            sole.setdefault(matched[0].ref, []).append(bill)
+            sole.setdefault(matched[0].ref, []).extend(lines)
     ctx.memo["sole-payments"] = sole
     return sole
+
+
+def _bill_groups(ctx: Context) -> dict[tuple[object, ...], list[BillLine]]:
+    """The bill lines by what they are (party, item, service, contract), each kind in the
+    file's order: lines repeat month after month and are matched once per kind."""
+    if (known := ctx.memo.get("bill-groups")) is None:
+        groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
+        for bill in ctx.site.bills:
+            groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
+        known = ctx.memo["bill-groups"] = groups
+    return cast("dict[tuple[object, ...], list[BillLine]]", known)
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -465,20 +514,13 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     key = ("fee-lines", payment)
     if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
         words = ctx.catalog.payment_fee_words(payment)
-        known = ctx.memo[key] = [
-            b for b, item in _normalized_items(ctx) if any(w in item for w in words)
-        ]
+        lines: list[BillLine] = []
+        for group in _bill_groups(ctx).values():  # a kind of line at a time
+            item = group[0].item
+            if item and any(w in normalize(item) for w in words):
+                lines.extend(group)
+        known = ctx.memo[key] = lines
     return [b for b in cast("list[BillLine]", known) if b.party == party]
-
-
-def _normalized_items(ctx: Context) -> list[tuple[BillLine, str]]:
-    """The bill lines that have an item, each with it `normalize`d (once per assessment)."""
-    known = ctx.memo.get("normalized-items")
-    if known is None:
-        known = ctx.memo["normalized-items"] = [
-            (b, normalize(b.item)) for b in ctx.site.bills if b.item
-        ]
-    return cast("list[tuple[BillLine, str]]", known)
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:

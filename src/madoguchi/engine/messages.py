@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Iterable
 
 from madoguchi.engine.timezone import TOKYO
@@ -638,13 +639,30 @@ def _index(lang: str) -> int:
 def say(lang: str, key: str, **values: object) -> str:
     """The sentence `key` in `lang`, with the values filled in; a date or time among them
     (an ISO string, a date or a datetime) reads as people read it (2026年1月31日(土) 09:05)."""
-    template = TEXT[key][1 if lang == "en" else 0]
-    for name, value in values.items():
+    index = 1 if lang == "en" else 0
+    parsed = _PARSED[index].get(key)
+    if parsed is None:
+        parsed = _PARSED[index][key] = _parse(TEXT[key][index])
+    template, names = parsed
+    for name in names:  # only the values the sentence says (callers pass a few more)
+        value = values[name]
         # Most values are names and amounts: only a date, a time or a text that can be one
         # (every ISO form starts "dddd-") is rewritten.
         if type(value) is not str or (len(value) >= 7 and value[4] == "-"):
             values[name] = _readable(lang, value)
-    return template.format(**values)
+    return template.format_map(values)
+
+
+# Each sentence with the names of the values it says, per language, parsed on first use.
+_PARSED: tuple[dict[str, tuple[str, tuple[str, ...]]], ...] = ({}, {})
+
+
+def _parse(template: str) -> tuple[str, tuple[str, ...]]:
+    names = (name for _text, name, _spec, _conversion in _formatter.parse(template) if name)
+    return template, tuple(dict.fromkeys(names))
+
+
+_formatter = string.Formatter()
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from enum import Enum, StrEnum
+from typing import Any, cast
 
 from madoguchi.engine.kinds import Service
 from madoguchi.engine.timezone import TOKYO
@@ -141,7 +141,44 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """What `dataclasses.asdict` gives (new lists and dicts all the way down), without
+        its generic walk: the CLI and the server turn every assessment into JSON."""
+        data = _plain(self)
         for hyp in data["hypotheses"]:
             hyp["service"] = str(hyp["service"]) if hyp["service"] else None
-        return data
+        return cast(dict[str, Any], data)
+
+
+# Each result class's field names, in order (asdict's keys).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _ATOMIC:  # most values: strings, numbers, None
+        return value
+    if kind is list:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    names = _FIELDS.get(kind)
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            # An enumeration member (copying it gives the member); a tuple or another
+            # container the results never hold is left to asdict's own rules.
+            return value if isinstance(value, Enum) else asdict_value(value)
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    return {name: _plain(getattr(value, name)) for name in names}
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def asdict_value(value: Any) -> Any:
+    """`asdict`'s answer for a value that is not a dataclass (wrapped in one to ask)."""
+    return asdict(_Box(value))["value"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    value: Any
