@@ -90,9 +90,7 @@ def test_a_prepared_statement_is_filled_with_each_users_organizations(world: Wor
     assert mine == _orm(alice, CaseFilter(), now, 1)
     assert theirs == _orm(mallory, CaseFilter(), now, 1)
     assert {row["organization_id"] for row in mine.overdue + mine.due_soon} == {world.org_a.pk}
-    assert {row["organization_id"] for row in theirs.overdue + theirs.due_soon} == {
-        world.org_b.pk
-    }
+    assert {row["organization_id"] for row in theirs.overdue + theirs.due_soon} == {world.org_b.pk}
     assert not {row["id"] for row in mine.cases} & {row["id"] for row in theirs.cases}
 
 
