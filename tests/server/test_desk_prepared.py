@@ -86,7 +86,8 @@ def test_a_prepared_statement_is_filled_with_each_users_organizations(world: Wor
     mine = selectors.desk_lists(alice, CaseFilter(), now, 1, 1, SIZE)
     theirs = selectors.desk_lists(mallory, CaseFilter(), now, 1, 1, SIZE)  # the same shape
     assert len(prepared._PREPARED) == 1  # one statement set served both
-    assert mine is not None and theirs is not None
+    assert mine is not None
+    assert theirs is not None
     assert mine == _orm(alice, CaseFilter(), now, 1)
     assert theirs == _orm(mallory, CaseFilter(), now, 1)
     assert {row["organization_id"] for row in mine.overdue + mine.due_soon} == {world.org_a.pk}
