@@ -117,3 +117,13 @@ def test_a_party_or_a_search_is_read_through_the_orm(world: World) -> None:
     now = timezone.now()
     assert selectors.desk_lists(alice, CaseFilter(party="docomo-hikari"), now, 1, 1, SIZE) is None
     assert selectors.desk_lists(alice, CaseFilter(q="不通"), now, 1, 1, SIZE) is None
+
+
+def test_the_site_picker_lists_each_users_own_sites(world: World) -> None:
+    alice = world.org_a.memberships.get(role="owner").user
+    mallory = world.org_b.memberships.get(role="owner").user
+    mine = selectors.site_choices(alice)
+    theirs = selectors.site_choices(mallory)  # the statement prepared for alice's shape
+    assert len(prepared._PREPARED) == 1
+    assert mine == [(world.site_a.pk, world.site_a.name)]
+    assert theirs == [(world.site_b.pk, world.site_b.name)]

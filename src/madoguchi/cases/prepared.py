@@ -1,6 +1,7 @@
 """Reads compiled once per process with placeholder values, then run with each request's.
 
-`prepared_reads` says why and how; the dashboard's lists use it (`selectors.desk_lists`).
+`prepared_reads` says why and how; the dashboard uses it for its lists
+(`selectors.desk_lists`) and its site picker (`selectors.site_choices`).
 """
 
 from __future__ import annotations
