@@ -40,6 +40,7 @@ class _Statement:
 
 
 _PREPARED: dict[tuple[Any, ...], list[_Statement] | None] = {}
+_UNPREPARED: Any = object()
 
 
 def prepared_reads(
@@ -68,9 +69,8 @@ def prepared_reads(
     placeholder, nothing outside it may vary.
     """
     key = (connection.alias, len(values["organization"]), *values, *shape)
-    if key in _PREPARED:
-        statements = _PREPARED[key]
-    else:
+    statements = _PREPARED.get(key, _UNPREPARED)  # one lookup: another thread may clear it
+    if statements is _UNPREPARED:
         if len(_PREPARED) >= _MAX_SHAPES:
             _PREPARED.clear()
         statements = _PREPARED[key] = _prepare(build, values)
