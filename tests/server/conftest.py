@@ -40,6 +40,7 @@ ENGINE_SENSITIVE = {
     "test_commands",
     "test_concurrency",
     "test_desk",
+    "test_desk_prepared",
     "test_desk_slugs",
     "test_lock_order",
     "test_outage_history",

@@ -147,8 +147,16 @@ def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
 
     All the counts come back from one statement, one round trip for the dashboard's two;
     the ORM can count a sliced queryset but only one per query, hence the raw SELECT of
-    the querysets' own SQL.
+    the querysets' own SQL (`capped_counts_sql`).
     """
+    with connection.cursor() as cursor:
+        cursor.execute(*capped_counts_sql(*querysets, cap=cap))
+        counts = cursor.fetchone()
+    return capped_labels(counts, cap)
+
+
+def capped_counts_sql(*querysets: QuerySet, cap: int = COUNT_CAP) -> tuple[str, list[Any]]:
+    """The one statement of `capped_counts` and its parameters."""
     parts: list[str] = []
     params: list[Any] = []
     for index, rows in enumerate(querysets):
@@ -159,9 +167,10 @@ def capped_counts(*querysets: QuerySet, cap: int = COUNT_CAP) -> list[str]:
             continue
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})")
         params.extend(row_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        counts = cursor.fetchone()
+    return "SELECT " + ", ".join(parts), params
+
+
+def capped_labels(counts: Iterable[int], cap: int = COUNT_CAP) -> list[str]:
     return [capped_label(count, cap) for count in counts]
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
+from madoguchi.cases import rows
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import Case, Promise, PromiseQuerySet, TimelineEntry
+from madoguchi.cases.prepared import prepared_reads
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organization_ids
@@ -28,10 +32,15 @@ def overdue_promises(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> Qu
     return rows.order_by("due", "id")
 
 
-def promises_due_soon(user: AnyUser, now: dt.datetime, filters: CaseFilter) -> QuerySet[Promise]:
+def promises_due_soon(
+    user: AnyUser, now: dt.datetime, filters: CaseFilter, *, until: dt.datetime | None = None
+) -> QuerySet[Promise]:
+    """Awaited promises due from `now` to `until` (default: DASHBOARD_DUE_WINDOW later)."""
+    end = now + DASHBOARD_DUE_WINDOW if until is None else until
+
     def due_soon(rows: PromiseQuerySet) -> PromiseQuerySet:
         awaited = rows.of_active_cases().open()
-        return awaited.filter(due__gte=now, due__lt=now + DASHBOARD_DUE_WINDOW)
+        return awaited.filter(due__gte=now, due__lt=end)
 
     return filters.promises(user, due_soon).order_by("due", "id")
 
@@ -49,6 +58,88 @@ def awaited_of_party(
 
     pairs = filters.awaited_of_party(user, awaited, now)
     return [pk for pk, late in pairs if late], [pk for pk, late in pairs if not late]
+
+
+@dataclass(frozen=True)
+class DeskLists:
+    """The dashboard's lists without a party or a search: rows as `.values()` dicts
+    (`rows.as_case_rows`, `rows.as_promise_rows`), one page each, and the capped counts."""
+
+    cases: list[dict[str, Any]]
+    more_cases: bool
+    overdue: list[dict[str, Any]]
+    more_overdue: bool
+    due_soon: list[dict[str, Any]]
+    overdue_count: str
+    case_count: str
+
+
+# Pages past this are read through the ORM as usual (each page number is its own shape).
+PREPARED_PAGES = 5
+
+
+@dataclass
+class _StandIn:
+    """A user for compiling the lists with placeholder values: their organizations' ids
+    (as `orgs.selectors.roles_of` keeps them) and their id (an assignee "me")."""
+
+    pk: int
+    _madoguchi_roles: dict[int, str]
+    is_authenticated: bool = True
+
+
+def desk_lists(
+    user: AnyUser,
+    filters: CaseFilter,
+    now: dt.datetime,
+    case_page: int,
+    overdue_page: int,
+    size: int,
+) -> DeskLists | None:
+    """The dashboard's open cases, overdue promises, promises due soon and their counts
+    (the same four queries as `open_cases`, `overdue_promises`, `promises_due_soon` and
+    `rows.capped_counts`), from statements prepared once (`prepared.prepared_reads` says
+    why); None for a filter with a party or a search, a user without organizations or a
+    far page (the caller reads them as usual)."""
+    ids = organization_ids(user)
+    if filters.party or filters.q or not ids or max(case_page, overdue_page) > PREPARED_PAGES:
+        return None
+    values: dict[str, Any] = {"organization": ids, "now": now, "until": now + DASHBOARD_DUE_WINDOW}
+    if (assignee := filters.assignee_id(user)) is not None:
+        values["assignee"] = assignee
+    if filters.site is not None:
+        values["site"] = filters.site
+
+    def build(ph: Mapping[str, Any]) -> list[Any]:
+        stand_in: Any = _StandIn(ph.get("assignee", -1), dict.fromkeys(ph["organization"], "staff"))
+        narrowed = filters.model_copy(
+            update={"site": ph.get("site"), "assignee": "me" if "assignee" in ph else ""}
+        )
+        overdue = overdue_promises(stand_in, ph["now"], narrowed)
+        soon = promises_due_soon(stand_in, ph["now"], narrowed, until=ph["until"])
+        case_start = (case_page - 1) * size
+        overdue_start = (overdue_page - 1) * size
+        return [
+            rows.case_rows(open_cases(stand_in, narrowed))[case_start : case_start + size + 1],
+            rows.promise_rows(overdue)[overdue_start : overdue_start + size + 1],
+            rows.promise_rows(soon)[:size],
+            rows.capped_counts_sql(overdue, open_cases(stand_in, narrowed, counting=True)),
+        ]
+
+    shape = ("desk lists", filters.status, case_page, overdue_page, size)
+    read = prepared_reads(shape, build, values)
+    if read is None:
+        return None
+    cases, overdue, due_soon, ((overdue_count, case_count),) = read
+    return DeskLists(
+        cases=cases[:size],
+        more_cases=len(cases) > size,
+        overdue=overdue[:size],
+        more_overdue=len(overdue) > size,
+        due_soon=due_soon,
+        overdue_count=rows.capped_label(overdue_count),
+        case_count=rows.capped_label(case_count),
+    )
 
 
 def promises_by_ids(user: AnyUser, ids: list[int]) -> QuerySet[Promise]:
@@ -106,8 +197,18 @@ SITE_CHOICES_MAX = 300
 
 def site_choices(user: AnyUser, chosen: int | None = None) -> list[tuple[int, str]]:
     """The user's sites as (id, name) for a picker, by name; the chosen one always in it."""
-    sites = Site.objects.filter(organization_id__in=organization_ids(user)).order_by("name", "id")
-    listed = list(sites.values_list("pk", "name")[:SITE_CHOICES_MAX])
+    ids = organization_ids(user)
+    sites = Site.objects.filter(organization_id__in=ids).order_by("name", "id")
+
+    def build(ph: Mapping[str, Any]) -> list[Any]:
+        mine = Site.objects.filter(organization_id__in=ph["organization"]).order_by("name", "id")
+        return [mine.values("pk", "name")[:SITE_CHOICES_MAX]]
+
+    read = prepared_reads(("site choices",), build, {"organization": ids}) if ids else None
+    if read is None:
+        listed = list(sites.values_list("pk", "name")[:SITE_CHOICES_MAX])
+    else:  # compiled once (prepared_reads says why)
+        listed = [(row["pk"], row["name"]) for row in read[0]]
     if chosen is not None and all(pk != chosen for pk, _name in listed):
         listed += list(sites.filter(pk=chosen).values_list("pk", "name"))
     return listed

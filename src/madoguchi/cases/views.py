@@ -109,26 +109,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = CaseFilter.from_query(request.GET)
     overdue_page = _page_number(request, "overdue_page")
     case_page = _page_number(request, "page")
-    # The open cases are read up to the end of their page and one more row (whether there
-    # is another page); the counts read their own lists (capped).
-    case_rows = selectors.open_cases(request.user, filters, first=case_page * PAGE_SIZE + 1)
-    cases, more_cases = rows.page_without_count(rows.case_rows(case_rows), case_page, PAGE_SIZE)
-    if filters.party:
-        overdue, more_overdue, due_soon, overdue_count = _awaited_of_party(
-            request.user, now, filters, overdue_page
-        )
-        (case_count,) = rows.capped_counts(
-            selectors.open_cases(request.user, filters, counting=True)
-        )
+    lists = selectors.desk_lists(request.user, filters, now, case_page, overdue_page, PAGE_SIZE)
+    if lists is not None:  # statements prepared once: no party, no search
+        cases, more_cases, case_count = lists.cases, lists.more_cases, lists.case_count
+        overdue, more_overdue = lists.overdue, lists.more_overdue
+        due_soon, overdue_count = lists.due_soon, lists.overdue_count
     else:
-        overdue_rows = selectors.overdue_promises(request.user, now, filters)
-        overdue, more_overdue = rows.page_without_count(
-            rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
-        )
-        soon_rows = selectors.promises_due_soon(request.user, now, filters)
-        due_soon = list(rows.promise_rows(soon_rows)[:PAGE_SIZE])
-        overdue_count, case_count = rows.capped_counts(
-            overdue_rows, selectors.open_cases(request.user, filters, counting=True)
+        cases, more_cases, overdue, more_overdue, due_soon, overdue_count, case_count = _desk_lists(
+            request.user, now, filters, case_page, overdue_page
         )
     lang = engine_lang()
     directories = selectors.directories_of(request.user)
@@ -152,6 +140,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "party_choices": selectors.party_choices(directories, lang),
         },
     )
+
+
+def _desk_lists(
+    user: Any, now: dt.datetime, filters: CaseFilter, case_page: int, overdue_page: int
+) -> tuple[list[Any], bool, list[Any], bool, list[Any], str, str]:
+    """The dashboard's lists through the ORM (a party, a search, a far page)."""
+    # The open cases are read up to the end of their page and one more row (whether there
+    # is another page); the counts read their own lists (capped).
+    case_rows = selectors.open_cases(user, filters, first=case_page * PAGE_SIZE + 1)
+    cases, more_cases = rows.page_without_count(rows.case_rows(case_rows), case_page, PAGE_SIZE)
+    if filters.party:
+        overdue, more_overdue, due_soon, overdue_count = _awaited_of_party(
+            user, now, filters, overdue_page
+        )
+        (case_count,) = rows.capped_counts(selectors.open_cases(user, filters, counting=True))
+    else:
+        overdue_rows = selectors.overdue_promises(user, now, filters)
+        overdue, more_overdue = rows.page_without_count(
+            rows.promise_rows(overdue_rows), overdue_page, PAGE_SIZE
+        )
+        soon_rows = selectors.promises_due_soon(user, now, filters)
+        due_soon = list(rows.promise_rows(soon_rows)[:PAGE_SIZE])
+        overdue_count, case_count = rows.capped_counts(
+            overdue_rows, selectors.open_cases(user, filters, counting=True)
+        )
+    return cases, more_cases, overdue, more_overdue, due_soon, overdue_count, case_count
 
 
 def _awaited_of_party(

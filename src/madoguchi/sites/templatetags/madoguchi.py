@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -255,8 +255,12 @@ def options(choices: Iterable[tuple[object, object]], chosen: object) -> SafeStr
 
 
 def _e(value: object) -> str:
-    """What `{{ value }}` writes: the text of the value, escaped unless marked safe."""
-    return str(conditional_escape(value if isinstance(value, SafeData) else str(value)))
+    """What `{{ value }}` writes: the text of the value, escaped unless marked safe
+    (`html.escape` is what Django's `escape` calls, without its lazy wrapper; called ~500
+    times a dashboard)."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
 
 
 @register.simple_tag
