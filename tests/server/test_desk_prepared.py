@@ -1,4 +1,4 @@
-"""The dashboard's lists from statements prepared once (`cases.prepared.prepared_reads`):
+"""The dashboard's lists from statements prepared once (`server.prepared.prepared_reads`):
 the same rows as the ORM's reads, and each request's own organizations."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from madoguchi.cases import prepared, rows, selectors
+from madoguchi.cases import rows, selectors
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import Case, EntryKind, Promise
 from madoguchi.cases.services import PromiseSpec, log_entry, open_case
 from madoguchi.orgs.models import Role
+from madoguchi.server import prepared
 from tests.server.conftest import World
 from tests.server.factories import MembershipFactory, OrganizationFactory, SiteFactory
 

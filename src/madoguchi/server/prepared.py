@@ -1,7 +1,8 @@
 """Reads compiled once per process with placeholder values, then run with each request's.
 
 `prepared_reads` says why and how; the dashboard uses it for its lists
-(`selectors.desk_lists`) and its site picker (`selectors.site_choices`).
+(`cases.selectors.desk_lists`), its site picker (`cases.selectors.site_choices`) and its
+receivables panel (`receivables.selectors.organization_totals`).
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def _placeholders(values: Values) -> dict[str, Any]:
             number += len(value)
         elif isinstance(value, dt.datetime):
             answer[name] = _PLACEHOLDER_DAY + dt.timedelta(days=number)
+        elif isinstance(value, dt.date):
+            answer[name] = (_PLACEHOLDER_DAY + dt.timedelta(days=number)).date()
         elif isinstance(value, int) and not isinstance(value, bool):
             answer[name] = _PLACEHOLDER_ID + number
         else:
@@ -100,6 +103,8 @@ def _placeholders(values: Values) -> dict[str, Any]:
 def _adapted(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
     return value
 
 
