@@ -441,13 +441,29 @@ def _cache_dir() -> Path:
 _CODE = ("catalog.py", "catalogfile.py", "model.py", "kinds.py", "light.py", "lightspec.py")
 
 
-def _cache_path(files: list[tuple[str, str]]) -> Path | None:
-    import hashlib
+def _cache_file(kind: str, files: list[tuple[str, str]]) -> Path:
+    """Where a cache of the catalog is kept, named after a digest of the data, the code that
+    reads it and the Python version (zlib's CRC: a stale-cache check, cheap to import, not a
+    defence against a forged file): a changed file never reads a stale cache."""
+    import zlib
 
-    code = [(Path(__file__).parent / name).read_bytes() for name in _CODE]
-    key = repr((sys.version_info[:2], files, code)).encode()
-    digest = hashlib.sha256(key).hexdigest()[:16]
-    return _cache_dir() / f"catalog-{digest}.pickle"
+    here = Path(__file__).parent
+    crc = zlib.crc32(repr(sys.version_info[:2]).encode())
+    for name, text in files:
+        crc = zlib.crc32(text.encode(), zlib.crc32(name.encode(), crc))
+    for name in _CODE:
+        crc = zlib.crc32((here / name).read_bytes(), crc)
+    return _cache_dir() / f"{kind}-{crc:08x}-{sum(len(text) for _, text in files)}"
+
+
+def _store(path: Path, content: bytes) -> None:
+    """Write a cache whole (another process never reads half of it); a cache that cannot be
+    written is simply skipped."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(content)
+        temporary.replace(path)
 
 
 @cache
@@ -458,28 +474,16 @@ def load_catalog() -> Catalog:
     kept in a pickle named after the hash of the data files: a changed file never reads a
     stale cache, and a cache that cannot be read or written is simply skipped.
     """
+    import pickle
+
     files = _read_files()
-    path = _cache_path(files)
-    if path is not None and path.exists():
-        import pickle
-
-        try:
-            with path.open("rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, Catalog):
-                return cached
-        except Exception:  # a corrupt or foreign cache file: rebuild it
-            pass
+    path = _cache_file("catalog", files).with_suffix(".pickle")
+    with contextlib.suppress(Exception):  # missing, corrupt or foreign: rebuild it
+        cached = pickle.loads(path.read_bytes())
+        if isinstance(cached, Catalog):
+            return cached
     catalog = build_catalog(files)
-    if path is not None:
-        import pickle
-
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)
+    _store(path, pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
     return catalog
 
 
@@ -490,20 +494,6 @@ class LightCatalog:
 
     catalog: Catalog
     reader: Any  # light.Reader
-
-
-def _light_key(files: list[tuple[str, str]]) -> str:
-    """A digest of the data, the code that reads it and the Python version (zlib's CRC: a
-    stale-cache check, cheap to import, not a defence against a forged file)."""
-    import zlib
-
-    here = Path(__file__).parent
-    crc = zlib.crc32(repr(sys.version_info[:2]).encode())
-    for name, text in files:
-        crc = zlib.crc32(text.encode(), zlib.crc32(name.encode(), crc))
-    for name in _CODE:
-        crc = zlib.crc32((here / name).read_bytes(), crc)
-    return f"{crc:08x}-{sum(len(text) for _, text in files)}"
 
 
 def _build_light(files: list[tuple[str, str]]) -> dict[str, Any]:
@@ -532,17 +522,13 @@ def load_light_catalog() -> LightCatalog | None:
     from madoguchi.engine.light import Fallback, Reader
 
     files = _read_files()
-    path = _cache_dir() / f"light-{_light_key(files)}.marshal"
+    path = _cache_file("light", files).with_suffix(".marshal")
     content: dict[str, Any] | None = None
     with contextlib.suppress(Exception):  # missing, corrupt or foreign: rebuild it
         content = marshal.loads(path.read_bytes())
     if not isinstance(content, dict) or set(content) != {"spec", "files"}:
         content = _build_light(files)
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps(content))
-            temporary.replace(path)
+        _store(path, marshal.dumps(content))
     try:
         reader = Reader(content["spec"])
         validated = [
