@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from madoguchi.notifications.models import SiteContact
 from madoguchi.orgs.models import Role
 from madoguchi.sites.models import Event
 from tests.browser.conftest import CHROMIUM, open_page
@@ -49,3 +50,26 @@ def test_delete_an_event_asks_once_without_javascript(
     page.wait_for_load_state()
     assert "出来事を削除しました。" in page.inner_text("main")
     assert not Event.objects.filter(pk=event.pk).exists()
+
+
+def test_delete_a_customer_contact_asks_once_without_javascript(
+    live_server: Any, phone_without_js: Any
+) -> None:
+    member = MembershipFactory(role=Role.OWNER)
+    site = SiteFactory(organization=member.organization, name="木村邸")
+    contact = SiteContact.objects.create(
+        organization=member.organization, site=site, name="木村 花子", email="hanako@example.jp"
+    )
+    page = phone_without_js
+    log_in(page, live_server.url, member.user.username)
+    page.goto(f"{live_server.url}/sites/{site.pk}/contacts/")
+    page.click("text=この連絡先を削除")
+    page.wait_for_load_state()
+    assert page.inner_text("#confirm-question") == "この連絡先を削除しますか？"
+    assert "木村 花子" in page.inner_text("main")
+    assert SiteContact.objects.filter(pk=contact.pk).exists()
+    no_sideways_scroll(page)
+    shot(page, "phone-delete-contact-question.png")
+    page.click("#confirm-delete")
+    page.wait_for_load_state()
+    assert not SiteContact.objects.filter(pk=contact.pk).exists()
