@@ -113,10 +113,75 @@ def test_a_user_of_two_organizations_gets_the_rows_of_both(world: World) -> None
     assert shown == {world.org_a.pk, world.org_b.pk}
 
 
-def test_a_party_or_a_search_is_read_through_the_orm(world: World) -> None:
+def _orm_party(
+    user: Any, filters: CaseFilter, now: dt.datetime, page: int
+) -> selectors.DeskLists:
+    """What the dashboard read for a party before its statements were prepared."""
+    first = rows.case_rows(selectors.open_cases(user, filters, first=page * SIZE + 1))
+    cases, more_cases = rows.page_without_count(first, page, SIZE)
+    late, soon = selectors.awaited_of_party(user, now, filters)
+    start = (page - 1) * SIZE
+    shown = late[start : start + SIZE] + soon[:SIZE]
+    found = {r["id"]: r for r in rows.promise_rows(selectors.promises_by_ids(user, shown))}
+    (case_count,) = rows.capped_counts(selectors.open_cases(user, filters, counting=True))
+    return selectors.DeskLists(
+        cases,
+        more_cases,
+        [found[pk] for pk in late[start : start + SIZE] if pk in found],
+        len(late) > start + SIZE,
+        [found[pk] for pk in soon[:SIZE] if pk in found],
+        rows.capped_label(len(late)),
+        case_count,
+    )
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"status": "open"}, {"assignee": "me"}, {"site": "site"}, {"party": "ocn"}]
+)
+@pytest.mark.parametrize("page", [1, 2])
+def test_the_prepared_lists_of_a_party_are_the_orms(
+    world: World, query: dict[str, str], page: int
+) -> None:
     alice = world.org_a.memberships.get(role="owner").user
     now = timezone.now()
-    assert selectors.desk_lists(alice, CaseFilter(party="docomo-hikari"), now, 1, 1, SIZE) is None
+    _desk(world.site_a, alice, now)
+    _desk(SiteFactory(organization=world.org_a), None, now)
+    query = {"party": "docomo-hikari", **query}
+    if query.get("site"):
+        query["site"] = str(world.site_a.pk)
+    filters = CaseFilter.from_query(query)
+    found = selectors.desk_lists(alice, filters, now, page, page, SIZE)
+    assert found is not None  # prepared, not read through the ORM
+    assert found == _orm_party(alice, CaseFilter.from_query(query), now, page)
+    if query == {"party": "docomo-hikari"} and page == 1:
+        assert found.overdue  # the comparison saw rows
+        assert found.due_soon
+
+
+def test_a_prepared_party_statement_is_filled_with_each_users_organizations(
+    world: World,
+) -> None:
+    now = timezone.now()
+    alice = world.org_a.memberships.get(role="owner").user
+    mallory = world.org_b.memberships.get(role="owner").user
+    _desk(world.site_a, alice, now)
+    _desk(world.site_b, mallory, now)
+    party = CaseFilter(party="docomo-hikari")
+    mine = selectors.desk_lists(alice, party, now, 1, 1, SIZE)
+    theirs = selectors.desk_lists(mallory, CaseFilter(party="docomo-hikari"), now, 1, 1, SIZE)
+    assert len(prepared._PREPARED) == 2  # the lists' and the promise rows': one set each
+    assert mine is not None
+    assert theirs is not None
+    assert mine == _orm_party(alice, CaseFilter(party="docomo-hikari"), now, 1)
+    assert theirs == _orm_party(mallory, CaseFilter(party="docomo-hikari"), now, 1)
+    assert {row["organization_id"] for row in mine.overdue + mine.due_soon} == {world.org_a.pk}
+    assert {row["organization_id"] for row in theirs.overdue + theirs.due_soon} == {world.org_b.pk}
+    assert not {row["id"] for row in mine.cases} & {row["id"] for row in theirs.cases}
+
+
+def test_a_search_is_read_through_the_orm(world: World) -> None:
+    alice = world.org_a.memberships.get(role="owner").user
+    now = timezone.now()
     assert selectors.desk_lists(alice, CaseFilter(q="不通"), now, 1, 1, SIZE) is None
 
 

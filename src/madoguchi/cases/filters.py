@@ -129,6 +129,13 @@ class CaseFilter(BaseModel):
         narrowed = self._promise_conditions(user, conditions)
         return party_desk(Promise, user, self.party_slugs(user), narrowed).awaited(now)
 
+    def awaited_of_party_read(
+        self, user: AnyUser, conditions: Conditions, now: dt.datetime
+    ) -> tuple[str, tuple[Any, ...]] | None:
+        """The SQL of `awaited_of_party` and its parameters (`PartyDesk.awaited_read`)."""
+        narrowed = self._promise_conditions(user, conditions)
+        return party_desk(Promise, user, self.party_slugs(user), narrowed).awaited_read(now)
+
     def _promise_conditions(self, user: AnyUser, conditions: Conditions) -> Conditions:
         def narrowed(rows: QuerySet[Any]) -> QuerySet[Any]:
             rows = self._narrow(conditions(rows), user, prefix="case__")
@@ -198,20 +205,33 @@ class PartyDesk:
     def awaited(self, now: dt.datetime) -> list[tuple[int, bool]]:
         """(id, overdue at `now`) of every matching promise, soonest due first, in one read
         (no date converted in Python)."""
+        read = self.awaited_read(now)
+        if read is None:  # e.g. a user without organizations
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(*read)
+            return awaited_pairs(cursor.fetchall())
+
+    def awaited_read(self, now: dt.datetime) -> tuple[str, tuple[Any, ...]] | None:
+        """The SQL of `awaited` and its parameters (rows: `awaited_pairs`); None when
+        nothing can match."""
         try:
             sql, params = self._union_of("due")
-        except EmptyResultSet:  # e.g. a user without organizations
-            return []
+        except EmptyResultSet:
+            return None
         moment = connection.ops.adapt_datetimefield_value(now)
         pairs = f'SELECT "pk", "due" < %s FROM ({sql}) party_sides ORDER BY "due", "pk"'
-        with connection.cursor() as cursor:
-            cursor.execute(pairs, (moment, *params))
-            return [(pk, bool(late)) for pk, late in cursor.fetchall()]
+        return pairs, (moment, *params)
 
     def _union_of(self, key: str) -> tuple[str, tuple[Any, ...]]:
         head, *rest = (side.order_by().values("pk", key) for side in self.sides)
         compiled: tuple[str, tuple[Any, ...]] = head.union(*rest).query.sql_with_params()
         return compiled
+
+
+def awaited_pairs(rows: list[tuple[Any, Any]]) -> list[tuple[int, bool]]:
+    """`PartyDesk.awaited`'s rows as (id, overdue): SQLite says 0/1, PostgreSQL a boolean."""
+    return [(pk, bool(late)) for pk, late in rows]
 
 
 def party_desk(

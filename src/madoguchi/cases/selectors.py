@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from madoguchi.cases import rows
-from madoguchi.cases.filters import CaseFilter
+from madoguchi.cases.filters import CaseFilter, awaited_pairs
 from madoguchi.cases.models import Case, Promise, PromiseQuerySet, TimelineEntry
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.orgs.models import Organization
@@ -97,24 +97,24 @@ def desk_lists(
     size: int,
 ) -> DeskLists | None:
     """The dashboard's open cases, overdue promises, promises due soon and their counts
-    (the same four queries as `open_cases`, `overdue_promises`, `promises_due_soon` and
-    `rows.capped_counts`), from statements prepared once (`prepared.prepared_reads` says
-    why); None for a filter with a party or a search, a user without organizations or a
-    far page (the caller reads them as usual)."""
+    (the same queries as `open_cases`, `overdue_promises`, `promises_due_soon` and
+    `rows.capped_counts`, or with a party `awaited_of_party` and `promises_by_ids`), from
+    statements prepared once (`prepared.prepared_reads` says why); None for a search, a
+    user without organizations or a far page (the caller reads them as usual)."""
     ids = organization_ids(user)
-    if filters.party or filters.q or not ids or max(case_page, overdue_page) > PREPARED_PAGES:
+    if filters.q or not ids or max(case_page, overdue_page) > PREPARED_PAGES:
         return None
     values: dict[str, Any] = {"organization": ids, "now": now, "until": now + DASHBOARD_DUE_WINDOW}
     if (assignee := filters.assignee_id(user)) is not None:
         values["assignee"] = assignee
     if filters.site is not None:
         values["site"] = filters.site
+    if filters.party:
+        values["slugs"] = sorted(filters.party_slugs(user))
+        return _party_desk_lists(user, filters, values, case_page, overdue_page, size)
 
     def build(ph: Mapping[str, Any]) -> list[Any]:
-        stand_in: Any = _StandIn(ph.get("assignee", -1), dict.fromkeys(ph["organization"], "staff"))
-        narrowed = filters.model_copy(
-            update={"site": ph.get("site"), "assignee": "me" if "assignee" in ph else ""}
-        )
+        stand_in, narrowed = _stand_in(filters, ph)
         overdue = overdue_promises(stand_in, ph["now"], narrowed)
         soon = promises_due_soon(stand_in, ph["now"], narrowed, until=ph["until"])
         case_start = (case_page - 1) * size
@@ -140,6 +140,84 @@ def desk_lists(
         overdue_count=rows.capped_label(overdue_count),
         case_count=rows.capped_label(case_count),
     )
+
+
+def _stand_in(filters: CaseFilter, ph: Mapping[str, Any]) -> tuple[Any, CaseFilter]:
+    """A user and a filter holding the placeholders of `ph` instead of the request's values
+    (the organizations, the assignee "me", the site, the party's slugs)."""
+    stand_in: Any = _StandIn(ph.get("assignee", -1), dict.fromkeys(ph["organization"], "staff"))
+    narrowed = filters.model_copy(
+        update={"site": ph.get("site"), "assignee": "me" if "assignee" in ph else ""}
+    )
+    narrowed._slugs = {stand_in.pk: frozenset(ph["slugs"])} if "slugs" in ph else {}
+    return stand_in, narrowed
+
+
+def _party_desk_lists(
+    user: AnyUser,
+    filters: CaseFilter,
+    values: dict[str, Any],
+    case_page: int,
+    overdue_page: int,
+    size: int,
+) -> DeskLists | None:
+    """`desk_lists` for a party: the page of open cases, the (id, overdue) pairs of the
+    party's awaited promises (`awaited_of_party`: the overdue page, its exact count and those
+    due soon, from one read) and the open-case count, then the rows of the promises shown."""
+
+    def build(ph: Mapping[str, Any]) -> list[Any]:
+        stand_in, narrowed = _stand_in(filters, ph)
+        case_start = (case_page - 1) * size
+        first = case_page * size + 1
+        cases = rows.case_rows(open_cases(stand_in, narrowed, first=first))
+
+        def awaited_until(promises: PromiseQuerySet) -> PromiseQuerySet:
+            return promises.of_active_cases().open().filter(due__lt=ph["until"])
+
+        awaited = narrowed.awaited_of_party_read(stand_in, awaited_until, ph["now"])
+        counted = rows.capped_counts_sql(open_cases(stand_in, narrowed, counting=True))
+        if awaited is None:
+            return []  # not prepared: nothing can match
+        return [cases[case_start : case_start + size + 1], awaited, counted]
+
+    shape = ("party desk lists", filters.status, case_page, size)
+    read = prepared_reads(shape, build, values)
+    if not read:
+        return None
+    cases, pairs, ((case_count,),) = read
+    late = [pk for pk, overdue in awaited_pairs(pairs) if overdue]
+    soon = [pk for pk, overdue in awaited_pairs(pairs) if not overdue]
+    start = (overdue_page - 1) * size
+    shown = late[start : start + size] + soon[:size]  # apart: due before or after now
+    found = {row["id"]: row for row in _promise_rows_by_ids(user, values["organization"], shown)}
+    return DeskLists(
+        cases=cases[:size],
+        more_cases=len(cases) > size,
+        overdue=[found[pk] for pk in late[start : start + size] if pk in found],
+        more_overdue=len(late) > start + size,
+        due_soon=[found[pk] for pk in soon[:size] if pk in found],
+        overdue_count=rows.capped_label(len(late)),
+        case_count=rows.capped_label(case_count),
+    )
+
+
+def _promise_rows_by_ids(
+    user: AnyUser, organization: list[int], shown: list[int]
+) -> list[dict[str, Any]]:
+    """The rows of the promises `shown` (ids the user's own reads returned), prepared once
+    per number of ids."""
+    if not shown:
+        return []
+
+    def build(ph: Mapping[str, Any]) -> list[Any]:
+        stand_in: Any = _StandIn(-1, dict.fromkeys(ph["organization"], "staff"))
+        return [rows.promise_rows(promises_by_ids(stand_in, ph["shown"]))]
+
+    values = {"organization": organization, "shown": shown}
+    read = prepared_reads(("promise rows by id",), build, values)
+    if read is None:
+        return list(rows.promise_rows(promises_by_ids(user, shown)))
+    return list(read[0])
 
 
 def promises_by_ids(user: AnyUser, ids: list[int]) -> QuerySet[Promise]:

@@ -19,13 +19,15 @@ from django.db.models import QuerySet
 # the fields' converters) or raw SQL with its parameters (one row, as a tuple).
 Read = QuerySet[Any, dict[str, Any]] | tuple[str, Sequence[Any]]
 # What the builder is given, by name: organization ids under "organization" (a list), every
-# other value by its own name.
+# other value by its own name: a datetime, a date, an int, a str, or a list of those (each
+# element its own placeholder; the lists' lengths are part of the shape).
 Values = Mapping[str, Any]
 
 # Values no request passes (no row has such an id; no date of the desk is in 1901),
 # compiled in place of the request's so their positions among the parameters can be found.
 _PLACEHOLDER_ID = 7_391_000_000_000
 _PLACEHOLDER_DAY = dt.datetime(1901, 2, 3, tzinfo=dt.UTC)
+_PLACEHOLDER_TEXT = "\x1fmadoguchi-placeholder-{}"  # no slug or name holds a control character
 # At most this many shapes are kept (a shape is a combination of the filters, the number
 # of organizations and the page numbers); past that the cache starts again.
 _MAX_SHAPES = 256
@@ -69,7 +71,8 @@ def prepared_reads(
     `shape` must name everything else the statements depend on: anything in `values` is a
     placeholder, nothing outside it may vary.
     """
-    key = (connection.alias, len(values["organization"]), *values, *shape)
+    lengths = tuple(len(v) for v in values.values() if isinstance(v, list | tuple))
+    key = (connection.alias, lengths, *values, *shape)
     statements = _PREPARED.get(key, _UNPREPARED)  # one lookup: another thread may clear it
     if statements is _UNPREPARED:
         if len(_PREPARED) >= _MAX_SHAPES:
@@ -81,22 +84,28 @@ def prepared_reads(
 
 
 def _placeholders(values: Values) -> dict[str, Any]:
-    """A placeholder of the same type for each value (organization ids: one each)."""
+    """A placeholder of the same type for each value (in a list: one for each element),
+    every one different from every other."""
     answer: dict[str, Any] = {}
-    number = 0
+    count = iter(range(1_000_000))
+
+    def one(name: str, value: Any) -> Any:
+        number = next(count)
+        if isinstance(value, dt.datetime):
+            return _PLACEHOLDER_DAY + dt.timedelta(days=number)
+        if isinstance(value, dt.date):
+            return (_PLACEHOLDER_DAY + dt.timedelta(days=number)).date()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _PLACEHOLDER_ID + number
+        if isinstance(value, str):
+            return _PLACEHOLDER_TEXT.format(number)
+        raise TypeError(f"{name}: no placeholder for {type(value).__name__}")
+
     for name, value in values.items():
-        if name == "organization":
-            answer[name] = [_PLACEHOLDER_ID + number + n for n in range(len(value))]
-            number += len(value)
-        elif isinstance(value, dt.datetime):
-            answer[name] = _PLACEHOLDER_DAY + dt.timedelta(days=number)
-        elif isinstance(value, dt.date):
-            answer[name] = (_PLACEHOLDER_DAY + dt.timedelta(days=number)).date()
-        elif isinstance(value, int) and not isinstance(value, bool):
-            answer[name] = _PLACEHOLDER_ID + number
+        if isinstance(value, list | tuple):
+            answer[name] = [one(name, element) for element in value]
         else:
-            raise TypeError(f"{name}: no placeholder for {type(value).__name__}")
-        number += 1
+            answer[name] = one(name, value)
     return answer
 
 
@@ -112,7 +121,7 @@ def _prepare(build: Callable[[Values], Sequence[Read]], values: Values) -> list[
     placeholders = _placeholders(values)
     where: dict[Any, tuple[str, int]] = {}
     for name, value in placeholders.items():
-        for index, one in enumerate(value if name == "organization" else [value]):
+        for index, one in enumerate(value if isinstance(value, list) else [value]):
             where[_adapted(one)] = (name, index)
     statements = []
     found: set[tuple[str, int]] = set()
@@ -155,7 +164,7 @@ def _hashable(value: Any) -> bool:
 def _run(statement: _Statement, values: Values) -> list[Any]:
     params = list(statement.params)
     for position, (name, index) in statement.slots.items():
-        value = values[name][index] if name == "organization" else values[name]
+        value = values[name][index] if isinstance(values[name], list | tuple) else values[name]
         params[position] = _adapted(value)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
