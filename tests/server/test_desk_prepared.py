@@ -113,9 +113,7 @@ def test_a_user_of_two_organizations_gets_the_rows_of_both(world: World) -> None
     assert shown == {world.org_a.pk, world.org_b.pk}
 
 
-def _orm_party(
-    user: Any, filters: CaseFilter, now: dt.datetime, page: int
-) -> selectors.DeskLists:
+def _orm_party(user: Any, filters: CaseFilter, now: dt.datetime, page: int) -> selectors.DeskLists:
     """What the dashboard read for a party before its statements were prepared."""
     first = rows.case_rows(selectors.open_cases(user, filters, first=page * SIZE + 1))
     cases, more_cases = rows.page_without_count(first, page, SIZE)
