@@ -33,6 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from madoguchi.cases.models import Case  # noqa: E402
+from madoguchi.sites.models import Site  # noqa: E402
 
 
 def reference_loop() -> None:
@@ -84,10 +85,14 @@ def main() -> None:
     mine = list(
         Case.objects.filter(organization__slug="bench-0").values_list("pk", flat=True)[:5000]
     )
+    sites = list(
+        Site.objects.filter(organization__slug="bench-0").values_list("pk", flat=True)[:5000]
+    )
     pages = {
         "dashboard": ["/cases/"] * args.runs,
         "case list": [f"/cases/all/?page={rng.randint(1, 50)}" for _ in range(args.runs)],
         "case page": [f"/cases/{rng.choice(mine)}/" for _ in range(args.runs)],
+        "site page": [f"/sites/{rng.choice(sites)}/" for _ in range(args.runs)],
         "search (reference no.)": [
             f"/cases/all/?q=R{rng.choice(mine)}-1" for _ in range(args.runs)
         ],
@@ -103,6 +108,14 @@ def main() -> None:
         ],
         "desk by party name": [
             f"/cases/?party={rng.choice(['ドコモ光', 'So-net', 'ぷらら'])}"
+            for _ in range(args.runs)
+        ],
+        "all cases by party": [
+            f"/cases/all/?party={rng.choice(['ドコモ光', 'So-net', 'ぷらら'])}"
+            for _ in range(args.runs)
+        ],
+        "all cases, status": [
+            f"/cases/all/?status={rng.choice(['open', 'waiting', 'closed'])}"
             for _ in range(args.runs)
         ],
         "sites by party name": [

@@ -423,7 +423,9 @@ def register_rows(router: Router, rows: RowApi) -> None:
     Filters = create_model(f"{one.title()}Filters", __base__=Schema, **filter_fields)
 
     def child(request: HttpRequest, pk: int, *, write: bool = False) -> Any:
-        row = get_object_or_404(model.objects.for_user(request.user).select_related("site"), pk=pk)
+        row = get_object_or_404(
+            model.objects.for_user(request.user).select_related("site__organization"), pk=pk
+        )
         _site(request, row.site_id, write=write)
         return row
 

@@ -513,7 +513,7 @@ def import_bills(
             if not outcome.ok:
                 transaction.set_rollback(True)
             else:
-                for site_id in before:
+                for site_id in sorted(before):  # the sites' row locks in one order
                     site_changed(site_id)
                 if finished is not None:
                     finished(outcome)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.cases import rows, selectors
-from madoguchi.cases.assessment import assess_site, load_site_file_rows
+from madoguchi.cases.assessment import stored_site
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.forms import (
     LogForm,
@@ -51,6 +51,7 @@ from madoguchi.cases.services import (
 )
 from madoguchi.cases.stats import party_figures
 from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import assess, load_catalog
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.server.inputs import page_number
@@ -205,9 +206,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None) -> HttpResponse:
     """The case page; with a refused call log form, that form again with what was typed."""
     now = timezone.now()
-    site = load_site_file_rows(case.site)
-    directory = site_directory(site, parties_for(case.organization))
-    assessment = assess_site(site, lang=engine_lang(), directory=directory, case=case)
+    site = case.site
+    stored = stored_site(site, case)
+    directory = stored.directory
+    assessment = assess(stored.record, lang=engine_lang(), catalog=load_catalog())
     entries = selectors.timeline(case)
     promises = sorted(
         case.promises.all(), key=lambda p: (not p.is_overdue(now), p.state != "open", p.due)

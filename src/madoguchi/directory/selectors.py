@@ -56,6 +56,15 @@ def parties_for(organization: Organization) -> Directory:
     return directory_with_corrections(organization)[0]
 
 
+def parties_with_key(organization: Organization) -> tuple[Directory, str]:
+    """`parties_for` and its cache key, which changes whenever the directory does (`_cached`
+    says how): for caches of what is derived from the directory (cases.assessment)."""
+    (directory, _corrections), key = _cached_with_key(
+        organization.pk, lambda: _read_parties(organization)
+    )
+    return directory, key
+
+
 def directory_with_corrections(organization: Organization) -> tuple[Directory, Corrections]:
     """The directory (`parties_for`) and the corrections it applies, by (party, desk): one
     small query, as both are cached together."""
@@ -176,6 +185,12 @@ def confirmations_for(organization: Organization) -> dict[str, FactConfirmation]
 def _cached(
     organization_id: int, read: Callable[[], tuple[Directory, Corrections]]
 ) -> tuple[Directory, Corrections]:
+    return _cached_with_key(organization_id, read)[0]
+
+
+def _cached_with_key(
+    organization_id: int, read: Callable[[], tuple[Directory, Corrections]]
+) -> tuple[tuple[Directory, Corrections], str]:
     """The organization's directory from the cache, or `read` and cached.
 
     Why: a page needs the directory for every assessment; read from the rows it is two
@@ -199,7 +214,7 @@ def _cached(
     if directory is None:
         directory = read()
         cache.set(key, directory, DIRECTORY_CACHE_SECONDS)
-    return directory
+    return directory, key
 
 
 def catalog_for(organization: Organization) -> Catalog:

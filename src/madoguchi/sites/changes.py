@@ -10,18 +10,30 @@ no one: the apps above read the stamp and refresh what is older than it (money.t
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from madoguchi.sites.models import Site
 
 
-def site_changed(site_id: int) -> None:
-    """Stamp the site as changed now, once the current transaction commits.
+def bump_version(site_id: int) -> None:
+    """Raise the site's `version` in the current transaction (a row lock until it ends).
 
-    After the commit, so a rolled-back write stamps nothing and takes no lock on the site's
-    row in the write's transaction; never backwards, so a write that commits after a later
-    one keeps the later stamp."""
+    In the write's own transaction, so the new version is seen exactly when the write is: a
+    reader that finds the old version may cache a document read before the write (or just
+    after it), never one read before a version it has not seen. Every writer calls this
+    (through `site_changed` or `sites.services.lock_site`), so a document cached under a
+    version is never older than that version's rows."""
+    Site.objects.filter(pk=site_id).update(version=F("version") + 1)
+
+
+def site_changed(site_id: int) -> None:
+    """Raise the site's version now (`bump_version`) and stamp it as changed once the current
+    transaction commits.
+
+    The stamp after the commit, so a rolled-back write stamps nothing; never backwards, so a
+    write that commits after a later one keeps the later stamp."""
+    bump_version(site_id)
     since = timezone.now()
     transaction.on_commit(
         lambda: Site.objects.filter(

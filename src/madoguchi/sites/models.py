@@ -73,6 +73,10 @@ class Site(OrgOwned):
     # When a write last changed what the site's checks can find (sites.changes): what is
     # derived from the site and stored (money.SiteMoney) is stale when older.
     changed = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised by every write to the site's rows, its cases or their promises, inside the
+    # write's transaction (sites.changes.site_changed, sites.services.lock_site): the key of
+    # the site's cached document (cases.assessment.stored_site).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "id"]

@@ -18,7 +18,7 @@ from madoguchi.directory.services import create_desk, create_party
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.changes import site_changed
+from madoguchi.sites.changes import bump_version, site_changed
 from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
 from madoguchi.sites.models import (
     BillLine,
@@ -272,8 +272,12 @@ def lock_site(site_id: int) -> None:
     """Take the site's row lock (PostgreSQL; on SQLite the IMMEDIATE transaction already
     holds the one write lock). Every writer that changes a site's rows, its cases or their
     promises takes it first, before any case or promise row: one lock order for all of them,
-    so a re-import and a promise settled at the same moment queue instead of deadlocking."""
-    Site.objects.select_for_update().filter(pk=site_id).values_list("pk", flat=True).first()
+    so a re-import and a promise settled at the same moment queue instead of deadlocking.
+
+    The lock is the raise of the site's `version` (an UPDATE locks the row as SELECT … FOR
+    UPDATE did, for the rest of the transaction): whatever the writer then changes, the
+    site's cached document (cases.assessment.stored_site) is read again."""
+    bump_version(site_id)
 
 
 @transaction.atomic
