@@ -18,6 +18,7 @@ from madoguchi.cases import services as case_services
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case, EntryKind, Promise
 from madoguchi.cases.services import PromiseSpec
+from madoguchi.directory.selectors import parties_for
 from madoguchi.sites import services as site_services
 from madoguchi.sites.models import Contract, Site
 from tests.server.conftest import World
@@ -40,7 +41,7 @@ def _fresh_document(world: World) -> dict[str, Any]:
     from madoguchi.cases.assessment import site_record
 
     site = with_site_file_rows(Site.objects.filter(pk=world.site_a.pk)).get()
-    return site_record(site, stored_site(_site(world)).directory).model_dump(mode="json")
+    return site_record(site, parties_for(site.organization)).model_dump(mode="json")
 
 
 def test_a_second_read_of_an_unchanged_site_takes_one_query(world: World) -> None:

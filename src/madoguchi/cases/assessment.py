@@ -232,8 +232,8 @@ def stored_site(site: Site, case: Case | None = None) -> StoredSite:
     found = cache.get(key)
     if not isinstance(found, StoredSite):
         load_site_file_rows(site)
-        directory = site_directory(site, organization_directory)
-        found = StoredSite(site_record(site, directory, case), directory)
+        record = site_record(site, organization_directory, case)
+        found = StoredSite(record, site_directory(site, organization_directory))
         cache.set(key, found, STORED_SITE_SECONDS)
     return found
 

@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
-from madoguchi.cases.assessment import assess_site, site_record, with_site_file_rows
+from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case
 from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
 from madoguchi.directory.services import catalog_desk
-from madoguchi.engine import SiteFileError
+from madoguchi.engine import SiteFileError, assess, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.dialling import number_to_dial
 from madoguchi.engine.model import OnuLamps, Symptom
@@ -50,7 +50,6 @@ from madoguchi.sitefiles.siteio import (
 )
 from madoguchi.sites.forms import TroubleForm, party_label
 from madoguchi.sites.models import BillLine, CardBatch, Customer, Site
-from madoguchi.sites.records import site_directory
 from madoguchi.sites.selectors import ceased_holders
 from madoguchi.sites.services import record_card_prints
 from madoguchi.sites.views import user_site
@@ -75,13 +74,13 @@ CHARGE_CODES = frozenset(
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
     directory, corrections = directory_with_corrections(site.organization)
-    record = site_record(site, directory)  # StoredSiteInvalid: see unreadable_site
-    assessment = assess_site(site, lang=engine_lang(), directory=directory)
+    stored = stored_site(site)  # StoredSiteInvalid: see unreadable_site
+    record, parties = stored.record, stored.directory
+    assessment = assess(record, lang=engine_lang(), catalog=load_catalog())
     writable = can_write(request.user, site.organization_id)
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
     contract_map = site_map(record, lang=engine_lang())
-    parties = site_directory(site, directory)
     return render(
         request,
         "sites/detail.html",
@@ -110,9 +109,9 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 },
                 site=site,
             ),
-            "bill_months": bills_by_month(site.bills.all(), site_directory(site, directory)),
+            "bill_months": bills_by_month(site.bills.all(), parties),
             "recurring": recurring_without_contract(site),
-            "bill_chart": _bill_chart(site, site_directory(site, directory)),
+            "bill_chart": _bill_chart(site, parties),
             "fixed_time": site.assess_at is not None,
             "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
             "charge_findings": [
