@@ -228,6 +228,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--logger-class",  # calendar and intake tokens left out of the access log
         "madoguchi.server.logs.RedactingGunicornLogger",
         "--no-control-socket",  # one per user by default: a second server would take it over
+        "--config",  # hooks: a worker made ready before its first request (why: there)
+        "python:madoguchi.server.gunicorn",
         *extra,
     ]
     sys.stdout.flush()
