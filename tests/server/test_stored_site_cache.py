@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from madoguchi.cases import assessment
 from madoguchi.cases import services as case_services
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case, EntryKind, Promise
@@ -27,8 +28,10 @@ from tests.server.conftest import World
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     cache.clear()
+    assessment._STORED.clear()
     yield
     cache.clear()
+    assessment._STORED.clear()
 
 
 def _site(world: World) -> Site:
