@@ -14,7 +14,7 @@ from madoguchi.agents.services import create_agent
 from madoguchi.orgs.models import Role
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.browser.test_new_site_on_a_phone import _no_sideways_scroll, phone  # noqa: F401
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 FLAG = "同じ所在地: 以前お断りした 株式会社ライトコール (2025年3月、理由: 振込手数料を引いて入金"

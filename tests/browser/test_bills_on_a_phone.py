@@ -9,10 +9,10 @@ from typing import Any
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import BillLine
+from tests.bills.test_bills import seed001_statement
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark
-from tests.server.factories import MembershipFactory
-from tests.server.test_bills import seed001_statement
+from tests.factories import MembershipFactory
 
 __all__ = ["phone", "pytestmark"]
 

@@ -14,7 +14,7 @@ from madoguchi.sites.models import CardPrint
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_site_on_a_phone import EXAMPLES, log_in, no_sideways_scroll, shot
 from tests.browser.test_site_on_a_phone import phone as phone  # the fixture
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

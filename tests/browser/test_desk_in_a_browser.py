@@ -18,7 +18,7 @@ from tests.browser.conftest import (  # also imported from here by other browser
     SCREENSHOTS,
     open_page,
 )
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,7 +16,7 @@ from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.test_desk_in_a_browser import CHROMIUM
 from tests.browser.test_site_on_a_phone import EXAMPLES, log_in, no_sideways_scroll, shot
 from tests.browser.test_site_on_a_phone import phone as phone  # the fixture
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

@@ -15,7 +15,7 @@ from madoguchi.incidents.models import Incident
 from madoguchi.orgs.models import Role
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.browser.test_new_site_on_a_phone import _no_sideways_scroll, phone  # noqa: F401
-from tests.server.factories import CaseFactory, ContractFactory, MembershipFactory, SiteFactory
+from tests.factories import CaseFactory, ContractFactory, MembershipFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser]
 

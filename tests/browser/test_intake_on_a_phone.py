@@ -13,7 +13,7 @@ from madoguchi.subcontracts.models import SubcontractRequest
 from madoguchi.subcontracts.services import issue_intake_link
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.browser.test_new_site_on_a_phone import _no_sideways_scroll, phone  # noqa: F401
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 

@@ -24,7 +24,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_desk_in_a_browser import log_in
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 

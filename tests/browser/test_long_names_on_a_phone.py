@@ -19,7 +19,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sites.models import Contract, Customer, Site
 from tests.browser.conftest import CHROMIUM, open_page
 from tests.browser.test_site_on_a_phone import PHONE, log_in, no_sideways_scroll, shot
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

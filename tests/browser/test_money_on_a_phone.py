@@ -11,7 +11,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark, shot
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 __all__ = ["phone", "pytestmark"]
 

@@ -23,7 +23,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sites.models import Site
 from tests.browser.conftest import open_page
 from tests.browser.test_desk_in_a_browser import SCREENSHOTS, log_in
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 PHONE = {"width": 390, "height": 844}

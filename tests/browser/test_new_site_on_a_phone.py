@@ -13,7 +13,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sites.models import Site
 from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_desk_in_a_browser import log_in
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 PHONE = {"width": 390, "height": 844}

@@ -13,7 +13,7 @@ from madoguchi.notifications.models import Channel, Delivery, SiteContact
 from madoguchi.orgs.models import Role
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.browser.test_new_site_on_a_phone import _no_sideways_scroll, phone  # noqa: F401
-from tests.server.factories import MembershipFactory, SiteFactory
+from tests.factories import MembershipFactory, SiteFactory
 
 pytestmark = [pytest.mark.browser]
 HOOK = "https://hooks.example.jp/services/T0001/B0001/night-duty-secret-9Z"

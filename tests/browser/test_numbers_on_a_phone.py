@@ -22,9 +22,9 @@ from tests.browser.test_site_on_a_phone import (
     pytestmark,  # noqa: F401  (browser only, skipped without chromium)
     shot,
 )
-from tests.server.factories import MembershipFactory
-from tests.server.test_facts import WEST_HIKARI
-from tests.server.test_no_codes import leaks
+from tests.directory.test_facts import WEST_HIKARI
+from tests.factories import MembershipFactory
+from tests.walks.test_no_codes import leaks
 
 
 @pytest.fixture

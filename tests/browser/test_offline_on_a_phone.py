@@ -18,7 +18,7 @@ from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import OfflineCopy
 from tests.browser.test_desk_in_a_browser import CHROMIUM, SCREENSHOTS
 from tests.browser.test_site_on_a_phone import EXAMPLES, PHONE, log_in, no_sideways_scroll
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

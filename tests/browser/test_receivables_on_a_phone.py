@@ -12,7 +12,7 @@ from madoguchi.receivables.selectors import today
 from madoguchi.receivables.services import create_receivable
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 __all__ = ["phone", "pytestmark"]
 

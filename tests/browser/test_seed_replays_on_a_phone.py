@@ -19,7 +19,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.test_desk_in_a_browser import SCREENSHOTS, log_in
 from tests.browser.test_journey_on_a_phone import _fits, phone  # noqa: F401
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [
     pytest.mark.browser,

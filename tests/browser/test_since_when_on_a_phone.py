@@ -15,7 +15,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.test_desk_in_a_browser import SCREENSHOTS, log_in
 from tests.browser.test_journey_on_a_phone import phone  # noqa: F401  (the 390 px fixture)
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.browser]
 

@@ -17,7 +17,7 @@ from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from madoguchi.sites.models import Site
 from tests.browser.conftest import CHROMIUM, SCREENSHOTS, open_page
-from tests.server.factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 PHONE = {"width": 390, "height": 844}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import madoguchi
-from tests.server.conftest import World
+from tests.conftest import World
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from madoguchi.server.inputs import MAX_PAGE, MAX_QUERY_VALUE, page_number
-from tests.server.conftest import World
+from tests.conftest import World
 
 
 def test_a_nul_in_a_search_answers_a_page_that_says_why(world: World) -> None:

@@ -5,7 +5,7 @@ Every door derives its checks from these names: the site file's records (engine/
 the database columns (each model's `max_length`), the web forms (model forms read the
 columns; the others name the limit from here) and the API bodies (derived from the columns
 or naming the limit from here). So a value one door accepts, every door accepts, and the
-database stores it whole. tests/server/test_field_bounds.py walks every field of every door
+database stores it whole. tests/walks/test_field_bounds.py walks every field of every door
 and checks that they agree.
 
 The numbers are far above anything a real site needs (a company's name, a note of what a

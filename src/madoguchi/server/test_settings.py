@@ -33,13 +33,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tasks run as they are enqueued, in the test's own thread and transaction handling, so a test
 # sees what a task did as soon as the write that enqueued it returns. The test that runs a
-# real worker (tests/server/test_worker.py) starts it with the server's settings instead.
+# real worker (tests/ops/test_worker.py) starts it with the server's settings instead.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 BILLS_BATCH_PAUSE = 0.0
 
 # The login wait's counts in a table of the test database, rolled back with each test: in
-# Redis they would outlive the test (and be shared by parallel runs). tests/server/
-# test_logins.py runs them in Redis on purpose when MADOGUCHI_REDIS_URL is set.
+# Redis they would outlive the test (and be shared by parallel runs). tests/orgs/test_logins.py
+# runs them in Redis on purpose when MADOGUCHI_REDIS_URL is set.
 CACHES = CACHES | {  # noqa: F405
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

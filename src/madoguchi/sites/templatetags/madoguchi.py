@@ -251,7 +251,7 @@ def options(choices: Iterable[tuple[object, object]], chosen: object) -> SafeStr
 # The desk's rows, rendered without the template language. Why: the dashboard shows up to
 # sixty rows, each with translated phrases and filters; through `{% for %}`, `{% include %}`
 # and `{% blocktranslate %}` they were most of its rendering (issue 26). The markup is the
-# template's as it was, character for character (tests/server/test_desk_rows.py).
+# template's as it was, character for character (tests/cases/test_desk_rows.py).
 
 
 def _e(value: object) -> str:

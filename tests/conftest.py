@@ -1,0 +1,143 @@
+"""What the tests of every Django app share (tests/README.md says where a test goes).
+
+A small named cast, as in healthchecks: alice owns org A, bob is staff in A, vera views A,
+and mallory owns org B. Tests act as them and check who may see what. The factories are in
+tests/factories.py; each app's folder has a conftest.py that starts every test of the folder
+with the shipped catalog in its database (`shipped_catalog`). Here too: which modules CI runs
+again on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from madoguchi.cases.models import Case, Promise
+from madoguchi.directory.services import sync_catalog
+from madoguchi.orgs.models import Organization, Role
+from madoguchi.orgs.services import issue_token
+from madoguchi.sites.models import Contract, Event, Site
+from tests.factories import (
+    BillLineFactory,
+    ContractFactory,
+    EventFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PromiseFactory,
+    SiteFactory,
+)
+
+#: Modules (paths under tests/) whose behaviour depends on the database engine: SQL the ORM
+#: writes differently per database (search, filters on parties, window functions), locking and
+#: concurrent writers, query counts and plans, slugs repaired by migration, the tenancy walk,
+#: and the query-string fuzz (a NUL or a huge number is refused differently by each engine:
+#: PostgreSQL raised on NUL where SQLite did not). CI runs them again on PostgreSQL
+#: (`-m database`); the rest runs once, on SQLite, where a second engine would prove nothing
+#: new. (test_deploy's servers and SQLite backups run in child processes on their own SQLite
+#: file whatever the test database is; only its PostgreSQL backup test is marked `database` by
+#: itself. The API's schema run stays SQLite-only in CI for time: the input guard answers
+#: before any query; run it with MADOGUCHI_TEST_DATABASE_URL set before a release.)
+ENGINE_SENSITIVE = {
+    "cases/test_concurrency",
+    "cases/test_desk",
+    "cases/test_desk_prepared",
+    "cases/test_lock_order",
+    "cases/test_party_filter",
+    "cases/test_reimport",
+    "directory/test_desk_slugs",
+    "directory/test_party_search",
+    "incidents/test_outage_history",
+    "ops/test_commands",
+    "server/test_settings_for_tests",
+    "walks/test_queries",
+    "walks/test_query_fuzz",
+    "walks/test_tenancy",
+}
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not item.path.is_relative_to(TESTS):
+            continue
+        if item.path.relative_to(TESTS).with_suffix("").as_posix() in ENGINE_SENSITIVE:
+            item.add_marker(pytest.mark.database)
+
+
+def session_queries() -> int:
+    """Queries a request spends reading its session: none where Redis serves sessions."""
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
+@pytest.fixture
+def shipped_catalog(db: Any) -> None:
+    """The shipped catalog's parties and desks in the test database: each app's folder starts
+    every test with it (its conftest.py). tests/engine and the tests at the top need none."""
+    sync_catalog()
+
+
+@dataclass
+class World:
+    org_a: Organization
+    org_b: Organization
+    site_a: Site
+    site_b: Site
+    contract_a: Contract
+    event_a: Event
+    case_a: Case
+    promise_a: Promise
+    clients: dict[str, Client]
+    tokens: dict[str, str]
+
+    def api(self, method: str, url: str, body: object = None, who: str = "alice") -> Any:
+        """Call the API with `who`'s bearer token (no session), JSON in and out."""
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"}
+        client = self.clients["anonymous"]
+        if body is None:
+            return getattr(client, method)(url, **headers)
+        data = json.dumps(body)
+        return getattr(client, method)(url, data, content_type="application/json", **headers)
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    org_a, org_b = OrganizationFactory(slug="org-a"), OrganizationFactory(slug="org-b")
+    people = {
+        "alice": MembershipFactory(organization=org_a, role=Role.OWNER).user,
+        "bob": MembershipFactory(organization=org_a, role=Role.STAFF).user,
+        "vera": MembershipFactory(organization=org_a, role=Role.VIEWER).user,
+        "mallory": MembershipFactory(organization=org_b, role=Role.OWNER).user,
+    }
+    site_a = SiteFactory(organization=org_a, name="A社 本社")
+    site_b = SiteFactory(organization=org_b, name="B社 倉庫")
+    contract_a = ContractFactory(site=site_a, ref="a-honsha-line")  # no chance match in a page
+    ContractFactory(site=site_b)
+    event_a = EventFactory(site=site_a)
+    BillLineFactory(site=site_a)
+    promise_a = PromiseFactory(case__site=site_a)
+    clients = {name: _client(user) for name, user in people.items()}
+    clients["anonymous"] = Client()
+    tokens = {name: issue_token(user)[1] for name, user in people.items()}
+    return World(
+        org_a,
+        org_b,
+        site_a,
+        site_b,
+        contract_a,
+        event_a,
+        promise_a.case,
+        promise_a,
+        clients,
+        tokens,
+    )
