@@ -22,7 +22,7 @@ from madoguchi.cases.services import PromiseSpec
 from madoguchi.directory.selectors import parties_for
 from madoguchi.sites import services as site_services
 from madoguchi.sites.models import Contract, Site
-from tests.server.conftest import World
+from tests.conftest import World
 
 
 @pytest.fixture(autouse=True)
