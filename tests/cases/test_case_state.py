@@ -228,3 +228,17 @@ def test_statistics_count_the_holder_found_after_no_contract(world: World) -> No
     figures = {f.party: f.cases for f in party_figures(alice, timezone.now())}
     assert figures.get("docomo-hikari", 0) >= 1
     assert "ntt-east" not in figures
+
+
+def test_a_refused_status_change_names_the_statuses_in_words(case: Case) -> None:
+    from django.utils import translation
+
+    from madoguchi.cases.services import CaseError, change_status
+
+    with translation.override("ja"), pytest.raises(CaseError) as refused:
+        change_status(case, user=None, to=Status.CLOSED)
+    message = str(refused.value)
+    assert "open" not in message
+    assert "closed" not in message
+    assert "対応中" in message
+    assert "完了" in message

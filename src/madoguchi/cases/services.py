@@ -149,7 +149,11 @@ def _apply_status(case: Case, to: str, at: dt.datetime) -> str:
     """Move the case to `to`; returns the status it had. Raises CaseError if not allowed."""
     before = case.status
     if to not in TRANSITIONS[before]:
-        raise CaseError(_("A case cannot go from %(from)s to %(to)s.") % {"from": before, "to": to})
+        names = dict(Status.choices)  # the statuses' words, never their codes
+        raise CaseError(
+            _("A case cannot go from %(from)s to %(to)s.")
+            % {"from": names.get(before, before), "to": names.get(to, to)}
+        )
     case.status = to
     if to == Status.RESOLVED and case.outage_ended is None:
         case.outage_ended = at
