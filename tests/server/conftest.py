@@ -44,6 +44,7 @@ ENGINE_SENSITIVE = {
     "test_desk_slugs",
     "test_lock_order",
     "test_outage_history",
+    "test_panels",
     "test_party_filter",
     "test_party_search",
     "test_queries",
