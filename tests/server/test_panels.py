@@ -101,8 +101,10 @@ def test_the_case_panel_shows_the_suggestion_then_the_incident(
     world: World, outage: list[Case]
 ) -> None:
     url = reverse("incidents:case-panel", args=[outage[0].pk])
-    assert 'id="incident-suggestions"' in _get(world, "vera", url).content.decode()
-    assert "Make it one incident" not in _get(world, "vera", url).content.decode()  # a viewer
+    seen_by_a_viewer = _get(world, "vera", url).content.decode()
+    assert 'id="incident-suggestions"' in seen_by_a_viewer
+    assert "/incidents/suggestions/confirm/" not in seen_by_a_viewer  # no button to write
+    assert "/incidents/suggestions/confirm/" in _get(world, "alice", url).content.decode()
     (suggestion,) = incident_selectors.suggestions(
         world.org_a.memberships.get(role="owner").user, T0 + dt.timedelta(hours=1)
     )
