@@ -54,6 +54,7 @@ ENGINE_SENSITIVE = {
     "incidents/test_outage_history",
     "ops/test_commands",
     "server/test_settings_for_tests",
+    "walks/test_panels",
     "walks/test_queries",
     "walks/test_query_fuzz",
     "walks/test_tenancy",

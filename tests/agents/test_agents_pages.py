@@ -181,8 +181,16 @@ def test_the_payments_section_shows_and_the_requests_one_waits_for_its_app(
 
     page = _text(world.clients["alice"].get(f"/agents/{refused.pk}/"))
 
-    assert ('class="card agent-payments"' in page) == apps.is_installed("madoguchi.receivables")
-    assert ("agent-requests" in page) == apps.is_installed("madoguchi.subcontracts")
+    # Each section is its app's fragment, which the page loads after it.
+    payments = f'data-panel="/receivables/agents/{refused.pk}/payments/"'
+    requests = f'data-panel="/subcontracts/agents/{refused.pk}/requests/"'
+    assert (payments in page) == apps.is_installed("madoguchi.receivables")
+    assert (requests in page) == apps.is_installed("madoguchi.subcontracts")
+    client = world.clients["alice"]
+    assert 'class="card agent-payments"' in _text(
+        client.get(f"/receivables/agents/{refused.pk}/payments/")
+    )
+    assert "agent-requests" in _text(client.get(f"/subcontracts/agents/{refused.pk}/requests/"))
 
 
 # --- the list -----------------------------------------------------------------------------

@@ -156,10 +156,10 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
     # (session), user, memberships; overdue page, open cases page, both counts; due soon;
     # the colleagues, the sites (one query) and the parties (the organizations, their
     # directory stamps) to filter by, whose cached directories also give the overdue rows
-    # their numbers to dial; the incident suggestions (the recent open cases, at
-    # most SUGGESTION_CASES, and their sites' contracts); the receivables panel's totals
-    # (one aggregate)
-    assert few == session_queries() + 13
+    # their numbers to dial. (13 before the incident suggestions (2 queries) and the
+    # receivables panel's totals (1) became fragments of their own apps, loaded after the
+    # page: /incidents/suggestions/, /receivables/panel/.)
+    assert few == session_queries() + 10
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
@@ -176,10 +176,11 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     assert count() == few
     # (session), user, memberships; the case, its promises; the site's contracts, events,
     # bills, open cases, their promises and their calls (the reports); the directory's stamps
-    # (the directory itself is cached); the timeline; the case's incident, else the incident
-    # suggested for it (the recent open cases and their sites' contracts); the colleagues a
-    # writer can assign to
-    assert few == session_queries() + 16
+    # (the directory itself is cached); the timeline; the colleagues a writer can assign to.
+    # (16 before the case's incident, else the incident suggested for it (the recent open
+    # cases and their sites' contracts), became the incidents app's fragment, loaded after
+    # the page: /incidents/cases/<pk>/panel/.)
+    assert few == session_queries() + 13
 
 
 def test_a_correction_names_the_entry_it_corrects_without_a_query_more(

@@ -190,10 +190,15 @@ def test_the_dashboard_suggests_and_the_button_confirms(
 
     monkeypatch.setattr(timezone, "now", lambda: outage["now"])
     page = world.clients["alice"].get("/cases/").content.decode()
-    assert "incident-suggestions" in page
-    assert "他社の顧客" not in page
-    case_page = world.clients["alice"].get(f"/cases/{outage['cases'][0].pk}/").content.decode()
-    assert "incident-suggestions" in case_page
+    assert 'data-panel="/incidents/suggestions/"' in page  # loaded after the page
+    panel = world.clients["alice"].get("/incidents/suggestions/").content.decode()
+    assert "incident-suggestions" in panel
+    assert "他社の顧客" not in panel
+    case = outage["cases"][0]
+    case_page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
+    assert f'data-panel="/incidents/cases/{case.pk}/panel/"' in case_page
+    case_panel = world.clients["alice"].get(f"/incidents/cases/{case.pk}/panel/").content.decode()
+    assert "incident-suggestions" in case_panel
     response = world.clients["alice"].post(
         "/incidents/suggestions/confirm/",
         {

@@ -98,8 +98,8 @@ def test_promises_kept_count_those_made_on_incident_cases(world: World) -> None:
 
 def test_the_statistics_page_shows_only_the_users_incidents(world: World) -> None:
     _incident(world, 3)
-    assert "東京都" not in _figures(world.clients["mallory"].get("/cases/stats/"))
-    assert "東京都" in _figures(world.clients["alice"].get("/cases/stats/"))
+    assert "東京都" not in _figures(world.clients["mallory"].get("/incidents/figures/"))
+    assert "東京都" in _figures(world.clients["alice"].get("/incidents/figures/"))
 
 
 def _figures(response: Any) -> str:

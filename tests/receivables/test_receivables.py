@@ -14,7 +14,6 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 
 from madoguchi.agents.models import Agent
@@ -300,15 +299,16 @@ def test_the_desk_shows_late_short_and_unpaid_totals(world: World, agent: Agent)
     )
     _receivable(agent, yen=8800, due=today() - dt.timedelta(days=1))
     page = world.clients["alice"].get("/cases/").content.decode()
-    assert "期日を過ぎた未入金: 1件（8,800円）" in page
-    assert "入金不足: 1件（440円）" in page
+    assert 'data-panel="/receivables/panel/"' in page  # loaded after the page
+    assert "期日を過ぎた未入金" not in page
+    panel = world.clients["alice"].get("/receivables/panel/").content.decode()
+    assert "期日を過ぎた未入金: 1件（8,800円）" in panel
+    assert "入金不足: 1件（440円）" in panel
 
 
-def test_the_agent_payments_tag_renders_for_the_agent_record(agent: Agent) -> None:
+def test_the_agent_payments_panel_renders_the_agent_record(world: World, agent: Agent) -> None:
     _receivable(agent, due=today() - dt.timedelta(days=1))
-    html = Template("{% load receivables %}{% agent_payments agent %}").render(
-        Context({"agent": agent})
-    )
+    html = world.clients["vera"].get(f"/receivables/agents/{agent.pk}/payments/").content.decode()
     assert "12,000円" in html
     assert f"/receivables/agents/{agent.pk}/letter.pdf" in html
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
-from django.template import Context, Template
 from django.test import Client, override_settings
 
 from madoguchi.agents.models import Agent, AgentStatus
@@ -417,31 +416,37 @@ def test_the_request_page_reads_a_fixed_number_of_queries(
         client.get(f"/subcontracts/{request.pk}/")
 
 
-# --- the agent's summary tag ----------------------------------------------------------------
+# --- the agent's summary (a fragment the agent's page loads after it) ---------------------
 
 
-def test_the_agent_requests_tag_counts_and_flags(world: World) -> None:
+def _agent_panel(world: World, agent: Agent) -> str:
+    response = world.clients["alice"].get(f"/subcontracts/agents/{agent.pk}/requests/")
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_the_agent_requests_panel_counts_and_flags(world: World) -> None:
     first = _receive(world)
     _receive(world, course="detached", building="multi-unit")
     services.decline(first, user=None, reason="x")
     agent = Agent.objects.get(pk=first.agent_id)
-    html = Template("{% load subcontracts %}{% agent_requests agent %}").render(
-        Context({"agent": agent})
-    )
+    html = _agent_panel(world, agent)
     assert "お断りした" in html or "declined" in html.lower()
     assert html.count("/subcontracts/") == 2
     assert "コース" in html
 
 
-def test_the_agent_requests_tag_reads_three_queries(
+def test_the_agent_requests_panel_reads_a_fixed_number_of_queries(
     world: World, django_assert_num_queries: Any
 ) -> None:
+    """The user, the user's organizations, the agent among them, then three: the counts by
+    status, the latest rows, the troubles at the sites of the jobs taken."""
     request = _receive(world)
+    for i in range(6):
+        _receive(world, customer_name=f"依頼{i}")
     agent = Agent.objects.get(pk=request.agent_id)
-    with django_assert_num_queries(3):
-        Template("{% load subcontracts %}{% agent_requests agent %}").render(
-            Context({"agent": agent})
-        )
+    with django_assert_num_queries(6 + session_queries()):
+        _agent_panel(world, agent)
 
 
 def test_the_agent_record_counts_a_taken_job_whose_site_shows_a_course_mismatch(
@@ -454,9 +459,7 @@ def test_the_agent_record_counts_a_taken_job_whose_site_shows_a_course_mismatch(
     refresh_site_money(request.site.pk)
     agent = Agent.objects.get(pk=request.agent_id)
 
-    html = Template("{% load subcontracts %}{% agent_requests agent %}").render(
-        Context({"agent": agent})
-    )
+    html = _agent_panel(world, agent)
 
     assert "受けた仕事: 1件、そのうち後で拠点に問題が見つかったもの: 1件" in html
 
@@ -469,9 +472,7 @@ def test_the_agent_record_counts_no_trouble_for_a_job_that_fits(world: World) ->
     refresh_site_money(request.site.pk)
     agent = Agent.objects.get(pk=request.agent_id)
 
-    html = Template("{% load subcontracts %}{% agent_requests agent %}").render(
-        Context({"agent": agent})
-    )
+    html = _agent_panel(world, agent)
 
     assert "問題が見つかったもの: 0件" in html
 

@@ -308,6 +308,53 @@ def test_viewers_cannot_write(world: World, ids: dict[str, object], route: str) 
     assert Site.objects.filter(pk=world.site_a.pk).exists()
 
 
+def _panel_routes() -> dict[str, str]:
+    """The fragments lower pages load after them (URL names ending in "panel"), by route."""
+    found = {}
+
+    def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern) and (entry.name or "").endswith("panel"):
+                found[prefix + str(entry.pattern)] = namespace + entry.name
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_the_walk_covers_the_panels_loaded_after_a_page() -> None:
+    panels = _panel_routes()
+    assert len(panels) >= 6
+    with_objects = [route for route in panels if "<" in route]
+    assert len(with_objects) >= 3
+    assert set(with_objects) <= set(routes_with_objects())
+
+
+def test_the_panels_of_the_whole_organization_show_only_the_users(
+    world: World, ids: dict[str, object]
+) -> None:
+    """The panels that name no object (the desk's suggestions and receivables, the incident
+    figures) read the user's organizations: A's short payment and incident are not B's."""
+    routes = [route for route in _panel_routes() if "<" not in route]
+    assert len(routes) >= 3
+    seen_by_alice = ""
+    for route in routes:
+        url = "/" + route
+        theirs = world.clients["mallory"].get(url)
+        assert theirs.status_code == 200, url
+        body = theirs.content.decode()
+        for secret in (world.site_a.name, AGENT_A, "東京都", "440円"):
+            assert secret not in body, (url, secret)
+        seen_by_alice += world.clients["alice"].get(url).content.decode()
+        anonymous = world.clients["anonymous"].get(url)
+        assert anonymous.status_code == 302
+        assert anonymous["Location"].startswith("/accounts/login/")
+    assert "東京都" in seen_by_alice  # the incident's area, in the figures
+    assert "440円" in seen_by_alice  # the bank fee deducted, in the receivables panel
+
+
 def test_lists_show_only_the_users_organization(world: World) -> None:
     page = world.clients["mallory"].get("/sites/").content.decode()
     assert "B社 倉庫" in page

@@ -285,3 +285,22 @@ def incident_figures(user: AnyUser, now: dt.datetime) -> list[AreaFigures]:
         total, kept = promise_counts.get(key, (0, 0))
         figures.append(AreaFigures(key[0], key[1], counts[key], median, total, kept))
     return figures
+
+
+# --- Panels other pages load after them ---------------------------------------------------
+
+
+def case_for_panel(user: AnyUser, case_id: int) -> Case:
+    """The user's case, only what its panel needs (Case.DoesNotExist for another
+    organization's): read before anything else about it."""
+    return Case.objects.for_user(user).only("id", "organization_id", "status").get(pk=case_id)
+
+
+def case_panel(
+    user: AnyUser, case: Case, now: dt.datetime
+) -> tuple[Incident | None, Suggestion | None]:
+    """The case's open incident, else (for an active case) the suggestion it is part of."""
+    incident = open_incident_of_case(user, case.pk)
+    if incident is not None or not case.is_active:
+        return incident, None
+    return None, suggestion_for_case(user, case.pk, now)

@@ -6,6 +6,9 @@ app_name = "incidents"
 
 urlpatterns = [
     path("", views.incident_list, name="list"),
+    path("suggestions/", views.suggestions_panel, name="suggestions-panel"),
+    path("figures/", views.figures_panel, name="figures-panel"),
+    path("cases/<int:case_pk>/panel/", views.case_panel, name="case-panel"),
     path("suggestions/confirm/", views.suggestion_confirm, name="confirm"),
     path("suggestions/dismiss/", views.suggestion_dismiss, name="dismiss"),
     path("<int:pk>/", views.incident_detail, name="detail"),

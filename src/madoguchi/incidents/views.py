@@ -3,6 +3,8 @@ the desk's confirm/dismiss of a suggestion, and the customers' status page (no l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from madoguchi.incidents.forms import CallForm, EndForm
 from madoguchi.incidents.models import Incident, State
 from madoguchi.incidents.outcomes import site_outcomes
 from madoguchi.orgs.selectors import can_write
+from madoguchi.server.i18n import duration_text
 
 PAGE_SIZE = 20
 
@@ -237,3 +240,53 @@ def status_page(request: HttpRequest, status_token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# --- panels other pages load after them (HTML fragments) ------------------------------------
+
+
+def _writable(request: HttpRequest, found: list[selectors.Suggestion]) -> list[tuple[Any, bool]]:
+    return [(s, can_write(request.user, s.organization_id)) for s in found]
+
+
+@login_required
+@never_cache
+@require_GET
+def suggestions_panel(request: HttpRequest) -> HttpResponse:
+    """The desk's 「同じ障害が複数の拠点で?」 panel (else a link to the incidents), which the
+    dashboard loads after the page. Two queries after the memberships."""
+    found = selectors.suggestions(request.user, timezone.now())
+    context = {"suggestions": _writable(request, found)}
+    return render(request, "incidents/_suggestions.html", context)
+
+
+@login_required
+@never_cache
+@require_GET
+def case_panel(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The case page's incident panel: the user's case first (404 for another
+    organization's), then its incident or the suggestion it is part of."""
+    try:
+        case = selectors.case_for_panel(request.user, case_pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    incident, suggestion = selectors.case_panel(request.user, case, timezone.now())
+    suggestions = _writable(request, [suggestion] if suggestion else [])
+    context = {"incident": incident, "suggestions": suggestions}
+    return render(request, "incidents/_case.html", context)
+
+
+@login_required
+@never_cache
+@require_GET
+def figures_panel(request: HttpRequest) -> HttpResponse:
+    """The statistics page's incidents per party and area, loaded after the page."""
+    rows = [
+        {
+            "f": f,
+            "median": duration_text(f.median),
+            "kept": f"{round(100 * f.kept / f.promises)}%" if f.promises else "—",
+        }
+        for f in selectors.incident_figures(request.user, timezone.now())
+    ]
+    return render(request, "incidents/_figures.html", {"rows": rows})

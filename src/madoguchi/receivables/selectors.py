@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from madoguchi.agents.models import Agent
 from madoguchi.engine.model import TOKYO
+from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables.models import Deduction, DeductionKind, Payment, Receivable
 from madoguchi.server.prepared import prepared_reads
@@ -235,3 +236,15 @@ def _totals_statement(values: Mapping[str, Any]) -> list[tuple[str, tuple[Any, .
     with connection.execute_wrapper(capture):
         totals(rows, values["on"])
     return captured
+
+
+def desk_totals(user: AnyUser, on: dt.date) -> dict[str, int] | None:
+    """The desk's panel: `organization_totals` of the user's organizations (their ids read
+    first, so nothing of another organization is counted); None when they have no receivable."""
+    found = organization_totals(organization_ids(user), on)
+    return found if found["all"] else None
+
+
+def agent_record(agent: Agent, on: dt.date) -> dict[str, int]:
+    """An agent's payment record (its page's panel): `totals` of its receivables, one query."""
+    return totals(Receivable.objects.filter(organization_id=agent.organization_id, agent=agent), on)

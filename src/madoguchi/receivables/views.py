@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.agents.models import Agent
@@ -190,3 +191,27 @@ def agent_letter(request: HttpRequest, agent_pk: int, fmt: str) -> HttpResponse:
     if fmt == "txt":
         return HttpResponse(letter_text(agent), content_type="text/plain; charset=utf-8")
     raise Http404
+
+
+# --- panels other pages load after them (HTML fragments) ------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def desk_panel(request: HttpRequest) -> HttpResponse:
+    """The desk's panel of money owed by sales agents, which the dashboard loads after the page
+    (empty when the user's organizations have no receivable). One query and the memberships."""
+    t = selectors.desk_totals(request.user, selectors.today())
+    return render(request, "receivables/panel.html", {"t": t})
+
+
+@login_required
+@never_cache
+@require_GET
+def agent_panel(request: HttpRequest, agent_pk: int) -> HttpResponse:
+    """An agent's payment record, which the agent's page loads after the page: the user's
+    agent first (404 for another organization's), then one query."""
+    agent = _agent(request, agent_pk)
+    t = selectors.agent_record(agent, selectors.today())
+    return render(request, "receivables/agent_payments.html", {"agent": agent, "t": t})

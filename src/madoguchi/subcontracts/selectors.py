@@ -84,6 +84,11 @@ class AgentRequests:
         return sum(self.counts.values())
 
 
+def user_agent(user: AnyUser, pk: int) -> Agent:
+    """The user's agent (Agent.DoesNotExist for another organization's)."""
+    return Agent.objects.for_user(user).get(pk=pk)
+
+
 def agent_requests(agent: Agent, *, last: int = 5) -> AgentRequests:
     """Three queries: the counts by status, the latest rows, and what the checks find now at
     the sites of the agent's accepted jobs (from the sites' stored summaries)."""

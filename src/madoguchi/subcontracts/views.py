@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.agents.models import Agent
 from madoguchi.cases.rows import page_without_count
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
+from madoguchi.engine.messages import label
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.selectors import can_write, organizations_for
+from madoguchi.server.i18n import engine_lang
 from madoguchi.server.inputs import page_number
 from madoguchi.sites.integrity import SiteWouldBreak
 from madoguchi.sites.models import Customer
@@ -225,3 +228,42 @@ def intake_form(request: HttpRequest, intake_token: str) -> HttpResponse:
         form = RequestForm(directory=directory)
     context["form"] = form
     return render(request, "subcontracts/intake.html", context)
+
+
+# --- a panel another page loads after it (an HTML fragment) -----------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def agent_panel(request: HttpRequest, agent_pk: int) -> HttpResponse:
+    """An agent's requests in brief (how many in each status, the last few, each with its
+    trouble in words), which the agent's page loads after the page: the user's agent first
+    (404 for another organization's), then three queries."""
+    try:
+        agent = selectors.user_agent(request.user, agent_pk)
+    except Agent.DoesNotExist:
+        raise Http404 from None
+    found = selectors.agent_requests(agent, last=5)
+    lang = engine_lang()
+    context = {
+        "summary": found,
+        "counts": [
+            (value, name, found.counts.get(value, 0)) for value, name in RequestStatus.choices
+        ],
+        "rows": [
+            (
+                row,
+                summary(row.checks),
+                bool(row.troubles),
+                "、".join(
+                    label(lang, f"finding:{code}")
+                    for code in found.troubles.get(row.site_id or 0, ())
+                ),
+            )
+            for row in found.latest
+        ],
+        "troubled_jobs": len(found.troubles),
+        "accepted": found.counts.get(RequestStatus.ACCEPTED, 0),
+    }
+    return render(request, "subcontracts/agent_requests.html", context)
