@@ -20,7 +20,7 @@ from madoguchi.receivables.services import create_receivable, record_payment
 from madoguchi.subcontracts.services import receive_request
 from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_site_on_a_phone import PHONE, log_in, no_sideways_scroll, phone, pytestmark
-from tests.server.factories import (
+from tests.factories import (
     CaseFactory,
     ContractFactory,
     MembershipFactory,
