@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from madoguchi.cases import assessment
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.cases.rows import capped_counts
@@ -163,7 +164,9 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
-    def count() -> int:
+    def count(*, site_cached: bool = False) -> int:
+        if not site_cached:
+            assessment._STORED.clear()  # the site's document read from its rows
         with CaptureQueriesContext(connection) as captured:
             assert world.clients["alice"].get(f"/cases/{case.pk}/").status_code == 200
         return len(captured)
@@ -181,6 +184,9 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     # cases and their sites' contracts), became the incidents app's fragment, loaded after
     # the page: /incidents/cases/<pk>/panel/.)
     assert few == session_queries() + 13
+    # Again while the site is unchanged: its document comes from `stored_site`, without the
+    # six reads of its rows.
+    assert count(site_cached=True) == few - 6
 
 
 def test_a_correction_names_the_entry_it_corrects_without_a_query_more(
