@@ -67,7 +67,7 @@ def main() -> None:
 
     from madoguchi.bills.services import answer_payee, import_bills
     from madoguchi.orgs.models import Organization
-    from madoguchi.sites.models import BillLine, Site
+    from madoguchi.contracts.models import BillLine, Site
 
     call_command("migrate", verbosity=0)
     call_command("sync_catalog", verbosity=0)

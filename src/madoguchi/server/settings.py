@@ -121,7 +121,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "madoguchi.directory",
-    "madoguchi.sites",
+    "madoguchi.contracts",  # label "sites": see contracts/apps.py
     "madoguchi.cases",
     "madoguchi.sitefiles",
     "madoguchi.bills",
@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "madoguchi.subcontracts",
     "madoguchi.incidents",
     "madoguchi.notifications",
+    "madoguchi.sites",  # the pages under /sites/ (label "site_pages"; no models)
     "madoguchi.api",
     "madoguchi.ops",
     "django_tasks_db",

@@ -14,12 +14,12 @@ from typing import Any
 
 from madoguchi.agents.models import Agent, AgentStatus
 from madoguchi.agents.selectors import Resemblance, resemblances
+from madoguchi.contracts.id_kinds import id_kind_name
 from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine import findings
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
 from madoguchi.engine.model import TOKYO, Service
-from madoguchi.sites.id_kinds import id_kind_name
 from madoguchi.subcontracts.records import site_file
 
 type Check = dict[str, Any]
@@ -90,7 +90,7 @@ def agent_checks(request: Any, agent: Agent | None, found: list[Resemblance]) ->
 
 def engine_checks(request: Any, *, now: dt.datetime | None = None) -> list[Check]:
     """The engine's rules on the request's contracts, as the site would be assessed."""
-    from madoguchi.sites.forms import prefecture_in
+    from madoguchi.contracts.forms import prefecture_in
 
     record = site_file(request, prefecture=prefecture_in(request.customer_address))
     catalog = catalog_for(request.organization)

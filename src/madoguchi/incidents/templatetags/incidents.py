@@ -10,10 +10,10 @@ from django import template
 from django.utils import timezone
 
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.incidents import selectors
 from madoguchi.orgs.selectors import can_write
 from madoguchi.server.i18n import duration_text
-from madoguchi.sites.models import Site
 
 register = template.Library()
 
