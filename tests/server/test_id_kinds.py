@@ -7,8 +7,8 @@ import re
 
 from django.utils import translation
 
-from madoguchi.contracts.id_kinds import ID_KINDS
-from madoguchi.contracts.templatetags.madoguchi import id_name
+from madoguchi.server.id_kinds import ID_KINDS
+from madoguchi.server.templatetags.madoguchi import id_name
 from tests.server.conftest import World
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.apps import apps
 from django.utils import translation
 
-from madoguchi.contracts.templatetags.madoguchi import link
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
+from madoguchi.server.templatetags.madoguchi import link
 from tests.server.conftest import World
 
 BAD = ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x"]

@@ -45,11 +45,11 @@ from madoguchi.bills.services import (
 from madoguchi.bills.uploads import use_bill_upload_handlers
 from madoguchi.contracts.models import Site
 from madoguchi.contracts.selectors import user_site
-from madoguchi.contracts.templatetags.madoguchi import party_name
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write
+from madoguchi.server.templatetags.madoguchi import party_name
 from madoguchi.server.uploads import refused_uploads
 
 SESSION_KEY = "bill_uploads"

@@ -19,7 +19,6 @@ from django.core.validators import (
 from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
-from madoguchi.contracts.id_kinds import ID_KINDS
 from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.contracts.records import (
     BILLS,
@@ -39,19 +38,10 @@ from madoguchi.engine.messages import label
 from madoguchi.engine.model import TOKYO, Lamp, OnuLamps, PartyKind, Service, Symptom
 from madoguchi.engine.sitefile import contract_problems
 from madoguchi.server.bounds import BoundedForm
-from madoguchi.server.choices import WEEKDAYS, named_choices
+from madoguchi.server.choices import LAMP_NAMES, SYMPTOM_NAMES, WEEKDAYS, named_choices
 from madoguchi.server.i18n import engine_lang
+from madoguchi.server.id_kinds import ID_KINDS
 
-SYMPTOM_NAMES = {
-    Symptom.INTERNET_DOWN: _("internet down"),
-    Symptom.PHONE_DOWN: _("phone down"),
-    Symptom.FAX_DOWN: _("FAX down"),
-    Symptom.TV_DOWN: _("TV down"),
-    Symptom.MAIL_ERROR: _("mail errors"),
-    Symptom.SLOW: _("slow"),
-    Symptom.WIFI_WEAK: _("weak Wi-Fi"),
-    Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
-}
 # What a PostgreSQL integer holds, and how many IDs a contract may carry (as the API).
 YEN_MAX = bounds.YEN_MAX
 IDS_MAX = bounds.IDS
@@ -311,15 +301,6 @@ def contract_choices(site: Site) -> list[tuple[str, str]]:
         seen[text] = seen.get(text, 0) + 1
         choices.append((ref, text if texts.count(text) == 1 else f"{text} ({seen[text]})"))
     return choices
-
-
-LAMP_NAMES = {
-    "power": _("ONU power"),
-    "optical": _("ONU optical"),
-    "auth": _("ONU auth"),
-    "uni": _("ONU UNI"),
-    "ppp": _("ONU PPP"),
-}
 
 
 # A lamp's short name as printed on the drawing of an ONU's front.

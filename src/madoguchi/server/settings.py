@@ -113,6 +113,8 @@ CSRF_TRUSTED_ORIGINS = [
 
 INSTALLED_APPS = [
     "madoguchi.orgs",  # first: its createsuperuser (validated with --noinput) replaces auth's
+    # Before admin: its base, error and login templates come before django.contrib.admin's.
+    "madoguchi.server",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -173,7 +175,7 @@ WSGI_APPLICATION = "madoguchi.server.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],  # every template is an app's (APP_DIRS): shared ones are server's
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -154,7 +154,7 @@ def desk_notes(
 
 
 def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:
-    from madoguchi.contracts.templatetags.madoguchi import month, party_name, yen
+    from madoguchi.server.templatetags.madoguchi import month, party_name, yen
 
     return monthly_chart(
         site,

@@ -14,12 +14,12 @@ from typing import Any
 
 from madoguchi.agents.models import Agent, AgentStatus
 from madoguchi.agents.selectors import Resemblance, resemblances
-from madoguchi.contracts.id_kinds import id_kind_name
 from madoguchi.directory.selectors import catalog_for
 from madoguchi.engine import findings
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
 from madoguchi.engine.model import TOKYO, Service
+from madoguchi.server.id_kinds import id_kind_name
 from madoguchi.subcontracts.records import site_file
 
 type Check = dict[str, Any]
