@@ -66,8 +66,8 @@ def main() -> None:
     from django.core.management import call_command
 
     from madoguchi.bills.services import answer_payee, import_bills
+    from madoguchi.contracts.models import BillLine, Site
     from madoguchi.orgs.models import Organization
-    from madoguchi.sites.models import BillLine, Site
 
     call_command("migrate", verbosity=0)
     call_command("sync_catalog", verbosity=0)

@@ -33,7 +33,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from madoguchi.cases.models import Case  # noqa: E402
-from madoguchi.sites.models import Site  # noqa: E402
+from madoguchi.contracts.models import Site  # noqa: E402
 
 
 def reference_loop() -> None:

@@ -36,8 +36,8 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from madoguchi.cases.models import Case, Promise, TimelineEntry  # noqa: E402
+from madoguchi.contracts.models import Contract, Site  # noqa: E402
 from madoguchi.orgs.models import Membership, Organization, Role  # noqa: E402
-from madoguchi.sites.models import Contract, Site  # noqa: E402
 
 PARTIES = ["docomo-hikari", "softbank-hikari", "so-net", "ntt-east", "ntt-west", "biglobe", "ocn"]
 STATUSES = ["closed"] * 7 + ["resolved"] + ["open", "waiting"]

@@ -18,10 +18,10 @@ from django.conf import settings
 from django.test import Client
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import Contract, Event, Site
 from madoguchi.directory.services import sync_catalog
 from madoguchi.orgs.models import Organization, Role
 from madoguchi.orgs.services import issue_token
-from madoguchi.sites.models import Contract, Event, Site
 from tests.factories import (
     BillLineFactory,
     ContractFactory,

@@ -8,8 +8,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.orgs.models import Membership, Organization, Role
-from madoguchi.sites.models import BillLine, Contract, Event, Site
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -32,7 +32,7 @@ LAYERS = (
     "orgs",
     "directory",
     "agents",
-    "sites",
+    "contracts",  # customers, sites, contracts, events, bill lines (Django label "sites")
     "cases",  # cases.assessment: a stored site as the engine's site file, and its assessment
     "bills",
     "money",
@@ -41,6 +41,7 @@ LAYERS = (
     "sitefiles",
     "incidents",
     "notifications",
+    "sites",  # every page under /sites/ (the site page reads all the apps above contracts)
     "api",
     "ops",
     "urls",

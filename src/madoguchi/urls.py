@@ -10,8 +10,7 @@ from madoguchi.api.api import api
 from madoguchi.bills.urls import urlpatterns as bills_urls
 from madoguchi.incidents.urls import status_urlpatterns
 from madoguchi.notifications.urls import contact_urlpatterns
-from madoguchi.sitefiles import offline_views
-from madoguchi.sitefiles.urls import urlpatterns as sitefiles_urls
+from madoguchi.sites import offline_views
 from madoguchi.sites.urls import urlpatterns as sites_urls
 from madoguchi.subcontracts.urls import intake_urlpatterns
 
@@ -30,7 +29,7 @@ urlpatterns = [
     path("sw.js", offline_views.service_worker, name="service-worker"),
     path("manifest.webmanifest", offline_views.manifest, name="manifest"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sites/", include((sites_urls + sitefiles_urls + bills_urls, "sites"))),
+    path("sites/", include((sites_urls + bills_urls, "sites"))),
     path("sites/<int:site_pk>/contacts/", include((contact_urlpatterns, "contacts"))),
     path("cases/", include("madoguchi.cases.urls")),
     path("money/", include("madoguchi.money.urls")),

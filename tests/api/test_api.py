@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from madoguchi.sites.models import Contract, Customer, Site
+from madoguchi.contracts.models import Contract, Customer, Site
 from tests.conftest import World
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from madoguchi.cases.models import Case, TimelineEntry
 from madoguchi.cases.services import correct_entry, log_entry
+from madoguchi.contracts.models import Contract, Event, Site
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import bounds
-from madoguchi.sites.models import Contract, Event, Site
 from tests.conftest import World
 
 DUE = "2026-02-01T10:00:00+09:00"

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from madoguchi.bills.models import PayeeChoice
 from madoguchi.bills.services import ImportRefused, answer_payee, import_bills, preview
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 from tests.conftest import World
 from tests.factories import SiteFactory
 

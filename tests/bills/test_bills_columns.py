@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from madoguchi.bills.models import ColumnMapping
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, import_bills, preview
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 from tests.conftest import World
 from tests.factories import SiteFactory
 

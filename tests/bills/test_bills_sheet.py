@@ -15,7 +15,7 @@ from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport, ColumnMapping
 from madoguchi.bills.parsing import Problem
 from madoguchi.bills.services import ImportRefused, Outcome
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 from tests.conftest import World
 from tests.factories import SiteFactory
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from madoguchi.bills.parsing import formula_text, spreadsheet_safe
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 from tests.bills.test_bills import run
 from tests.conftest import World
 from tests.factories import SiteFactory

@@ -10,8 +10,8 @@ from typing import Any
 from django.utils import timezone
 
 from madoguchi.bills.models import BillImport
+from madoguchi.contracts.models import BillLine
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import BillLine
 from tests.bills.test_bills_columns import card_csv, card_statement
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark

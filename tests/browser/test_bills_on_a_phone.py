@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from madoguchi.contracts.models import BillLine
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import BillLine
 from tests.bills.test_bills import seed001_statement
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_site_on_a_phone import log_in, no_sideways_scroll, phone, pytestmark

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import CardPrint
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import CardPrint
 from tests.browser.conftest import CHROMIUM
 from tests.browser.test_site_on_a_phone import EXAMPLES, log_in, no_sideways_scroll, shot
 from tests.browser.test_site_on_a_phone import phone as phone  # the fixture
@@ -110,7 +110,7 @@ def test_the_cards_of_every_site_are_made_on_the_queue_and_offered(
 def test_the_card_batch_page_shows_progress_on_a_phone(live_server: Any, phone: Any) -> None:
     from django.utils import timezone
 
-    from madoguchi.sites.models import CardBatch
+    from madoguchi.contracts.models import CardBatch
 
     member = MembershipFactory(role=Role.OWNER)
     batch = CardBatch.objects.create(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Event
 from madoguchi.notifications.models import SiteContact
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import Event
 from tests.browser.conftest import CHROMIUM, open_page
 from tests.browser.test_site_on_a_phone import PHONE, log_in, no_sideways_scroll, shot
 from tests.factories import EventFactory, MembershipFactory, SiteFactory

@@ -13,10 +13,10 @@ import pytest
 
 from madoguchi.cases.models import EntryKind, Outcome
 from madoguchi.cases.services import PromiseSpec, log_entry, open_case
+from madoguchi.contracts.models import Contract, Customer, Site
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import bounds
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import Contract, Customer, Site
 from tests.browser.conftest import CHROMIUM, open_page
 from tests.browser.test_site_on_a_phone import PHONE, log_in, no_sideways_scroll, shot
 from tests.factories import MembershipFactory

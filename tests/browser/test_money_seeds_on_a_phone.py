@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import Site
 from tests.browser.conftest import open_page
 from tests.browser.test_desk_in_a_browser import SCREENSHOTS, log_in
 from tests.factories import MembershipFactory

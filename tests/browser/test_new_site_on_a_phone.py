@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import Site
 from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_desk_in_a_browser import log_in
 from tests.factories import MembershipFactory

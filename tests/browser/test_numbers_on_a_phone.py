@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.browser.conftest import SCREENSHOTS, open_page
 from tests.browser.test_site_on_a_phone import (
     PHONE,

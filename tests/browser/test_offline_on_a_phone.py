@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import time_machine
 
+from madoguchi.contracts.models import OfflineCopy
 from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import OfflineCopy
 from tests.browser.test_desk_in_a_browser import CHROMIUM, SCREENSHOTS
 from tests.browser.test_site_on_a_phone import EXAMPLES, PHONE, log_in, no_sideways_scroll
 from tests.factories import MembershipFactory

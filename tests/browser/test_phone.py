@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from madoguchi.cases.models import Case
-from madoguchi.sites.models import Site
+from madoguchi.contracts.models import Site
 from tests.browser.conftest import CHROMIUM, SCREENSHOTS, open_page
 
 pytestmark = [

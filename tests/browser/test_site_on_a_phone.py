@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine.messages import day_text
 from madoguchi.engine.model import TOKYO
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.browser.conftest import CHROMIUM, SCREENSHOTS, open_page
 from tests.factories import MembershipFactory
 

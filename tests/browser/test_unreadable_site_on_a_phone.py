@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from madoguchi.contracts.models import Contract
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import Contract
 from tests.browser.conftest import CHROMIUM, open_page
 from tests.browser.test_site_on_a_phone import PHONE, log_in, no_sideways_scroll, shot
 from tests.factories import ContractFactory, MembershipFactory, SiteFactory

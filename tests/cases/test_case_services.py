@@ -169,7 +169,7 @@ def test_corrections_are_new_entries(case: Case) -> None:
 
 def test_open_cases_feed_the_assessment_promises(world: World, case: Case) -> None:
     from madoguchi.cases.assessment import assess_site, with_site_file_rows
-    from madoguchi.sites.models import Site
+    from madoguchi.contracts.models import Site
 
     log_entry(
         case,

@@ -24,9 +24,9 @@ from django.utils import timezone
 from madoguchi.cases import services
 from madoguchi.cases.models import Case, EntryKind, Promise, TimelineEntry
 from madoguchi.cases.reminders import send_reminders
+from madoguchi.contracts.models import BillLine, Site
 from madoguchi.orgs.models import ApiToken
 from madoguchi.sitefiles import siteio
-from madoguchi.sites.models import BillLine, Site
 from tests.conftest import World
 from tests.factories import PromiseFactory
 

@@ -26,8 +26,8 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
+from madoguchi.contracts.models import Site
 from madoguchi.engine.model import TOKYO
-from madoguchi.sites.models import Site
 from tests.conftest import World
 from tests.factories import ContractFactory, EventFactory, SiteFactory
 

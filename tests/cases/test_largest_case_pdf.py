@@ -16,10 +16,10 @@ from django.utils import translation
 
 from madoguchi.cases.models import Case, EntryKind, Outcome, Promise, TimelineEntry
 from madoguchi.cases.report import PDF_ROWS, PDF_TEXT, letter_pdf, letter_text, report_pdf
+from madoguchi.contracts.models import Contract, Event, Site
 from madoguchi.engine import bounds
 from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.model import TOKYO
-from madoguchi.sites.models import Contract, Event, Site
 from tests.conftest import World
 
 NOW = dt.datetime(2026, 2, 2, 10, 0, tzinfo=TOKYO)

@@ -18,8 +18,8 @@ from django.utils import translation
 from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.report import letter_pdf, letter_text, report_pdf
 from madoguchi.cases.services import PromiseSpec, log_entry, open_case, set_outage, settle_promise
+from madoguchi.contracts.services import save_sender
 from madoguchi.engine.model import TOKYO
-from madoguchi.sites.services import save_sender
 from tests.conftest import World
 from tests.factories import ContractFactory, SiteFactory
 

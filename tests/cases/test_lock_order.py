@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from madoguchi.cases.models import Case, EntryKind, Promise
 from madoguchi.cases.services import log_entry, settle_promise
+from madoguchi.contracts.models import Site
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.cases.test_concurrency import _in_threads
 from tests.cases.test_reimport import ORIGINAL
 from tests.conftest import World

@@ -15,11 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from madoguchi.cases.assessment import assess_site, site_document, with_site_file_rows
 from madoguchi.cases.models import Case, EntryKind
 from madoguchi.cases.services import import_case, log_entry, open_case
+from madoguchi.contracts.models import Site
 from madoguchi.engine import assess, load_catalog, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import TOKYO
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.conftest import World
 from tests.factories import ContractFactory, SiteFactory
 

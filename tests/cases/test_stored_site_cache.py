@@ -19,9 +19,9 @@ from madoguchi.cases import services as case_services
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case, EntryKind, Promise
 from madoguchi.cases.services import PromiseSpec
+from madoguchi.contracts.models import Contract, Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.sites import services as site_services
-from madoguchi.sites.models import Contract, Site
 from tests.conftest import World
 
 

@@ -15,9 +15,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from madoguchi.cases.assessment import StoredSiteInvalid, site_record, with_site_file_rows
 from madoguchi.cases.models import Promise
+from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.directory.models import Party
 from madoguchi.directory.services import sync_catalog
-from madoguchi.sites.models import BillLine, Contract, Event, Site
 from tests.conftest import World
 
 repair = importlib.import_module("madoguchi.cases.migrations.0021_repair_stored_sites")

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
+from madoguchi.contracts.models import Site
 from madoguchi.directory.models import DeskOverride
 from madoguchi.directory.selectors import parties_for
 from madoguchi.directory.services import override_desk
 from madoguchi.sitefiles.cards import site_card
-from madoguchi.sites.models import Site
 from tests.conftest import World
 
 # ドコモ光's fault desk: 113 from a docomo mobile only, 0120-800-000 from other phones.

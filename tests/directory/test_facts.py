@@ -9,12 +9,12 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from madoguchi.contracts.models import Site
 from madoguchi.directory import services
 from madoguchi.directory.models import FactConfirmation
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.conftest import World
 from tests.walks.test_no_codes import leaks, visible_text
 

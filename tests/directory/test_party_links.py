@@ -12,7 +12,7 @@ from django.utils import translation
 
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
-from madoguchi.sites.templatetags.madoguchi import link
+from madoguchi.server.templatetags.madoguchi import link
 from tests.conftest import World
 
 BAD = ["javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "data:text/html,x"]

@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import Case
+from madoguchi.contracts.selectors import searched_sites
 from madoguchi.directory.models import Party
 from madoguchi.directory.selectors import find_parties
-from madoguchi.sites.selectors import searched_sites
 from tests.conftest import World
 from tests.factories import CaseFactory, ContractFactory, SiteFactory
 

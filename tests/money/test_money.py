@@ -10,15 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import BILLS
+from madoguchi.contracts.services import delete_row, new_row, save_row
 from madoguchi.engine.results import Finding, Severity
 from madoguchi.money.models import SiteMoney
 from madoguchi.money.services import refresh_site_money, summary_values
 from madoguchi.money.tasks import enqueue_changed
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import BILLS
-from madoguchi.sites.services import delete_row, new_row, save_row
 from tests.conftest import World, session_queries
 from tests.factories import BillLineFactory, ContractFactory, SiteFactory
 
@@ -254,8 +254,8 @@ def test_the_case_page_shows_the_sites_yearly_costs(world: World) -> None:
 def test_a_site_with_more_bill_lines_than_a_site_file_holds_is_not_assessed(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
+    from madoguchi.contracts.models import BillLine
     from madoguchi.engine.limits import SITE_RECORDS
-    from madoguchi.sites.models import BillLine
 
     site = SiteFactory(organization=world.org_a)
     BillLine.objects.bulk_create(

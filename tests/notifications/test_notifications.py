@@ -312,7 +312,7 @@ def test_a_promise_overdue_says_the_number_to_dial_from_a_mobile(
 
 
 def test_a_legal_deadline_near_is_told_once_per_stage(world: World, receiver: Receiver) -> None:
-    from madoguchi.sites.models import Contract
+    from madoguchi.contracts.models import Contract
 
     _webhook(world, receiver.url, events=["deadline-near"])
     # A contract whose document arrived today: its 初期契約解除 window ends in 8 days.

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine import load_catalog, parse_site
 from madoguchi.orgs.models import ApiToken
-from madoguchi.sites.models import Site
 from tests.conftest import World
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

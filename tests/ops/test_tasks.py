@@ -21,12 +21,12 @@ from django.utils import timezone
 from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.changes import site_changed
+from madoguchi.contracts.models import BillLine, Site
 from madoguchi.money.services import refresh_site_money
 from madoguchi.money.tasks import enqueue_changed, refresh_site
 from madoguchi.ops.tasks import send_reminders_task
 from madoguchi.orgs.models import Role
-from madoguchi.sites.changes import site_changed
-from madoguchi.sites.models import BillLine, Site
 from tests.conftest import World
 from tests.factories import MembershipFactory, PromiseFactory, SiteFactory
 

@@ -24,8 +24,8 @@ from django.test import override_settings
 
 from madoguchi.bills import jobs
 from madoguchi.bills.models import BillImport
+from madoguchi.contracts.models import BillLine, Site
 from madoguchi.orgs.models import Role
-from madoguchi.sites.models import BillLine, Site
 from tests.factories import MembershipFactory, OrganizationFactory, SiteFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -147,8 +147,8 @@ def test_an_import_killed_half_way_ends_with_every_line_once(
 
 
 def test_a_real_worker_makes_a_queued_card_batch(workers: list[subprocess.Popen[bytes]]) -> None:
+    from madoguchi.contracts.models import CardBatch, CardPrint
     from madoguchi.sitefiles import card_batches
-    from madoguchi.sites.models import CardBatch, CardPrint
 
     member = MembershipFactory(organization=OrganizationFactory(slug="c"), role=Role.OWNER)
     sites = [SiteFactory(organization=member.organization, name=f"拠点{n}") for n in range(3)]

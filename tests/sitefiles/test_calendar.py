@@ -19,9 +19,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import Contract, Site
 from madoguchi.orgs.models import CalendarFeed, Organization
 from madoguchi.orgs.services import issue_calendar_feed
-from madoguchi.sites.models import Contract, Site
 from tests.conftest import World
 from tests.factories import CaseFactory, PromiseFactory, SiteFactory
 

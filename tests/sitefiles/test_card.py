@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from madoguchi.contracts.models import CardPrint, Contract, Customer, Site
 from madoguchi.engine.hours import hours_words
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.models import CardPrint, Contract, Customer, Site
 from tests.conftest import World
 from tests.walks.test_no_codes import leaks
 

@@ -14,8 +14,8 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
+from madoguchi.contracts.models import CardBatch, CardPrint, Customer, Site
 from madoguchi.sitefiles import card_batches, cards
-from madoguchi.sites.models import CardBatch, CardPrint, Customer, Site
 from tests.conftest import World
 from tests.factories import SiteFactory
 

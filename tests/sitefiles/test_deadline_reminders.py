@@ -13,10 +13,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from madoguchi.cases.models import DeadlineReminder, ReminderSettings
+from madoguchi.contracts.models import Contract
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.sitefiles.deadline_reminders import send_deadline_reminders, stage_for
-from madoguchi.sites.models import Contract
 from tests.conftest import World
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine.limits import MAX_FILE_BYTES, MAX_UPLOAD_FILES
-from madoguchi.sites.models import Site
 from tests.conftest import World
 from tests.hostile import alias_bomb, many_contracts, nested
 

@@ -18,13 +18,13 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
+from madoguchi.contracts.models import Contract, Customer, OfflineCopy, Site
 from madoguchi.engine.hours import open_intervals
 from madoguchi.engine.model import TOKYO, Desk
 from madoguchi.engine.phonebook import contact_numbers
 from madoguchi.engine.results import Route
 from madoguchi.orgs.models import Organization
 from madoguchi.sitefiles.contacts import site_phonebook
-from madoguchi.sites.models import Contract, Customer, OfflineCopy, Site
 from tests.conftest import World
 from tests.sitefiles.test_card import _qr_codes, needs_poppler
 from tests.walks.test_no_codes import leaks

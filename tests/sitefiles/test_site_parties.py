@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from madoguchi.contracts.models import Site
 from madoguchi.directory.models import DirectoryStamp, Party
 from madoguchi.engine import assess, load_catalog, parse_site
-from madoguchi.sites.models import Site
 from tests.conftest import World
 
 PLAIN = """\

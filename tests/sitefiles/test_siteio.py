@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine import assess, load_catalog, parse_site
-from madoguchi.sites.models import Site
 from tests.conftest import World
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from madoguchi.sites.models import Contract, Event
+from madoguchi.contracts.models import Contract, Event
 from tests.conftest import World
 
 ADD = "/sites/{pk}/contracts/add/"

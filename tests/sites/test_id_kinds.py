@@ -7,8 +7,8 @@ import re
 
 from django.utils import translation
 
-from madoguchi.sites.id_kinds import ID_KINDS
-from madoguchi.sites.templatetags.madoguchi import id_name
+from madoguchi.server.id_kinds import ID_KINDS
+from madoguchi.server.templatetags.madoguchi import id_name
 from tests.conftest import World
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
-from madoguchi.sites.models import Contract
+from madoguchi.contracts.models import Contract
 from tests.conftest import World
 
 

@@ -11,6 +11,10 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from madoguchi.cases.services import open_case
+from madoguchi.contracts import services
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import BillLine, Site
+from madoguchi.contracts.records import BILLS
 from madoguchi.engine import SiteFileError
 from madoguchi.engine.model import TOKYO
 from madoguchi.engine.sitefile import Problem
@@ -20,10 +24,6 @@ from madoguchi.sitefiles.siteio import (
     export_site_text,
     import_site_text,
 )
-from madoguchi.sites import services
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import BillLine, Site
-from madoguchi.sites.records import BILLS
 from tests.conftest import World
 from tests.factories import BillLineFactory, ContractFactory
 
@@ -409,7 +409,7 @@ def test_another_organizations_export_does_not_match_by_id(world: World) -> None
 
 
 def test_the_same_name_for_another_customer_is_a_new_site(world: World, site: Site) -> None:
-    from madoguchi.sites.models import Customer
+    from madoguchi.contracts.models import Customer
 
     customer = Customer.objects.create(organization=world.org_a, name="佐藤様")
     Site.objects.filter(pk=site.pk).update(customer=customer)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from madoguchi.contracts.models import Site
 from madoguchi.sitefiles.siteio import import_site_text
-from madoguchi.sites.models import Site
 from tests.conftest import World
 
 TENYO = """\

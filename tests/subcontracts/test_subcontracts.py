@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from madoguchi.agents.models import Agent, AgentStatus
 from madoguchi.agents.services import create_agent
 from madoguchi.cases.models import Case, TimelineEntry
-from madoguchi.sites.models import Contract, Customer, Site
+from madoguchi.contracts.models import Contract, Customer, Site
 from madoguchi.subcontracts import services
 from madoguchi.subcontracts.models import RequestStatus, SubcontractRequest
 from madoguchi.subcontracts.words import summary

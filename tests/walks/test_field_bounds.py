@@ -26,11 +26,11 @@ from pydantic import ValidationError as PydanticError
 import madoguchi
 from madoguchi.api.api import api
 from madoguchi.cases import models as cases
+from madoguchi.contracts import models as sites
 from madoguchi.directory import models as directory
 from madoguchi.engine import bounds
 from madoguchi.engine import model as engine
 from madoguchi.server.bounds import BoundedForm
-from madoguchi.sites import models as sites
 
 # Columns no person or client types: written by the code (keys, digests, copies of what a
 # file said, delivery records), never taken from a form or a body.

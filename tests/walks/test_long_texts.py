@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 
 from madoguchi.cases.models import TimelineEntry
+from madoguchi.contracts.models import Contract
 from madoguchi.engine import bounds
-from madoguchi.sites.models import Contract
 from tests.conftest import World
 
 LONG_SAID = "言" * 50_000

@@ -27,6 +27,8 @@ from madoguchi.agents.demo import DEMO_AGENTS
 from madoguchi.agents.models import Agent, AgentStatus, DetailKind
 from madoguchi.cases.models import Case, EntryKind, PromiseKind, Status
 from madoguchi.cases.reminders import send_reminders
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.services import record_card_prints
 from madoguchi.engine import messages as engine_messages
 from madoguchi.engine import model as engine_model
 from madoguchi.engine.catalog import load_catalog
@@ -35,8 +37,6 @@ from madoguchi.orgs.models import Organization, Role
 from madoguchi.orgs.services import add_member
 from madoguchi.receivables.models import Receivable
 from madoguchi.sitefiles.cards import card_fingerprint
-from madoguchi.sites.models import Site
-from madoguchi.sites.services import record_card_prints
 from madoguchi.subcontracts.models import SubcontractRequest
 from tests.factories import UserFactory
 

@@ -75,7 +75,7 @@ def test_the_admin_only_shows_site_data(model: str) -> None:
     from django.contrib.auth import get_user_model
     from django.test import RequestFactory
 
-    from madoguchi.sites import models
+    from madoguchi.contracts import models
 
     cls = next(
         m

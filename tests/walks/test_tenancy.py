@@ -15,10 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from madoguchi.agents.models import Agent
 from madoguchi.agents.services import create_agent
 from madoguchi.bills.models import BillImport
+from madoguchi.contracts.models import BillLine, CardBatch, Contract, Site
 from madoguchi.directory.models import Desk, DeskOverride, FactConfirmation, Party
 from madoguchi.receivables.models import Payment, Receivable
 from madoguchi.receivables.services import create_receivable, record_payment
-from madoguchi.sites.models import BillLine, CardBatch, Contract, Site
 from tests.conftest import World
 
 METHODS = ["get", "post", "put", "patch", "delete"]
@@ -417,7 +417,7 @@ def test_a_live_intake_link_reaches_only_its_organization(world: World) -> None:
 
 
 def test_the_contacts_of_another_organizations_customer_are_not_given(world: World) -> None:
-    from madoguchi.sites.models import Customer
+    from madoguchi.contracts.models import Customer
 
     customer = Customer.objects.create(organization=world.org_a, name="A社の顧客")
     Site.objects.filter(pk=world.site_a.pk).update(customer=customer)

@@ -14,10 +14,10 @@ from madoguchi.bills.models import PayeeChoice
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.bills.uploads import BILL_MAX_MB
+from madoguchi.contracts import selectors
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import refused_uploads
-from madoguchi.sites import selectors
-from madoguchi.sites.models import Site
 
 bills_router = Router(tags=["bill files"])
 

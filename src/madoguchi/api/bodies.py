@@ -33,10 +33,10 @@ from madoguchi.api.schemas import (
     Slug,
     unset,
 )
+from madoguchi.contracts.records import BILLS, CONTRACTS, EVENTS, column_of
 from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, Party
 from madoguchi.engine import model as engine
-from madoguchi.sites.records import BILLS, CONTRACTS, EVENTS, column_of
 
 # The largest value of a SmallIntegerField on every database.
 MAX_SMALL = 32767

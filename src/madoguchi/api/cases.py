@@ -32,8 +32,8 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
-from madoguchi.sites.models import Site
 
 router = Router(tags=["cases"])
 

@@ -18,6 +18,7 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import Invalid, Pages, PathId, answers, target_organization
 from madoguchi.api.schemas import MAX_ID, MaybeSlug, Slug, Time
 from madoguchi.cases.models import Case, PromiseKind
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.engine.model import Service
 from madoguchi.incidents import selectors, services
@@ -26,7 +27,6 @@ from madoguchi.incidents.outcomes import site_outcomes
 from madoguchi.notifications import selectors as notification_selectors
 from madoguchi.notifications import services as notification_services
 from madoguchi.notifications.models import Channel, ChannelKind, Delivery, EventKind, SiteContact
-from madoguchi.sites.models import Site
 
 incidents_router = Router(tags=["incidents"])
 notifications_router = Router(tags=["notifications"])

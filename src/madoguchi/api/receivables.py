@@ -17,6 +17,7 @@ from madoguchi.api.auth import require_write
 from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
 from madoguchi.api.schemas import MAX_ID
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.receivables import selectors
 from madoguchi.receivables.letter import letter_pdf, letter_text
@@ -27,7 +28,6 @@ from madoguchi.receivables.services import (
     create_receivable,
     record_payment,
 )
-from madoguchi.sites.models import Site
 
 receivables_router = Router(tags=["receivables"])
 

@@ -28,6 +28,11 @@ from madoguchi.api.common import (
     target_organization,
 )
 from madoguchi.cases.assessment import assess_site, with_site_file_rows
+from madoguchi.contracts import selectors, services
+from madoguchi.contracts.forms import BillForm, ContractForm, EventForm
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import BILLS, CONTRACTS, EVENTS, RowKind, site_directory
 from madoguchi.engine import SiteFileError, limits
 from madoguchi.orgs.models import Organization
 from madoguchi.server.uploads import declared_length, refused_uploads
@@ -38,11 +43,6 @@ from madoguchi.sitefiles.siteio import (
     export_site_text,
     import_site_text,
 )
-from madoguchi.sites import selectors, services
-from madoguchi.sites.forms import BillForm, ContractForm, EventForm
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import BILLS, CONTRACTS, EVENTS, RowKind, site_directory
 
 sites = Router(tags=["sites"])
 records = Router(tags=["contracts, events and bill lines"])

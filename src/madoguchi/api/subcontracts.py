@@ -14,10 +14,10 @@ from ninja.pagination import paginate
 from madoguchi.api.auth import require_write
 from madoguchi.api.common import Pages, PathId, answers, invalid_form, target_organization
 from madoguchi.api.schemas import MAX_ID, Date, MaybeSlug
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Customer
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import bounds
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Customer
 from madoguchi.subcontracts import selectors, services
 from madoguchi.subcontracts.forms import RequestForm, form_data
 from madoguchi.subcontracts.models import IntakeLink, RequestStatus, SubcontractRequest

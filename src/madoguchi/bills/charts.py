@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 
 from madoguchi.bills.selectors import months_back
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 
 MONTHS = 24
 # Colours that stay apart for the common colour-vision differences (Okabe–Ito), then grey.

@@ -42,9 +42,9 @@ from madoguchi.bills.services import (
     import_bills,
     preview,
 )
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Organization
 from madoguchi.server.queue import forget_task, this_worker, worker_gone
-from madoguchi.sites.models import Site
 
 log = logging.getLogger(__name__)
 

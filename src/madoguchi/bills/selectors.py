@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from madoguchi.bills.parsing import write_own_csv
-from madoguchi.sites.models import BillLine, Site
+from madoguchi.contracts.models import BillLine, Site
 
 RECURRING_MONTHS = 4
 RECURRING_MIN = 3

@@ -37,15 +37,15 @@ from madoguchi.bills.parsing import (
     own_key,
     read_statement,
 )
+from madoguchi.contracts.changes import site_changed
+from madoguchi.contracts.integrity import site_problems, site_problems_with_staged
+from madoguchi.contracts.models import BillLine, Site
 from madoguchi.directory.selectors import find_parties, parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.model import Service
 from madoguchi.engine.sitefile import Problem as SiteProblem
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.changes import site_changed
-from madoguchi.sites.integrity import site_problems, site_problems_with_staged
-from madoguchi.sites.models import BillLine, Site
 
 BATCH = 2_000
 SERVICES = {s.value for s in Service}

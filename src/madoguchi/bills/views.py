@@ -43,14 +43,14 @@ from madoguchi.bills.services import (
     preview,
 )
 from madoguchi.bills.uploads import use_bill_upload_handlers
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.selectors import user_site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write
+from madoguchi.server.templatetags.madoguchi import party_name
 from madoguchi.server.uploads import refused_uploads
-from madoguchi.sites.models import Site
-from madoguchi.sites.selectors import user_site
-from madoguchi.sites.templatetags.madoguchi import party_name
 
 SESSION_KEY = "bill_uploads"
 TOKEN_LENGTH = 22

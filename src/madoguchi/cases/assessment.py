@@ -22,13 +22,9 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from pydantic import ValidationError
 
 from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, EntryKind, Promise, TimelineEntry
-from madoguchi.directory.selectors import catalog_for, parties_with_key
-from madoguchi.engine import Assessment, assess, load_catalog
-from madoguchi.engine import model as engine
-from madoguchi.engine.sitefile import Problem, document_problems
-from madoguchi.sites import integrity
-from madoguchi.sites.models import BillLine, Contract, Event, Site
-from madoguchi.sites.records import (
+from madoguchi.contracts import integrity
+from madoguchi.contracts.models import BillLine, Contract, Event, Site
+from madoguchi.contracts.records import (
     SITE_ROW_PREFETCHES,
     file_fields,
     file_value,
@@ -37,6 +33,10 @@ from madoguchi.sites.records import (
     site_sections,
     with_parties,
 )
+from madoguchi.directory.selectors import catalog_for, parties_with_key
+from madoguchi.engine import Assessment, assess, load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.engine.sitefile import Problem, document_problems
 
 # Timeline entries that tell a party of the trouble: a call to it, or from it (a party cannot
 # call about a trouble it does not know of).

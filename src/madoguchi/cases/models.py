@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
 from madoguchi.server.bounds import validate_date, yen_validators
-from madoguchi.sites.models import Site
 
 
 class Status(models.TextChoices):

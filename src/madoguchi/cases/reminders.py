@@ -22,11 +22,11 @@ from django.utils import timezone, translation
 
 from madoguchi.cases.desks import promise_call_line
 from madoguchi.cases.models import Promise
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine.messages import LANGS, label
 from madoguchi.orgs.models import Membership
-from madoguchi.sites.records import site_directory
-from madoguchi.sites.templatetags.madoguchi import when
+from madoguchi.server.templatetags.madoguchi import when
 
 # A reminder mail goes this long before a promise falls due (the dashboard's "due soon"
 # list looks further ahead: `selectors.DASHBOARD_DUE_WINDOW`).

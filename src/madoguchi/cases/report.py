@@ -21,12 +21,12 @@ from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.ladder import Ladder, ladder_progress, what_to_say
 from madoguchi.cases.models import Case, EntryKind, Outcome
 from madoguchi.cases.selectors import timeline
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import bounds
 from madoguchi.engine.escalation import HOTLINE, HOUTERASU, POLICE, SOUMU
 from madoguchi.engine.results import Step
 from madoguchi.server.i18n import duration_text, engine_lang
-from madoguchi.sites.records import site_directory
 
 # What a printed report or letter shows of a case (engine/bounds.py): rows per section, and
 # characters per text; the rest is counted ("…他 N 件"), so a PDF takes seconds at any size.

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from madoguchi.cases.models import Case
-from madoguchi.sites.models import Site
+from madoguchi.contracts.models import Site
 
 # More candidates than this from the trigram index and the word is not rare after all: the
 # newest-first walk pages faster than filtering on a thousand ids.

@@ -15,12 +15,12 @@ from django.db.models import QuerySet
 from madoguchi.cases import rows
 from madoguchi.cases.filters import CaseFilter, awaited_pairs
 from madoguchi.cases.models import Case, Promise, PromiseQuerySet, TimelineEntry
+from madoguchi.contracts.models import Site
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.prepared import prepared_reads
-from madoguchi.sites.models import Site
 
 # The dashboard's "due soon" list: promises falling due within a day (the reminder mail's
 # lead time is another figure, `reminders.REMINDER_LEAD_TIME`).

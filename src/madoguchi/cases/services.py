@@ -32,6 +32,10 @@ from madoguchi.cases.models import (
     Status,
     TimelineEntry,
 )
+from madoguchi.contracts.changes import site_changed
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.services import lock_site, save_said_no_contract
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.engine.messages import label, time_text
@@ -39,10 +43,6 @@ from madoguchi.engine.sitefile import Problem
 from madoguchi.orgs.models import Membership
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sites.changes import site_changed
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Site
-from madoguchi.sites.services import lock_site, save_said_no_contract
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

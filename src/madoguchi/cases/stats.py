@@ -11,11 +11,11 @@ from typing import Any
 from django.db.models import Count, Q
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import Contract, Site
 from madoguchi.engine.context import SYMPTOM_SERVICES
 from madoguchi.engine.model import Service, Symptom
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Contract, Site
 
 
 @dataclass(frozen=True)

@@ -50,14 +50,14 @@ from madoguchi.cases.services import (
     settle_promise,
 )
 from madoguchi.cases.stats import party_figures
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import site_directory
+from madoguchi.contracts.services import save_sender
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import assess, load_catalog
 from madoguchi.orgs.selectors import can_write, colleagues, members_of
 from madoguchi.server.i18n import duration_text, engine_lang
 from madoguchi.server.inputs import page_number
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import site_directory
-from madoguchi.sites.services import save_sender
 
 PAGE_SIZE = 20
 # The findings that say what this case's customer is owed (or why nothing is owed yet).

@@ -9,10 +9,10 @@ from typing import Any
 
 from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.models import Case
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import parties_for
 from madoguchi.incidents.models import Incident
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sites.records import site_directory
 
 OWED_CODES = ("outage-compensation", "outage-clock-not-started")
 

@@ -21,10 +21,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import Contract
 from madoguchi.incidents.holders import ContractRow, holder_of, service_out
 from madoguchi.incidents.models import Incident, IncidentCase, IncidentUpdate, State
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Contract
 
 # Cases opened within this span of each other at sites on the same holder and area are
 # suggested as one outage ("five customers called within an hour").

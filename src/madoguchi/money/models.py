@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import OrgOwned
-from madoguchi.sites.models import Site
 
 
 class SiteMoney(OrgOwned):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from madoguchi.contracts.models import Site
 from madoguchi.money.models import SiteMoney
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Site
 
 
 def ranked_sites(user: AnyUser) -> QuerySet[SiteMoney]:

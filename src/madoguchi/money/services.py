@@ -11,13 +11,13 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from madoguchi.cases.assessment import assess_site, with_site_file_rows
+from madoguchi.contracts.models import BillLine, Site
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine import SiteFileError
 from madoguchi.engine.limits import SITE_RECORDS
 from madoguchi.engine.results import Finding
 from madoguchi.money.models import SiteMoney
-from madoguchi.sites.models import BillLine, Site
-from madoguchi.sites.records import site_directory
 
 log = logging.getLogger(__name__)
 

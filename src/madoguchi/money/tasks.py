@@ -13,9 +13,9 @@ from django.db import DatabaseError
 from django.db.models import F, Q, QuerySet
 from django.tasks import task
 
+from madoguchi.contracts.models import Site
 from madoguchi.money.services import recompute_all, refresh_site_money
 from madoguchi.server.queue import again_later
-from madoguchi.sites.models import Site
 
 
 @task

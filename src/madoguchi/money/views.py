@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from madoguchi.contracts.models import Site
 from madoguchi.money.selectors import ranked_sites, unsummarized_count
 from madoguchi.money.tasks import enqueue_changed
-from madoguchi.sites.models import Site
 
 PAGE_SIZE = 25
 

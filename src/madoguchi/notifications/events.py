@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from madoguchi.cases.desks import deadline_call_line, promise_call_line
 from madoguchi.cases.models import ACTIVE_STATUSES, Case, EntryKind, Promise, TimelineEntry
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine.messages import label
 from madoguchi.engine.timezone import TOKYO
@@ -25,12 +27,10 @@ from madoguchi.incidents.services import status_token
 from madoguchi.notifications.models import Channel, EventKind
 from madoguchi.orgs.models import Organization
 from madoguchi.server.i18n import engine_lang
+from madoguchi.server.templatetags.madoguchi import party_name, when
 from madoguchi.sitefiles.calendar import deadline_uid, feed_sites
 from madoguchi.sitefiles.deadline_reminders import CONTRACT_END, due_day, stage_for
 from madoguchi.sitefiles.deadline_reminders import _deadlines as site_deadlines
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import site_directory
-from madoguchi.sites.templatetags.madoguchi import party_name, when
 
 WINDOW = dt.timedelta(hours=24)
 DUE_SOON = dt.timedelta(hours=2)

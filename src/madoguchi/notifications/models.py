@@ -16,8 +16,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import OrgOwned, OrgScopedQuerySet
-from madoguchi.sites.models import Site
 
 DEFAULT_QUIET_START = dt.time(21, 0)
 DEFAULT_QUIET_END = dt.time(8, 0)

@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from madoguchi.contracts.models import Site
 from madoguchi.notifications.models import (
     DEFAULT_QUIET_END,
     DEFAULT_QUIET_START,
@@ -27,7 +28,6 @@ from madoguchi.notifications.models import (
 )
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Site
 
 # The events a channel can ask for (a test is sent only when a person asks for it).
 SUBSCRIBABLE = [e for e in EventKind.values if e != EventKind.TEST]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from madoguchi.contracts.models import Site
 from madoguchi.notifications import selectors, services
 from madoguchi.notifications.forms import ChannelForm, ContactForm, LineTokenForm
 from madoguchi.notifications.models import Channel, ChannelKind, SiteContact
@@ -26,7 +27,6 @@ from madoguchi.notifications.shown import shown_target
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
-from madoguchi.sites.models import Site
 
 LOG_PAGE_SIZE = 50
 

@@ -8,10 +8,10 @@ import datetime as dt
 
 from madoguchi.agents.models import Agent
 from madoguchi.agents.services import create_agent
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Organization
 from madoguchi.receivables.models import Receivable
 from madoguchi.receivables.services import create_receivable, record_payment
-from madoguchi.sites.models import Site
 
 DEMO_AGENT = "株式会社ひかりコネクト"
 DEMO_SITE = "山本 (サンハイツ 302)"

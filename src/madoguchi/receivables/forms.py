@@ -10,11 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables.services import YEN_MAX
 from madoguchi.server.bounds import BoundedForm
-from madoguchi.sites.models import Site
 
 
 def _date() -> forms.DateInput:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.server.bounds import validate_date, yen_validators
-from madoguchi.sites.models import Site
 
 
 class Receivable(OrgOwned):

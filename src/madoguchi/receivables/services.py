@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
 from madoguchi.orgs.models import Organization
 from madoguchi.receivables.models import Deduction, DeductionKind, Payment, Receivable
-from madoguchi.sites.models import Site
 
 # What a PostgreSQL integer holds.
 YEN_MAX = bounds.YEN_MAX

@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.engine.model import Symptom
+
 #: The days of the week as Python numbers them (Monday 0), for the forms that build desk hours
 #: from ticked days (engine.hours.build_hours).
 WEEKDAYS = [
@@ -76,3 +78,26 @@ def named_choices(
 ) -> list[tuple[Any, str]]:
     """A form field's (value, value) choices with the words people read."""
     return [(value, choice_name(value, event=event) if value else text) for value, text in choices]
+
+
+# A symptom and an ONU lamp in words (the trouble form, the pages' filters symptom_name and
+# lamp_name).
+SYMPTOM_NAMES = {
+    Symptom.INTERNET_DOWN: _("internet down"),
+    Symptom.PHONE_DOWN: _("phone down"),
+    Symptom.FAX_DOWN: _("FAX down"),
+    Symptom.TV_DOWN: _("TV down"),
+    Symptom.MAIL_ERROR: _("mail errors"),
+    Symptom.SLOW: _("slow"),
+    Symptom.WIFI_WEAK: _("weak Wi-Fi"),
+    Symptom.UNKNOWN_CHARGE: _("unknown charge on a bill"),
+}
+
+
+LAMP_NAMES = {
+    "power": _("ONU power"),
+    "optical": _("ONU optical"),
+    "auth": _("ONU auth"),
+    "uni": _("ONU UNI"),
+    "ppp": _("ONU PPP"),
+}

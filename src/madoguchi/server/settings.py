@@ -113,6 +113,8 @@ CSRF_TRUSTED_ORIGINS = [
 
 INSTALLED_APPS = [
     "madoguchi.orgs",  # first: its createsuperuser (validated with --noinput) replaces auth's
+    # Before admin: its base, error and login templates come before django.contrib.admin's.
+    "madoguchi.server",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -121,7 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "madoguchi.directory",
-    "madoguchi.sites",
+    "madoguchi.contracts",  # label "sites": see contracts/apps.py
     "madoguchi.cases",
     "madoguchi.sitefiles",
     "madoguchi.bills",
@@ -131,6 +133,7 @@ INSTALLED_APPS = [
     "madoguchi.subcontracts",
     "madoguchi.incidents",
     "madoguchi.notifications",
+    "madoguchi.sites",  # the pages under /sites/ (label "site_pages"; no models)
     "madoguchi.api",
     "madoguchi.ops",
     "django_tasks_db",
@@ -172,7 +175,7 @@ WSGI_APPLICATION = "madoguchi.server.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        "DIRS": [],  # every template is an app's (APP_DIRS): shared ones are server's
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

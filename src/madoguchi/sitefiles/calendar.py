@@ -18,13 +18,13 @@ from icalendar import Alarm, Calendar, Event
 from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.cases.desks import deadline_call_line, promise_call_line
 from madoguchi.cases.models import Case, Promise
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.engine.messages import label, say
 from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import site_directory
 
 DOMAIN = "madoguchi"
 PROMISE_LENGTH = dt.timedelta(minutes=30)

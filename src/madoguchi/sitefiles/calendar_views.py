@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.selectors import user_site
 from madoguchi.orgs.models import CalendarFeed
 from madoguchi.orgs.selectors import calendar_feed_user
 from madoguchi.orgs.services import issue_calendar_feed, revoke_calendar_feed
 from madoguchi.sitefiles.calendar import calendar_for, feed_sites
-from madoguchi.sites.models import Site
-from madoguchi.sites.views import user_site
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -52,7 +52,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def site_ics(request: HttpRequest, site_pk: int) -> HttpResponse:
-    site = user_site(request, site_pk, rows=lambda sites: sites)
+    site = user_site(request.user, site_pk)
     sites = feed_sites(Site.objects.filter(organization_id=site.organization_id, pk=site.pk))
     body = calendar_for(sites, url_of=_urls(request, sites), name=site.name)
     return _ics(body, f"site-{site.pk}.ics")

@@ -32,12 +32,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from madoguchi.cases.assessment import with_site_file_rows
+from madoguchi.contracts.models import CardBatch, Customer, Site
+from madoguchi.contracts.services import record_card_prints
 from madoguchi.directory.selectors import parties_for
 from madoguchi.orgs.models import Organization
 from madoguchi.server.queue import forget_task, this_worker, worker_gone
 from madoguchi.sitefiles.cards import SIZES, SiteCard, cards_pdf, site_card
-from madoguchi.sites.models import CardBatch, Customer, Site
-from madoguchi.sites.services import record_card_prints
 
 log = logging.getLogger(__name__)
 

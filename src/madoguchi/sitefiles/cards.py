@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from madoguchi.cases.assessment import site_record
+from madoguchi.contracts.models import CardPrint, Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
@@ -23,7 +24,6 @@ from madoguchi.engine.card import LAMPS, Card, CardCall, emergency_card
 from madoguchi.engine.messages import say
 from madoguchi.engine.phonebook import PhonebookEntry, phonebook
 from madoguchi.sitefiles.contacts import qr_vcard
-from madoguchi.sites.models import CardPrint, Site
 
 SIZES = ("a4", "a6")
 

@@ -17,13 +17,13 @@ import vobject
 from django.utils import timezone, translation
 
 from madoguchi.cases.assessment import site_record
+from madoguchi.contracts.models import Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.dialling import from_words as dialling_from_words
 from madoguchi.engine.phonebook import Number, PhonebookEntry, phonebook
-from madoguchi.sites.id_kinds import id_kind_name
-from madoguchi.sites.models import Site
+from madoguchi.server.id_kinds import id_kind_name
 
 # The ID a person is asked for by name when the contract gives it under this key.
 HOLDER_NAME_KEYS = ("holder_name", "契約者名")

@@ -26,6 +26,8 @@ from madoguchi.cases.assessment import site_record
 from madoguchi.cases.desks import deadline_call_line
 from madoguchi.cases.models import DeadlineReminder, ReminderSettings
 from madoguchi.cases.reminders import LEASE, RemindersFailed
+from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import Directory, parties_for
 from madoguchi.engine import assess, load_catalog
 from madoguchi.engine.assess import resolve_now
@@ -36,8 +38,6 @@ from madoguchi.engine.results import Deadline
 from madoguchi.engine.timezone import TOKYO
 from madoguchi.orgs.models import Membership, Organization
 from madoguchi.sitefiles.calendar import deadline_uid, feed_sites
-from madoguchi.sites.models import Site
-from madoguchi.sites.records import site_directory
 
 DEADLINE_STAGES = (7, 1, 0)
 CONTRACT_END_STAGES = (90, 60, 30)

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from madoguchi.cases.assessment import assess_site
+from madoguchi.contracts.models import OfflineCopy, Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.engine.card import CARD_SYMPTOMS, LAMPS
@@ -26,7 +27,6 @@ from madoguchi.engine.phonebook import PhonebookEntry
 from madoguchi.engine.results import FirstCall
 from madoguchi.sitefiles.cards import SiteCard, card_fingerprint, last_print, site_card
 from madoguchi.sitefiles.contacts import from_words, id_lines, phonebook_fingerprint, site_phonebook
-from madoguchi.sites.models import OfflineCopy, Site
 
 DAYS = 14  # how far ahead a saved page can say whether a desk is open
 

@@ -9,14 +9,14 @@ from django.db import transaction
 
 from madoguchi.cases.assessment import site_document, with_site_file_rows
 from madoguchi.cases.services import import_case
+from madoguchi.contracts.models import Customer, Site
+from madoguchi.contracts.records import party_json
+from madoguchi.contracts.services import store_site_file
 from madoguchi.directory.selectors import catalog_for, parties_for
 from madoguchi.engine import SiteFileError, parse_site
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import LoadedSite, Problem
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.models import Customer, Site
-from madoguchi.sites.records import party_json
-from madoguchi.sites.services import store_site_file
 
 
 @dataclass(frozen=True, slots=True)

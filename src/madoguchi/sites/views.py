@@ -1,6 +1,6 @@
 """Web pages for a site's own rows: the site list, forms for contracts, events and the
 current trouble. The site page, import and export show a whole site file (its cases too):
-they are madoguchi.sitefiles's."""
+they are document_views.py's."""
 
 from __future__ import annotations
 
@@ -21,14 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from madoguchi.directory.selectors import parties_for
-from madoguchi.engine import load_catalog
-from madoguchi.engine import model as engine
-from madoguchi.orgs.choosing import organization_to_write
-from madoguchi.orgs.models import Organization
-from madoguchi.orgs.selectors import can_write, organizations_for
-from madoguchi.sites import selectors, services
-from madoguchi.sites.forms import (
+from madoguchi.contracts import selectors, services
+from madoguchi.contracts.forms import (
     ID_HELP,
     SERVICE_QUESTIONS,
     UNKNOWN,
@@ -39,9 +33,9 @@ from madoguchi.sites.forms import (
     NewSiteForm,
     TroubleForm,
 )
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Customer, Site
-from madoguchi.sites.records import (
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Customer, Site
+from madoguchi.contracts.records import (
     BILLS,
     CONTRACTS,
     EVENTS,
@@ -49,6 +43,12 @@ from madoguchi.sites.records import (
     site_directory,
     with_site_rows,
 )
+from madoguchi.directory.selectors import parties_for
+from madoguchi.engine import load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.orgs.choosing import organization_to_write
+from madoguchi.orgs.models import Organization
+from madoguchi.orgs.selectors import can_write, organizations_for
 
 PAGE_SIZE = 25
 

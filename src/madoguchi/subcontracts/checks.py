@@ -19,7 +19,7 @@ from madoguchi.engine import findings
 from madoguchi.engine.context import Context
 from madoguchi.engine.messages import LANGS
 from madoguchi.engine.model import TOKYO, Service
-from madoguchi.sites.id_kinds import id_kind_name
+from madoguchi.server.id_kinds import id_kind_name
 from madoguchi.subcontracts.records import site_file
 
 type Check = dict[str, Any]
@@ -90,7 +90,7 @@ def agent_checks(request: Any, agent: Agent | None, found: list[Resemblance]) ->
 
 def engine_checks(request: Any, *, now: dt.datetime | None = None) -> list[Check]:
     """The engine's rules on the request's contracts, as the site would be assessed."""
-    from madoguchi.sites.forms import prefecture_in
+    from madoguchi.contracts.forms import prefecture_in
 
     record = site_file(request, prefecture=prefecture_in(request.customer_address))
     catalog = catalog_for(request.organization)

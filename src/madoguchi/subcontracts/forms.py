@@ -9,10 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madoguchi.contracts.forms import ID_KINDS, holder_field, prefecture_in
 from madoguchi.engine import bounds
 from madoguchi.engine import model as engine
 from madoguchi.server.bounds import BoundedForm
-from madoguchi.sites.forms import ID_KINDS, holder_field, prefecture_in
 
 COURSES = [
     (engine.Building.DETACHED.value, _("House course (戸建て)")),

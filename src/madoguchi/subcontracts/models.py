@@ -18,13 +18,13 @@ from django.utils.translation import pgettext_lazy
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Customer, Site
 from madoguchi.engine import bounds
 from madoguchi.engine.model import Building
 from madoguchi.orgs.models import OrgOwned
 from madoguchi.receivables.models import Receivable
 from madoguchi.server.bounds import validate_date, yen_validators
 from madoguchi.server.choices import enum_choices
-from madoguchi.sites.models import Customer, Site
 
 
 class RequestStatus(models.TextChoices):

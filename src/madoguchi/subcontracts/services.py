@@ -14,6 +14,9 @@ from django.utils.translation import gettext as _
 from madoguchi.agents.models import Agent
 from madoguchi.agents.services import add_details, create_agent
 from madoguchi.cases.services import log_entry, open_case
+from madoguchi.contracts.forms import prefecture_in
+from madoguchi.contracts.models import Contract, Customer
+from madoguchi.contracts.services import create_customer, create_site_with_holders, save_row
 from madoguchi.engine import model as engine
 from madoguchi.engine.catalog import load_catalog
 from madoguchi.engine.messages import yen
@@ -22,9 +25,6 @@ from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables.models import Receivable
 from madoguchi.receivables.services import create_receivable
 from madoguchi.server.i18n import engine_lang
-from madoguchi.sites.forms import prefecture_in
-from madoguchi.sites.models import Contract, Customer
-from madoguchi.sites.services import create_customer, create_site_with_holders, save_row
 from madoguchi.subcontracts.checks import agent_details, find_resemblances, run_checks
 from madoguchi.subcontracts.models import Channel, IntakeLink, RequestStatus, SubcontractRequest
 from madoguchi.subcontracts.records import site_file

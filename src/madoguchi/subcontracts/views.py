@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.rows import page_without_count
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Customer
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine.messages import label
@@ -24,8 +26,6 @@ from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.inputs import page_number
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Customer
 from madoguchi.subcontracts import selectors, services
 from madoguchi.subcontracts.forms import (
     HOLDER_QUESTIONS,

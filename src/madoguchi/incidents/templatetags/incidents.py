@@ -8,9 +8,9 @@ from typing import Any
 
 from django import template
 
+from madoguchi.contracts.models import Site
 from madoguchi.incidents import selectors
 from madoguchi.server.i18n import duration_text
-from madoguchi.sites.models import Site
 
 register = template.Library()
 

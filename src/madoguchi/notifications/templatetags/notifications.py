@@ -7,9 +7,9 @@ from typing import Any
 
 from django import template
 
+from madoguchi.contracts.models import Site
 from madoguchi.notifications import selectors
 from madoguchi.orgs.selectors import can_write
-from madoguchi.sites.models import Site
 
 register = template.Library()
 

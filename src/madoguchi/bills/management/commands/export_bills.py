@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.bills.selectors import own_csv
-from madoguchi.sites.models import Site
+from madoguchi.contracts.models import Site
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

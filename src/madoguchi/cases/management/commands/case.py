@@ -26,10 +26,10 @@ from madoguchi.cases.services import (
     set_outage,
     settle_promise,
 )
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.i18n import duration_text
-from madoguchi.sites.models import Site
 
 
 def cli_time(value: str) -> dt.datetime:

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from madoguchi.contracts.models import Site
 from madoguchi.money.services import recompute_all
 from madoguchi.money.tasks import enqueue_changed, recompute
 from madoguchi.orgs.models import Organization
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

@@ -10,11 +10,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.contracts.models import Site
 from madoguchi.notifications import selectors, services
 from madoguchi.notifications.models import Channel, ChannelKind, EventKind
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

@@ -13,13 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.selectors import can_write
 from madoguchi.orgs.types import AnyUser
 from madoguchi.receivables import selectors
 from madoguchi.receivables.letter import letter_facts, letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
 from madoguchi.receivables.services import ReceivableError, create_receivable, record_payment
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

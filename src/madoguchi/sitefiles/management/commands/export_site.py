@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.contracts.models import Site
 from madoguchi.sitefiles.siteio import export_site_text
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

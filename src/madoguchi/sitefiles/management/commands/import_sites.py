@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from madoguchi.contracts.models import Site
 from madoguchi.engine.sitefile import Problem
 from madoguchi.orgs.models import Organization
 from madoguchi.sitefiles.siteio import OnExisting, import_many
-from madoguchi.sites.models import Site
 
 
 class Command(BaseCommand):

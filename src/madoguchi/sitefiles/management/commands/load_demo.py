@@ -10,11 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from madoguchi.agents.demo import load_demo_agents
+from madoguchi.contracts.models import Site
 from madoguchi.orgs.models import ApiToken, Role
 from madoguchi.orgs.services import add_member, ensure_organization, issue_token
 from madoguchi.receivables.demo import load_demo_receivables
 from madoguchi.sitefiles.siteio import import_many
-from madoguchi.sites.models import Site
 from madoguchi.subcontracts.demo import load_demo_request
 
 REPO_EXAMPLES = Path(__file__).resolve().parents[5] / "examples"

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from madoguchi.contracts.integrity import SiteWouldBreak
+from madoguchi.contracts.models import Customer
 from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.integrity import SiteWouldBreak
-from madoguchi.sites.models import Customer
 from madoguchi.subcontracts import selectors, services
 from madoguchi.subcontracts.models import IntakeLink, RequestStatus, SubcontractRequest
 from madoguchi.subcontracts.words import check_text, summary

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from madoguchi.sites.models import Site
+from madoguchi.contracts.models import Site
 
 
 def bump_version(site_id: int) -> None:

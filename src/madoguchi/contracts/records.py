@@ -19,11 +19,11 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet, prefetch_related_objects
 
+from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import TOKYO
-from madoguchi.sites.models import BillLine, Contract, Event, Site
 
 
 @dataclass(frozen=True)

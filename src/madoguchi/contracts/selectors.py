@@ -8,12 +8,12 @@ from collections.abc import Callable
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from madoguchi.contracts.models import Contract, Site
+from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import party_slugs_named
 from madoguchi.engine.model import PartyStatus
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
-from madoguchi.sites.models import Contract, Site
-from madoguchi.sites.records import site_directory
 
 # What a search word is looked up in: a site is found by any of them.
 SEARCHED_FIELDS = ("name", "customer__name", "prefecture", "contracts__ids")

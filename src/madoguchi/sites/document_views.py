@@ -1,5 +1,6 @@
 """Pages that show or move a whole site file: the site page (contract map, assessment and
-cases), import and export. The forms for a site's own rows are sites.views."""
+cases), import and export. The forms for a site's own rows are views.py's; the site file itself
+(siteio, cards, problems) is madoguchi.sitefiles's."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case
+from madoguchi.contracts.forms import TroubleForm, party_label
+from madoguchi.contracts.models import BillLine, CardBatch, Customer, Site
+from madoguchi.contracts.selectors import ceased_holders
+from madoguchi.contracts.services import record_card_prints
 from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
 from madoguchi.directory.services import catalog_desk
 from madoguchi.engine import SiteFileError, assess, load_catalog
@@ -39,7 +44,6 @@ from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sitefiles import card_batches
 from madoguchi.sitefiles.cards import cards_pdf, last_print, site_card
-from madoguchi.sitefiles.forms import ImportForm
 from madoguchi.sitefiles.offline import staleness
 from madoguchi.sitefiles.problems import problem_text
 from madoguchi.sitefiles.siteio import (
@@ -48,10 +52,7 @@ from madoguchi.sitefiles.siteio import (
     import_many,
     import_site_text,
 )
-from madoguchi.sites.forms import TroubleForm, party_label
-from madoguchi.sites.models import BillLine, CardBatch, Customer, Site
-from madoguchi.sites.selectors import ceased_holders
-from madoguchi.sites.services import record_card_prints
+from madoguchi.sites.forms import ImportForm
 from madoguchi.sites.views import user_site
 
 # The findings that answer "a charge I do not recognise" (the unknown-charge symptom).
@@ -152,7 +153,7 @@ def desk_notes(
 
 
 def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:
-    from madoguchi.sites.templatetags.madoguchi import month, party_name, yen
+    from madoguchi.server.templatetags.madoguchi import month, party_name, yen
 
     return monthly_chart(
         site,

@@ -12,15 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from madoguchi.directory.models import Party
-from madoguchi.directory.selectors import parties_for
-from madoguchi.directory.services import create_desk, create_party
-from madoguchi.engine import load_catalog
-from madoguchi.engine import model as engine
-from madoguchi.orgs.models import Organization
-from madoguchi.sites.changes import bump_version, site_changed
-from madoguchi.sites.integrity import SiteWouldBreak, keeping_site_valid, row_prefix, site_problems
-from madoguchi.sites.models import (
+from madoguchi.contracts.changes import bump_version, site_changed
+from madoguchi.contracts.integrity import (
+    SiteWouldBreak,
+    keeping_site_valid,
+    row_prefix,
+    site_problems,
+)
+from madoguchi.contracts.models import (
     BillLine,
     CardPrint,
     Contract,
@@ -30,7 +29,7 @@ from madoguchi.sites.models import (
     Site,
     SiteChild,
 )
-from madoguchi.sites.records import (
+from madoguchi.contracts.records import (
     CONTRACTS,
     KIND_OF,
     ROW_KINDS,
@@ -39,6 +38,12 @@ from madoguchi.sites.records import (
     party_json,
     site_values,
 )
+from madoguchi.directory.models import Party
+from madoguchi.directory.selectors import parties_for
+from madoguchi.directory.services import create_desk, create_party
+from madoguchi.engine import load_catalog
+from madoguchi.engine import model as engine
+from madoguchi.orgs.models import Organization
 
 type Row = Contract | Event | BillLine
 

@@ -16,17 +16,17 @@ from typing import Any
 
 from django.db import transaction
 
-from madoguchi.directory.selectors import catalog_for
-from madoguchi.engine.sitefile import Problem, document_problems
-from madoguchi.sites.changes import site_changed
-from madoguchi.sites.models import BillLine, Site
-from madoguchi.sites.records import (
+from madoguchi.contracts.changes import site_changed
+from madoguchi.contracts.models import BillLine, Site
+from madoguchi.contracts.records import (
     own_document,
     site_sections,
     to_record,
     with_parties,
     with_site_rows,
 )
+from madoguchi.directory.selectors import catalog_for
+from madoguchi.engine.sitefile import Problem, document_problems
 
 
 class SiteWouldBreak(ValueError):

@@ -25,7 +25,7 @@ from madoguchi.engine.messages import yen as engine_yen
 from madoguchi.engine.model import TOKYO, Party, link_problem
 from madoguchi.server.choices import choice_name
 from madoguchi.server.i18n import duration_text, engine_lang
-from madoguchi.sites.id_kinds import id_kind_name
+from madoguchi.server.id_kinds import id_kind_name
 
 register = template.Library()
 
@@ -189,7 +189,7 @@ def open_now(
 @register.filter
 def symptom_name(code: str) -> str:
     """A symptom in words (ネットにつながらない), not its code."""
-    from madoguchi.sites.forms import SYMPTOM_NAMES
+    from madoguchi.server.choices import SYMPTOM_NAMES
 
     name = SYMPTOM_NAMES.get(code)  # type: ignore[call-overload]
     return str(name) if name is not None else code
@@ -198,7 +198,7 @@ def symptom_name(code: str) -> str:
 @register.filter
 def lamp_name(lamp: str) -> str:
     """An ONU lamp in words (ONU 光回線ランプ)."""
-    from madoguchi.sites.forms import LAMP_NAMES
+    from madoguchi.server.choices import LAMP_NAMES
 
     name = LAMP_NAMES.get(lamp)
     return str(name) if name is not None else lamp

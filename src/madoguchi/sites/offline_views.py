@@ -18,13 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from madoguchi.cases.assessment import with_site_file_rows
+from madoguchi.contracts.models import OfflineCopy, Site
+from madoguchi.contracts.services import record_offline_copies
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.sitefiles.contacts import phonebook_fingerprint, site_phonebook, vcard_file
 from madoguchi.sitefiles.offline import offline_fingerprint, offline_html, offline_site
-from madoguchi.sites.models import OfflineCopy, Site
-from madoguchi.sites.services import record_offline_copies
 from madoguchi.sites.views import user_site
 
 SITES_AT_ONCE = 200  # far above a customer's sites; bounds one request's work

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from madoguchi.sites.models import BillLine, Contract, Customer, Event, Site
+from madoguchi.contracts.models import BillLine, Contract, Customer, Event, Site
 
 
 class ReadOnly:
