@@ -6,7 +6,10 @@
 Logs in once as `bench-0` (bench/generate.py makes the data and that user) through the login
 form, then each simulated user keeps one HTTP/1.1 connection open and requests, in turn, the
 dashboard (/cases/), a case page of that organization and a search (/cases/all/?q=…), as
-fast as the server answers. It stops by itself after --seconds (and --max-requests), and
+fast as the server answers. Like a browser, after each page it asks for the panels the page
+loads after it (`data-panel`: the desk's receivables and incident suggestions, a case's
+incident), on the same connection; they are counted as requests of their own ("panels"),
+not as pages. It stops by itself after --seconds (and --max-requests), and
 prints requests/s, p50/p99 per page and overall, and the errors (any status but 200, or a
 failed connection). Only for 127.0.0.1/localhost: it refuses any other host.
 """
@@ -26,6 +29,7 @@ from collections import defaultdict
 from http.cookies import SimpleCookie
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
+PANEL = re.compile(r'data-panel="([^"]+)"')
 
 
 def _cookies(response: http.client.HTTPResponse) -> dict[str, str]:
@@ -110,7 +114,7 @@ def worker(
         try:
             conn.request("GET", path, headers={"Cookie": cookie})
             response = conn.getresponse()
-            response.read()
+            body = response.read()
             status = response.status
         except (OSError, http.client.HTTPException) as exc:
             failed.append(f"{path}: {type(exc).__name__}: {exc}")
@@ -120,6 +124,21 @@ def worker(
         mine[name].append(time.perf_counter() - start)
         if status != 200:
             failed.append(f"{path}: HTTP {status}")
+            continue
+        for panel in PANEL.findall(body.decode("utf-8", "replace")):
+            start = time.perf_counter()
+            try:
+                conn.request("GET", panel, headers={"Cookie": cookie})
+                answer = conn.getresponse()
+                answer.read()
+            except (OSError, http.client.HTTPException) as exc:
+                failed.append(f"{panel}: {type(exc).__name__}: {exc}")
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
+                break
+            mine["panels"].append(time.perf_counter() - start)
+            if answer.status != 200:
+                failed.append(f"{panel}: HTTP {answer.status}")
     conn.close()
     with lock:
         for name, values in mine.items():
@@ -177,9 +196,10 @@ def main() -> None:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    pages = [t for name, values in times.items() if name != "panels" for t in values]
     everything = [t for values in times.values() for t in values]
     print(f"{args.users} users, {elapsed:.0f} s, {len(ids)} case pages sampled")
-    for name, values in [*times.items(), ("all", everything)]:
+    for name, values in [*times.items(), ("pages", pages), ("all", everything)]:
         if values:
             print(
                 f"{name:10} {len(values):7} requests  {len(values) / elapsed:7.1f} /s  "

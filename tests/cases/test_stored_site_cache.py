@@ -19,9 +19,9 @@ from madoguchi.cases import services as case_services
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case, EntryKind, Promise
 from madoguchi.cases.services import PromiseSpec
+from madoguchi.contracts import services as site_services
 from madoguchi.contracts.models import Contract, Site
 from madoguchi.directory.selectors import parties_for
-from madoguchi.sites import services as site_services
 from tests.conftest import World
 
 
@@ -100,7 +100,14 @@ def _delete_contract(world: World) -> None:
     )
 
 
+def _trouble(world: World) -> None:
+    site_services.save_trouble(
+        Site.objects.get(pk=world.site_a.pk), symptoms=["internet-down"], lamps={"pon": "off"}
+    )
+
+
 WRITES: dict[str, Callable[[World], None]] = {
+    "the symptoms and lamps": _trouble,
     "a call with a promise": _log_a_promise,
     "a promise settled": _settle,
     "the outage's times": _outage,

@@ -80,6 +80,7 @@ def delete_site(site: Site) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def save_trouble(site: Site, *, symptoms: list[str], lamps: dict[str, str]) -> Site:
     """Set the symptoms and the lamp readings in `lamps` ("" clears one); a lamp not named
     keeps its stored reading (e.g. an imported `ppp: red` the form did not change)."""
@@ -87,6 +88,7 @@ def save_trouble(site: Site, *, symptoms: list[str], lamps: dict[str, str]) -> S
     site.symptoms = list(symptoms)
     site.onu = {lamp: reading for lamp, reading in onu.items() if reading}
     site.save(update_fields=["symptoms", "onu", "updated"])
+    site_changed(site.pk)  # what the checks and the likely causes find
     return site
 
 
