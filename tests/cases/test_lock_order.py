@@ -27,15 +27,17 @@ postgres_only = pytest.mark.skipif(
 
 
 def _locked_tables(call: Callable[[], Any]) -> list[str]:
-    """The tables of the SELECT … FOR UPDATE statements `call` runs, in order."""
+    """The tables whose rows `call` locks, in order: its SELECT … FOR UPDATE statements and
+    its UPDATEs (the site's lock is the raise of its version: contracts.services.lock_site)."""
     with CaptureQueriesContext(connection) as captured:
         call()
-    return [
-        match.group(1)
-        for query in captured
-        if query["sql"].rstrip().endswith("FOR UPDATE")
-        and (match := re.search(r'FROM "(\w+)"', query["sql"]))
-    ]
+    tables = []
+    for query in captured:
+        sql = query["sql"].strip()
+        locking = sql.endswith("FOR UPDATE") or sql.startswith("UPDATE ")
+        if locking and (match := re.search(r'(?:FROM|UPDATE) "(\w+)"', sql)):
+            tables.append(match.group(1))
+    return [t for n, t in enumerate(tables) if n == 0 or tables[n - 1] != t]
 
 
 def _imported(world: World) -> tuple[Site, Case]:
