@@ -85,12 +85,13 @@ class CaseFilter(BaseModel):
         user: AnyUser,
         *,
         first: int | None = None,
+        newest: int | None = None,
         counting: bool = False,
     ) -> QuerySet[Case]:
         """`cases` (the user's: `Case.objects.for_user(user)`, maybe narrowed) narrowed by
         every field, `q` through `search_cases`. `first`: the caller reads no more than the
-        first `first` of them, oldest first; `counting`: the caller only counts them (see
-        `party_desk`)."""
+        first `first` of them, oldest first (`newest`: the first `newest`, newest first);
+        `counting`: the caller only counts them (see `party_desk`)."""
         narrowed = self._narrow(cases, user, prefix="")
         if self.status:
             narrowed = narrowed.filter(status=self.status)
@@ -104,6 +105,8 @@ class CaseFilter(BaseModel):
                 found = desk.rows()
             elif counting:
                 return desk.ids()
+            elif newest is not None:
+                found = desk.first(newest, newest=True)
             else:
                 found = desk.rows() if first is None else desk.first(first)
         if self.q:
@@ -190,16 +193,17 @@ class PartyDesk:
         union: QuerySet[Any] = one.union(*others)
         return union
 
-    def first(self, first: int) -> QuerySet[Any]:
+    def first(self, first: int, *, newest: bool = False) -> QuerySet[Any]:
         """The first `first` matching rows in the desk's order (cases by `created`, promises
-        by `due`, then id): cut on the union of the sides' (id, key) pairs before any row is
-        read."""
+        by `due`, then id; `newest`: the other way, as the all-cases list shows them): cut on
+        the union of the sides' (id, key) pairs before any row is read."""
         key = "created" if self.model is Case else "due"
         try:
             sql, params = self._union_of(key)
         except EmptyResultSet:  # e.g. a user without organizations
             return self.model._default_manager.none()
-        window = f'SELECT "pk" FROM ({sql}) party_sides ORDER BY "{key}", "pk" LIMIT %s'
+        way = " DESC" if newest else ""
+        window = f'SELECT "pk" FROM ({sql}) party_sides ORDER BY "{key}"{way}, "pk"{way} LIMIT %s'
         return self.model._default_manager.filter(pk__in=RawSQL(window, (*params, first)))
 
     def awaited(self, now: dt.datetime) -> list[tuple[int, bool]]:

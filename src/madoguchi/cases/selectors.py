@@ -235,9 +235,12 @@ def open_cases(
     return cases if counting else cases.order_by("created", "id")
 
 
-def listed_cases(user: AnyUser, filters: CaseFilter) -> QuerySet[Case]:
-    """Every case the filter keeps, unordered (the all-cases page and the API order them)."""
-    return filters.cases(Case.objects.for_user(user), user)
+def listed_cases(
+    user: AnyUser, filters: CaseFilter, *, newest: int | None = None
+) -> QuerySet[Case]:
+    """Every case the filter keeps, unordered (the all-cases page and the API order them);
+    `newest`: the caller reads no more than that many, newest first (filters.party_desk)."""
+    return filters.cases(Case.objects.for_user(user), user, newest=newest)
 
 
 def case_for_page(user: AnyUser, pk: int) -> Case:

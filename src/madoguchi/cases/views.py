@@ -84,8 +84,8 @@ def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
 def case_list(request: HttpRequest) -> HttpResponse:
     """Every case, newest first, with keyword search and filters (the API's `GET /cases`)."""
     filters = CaseFilter.from_query(request.GET)
-    found = selectors.listed_cases(request.user, filters)
     number = _page_number(request, "page")
+    found = selectors.listed_cases(request.user, filters, newest=number * PAGE_SIZE + 1)
     newest_first = rows.case_rows(found.order_by("-created", "-id"))
     items, more = rows.page_without_count(newest_first, number, PAGE_SIZE)
     return render(
