@@ -49,10 +49,11 @@ def reference_loop() -> None:
         total += number % 7
 
 
-def pages_of(mine: list[int]) -> dict[str, str]:
+def pages_of(mine: list[int], site: int | None = None) -> dict[str, str]:
     """The desk pages the guard measures, as bench-0 (the organization with a tenth of the
-    cases) sees them."""
+    cases) sees them; with `site`, that site's page too."""
     return {
+        **({"site page": f"/sites/{site}/"} if site is not None else {}),
         "dashboard": "/cases/",
         "desk by party": "/cases/?party=ドコモ光",
         "case list": "/cases/all/?page=3",
@@ -199,7 +200,8 @@ def main() -> int:
             .order_by("pk")
             .values_list("pk", flat=True)[:1000]
         )
-        steps = client_steps(client, pages_of(mine))
+        site = Case.objects.filter(pk=mine[len(mine) // 2]).values_list("site_id", flat=True).get()
+        steps = client_steps(client, pages_of(mine, site))
         steps["madoguchi assess"] = assess_step()
         return _verdict(steps, args, built)
 
