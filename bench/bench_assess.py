@@ -23,6 +23,7 @@ import yaml
 from madoguchi.engine import assess, load_catalog, parse_site
 from madoguchi.engine.catalog import load_light_catalog
 from madoguchi.engine.sitefile import read_site_light
+from reference import reference_loop  # bench/reference.py (this script's folder)
 
 SERVICES = [
     "access",
@@ -116,13 +117,6 @@ def per_second(fn, seconds: float) -> float:  # type: ignore[no-untyped-def]
         fn()
         count += 1
     return count / elapsed
-
-
-def reference_loop() -> None:
-    """The fixed loop of bench_desk.py and guard.py: the machine's speed, not the code's."""
-    total = 0
-    for number in range(200_000):
-        total += number % 7
 
 
 def main() -> None:

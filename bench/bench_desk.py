@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 
@@ -34,18 +33,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from madoguchi.cases.models import Case  # noqa: E402
 from madoguchi.contracts.models import Site  # noqa: E402
-
-
-def reference_loop() -> None:
-    """Work that never changes: its spread is the machine's, not the code's."""
-    total = 0
-    for number in range(200_000):
-        total += number % 7
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
+from reference import percentiles, reference_loop  # noqa: E402  (bench/, this script's folder)
 
 
 def measure(client: Client, pages: dict[str, list[str]], runs: int) -> dict[str, list[float]]:

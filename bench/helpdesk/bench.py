@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 import warnings
@@ -28,23 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/reference.py
 
 import hdbench
 
+from reference import percentiles, reference_loop
+
 PER_PAGE = 25  # django-helpdesk's default tickets_per_page, which the list's JS asks for
 COMMON_WORDS = ["不通", "拠点", "受付"]  # as bench_desk.py
-
-
-def reference_loop() -> None:
-    """Work that never changes: its spread is the machine's, not the code's (bench_desk.py)."""
-    total = 0
-    for number in range(200_000):
-        total += number % 7
-
-
-def percentiles(times: list[float]) -> tuple[float, float]:
-    times = sorted(times)
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)]
 
 
 # A page view is a list of URLs fetched one after the other; its check is run on the last
