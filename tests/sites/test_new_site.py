@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from madoguchi.contracts import services
-from madoguchi.contracts.forms import UNKNOWN, HoldersForm, NewSiteForm, prefecture_in
+from madoguchi.contracts.forms import prefecture_in
 from madoguchi.contracts.integrity import SiteWouldBreak
 from madoguchi.contracts.models import Customer, Site
 from madoguchi.directory.models import Party
 from madoguchi.engine.model import Service
+from madoguchi.sites.forms import UNKNOWN, HoldersForm, NewSiteForm
 from tests.conftest import World
 
 PLACE = {

@@ -26,7 +26,7 @@ from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
 from madoguchi.cases.models import Case
-from madoguchi.contracts.forms import TroubleForm, party_label
+from madoguchi.contracts.forms import party_label
 from madoguchi.contracts.models import BillLine, CardBatch, Customer, Site
 from madoguchi.contracts.selectors import ceased_holders
 from madoguchi.contracts.services import record_card_prints
@@ -52,7 +52,7 @@ from madoguchi.sitefiles.siteio import (
     import_many,
     import_site_text,
 )
-from madoguchi.sites.forms import ImportForm
+from madoguchi.sites.forms import ImportForm, TroubleForm
 from madoguchi.sites.views import user_site
 
 # The findings that answer "a charge I do not recognise" (the unknown-charge symptom).

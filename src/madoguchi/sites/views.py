@@ -23,17 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from madoguchi.contracts import selectors, services
-from madoguchi.contracts.forms import (
-    ID_HELP,
-    SERVICE_QUESTIONS,
-    UNKNOWN,
-    BillForm,
-    ContractPageForm,
-    EventPageForm,
-    HoldersForm,
-    NewSiteForm,
-    TroubleForm,
-)
+from madoguchi.contracts.forms import BillForm
 from madoguchi.contracts.integrity import SiteWouldBreak
 from madoguchi.contracts.models import Contract, Customer, Site
 from madoguchi.contracts.records import (
@@ -50,6 +40,16 @@ from madoguchi.engine import model as engine
 from madoguchi.orgs.choosing import organization_to_write
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import can_write, organizations_for
+from madoguchi.sites.forms import (
+    ID_HELP,
+    SERVICE_QUESTIONS,
+    UNKNOWN,
+    ContractPageForm,
+    EventPageForm,
+    HoldersForm,
+    NewSiteForm,
+    TroubleForm,
+)
 
 PAGE_SIZE = 25
 
