@@ -6,7 +6,7 @@ rows (`rows.py`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,12 +52,42 @@ def awaited_of_party(
     a filter with a party: one read of the party's sides for both lists and the count
     (filters.PartyDesk.awaited)."""
 
-    def awaited(rows: PromiseQuerySet) -> PromiseQuerySet:
-        awaited = rows.of_active_cases().open()
-        return awaited.filter(due__lt=now + DASHBOARD_DUE_WINDOW)
+    return _late_and_soon(
+        filters.awaited_of_party(user, _awaited_before(now + DASHBOARD_DUE_WINDOW), now)
+    )
 
-    pairs = filters.awaited_of_party(user, awaited, now)
+
+def _awaited_before(until: dt.datetime) -> Callable[[PromiseQuerySet], PromiseQuerySet]:
+    """The condition of the dashboard's promise lists: awaited, of an active case, due
+    before `until` (the end of the due-soon window)."""
+
+    def awaited(rows: PromiseQuerySet) -> PromiseQuerySet:
+        return rows.of_active_cases().open().filter(due__lt=until)
+
+    return awaited
+
+
+def _late_and_soon(pairs: list[tuple[int, bool]]) -> tuple[list[int], list[int]]:
+    """(id, overdue) pairs as the ids of the overdue promises and of those due soon."""
     return [pk for pk, late in pairs if late], [pk for pk, late in pairs if not late]
+
+
+def party_promise_page(
+    late: list[int],
+    soon: list[int],
+    page: int,
+    size: int,
+    rows_of: Callable[[list[int]], Iterable[dict[str, Any]]],
+) -> tuple[list[dict[str, Any]], bool, list[dict[str, Any]], str]:
+    """A party's overdue page, whether there is another, those due soon and the overdue
+    count, from the ids `awaited_of_party` gives and one read of the rows shown (`rows_of`
+    the ids, in any order)."""
+    start = (page - 1) * size
+    shown = late[start : start + size] + soon[:size]  # apart: due before or after now
+    found = {row["id"]: row for row in rows_of(shown)}
+    overdue = [found[pk] for pk in late[start : start + size] if pk in found]
+    due_soon = [found[pk] for pk in soon[:size] if pk in found]
+    return overdue, len(late) > start + size, due_soon, rows.capped_label(len(late))
 
 
 @dataclass(frozen=True)
@@ -170,10 +200,7 @@ def _party_desk_lists(
         case_start = (case_page - 1) * size
         first = case_page * size + 1
         cases = rows.case_rows(open_cases(stand_in, narrowed, first=first))
-
-        def awaited_until(promises: PromiseQuerySet) -> PromiseQuerySet:
-            return promises.of_active_cases().open().filter(due__lt=ph["until"])
-
+        awaited_until = _awaited_before(ph["until"])
         awaited = narrowed.awaited_of_party_read(stand_in, awaited_until, ph["now"])
         counted = rows.capped_counts_sql(open_cases(stand_in, narrowed, counting=True))
         if awaited is None:
@@ -185,18 +212,21 @@ def _party_desk_lists(
     if not read:
         return None
     cases, pairs, ((case_count,),) = read
-    late = [pk for pk, overdue in awaited_pairs(pairs) if overdue]
-    soon = [pk for pk, overdue in awaited_pairs(pairs) if not overdue]
-    start = (overdue_page - 1) * size
-    shown = late[start : start + size] + soon[:size]  # apart: due before or after now
-    found = {row["id"]: row for row in _promise_rows_by_ids(user, values["organization"], shown)}
+    late, soon = _late_and_soon(awaited_pairs(pairs))
+    overdue, more_overdue, due_soon, overdue_count = party_promise_page(
+        late,
+        soon,
+        overdue_page,
+        size,
+        lambda shown: _promise_rows_by_ids(user, values["organization"], shown),
+    )
     return DeskLists(
         cases=cases[:size],
         more_cases=len(cases) > size,
-        overdue=[found[pk] for pk in late[start : start + size] if pk in found],
-        more_overdue=len(late) > start + size,
-        due_soon=[found[pk] for pk in soon[:size] if pk in found],
-        overdue_count=rows.capped_label(len(late)),
+        overdue=overdue,
+        more_overdue=more_overdue,
+        due_soon=due_soon,
+        overdue_count=overdue_count,
         case_count=rows.capped_label(case_count),
     )
 

@@ -172,16 +172,16 @@ def _desk_lists(
 def _awaited_of_party(
     user: Any, now: dt.datetime, filters: CaseFilter, page: int
 ) -> tuple[list[dict[str, Any]], bool, list[dict[str, Any]], str]:
-    """The dashboard's promises for a party: the overdue page, whether there is another,
-    those due soon and the overdue count, from one read of the party's promise ids and one
-    of the rows shown (selectors.awaited_of_party says why)."""
+    """The dashboard's promises for a party through the ORM (selectors.awaited_of_party
+    says why they are read this way)."""
     late, soon = selectors.awaited_of_party(user, now, filters)
-    start = (page - 1) * PAGE_SIZE
-    shown = late[start : start + PAGE_SIZE] + soon[:PAGE_SIZE]  # apart: due before or after now
-    found = {row["id"]: row for row in rows.promise_rows(selectors.promises_by_ids(user, shown))}
-    overdue = [found[pk] for pk in late[start : start + PAGE_SIZE] if pk in found]
-    due_soon = [found[pk] for pk in soon[:PAGE_SIZE] if pk in found]
-    return overdue, len(late) > start + PAGE_SIZE, due_soon, rows.capped_label(len(late))
+    return selectors.party_promise_page(
+        late,
+        soon,
+        page,
+        PAGE_SIZE,
+        lambda shown: rows.promise_rows(selectors.promises_by_ids(user, shown)),
+    )
 
 
 def _page_number(request: HttpRequest, name: str) -> int:
