@@ -33,7 +33,7 @@ from madoguchi.contracts.records import (
     site_sections,
     with_parties,
 )
-from madoguchi.directory.selectors import catalog_for, parties_with_key
+from madoguchi.directory.selectors import Directory, catalog_for, directory_with_key
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import Problem, document_problems
@@ -212,7 +212,9 @@ class StoredSite:
     directory: dict[str, engine.Party]
 
 
-def stored_site(site: Site, case: Case | None = None) -> StoredSite:
+def stored_site(
+    site: Site, case: Case | None = None, *, directory: tuple[Directory, str] | None = None
+) -> StoredSite:
     """`site_record` and `site_directory` of a site as read with its version (and `case`,
     as for `site_record`), from the cache when the site has not changed since.
 
@@ -224,12 +226,18 @@ def stored_site(site: Site, case: Case | None = None) -> StoredSite:
 
     Why it is never stale: the key holds the site's `version`, which every write raises in
     its own transaction (`sites.changes.bump_version` says why a document cached under a
-    version is never older than it), and the directory's key (`parties_with_key`), which
+    version is never older than it), and the directory's key (`directory_with_key`), which
     every change to a party or desk replaces. `site` must be read in this request (its
     `version` with it), after any write of the request.
 
+    `directory`: the organization's directory and its key, when the caller has read them
+    (`directory_with_key`); otherwise they are read here.
+
     Raises StoredSiteInvalid as `site_record` does (never cached)."""
-    organization_directory, directory_key = parties_with_key(site.organization)
+    if directory is None:
+        organization_directory, _corrections, directory_key = directory_with_key(site.organization)
+    else:
+        organization_directory, directory_key = directory
     # An open case is in the site's document already; another is added for its own page.
     extra = case.pk if case is not None and not case.is_active else ""
     key = f"madoguchi:stored-site:v1:{site.pk}:{site.version}:{extra}:{directory_key}"

@@ -56,13 +56,14 @@ def parties_for(organization: Organization) -> Directory:
     return directory_with_corrections(organization)[0]
 
 
-def parties_with_key(organization: Organization) -> tuple[Directory, str]:
-    """`parties_for` and its cache key, which changes whenever the directory does (`_cached`
-    says how): for caches of what is derived from the directory (cases.assessment)."""
-    (directory, _corrections), key = _cached_with_key(
+def directory_with_key(organization: Organization) -> tuple[Directory, Corrections, str]:
+    """`directory_with_corrections` and its cache key, which changes whenever the directory
+    does (`_cached` says how): for caches of what is derived from the directory
+    (cases.assessment.stored_site). One small query, as `parties_for`."""
+    (directory, corrections), key = _cached_with_key(
         organization.pk, lambda: _read_parties(organization)
     )
-    return directory, key
+    return directory, corrections, key
 
 
 def directory_with_corrections(organization: Organization) -> tuple[Directory, Corrections]:

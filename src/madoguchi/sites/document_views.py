@@ -30,7 +30,11 @@ from madoguchi.contracts.forms import party_label
 from madoguchi.contracts.models import BillLine, CardBatch, Customer, Site
 from madoguchi.contracts.selectors import ceased_holders
 from madoguchi.contracts.services import record_card_prints
-from madoguchi.directory.selectors import Corrections, directory_with_corrections, parties_for
+from madoguchi.directory.selectors import (
+    Corrections,
+    directory_with_key,
+    parties_for,
+)
 from madoguchi.directory.services import catalog_desk
 from madoguchi.engine import SiteFileError, assess, load_catalog
 from madoguchi.engine import model as engine
@@ -74,8 +78,8 @@ CHARGE_CODES = frozenset(
 @require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = user_site(request, pk, rows=with_site_file_rows)
-    directory, corrections = directory_with_corrections(site.organization)
-    stored = stored_site(site)  # StoredSiteInvalid: see unreadable_site
+    directory, corrections, key = directory_with_key(site.organization)
+    stored = stored_site(site, directory=(directory, key))  # StoredSiteInvalid: unreadable_site
     record, parties = stored.record, stored.directory
     assessment = assess(record, lang=engine_lang(), catalog=load_catalog())
     writable = can_write(request.user, site.organization_id)
