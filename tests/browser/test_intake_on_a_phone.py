@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from madoguchi.orgs.models import Role
 from madoguchi.subcontracts.models import SubcontractRequest
@@ -33,10 +34,11 @@ def test_an_agent_sends_a_request_without_login_and_staff_see_the_checks(
     page.fill("input[name=agent_name]", "株式会社サンプル光通信")
     page.fill("input[name=customer_name]", "鈴木 和子")
     page.click("button:has-text('依頼を送信する')")
-    assert page.locator("#form-errors").is_visible()
+    # The refused page is a new document: wait for it rather than read it mid-load.
+    expect(page.locator("#form-errors")).to_be_visible()
     assert page.locator("input[name=agent_name]").input_value() == "株式会社サンプル光通信"
     caller = page.locator(".field:has(input[name=caller_name]) .errorlist")
-    assert caller.is_visible()
+    expect(caller).to_be_visible()
     assert not SubcontractRequest.objects.exists()
     _no_sideways_scroll(page, "intake-1-refused")
 
