@@ -11,9 +11,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from madoguchi.api.auth import require_write
-from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
-from madoguchi.api.schemas import MAX_INT, MaybeSlug, Slug, Time
 from madoguchi.cases.assessment import case_reports
 from madoguchi.cases.filters import CaseFilter
 from madoguchi.cases.models import CASE_DETAIL_FIELDS, Case, EntryKind, Promise, PromiseKind
@@ -34,6 +31,18 @@ from madoguchi.cases.services import (
 )
 from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
+from madoguchi.orgs.api import require_write
+from madoguchi.server.api_common import (
+    ERRORS,
+    MAX_INT,
+    Invalid,
+    MaybeSlug,
+    Pages,
+    PathId,
+    Slug,
+    Time,
+    answers,
+)
 
 router = Router(tags=["cases"])
 

@@ -15,14 +15,22 @@ from madoguchi.agents import services
 from madoguchi.agents.models import Agent
 from madoguchi.agents.selectors import Similar, agents_for, searched_agents, similar_agents
 from madoguchi.agents.texts import similar_line
-from madoguchi.api.auth import require_write
-from madoguchi.api.common import Invalid, Pages, PathId, answers, as_422, target_organization
-from madoguchi.api.schemas import TEXT_MAX, Date, unset
 from madoguchi.engine import bounds
+from madoguchi.orgs.api import require_write, target_organization
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
+from madoguchi.server.api_common import (
+    TEXT_MAX,
+    Date,
+    Invalid,
+    Pages,
+    PathId,
+    answers,
+    as_422,
+    unset,
+)
 
-agents_router = Router(tags=["sales agents"])
+router = Router(tags=["sales agents"])
 
 
 def _no_nul(value: str) -> str:
@@ -151,7 +159,7 @@ def _own_agent(request: HttpRequest, pk: int, *, write: bool = False) -> Agent:
     return agent
 
 
-@agents_router.get("/agents", response=answers(200, list[AgentOut]))
+@router.get("/agents", response=answers(200, list[AgentOut]))
 @paginate(Pages, page_size=100)
 def list_agents(
     request: HttpRequest,
@@ -162,7 +170,7 @@ def list_agents(
     return rows.filter(status=status) if status else rows
 
 
-@agents_router.post("/agents", response=answers(201, AgentRecord))
+@router.post("/agents", response=answers(201, AgentRecord))
 def create_agent(request: HttpRequest, payload: AgentIn) -> Status[AgentRecord]:
     organization = target_organization(request, payload.organization)
     with as_422():
@@ -178,7 +186,7 @@ def create_agent(request: HttpRequest, payload: AgentIn) -> Status[AgentRecord]:
     return Status(201, _record(agent))
 
 
-@agents_router.post("/agents/resemblances", response=answers(200, list[SimilarOut]))
+@router.post("/agents/resemblances", response=answers(200, list[SimilarOut]))
 def resemblances(request: HttpRequest, payload: ResemblanceIn) -> list[SimilarOut]:
     """Which agents on record share a name, address, number or domain with these details,
     refused ones first: ask before accepting a job from an agent you do not know."""
@@ -195,12 +203,12 @@ def resemblances(request: HttpRequest, payload: ResemblanceIn) -> list[SimilarOu
     return _similar_out(similar)
 
 
-@agents_router.get("/agents/{agent_id}", response=answers(200, AgentRecord))
+@router.get("/agents/{agent_id}", response=answers(200, AgentRecord))
 def get_agent(request: HttpRequest, agent_id: PathId) -> AgentRecord:
     return _record(_own_agent(request, agent_id))
 
 
-@agents_router.patch("/agents/{agent_id}", response=answers(200, AgentRecord))
+@router.patch("/agents/{agent_id}", response=answers(200, AgentRecord))
 def update_agent(request: HttpRequest, agent_id: PathId, payload: AgentPatch) -> AgentRecord:
     agent = _own_agent(request, agent_id, write=True)
     changes = payload.dict(exclude_unset=True)
@@ -215,7 +223,7 @@ def update_agent(request: HttpRequest, agent_id: PathId, payload: AgentPatch) ->
     return _record(agent)
 
 
-@agents_router.post("/agents/{agent_id}/status", response=answers(200, AgentRecord))
+@router.post("/agents/{agent_id}/status", response=answers(200, AgentRecord))
 def set_status(request: HttpRequest, agent_id: PathId, payload: StatusIn) -> AgentRecord:
     agent = _own_agent(request, agent_id, write=True)
     with as_422():

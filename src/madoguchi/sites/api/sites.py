@@ -10,31 +10,37 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import create_model
 
-from madoguchi.api import schemas as s
-from madoguchi.api.auth import require_write
-from madoguchi.api.bodies import BILL, CONTRACT, EVENT, Bodies, list_of
-from madoguchi.api.common import (
-    ERRORS,
-    Invalid,
-    Pages,
-    PathId,
-    answers,
-    invalid_form,
-    merged,
-    target_organization,
-)
 from madoguchi.cases.assessment import assess_site, with_site_file_rows
 from madoguchi.contracts import selectors, services
 from madoguchi.contracts.forms import BillForm, ContractForm, EventForm
 from madoguchi.contracts.integrity import SiteWouldBreak
 from madoguchi.contracts.models import Site
 from madoguchi.contracts.records import BILLS, CONTRACTS, EVENTS, RowKind, site_directory
-from madoguchi.engine import SiteFileError, limits
+from madoguchi.engine import SiteFileError, bounds, limits
+from madoguchi.engine.model import Building, Holder, Lamp, Region, Symptom
+from madoguchi.orgs.api import require_write, target_organization
 from madoguchi.orgs.models import Organization
+from madoguchi.server.api_bodies import Bodies, derive, list_of
+from madoguchi.server.api_common import (
+    ERRORS,
+    Blank,
+    Invalid,
+    LampName,
+    Name,
+    Pages,
+    PathId,
+    Problem,
+    Slug,
+    answers,
+    invalid_form,
+    merged,
+    sane_time,
+    unset,
+)
 from madoguchi.server.uploads import declared_length, refused_uploads
 from madoguchi.sitefiles.contacts import site_phonebook, vcard_file
 from madoguchi.sitefiles.siteio import (
@@ -46,6 +52,71 @@ from madoguchi.sitefiles.siteio import (
 
 sites = Router(tags=["sites"])
 records = Router(tags=["contracts, events and bill lines"])
+
+
+class SiteIn(Schema):
+    name: Name
+    organization: str | None = Field(
+        None, max_length=50, description="organization slug; needed if you belong to several"
+    )
+    prefecture: str = Field("", max_length=bounds.PREFECTURE, description="e.g. 東京都")
+    region: Region | Blank | None = None
+    building: Building | Blank | None = None
+    holder: Holder = Field(Holder.PERSON, description="who holds the contracts")
+    symptoms: list[Symptom] = Field([], max_length=20)
+    onu: dict[LampName, Lamp] = {}
+    said_no_contract: list[Slug] = Field([], max_length=50)
+
+
+class SitePatch(Schema):
+    name: Name = unset()
+    prefecture: str = unset(max_length=bounds.PREFECTURE)
+    region: Region | Blank | None = None
+    building: Building | Blank | None = None
+    holder: Holder = unset(description="who holds the contracts")
+    symptoms: list[Symptom] = unset(max_length=20)
+    onu: dict[LampName, Lamp] = unset()
+    said_no_contract: list[Slug] = unset(max_length=50)
+
+
+class SiteOut(Schema):
+    id: int
+    organization: str = Field(alias="organization.slug")
+    name: str
+    prefecture: str
+    region: str
+    building: str
+    holder: str
+    symptoms: list[str]
+    onu: dict[str, str]
+    said_no_contract: list[str]
+    assess_at: dt.datetime | None
+    updated: dt.datetime
+
+
+class ImportOut(Schema):
+    id: int
+    name: str
+    warnings: list[Problem]
+
+
+class SiteImportIn(Schema):
+    content: str = Field(description="the site file (YAML text)")
+    organization: str | None = None
+    keep_time: bool = Field(
+        False, description="keep the file's `now:` as the site's fixed time (default: the clock)"
+    )
+    existing: Literal["update", "new"] | None = Field(
+        None,
+        description="if the site already exists: `update` it, add a `new` one; "
+        "absent: answer 409 naming the existing site",
+    )
+
+
+ON_SITE = {"site": (int, Field(alias="site_id"))}
+CONTRACT = derive(CONTRACTS.model, CONTRACTS.record, CONTRACTS.fields, extra_out=ON_SITE)
+EVENT = derive(EVENTS.model, EVENTS.record, EVENTS.fields, extra_out=ON_SITE)
+BILL = derive(BILLS.model, BILLS.record, BILLS.fields, extra_out=ON_SITE)
 
 
 def _broken(exc: SiteWouldBreak, *prefixes: str) -> Invalid:
@@ -69,7 +140,7 @@ def _blank(values: dict[str, Any]) -> dict[str, Any]:
 # --- sites -------------------------------------------------------------------------------
 
 
-@sites.get("/sites", response=answers(200, list[s.SiteOut]))
+@sites.get("/sites", response=answers(200, list[SiteOut]))
 @paginate(Pages, page_size=50)
 def list_sites(
     request: HttpRequest,
@@ -81,8 +152,8 @@ def list_sites(
     return selectors.searched_sites(request.user, q=q, organization=organization)
 
 
-@sites.post("/sites", response=answers(201, s.SiteOut))
-def create_site(request: HttpRequest, payload: s.SiteIn) -> Status[Site]:
+@sites.post("/sites", response=answers(201, SiteOut))
+def create_site(request: HttpRequest, payload: SiteIn) -> Status[Site]:
     organization = target_organization(request, payload.organization)
     values = _blank(payload.dict(exclude={"organization"}))
     try:
@@ -96,7 +167,7 @@ IMPORT_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": s.SiteImportIn.model_json_schema()},
+            "application/json": {"schema": SiteImportIn.model_json_schema()},
             "application/yaml": {"schema": {"type": "string"}},
             "multipart/form-data": {
                 "schema": {
@@ -163,7 +234,7 @@ def _site_file_from(request: HttpRequest) -> SiteFileSent:
     content_type = request.content_type or ""
     if content_type == "application/json":
         try:
-            payload = s.SiteImportIn.model_validate_json(_read(request, "content", "body"))
+            payload = SiteImportIn.model_validate_json(_read(request, "content", "body"))
         except ValueError as exc:
             raise Invalid(
                 "invalid JSON body", [{"path": "content", "message": str(exc)[:300]}]
@@ -203,7 +274,7 @@ def _site_file_from(request: HttpRequest) -> SiteFileSent:
         raise Invalid("invalid site file", [{"path": "", "message": "not UTF-8 text"}]) from None
 
 
-@sites.post("/sites/import", response=answers(201, s.ImportOut), openapi_extra=IMPORT_BODY)
+@sites.post("/sites/import", response=answers(201, ImportOut), openapi_extra=IMPORT_BODY)
 def import_site(request: HttpRequest) -> Status[Any]:
     """Create a site from a site file: JSON {"content": YAML}, a YAML body, or a file upload
     ('organization' in the body or the query when you belong to several). All or nothing.
@@ -240,13 +311,13 @@ def import_site(request: HttpRequest) -> Status[Any]:
     return Status(201, answer)
 
 
-@sites.get("/sites/{site_id}", response=answers(200, s.SiteOut))
+@sites.get("/sites/{site_id}", response=answers(200, SiteOut))
 def get_site(request: HttpRequest, site_id: PathId) -> Site:
     return _site(request, site_id)
 
 
-@sites.patch("/sites/{site_id}", response=answers(200, s.SiteOut))
-def update_site(request: HttpRequest, site_id: PathId, payload: s.SitePatch) -> Site:
+@sites.patch("/sites/{site_id}", response=answers(200, SiteOut))
+def update_site(request: HttpRequest, site_id: PathId, payload: SitePatch) -> Site:
     site = _site(request, site_id, write=True)
     try:
         services.update_site(site, values=_blank(payload.dict(exclude_unset=True)))
@@ -271,7 +342,7 @@ def site_assessment(
     """The same JSON as `madoguchi assess --json` on the site's exported file."""
     if now is not None:
         try:
-            now = s.sane_time(now)
+            now = sane_time(now)
         except ValueError as exc:
             raise Invalid("invalid input", [{"path": "now", "message": str(exc)}]) from None
     site = get_object_or_404(with_site_file_rows(Site.objects.for_user(request.user)), pk=site_id)
@@ -348,7 +419,7 @@ def _import(
     }
 
 
-@sites.put("/sites/{site_id}/import", response=answers(200, s.ImportOut), openapi_extra=IMPORT_BODY)
+@sites.put("/sites/{site_id}/import", response=answers(200, ImportOut), openapi_extra=IMPORT_BODY)
 def replace_site(request: HttpRequest, site_id: PathId) -> Any:
     """Replace a site's contents with a site file (same bodies as import). All or nothing."""
     site = _site(request, site_id, write=True)
@@ -356,7 +427,7 @@ def replace_site(request: HttpRequest, site_id: PathId) -> Any:
     return _import(request, site.organization, sent.content, site, keep_time=sent.keep_time)
 
 
-@sites.post("/sites/{site_id}/live-clock", response=answers(200, s.SiteOut))
+@sites.post("/sites/{site_id}/live-clock", response=answers(200, SiteOut))
 def live_clock(request: HttpRequest, site_id: PathId) -> Site:
     """Assess the site at the current time again (drop a fixed time kept from a file)."""
     return services.use_live_clock(_site(request, site_id, write=True))
@@ -383,7 +454,7 @@ def _named[F: Callable[..., Any]](
     ids and URL names from the name, so each kind keeps the ids it had when written out by
     hand. `row_id` names the path parameter that the handler's `**ids` receives
     (`contract_id`); `annotations` replace parameters' annotations with the kind's bodies,
-    which are classes made at run time (api/bodies.py) and so cannot be written in the
+    which are classes made at run time (server/api_bodies.py) and so cannot be written in the
     handler's own annotations."""
 
     def rename(handler: F) -> F:

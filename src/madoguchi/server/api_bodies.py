@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from types import GenericAlias
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, get_args, get_origin
+from typing import Annotated, Any, NamedTuple, get_args, get_origin
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from ninja import Field, Schema
 from pydantic import create_model
 
-from madoguchi.api.schemas import (
+from madoguchi.engine import model as engine
+from madoguchi.server.api_common import (
     MAX_INT,
     TEXT_MAX,
     Blank,
@@ -33,13 +34,16 @@ from madoguchi.api.schemas import (
     Slug,
     unset,
 )
-from madoguchi.contracts.records import BILLS, CONTRACTS, EVENTS, column_of
-from madoguchi.directory.forms import DeskForm, PartyForm
-from madoguchi.directory.models import Desk, Party
-from madoguchi.engine import model as engine
 
 # The largest value of a SmallIntegerField on every database.
 MAX_SMALL = 32767
+
+
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The column that stores a record's field `name` (never a relation's reverse side)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 class Bodies(NamedTuple):
@@ -113,7 +117,7 @@ def derive(
     patch: dict[str, Any] = {}
     out: dict[str, Any] = {"id": (int, ...)}
     for name in fields:
-        column = column_of(model, name)
+        column = _column(model, name)
         info = record.model_fields.get(name)
         annotation = info.annotation if info else None
         if info:
@@ -149,48 +153,3 @@ def list_of(body: type[Schema]) -> Any:
     """list[body] for a body made at run time (mypy reads `list[x]` as a type, and a
     variable cannot be one)."""
     return GenericAlias(list, (body,))
-
-
-ON_SITE = {"site": (int, Field(alias="site_id"))}
-CONTRACT = derive(CONTRACTS.model, CONTRACTS.record, CONTRACTS.fields, extra_out=ON_SITE)
-EVENT = derive(EVENTS.model, EVENTS.record, EVENTS.fields, extra_out=ON_SITE)
-BILL = derive(BILLS.model, BILLS.record, BILLS.fields, extra_out=ON_SITE)
-# A desk's and a party's fields are their forms' (the record's and the row's place).
-DESK = derive(
-    Desk,
-    engine.Desk,
-    list(DeskForm.base_fields),
-    described={"hours": "OpenStreetMap opening_hours"},
-)
-PARTY = derive(
-    Party,
-    engine.Party,
-    list(PartyForm.base_fields),
-    extra_in={
-        "organization": (
-            str | None,
-            Field(
-                None,
-                max_length=50,
-                description="organization slug; needed if you belong to several",
-            ),
-        )
-    },
-    extra_out={
-        "organization": (str | None, Field(None, alias="organization.slug")),
-        "desks": (list_of(DESK.out), ...),
-    },
-)
-
-# The names the handlers annotate their parameters with. The bodies are pydantic classes
-# made at run time (above), so mypy cannot know their fields: to it each is Any.
-if TYPE_CHECKING:
-    type PartyIn = Any
-    type PartyPatch = Any
-    type PartyOut = Any
-    type DeskIn = Any
-    type DeskPatch = Any
-    type DeskOut = Any
-else:
-    PartyIn, PartyPatch, PartyOut = PARTY
-    DeskIn, DeskPatch, DeskOut = DESK

@@ -11,13 +11,20 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from madoguchi.api.auth import require_write
-from madoguchi.api.common import Pages, PathId, answers, invalid_form, target_organization
-from madoguchi.api.schemas import MAX_ID, Date, MaybeSlug
 from madoguchi.contracts.integrity import SiteWouldBreak
 from madoguchi.contracts.models import Customer
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import bounds
+from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.server.api_common import (
+    MAX_ID,
+    Date,
+    MaybeSlug,
+    Pages,
+    PathId,
+    answers,
+    invalid_form,
+)
 from madoguchi.subcontracts import selectors, services
 from madoguchi.subcontracts.forms import RequestForm, form_data
 from madoguchi.subcontracts.models import IntakeLink, RequestStatus, SubcontractRequest

@@ -13,12 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from madoguchi.agents.models import Agent
-from madoguchi.api.auth import require_write
-from madoguchi.api.common import ERRORS, Invalid, Pages, PathId, answers
-from madoguchi.api.schemas import MAX_ID
 from madoguchi.cases.models import Case
 from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
+from madoguchi.orgs.api import require_write
 from madoguchi.receivables import selectors
 from madoguchi.receivables.letter import letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
@@ -28,8 +26,9 @@ from madoguchi.receivables.services import (
     create_receivable,
     record_payment,
 )
+from madoguchi.server.api_common import ERRORS, MAX_ID, Invalid, Pages, PathId, answers
 
-receivables_router = Router(tags=["receivables"])
+router = Router(tags=["receivables"])
 
 Yen = Field(ge=0, le=YEN_MAX)
 State = Literal["paid", "late", "short", "unpaid", "not-due"]
@@ -164,7 +163,7 @@ def _refused(exc: ReceivableError) -> Invalid:
     return Invalid("invalid input", [{"path": exc.field, "message": exc.message}])
 
 
-@receivables_router.get("/receivables", response=answers(200, list[ReceivableOut]))
+@router.get("/receivables", response=answers(200, list[ReceivableOut]))
 @paginate(Pages, page_size=50)
 def list_receivables(
     request: HttpRequest,
@@ -198,7 +197,7 @@ class _Rows:
         return [_out(row, self.on) for row in self.rows[index]]
 
 
-@receivables_router.post("/receivables", response=answers(201, ReceivableDetailOut))
+@router.post("/receivables", response=answers(201, ReceivableDetailOut))
 def add_receivable(request: HttpRequest, payload: ReceivableIn) -> Status[dict[str, Any]]:
     """What a sales agent promised to pay, by when, for which job."""
     agent = Agent.objects.for_user(request.user).filter(pk=payload.agent_id).first()
@@ -230,14 +229,12 @@ def add_receivable(request: HttpRequest, payload: ReceivableIn) -> Status[dict[s
     return Status(201, _detail(request, row.pk))
 
 
-@receivables_router.get("/receivables/{receivable_id}", response=answers(200, ReceivableDetailOut))
+@router.get("/receivables/{receivable_id}", response=answers(200, ReceivableDetailOut))
 def get_receivable(request: HttpRequest, receivable_id: PathId) -> dict[str, Any]:
     return _detail(request, receivable_id)
 
 
-@receivables_router.post(
-    "/receivables/{receivable_id}/payments", response=answers(201, ReceivableDetailOut)
-)
+@router.post("/receivables/{receivable_id}/payments", response=answers(201, ReceivableDetailOut))
 def add_payment(
     request: HttpRequest, receivable_id: PathId, payload: PaymentIn
 ) -> Status[dict[str, Any]]:
@@ -259,7 +256,7 @@ def add_payment(
     return Status(201, _detail(request, row.pk))
 
 
-@receivables_router.get("/receivables/agents/{agent_id}", response=answers(200, AgentPaymentsOut))
+@router.get("/receivables/agents/{agent_id}", response=answers(200, AgentPaymentsOut))
 def agent_payments(request: HttpRequest, agent_id: PathId) -> dict[str, Any]:
     """An agent's payment record: paid on time n of m, late, short, unpaid, open amounts."""
     agent = get_object_or_404(Agent.objects.for_user(request.user), pk=agent_id)
@@ -281,7 +278,7 @@ def agent_payments(request: HttpRequest, agent_id: PathId) -> dict[str, Any]:
     }
 
 
-@receivables_router.get(
+@router.get(
     "/receivables/agents/{agent_id}/letter",
     response=ERRORS,
     openapi_extra={

@@ -1,4 +1,6 @@
-"""Parties and desks: the shipped catalog (read-only) and an organization's own."""
+"""Parties and desks: the shipped catalog (read-only) and an organization's own. Here, above
+the site rows, because a party that stored sites name may be neither renamed nor deleted
+(`cases.assessment.sites_naming`); the bodies are the directory's (`directory.api`)."""
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -7,8 +9,9 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from madoguchi.api.auth import require_write
-from madoguchi.api.bodies import (
+from madoguchi.cases.assessment import sites_naming
+from madoguchi.directory import services
+from madoguchi.directory.api import (
     DeskIn,
     DeskOut,
     DeskPatch,
@@ -16,14 +19,12 @@ from madoguchi.api.bodies import (
     PartyOut,
     PartyPatch,
 )
-from madoguchi.api.common import Pages, PathId, answers, as_422, target_organization
-from madoguchi.api.schemas import DeskOverrideIn, DeskOverrideOut
-from madoguchi.cases.assessment import sites_naming
-from madoguchi.directory import services
-from madoguchi.directory.models import Desk, DeskOverride, Party
+from madoguchi.directory.models import Desk, Party
 from madoguchi.directory.selectors import visible_parties
+from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.server.api_common import Pages, PathId, answers, as_422
 
-directory = Router(tags=["parties and desks"])
+parties = Router(tags=["parties and desks"])
 
 
 def _visible_parties(request: HttpRequest) -> QuerySet[Party]:
@@ -38,7 +39,7 @@ def _own_party(request: HttpRequest, pk: int) -> Party:
     return party
 
 
-@directory.get("/parties", response=answers(200, list[PartyOut]))
+@parties.get("/parties", response=answers(200, list[PartyOut]))
 @paginate(Pages, page_size=100)
 def list_parties(
     request: HttpRequest,
@@ -56,7 +57,7 @@ def list_parties(
     return rows.order_by("slug", "id")
 
 
-@directory.post("/parties", response=answers(201, PartyOut))
+@parties.post("/parties", response=answers(201, PartyOut))
 def create_party(request: HttpRequest, payload: PartyIn) -> Status[Party]:
     organization = target_organization(request, payload.organization)
     with as_422():
@@ -64,12 +65,12 @@ def create_party(request: HttpRequest, payload: PartyIn) -> Status[Party]:
     return Status(201, party)
 
 
-@directory.get("/parties/{party_id}", response=answers(200, PartyOut))
+@parties.get("/parties/{party_id}", response=answers(200, PartyOut))
 def get_party(request: HttpRequest, party_id: PathId) -> Party:
     return get_object_or_404(_visible_parties(request).prefetch_related("desks"), pk=party_id)
 
 
-@directory.patch("/parties/{party_id}", response=answers(200, PartyOut))
+@parties.patch("/parties/{party_id}", response=answers(200, PartyOut))
 def update_party(request: HttpRequest, party_id: PathId, payload: PartyPatch) -> Party:
     party = _own_party(request, party_id)
     changes = payload.dict(exclude_unset=True)
@@ -90,7 +91,7 @@ def _refuse_if_used(party: Party) -> None:
         )
 
 
-@directory.delete("/parties/{party_id}", response=answers(204, None))
+@parties.delete("/parties/{party_id}", response=answers(204, None))
 def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
     party = _own_party(request, party_id)
     _refuse_if_used(party)
@@ -98,7 +99,7 @@ def delete_party(request: HttpRequest, party_id: PathId) -> Status[None]:
     return Status(204, None)
 
 
-@directory.post("/parties/{party_id}/desks", response=answers(201, DeskOut))
+@parties.post("/parties/{party_id}/desks", response=answers(201, DeskOut))
 def create_desk(request: HttpRequest, party_id: PathId, payload: DeskIn) -> Status[Desk]:
     party = _own_party(request, party_id)
     with as_422():
@@ -111,51 +112,14 @@ def _own_desk(request: HttpRequest, pk: int) -> Desk:
     return desk
 
 
-@directory.patch("/desks/{desk_id}", response=answers(200, DeskOut))
+@parties.patch("/desks/{desk_id}", response=answers(200, DeskOut))
 def update_desk(request: HttpRequest, desk_id: PathId, payload: DeskPatch) -> Desk:
     desk = _own_desk(request, desk_id)
     with as_422():
         return services.update_desk(desk, changes=payload.dict(exclude_unset=True))
 
 
-@directory.delete("/desks/{desk_id}", response=answers(204, None))
+@parties.delete("/desks/{desk_id}", response=answers(204, None))
 def delete_desk(request: HttpRequest, desk_id: PathId) -> Status[None]:
     services.delete_desk(_own_desk(request, desk_id))
-    return Status(204, None)
-
-
-def _overrides(request: HttpRequest) -> QuerySet[DeskOverride]:
-    return DeskOverride.objects.for_user(request.user).select_related("organization", "changed_by")
-
-
-@directory.get("/desk-overrides", response=answers(200, list[DeskOverrideOut]))
-@paginate(Pages, page_size=100)
-def list_desk_overrides(request: HttpRequest) -> QuerySet[DeskOverride]:
-    """Your organizations' corrections of catalog desks."""
-    return _overrides(request).order_by("organization__slug", "party", "desk", "id")
-
-
-@directory.post("/desk-overrides", response=answers(201, DeskOverrideOut))
-def override_desk(request: HttpRequest, payload: DeskOverrideIn) -> Status[DeskOverride]:
-    """Correct a catalog desk's number, number from mobiles, hours or `phone_from` for your
-    organization (replacing its earlier correction of that desk), with the reason."""
-    organization = target_organization(request, payload.organization)
-    values = payload.dict(exclude={"organization", "party", "desk"})
-    with as_422():
-        row = services.override_desk(
-            organization, user=request.user, party=payload.party, desk=payload.desk, values=values
-        )
-    return Status(201, _overrides(request).get(pk=row.pk))
-
-
-@directory.get("/desk-overrides/{override_id}", response=answers(200, DeskOverrideOut))
-def get_desk_override(request: HttpRequest, override_id: PathId) -> DeskOverride:
-    return get_object_or_404(_overrides(request), pk=override_id)
-
-
-@directory.delete("/desk-overrides/{override_id}", response=answers(204, None))
-def withdraw_desk_override(request: HttpRequest, override_id: PathId) -> Status[None]:
-    row = get_object_or_404(_overrides(request), pk=override_id)
-    require_write(request, row.organization_id)
-    services.withdraw_override(row)
     return Status(204, None)

@@ -7,19 +7,18 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from madoguchi.api.auth import require_write
-from madoguchi.api.common import Invalid, PathId, answers, target_organization
-from madoguchi.api.schemas import MaybeSlug
 from madoguchi.bills.models import PayeeChoice
 from madoguchi.bills.parsing import ColumnMap, parse_columns
 from madoguchi.bills.services import ImportRefused, Outcome, answer_payee, import_bills, preview
 from madoguchi.bills.uploads import BILL_MAX_MB
 from madoguchi.contracts import selectors
 from madoguchi.contracts.models import Site
+from madoguchi.orgs.api import require_write, target_organization
 from madoguchi.orgs.models import Organization
+from madoguchi.server.api_common import Invalid, MaybeSlug, PathId, answers
 from madoguchi.server.uploads import refused_uploads
 
-bills_router = Router(tags=["bill files"])
+router = Router(tags=["bill files"])
 
 
 class MatchedOut(Schema):
@@ -132,7 +131,7 @@ def _import(
     return Status(201, _out(outcome))
 
 
-@bills_router.post(
+@router.post(
     "/sites/{site_id}/bills/import", response={**answers(201, BillImportOut), 200: BillImportOut}
 )
 def import_bill_file(
@@ -152,9 +151,7 @@ def import_bill_file(
     return _import(request, site.organization, site, file, columns, dry_run)
 
 
-@bills_router.post(
-    "/bill-sheets/import", response={**answers(201, BillImportOut), 200: BillImportOut}
-)
+@router.post("/bill-sheets/import", response={**answers(201, BillImportOut), 200: BillImportOut})
 def import_bill_sheet(
     request: HttpRequest,
     file: File[UploadedFile | None] = None,
@@ -168,7 +165,7 @@ def import_bill_sheet(
     return _import(request, target, None, file, "", dry_run)
 
 
-@bills_router.post("/sites/{site_id}/payee-answers", response=answers(200, PayeeAnswerOut))
+@router.post("/sites/{site_id}/payee-answers", response=answers(200, PayeeAnswerOut))
 def answer_shared_payee(
     request: HttpRequest, site_id: PathId, payload: PayeeAnswerIn
 ) -> PayeeAnswerOut:
