@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from madoguchi.contracts.models import CardPrint, Contract, Customer, Site
+from madoguchi.contracts.services import save_row
 from madoguchi.engine.hours import hours_words
 from madoguchi.orgs.models import Organization
 from tests.conftest import World
@@ -155,8 +156,7 @@ def test_printing_is_recorded_and_a_changed_contract_makes_the_card_stale(
     assert 'id="card-stale"' not in page
     contract = Contract.objects.filter(site=site).exclude(ids={}).first() or site.contracts.first()
     assert contract is not None
-    contract.ids = {**contract.ids, "customer_id": "CAF9999999"}
-    contract.save()
+    save_row(contract, values={"ids": {**contract.ids, "customer_id": "CAF9999999"}})
     page = client.get(f"/sites/{site.pk}/").content.decode()
     assert 'id="card-stale"' in page
     client.post(f"/sites/{site.pk}/card.pdf", {"size": "a4"})
@@ -176,8 +176,7 @@ def test_a_changed_desk_makes_the_card_stale(world: World) -> None:
     alice = world.clients["alice"]
     assert alice.post(f"/sites/{world.site_a.pk}/card.pdf").status_code == 200
     assert 'id="card-stale"' not in alice.get(f"/sites/{world.site_a.pk}/").content.decode()
-    world.contract_a.party = "so-net"
-    world.contract_a.save()
+    save_row(world.contract_a, values={"party": "so-net"})
     assert 'id="card-stale"' in alice.get(f"/sites/{world.site_a.pk}/").content.decode()
     del desk
 

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from madoguchi.contracts.models import Contract, Customer, OfflineCopy, Site
+from madoguchi.contracts.services import save_row
 from madoguchi.engine.hours import open_intervals
 from madoguchi.engine.model import TOKYO, Desk
 from madoguchi.engine.phonebook import contact_numbers
@@ -225,8 +226,7 @@ def test_the_site_page_says_which_copies_are_out_of_date(
     assert 'id="card-stale"' not in page  # never printed: nothing to say
     contract = Contract.objects.filter(site=site, party="so-net").first()
     assert contract is not None
-    contract.ids = {**contract.ids, "isp_user_id": "zz999999"}
-    contract.save()
+    save_row(contract, values={"ids": {**contract.ids, "isp_user_id": "zz999999"}})
     page = client.get(f"/sites/{site.pk}/").content.decode()
     assert 'id="contacts-stale"' in page
     assert 'id="offline-page-stale"' in page

@@ -582,3 +582,33 @@ def test_a_contract_factory_site_is_untouched_by_imports(world: World) -> None:
     ContractFactory(site=world.site_a, ref="keep")
     import_site_text(world.org_a, TENYO, existing="ask")
     assert world.site_a.contracts.filter(ref="keep").exists()
+
+
+def test_the_site_page_reads_the_directory_and_the_bill_lines_once(
+    world: World, site: Site
+) -> None:
+    """The directory's stamps, the bill lines and the latest card print are read once and
+    shared by the parts of the page that use them; the site's document comes from the cache
+    (no open case, promise or timeline entry read again); the list of the site's cases
+    leaves out each case's stored assessment (kilobytes of JSON a case)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_case(site, user=None, title="回線が切れた")
+    BillLineFactory.create_batch(3, site=site, party="ntt-east")
+    client = world.clients["alice"]
+    url = f"/sites/{site.pk}/"
+    client.get(url)  # the first read of the directory fills the cache
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries]
+
+    def reading(table: str) -> list[str]:
+        return [s for s in sql if f'FROM "{table}"' in s]
+
+    assert len(reading("directory_directorystamp")) == 1
+    assert len(reading("sites_billline")) == 1
+    assert len(reading("sites_cardprint")) == 1
+    assert all('"assessment"' not in s for s in reading("cases_case"))
+    assert reading("cases_promise") == reading("cases_timelineentry") == []
+    assert len(sql) <= 14, "\n".join(s[:120] for s in sql)

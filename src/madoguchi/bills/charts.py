@@ -4,7 +4,7 @@ readable on a phone, and in print, where the legend and the numbers carry it).""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
@@ -39,12 +39,21 @@ def monthly_chart(
     name: Callable[[str], str],
     month_label: Callable[[str], str],
     yen: Callable[[int], str],
+    lines: Iterable[BillLine] | None = None,
 ) -> Chart | None:
-    """The site's bill lines per month and party, stacked; None without bill lines."""
+    """The site's bill lines per month and party, stacked; None without bill lines.
+    `lines`: the site's bill lines when the caller holds them already; else they are read
+    here, a chunk at a time."""
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     latest = ""
-    rows = BillLine.objects.filter(site=site).values_list("party", "month", "yen")
-    for party, month, amount in rows.iterator(chunk_size=2_000):
+    rows: Iterable[tuple[str, str, int]] = (
+        BillLine.objects.filter(site=site)
+        .values_list("party", "month", "yen")
+        .iterator(chunk_size=2_000)
+        if lines is None
+        else ((line.party, line.month, line.yen) for line in lines)
+    )
+    for party, month, amount in rows:
         totals[party][month] += amount
         latest = max(latest, month)
     if not latest:

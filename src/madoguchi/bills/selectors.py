@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from madoguchi.bills.parsing import write_own_csv
@@ -32,19 +32,30 @@ class Recurring:
     monthly_yen: int
 
 
-def recurring_without_contract(site: Site) -> list[Recurring]:
+def recurring_without_contract(
+    site: Site, lines: Iterable[BillLine] | None = None
+) -> list[Recurring]:
     """Parties that billed the site in at least 3 of the last 4 months of its bills and hold
-    no contract of it: contracts to add ("NTT東日本から毎月 1,320円")."""
+    no contract of it: contracts to add ("NTT東日本から毎月 1,320円"). `lines`: the site's
+    bill lines when the caller holds them already (the site page's prefetched rows), with
+    its contracts; else both are read here."""
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for party, month, yen in BillLine.objects.filter(site=site).values_list(
-        "party", "month", "yen"
-    ):
+    rows: Iterable[tuple[str, str, int]] = (
+        BillLine.objects.filter(site=site).values_list("party", "month", "yen")
+        if lines is None
+        else ((line.party, line.month, line.yen) for line in lines)
+    )
+    for party, month, yen in rows:
         totals[party][month] += yen
     if not totals:
         return []
     latest = max(m for months in totals.values() for m in months)
     recent = months_back(latest, RECURRING_MONTHS)
-    held = set(site.contracts.values_list("party", flat=True))
+    held = (
+        set(site.contracts.values_list("party", flat=True))
+        if lines is None
+        else {contract.party for contract in site.contracts.all()}
+    )
     found = []
     for party, months in sorted(totals.items()):
         billed = sorted(months[m] for m in recent if months.get(m, 0) > 0)

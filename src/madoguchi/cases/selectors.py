@@ -273,6 +273,15 @@ def listed_cases(
     return filters.cases(Case.objects.for_user(user), user, newest=newest)
 
 
+def recent_site_cases(site: Site, count: int = 20) -> QuerySet[Case]:
+    """A site's newest cases, as its page lists them: what the list shows (the name, which
+    falls back on the services and the outage's start, the status and the day), not each
+    case's stored assessment and observations (kilobytes of JSON a case, decoded per row)."""
+    shown = ("title", "services", "outage_started", "status", "created")
+    rows = Case.objects.filter(organization_id=site.organization_id, site=site).only(*shown)
+    return rows.order_by("-created", "-id")[:count]
+
+
 def case_for_page(user: AnyUser, pk: int) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist."""
     case = (

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from madoguchi.contracts.models import Contract, Site
 from madoguchi.contracts.records import site_directory
 from madoguchi.directory.selectors import party_slugs_named
+from madoguchi.engine import model as engine
 from madoguchi.engine.model import PartyStatus
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
@@ -57,10 +58,11 @@ def user_site(
     )
 
 
-def ceased_holders(site: Site) -> list[str]:
+def ceased_holders(site: Site, directory: dict[str, engine.Party] | None = None) -> list[str]:
     """The site's holders (by slug) that went bankrupt or closed, as the site is assessed:
-    its own copy of a party, else the organization's, else the catalog's."""
-    directory = site_directory(site)
+    its own copy of a party, else the organization's, else the catalog's. `directory` is the
+    organization's (`parties_for`), when the caller has read it already."""
+    directory = site_directory(site, directory)
     holders = dict.fromkeys(contract.party for contract in site.contracts.all())
     return [
         slug

@@ -95,9 +95,18 @@ def first_desk(site: Site, card: Card, entries: list[PhonebookEntry]) -> Phonebo
     return with_number[0] if with_number else None
 
 
-def card_fingerprint(site: Site, directory: dict[str, engine.Party] | None = None) -> str:
-    """The digest of the facts on the site's card (in Japanese, as it is printed)."""
-    return site_card(site, "", directory).card.fingerprint()
+def card_fingerprint(
+    site: Site,
+    directory: dict[str, engine.Party] | None = None,
+    *,
+    record: engine.SiteFile | None = None,
+) -> str:
+    """The digest of the facts on the site's card (in Japanese, as it is printed): the card
+    alone, without its QR codes. `record`: the site's record when the caller holds it
+    (`cases.assessment.stored_site`); else it is read from the site's prefetched rows."""
+    if record is None:
+        record = site_record(site, directory or parties_for(site.organization))
+    return emergency_card(record, lang="ja", catalog=load_catalog()).fingerprint()
 
 
 def cards_html(cards: list[SiteCard], *, size: str, printed: dt.datetime | None = None) -> str:

@@ -35,13 +35,15 @@ def site_phonebook(
     directory: dict[str, engine.Party] | None = None,
     *,
     now: dt.datetime | None = None,
+    record: engine.SiteFile | None = None,
 ) -> list[PhonebookEntry]:
     """The site's desks as phonebook entries (the site prefetched with
-    `with_site_file_rows`), at the real clock: a phone compares its own clock with them."""
-    if directory is None:
-        directory = parties_for(site.organization)
+    `with_site_file_rows`), at the real clock: a phone compares its own clock with them.
+    `record`: the site's record when the caller holds it (`cases.assessment.stored_site`)."""
+    if record is None:
+        record = site_record(site, directory or parties_for(site.organization))
     return phonebook(
-        site_record(site, directory),
+        record,
         now=now or timezone.now(),
         lang=LANG,
         catalog=load_catalog(),

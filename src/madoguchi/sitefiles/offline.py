@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from madoguchi.cases.assessment import assess_site
-from madoguchi.contracts.models import OfflineCopy, Site
+from madoguchi.contracts.models import CardPrint, OfflineCopy, Site
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import model as engine
 from madoguchi.engine.card import CARD_SYMPTOMS, LAMPS
@@ -146,16 +146,25 @@ def _page_digest(contacts: str, card: str) -> str:
 
 @dataclass(frozen=True)
 class Staleness:
-    """Which copies of the site taken away no longer match it (None: never taken)."""
+    """Which copies of the site taken away no longer match it (None: never taken), and the
+    latest printed card (its time is on the site page)."""
 
     card: bool | None
     contacts: bool | None
     page: bool | None
+    printed: CardPrint | None
 
 
-def staleness(site: Site, directory: dict[str, engine.Party] | None = None) -> Staleness:
+def staleness(
+    site: Site,
+    directory: dict[str, engine.Party] | None = None,
+    *,
+    record: engine.SiteFile | None = None,
+) -> Staleness:
     """Whether the latest printed card, contacts file and offline page still carry the
-    site's facts; each digest is worked out only when such a copy was taken."""
+    site's facts; each digest is worked out only when such a copy was taken. `record`: the
+    site's record when the caller holds it (the site page's `stored_site`), so the site is
+    neither read nor validated again."""
     if directory is None:
         directory = parties_for(site.organization)
     printed = last_print(site)
@@ -166,12 +175,15 @@ def staleness(site: Site, directory: dict[str, engine.Party] | None = None) -> S
         for kind in OfflineCopy.Kind.values
     }
     contacts, page = copies[OfflineCopy.Kind.CONTACTS], copies[OfflineCopy.Kind.PAGE]
-    card_now = card_fingerprint(site, directory) if printed or page else ""
+    card_now = card_fingerprint(site, directory, record=record) if printed or page else ""
     contacts_now = (
-        phonebook_fingerprint(site_phonebook(site, directory)) if contacts or page else ""
+        phonebook_fingerprint(site_phonebook(site, directory, record=record))
+        if contacts or page
+        else ""
     )
     return Staleness(
         card=None if printed is None else printed.fingerprint != card_now,
         contacts=None if contacts is None else contacts.fingerprint != contacts_now,
         page=None if page is None else page.fingerprint != _page_digest(contacts_now, card_now),
+        printed=printed,
     )

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from madoguchi.bills.charts import monthly_chart
 from madoguchi.bills.selectors import recurring_without_contract
 from madoguchi.cases.assessment import stored_site, with_site_file_rows
-from madoguchi.cases.models import Case
+from madoguchi.cases.selectors import recent_site_cases
 from madoguchi.contracts.forms import party_label
 from madoguchi.contracts.models import BillLine, CardBatch, Customer, Site
 from madoguchi.contracts.selectors import ceased_holders
@@ -47,7 +47,7 @@ from madoguchi.orgs.selectors import can_write, organizations_for
 from madoguchi.server.i18n import engine_lang
 from madoguchi.server.uploads import refused_uploads
 from madoguchi.sitefiles import card_batches
-from madoguchi.sitefiles.cards import cards_pdf, last_print, site_card
+from madoguchi.sitefiles.cards import cards_pdf, site_card
 from madoguchi.sitefiles.offline import staleness
 from madoguchi.sitefiles.problems import problem_text
 from madoguchi.sitefiles.siteio import (
@@ -77,7 +77,9 @@ CHARGE_CODES = frozenset(
 @login_required
 @require_GET
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    site = user_site(request, pk, rows=with_site_file_rows)
+    # The rows the page lists; the open cases the site's document holds too are read only
+    # when the cached document is stale (stored_site).
+    site = user_site(request, pk)
     directory, corrections, key = directory_with_key(site.organization)
     stored = stored_site(site, directory=(directory, key))  # StoredSiteInvalid: unreadable_site
     record, parties = stored.record, stored.directory
@@ -86,6 +88,8 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
     contract_map = site_map(record, lang=engine_lang())
+    bill_lines = site.bills.all()  # prefetched with the site file's rows
+    copies = staleness(site, directory, record=record)
     return render(
         request,
         "sites/detail.html",
@@ -102,7 +106,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "parties": parties,
             "contracts": site.contracts.all(),
-            "site_cases": Case.objects.filter(site=site).order_by("-created", "-id")[:20],
+            "site_cases": recent_site_cases(site),
             "events": site.events.all(),
             "can_write": writable,
             "trouble_form": TroubleForm(
@@ -110,20 +114,21 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "symptoms": site.symptoms,
                     **{lamp: site.onu.get(lamp, "") for lamp in OnuLamps.model_fields},
                     "said_no_contract": site.said_no_contract,
-                    "ceased": ceased_holders(site),
+                    "ceased": ceased_holders(site, directory),
                 },
                 site=site,
+                directory=directory,
             ),
-            "bill_months": bills_by_month(site.bills.all(), parties),
-            "recurring": recurring_without_contract(site),
-            "bill_chart": _bill_chart(site, parties),
+            "bill_months": bills_by_month(bill_lines, parties),
+            "recurring": recurring_without_contract(site, bill_lines),
+            "bill_chart": _bill_chart(site, parties, bill_lines),
             "fixed_time": site.assess_at is not None,
             "charge_trouble": Symptom.UNKNOWN_CHARGE in site.symptoms,
             "charge_findings": [
                 (f, finding_dial(parties, f)) for f in assessment.findings if f.code in CHARGE_CODES
             ],
-            "card_print": last_print(site),
-            "copies": staleness(site, directory),
+            "card_print": copies.printed,
+            "copies": copies,
         },
     )
 
@@ -156,7 +161,7 @@ def desk_notes(
     return notes
 
 
-def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:
+def _bill_chart(site: Site, parties: dict[str, engine.Party], lines: Iterable[BillLine]) -> Any:
     from madoguchi.server.templatetags.madoguchi import month, party_name, yen
 
     return monthly_chart(
@@ -164,6 +169,7 @@ def _bill_chart(site: Site, parties: dict[str, engine.Party]) -> Any:
         name=lambda slug: party_name(slug, parties),
         month_label=month,
         yen=lambda amount: yen(amount),
+        lines=lines,
     )
 
 

@@ -147,7 +147,15 @@ class TroubleForm(BoundedForm, forms.Form):
         choices=[(s.value, SYMPTOM_NAMES[s]) for s in Symptom],
     )
 
-    def __init__(self, *args: Any, site: Site | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        site: Site | None = None,
+        directory: dict[str, engine.Party] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`directory`: the organization's parties (`parties_for`), when the caller has
+        read them already; else they are read here."""
         super().__init__(*args, **kwargs)
         for lamp in OnuLamps.model_fields:
             self.fields[lamp] = forms.ChoiceField(
@@ -158,7 +166,7 @@ class TroubleForm(BoundedForm, forms.Form):
             )
         self.holders: list[tuple[str, str]] = []
         if site is not None:
-            directory = site_directory(site)
+            directory = site_directory(site, directory)
             slugs = [c.party for c in site.contracts.all()] + list(site.said_no_contract)
             self.holders = [
                 (slug, party_label(directory[slug]) if slug in directory else slug)
