@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.search import search_cases
-from madoguchi.directory.selectors import party_slugs_named
-from madoguchi.orgs.selectors import organizations_for
+from madoguchi.directory.selectors import Directory, directories_of, party_slugs_named
 from madoguchi.orgs.types import AnyUser
 
 MAX_ID = 2**63 - 1  # the largest id the database holds (larger ones match nothing anyway)
@@ -30,6 +29,9 @@ class CaseFilter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
     # The slugs `party` stands for, per user: a dashboard narrows three lists by them.
     _slugs: dict[int | None, frozenset[str]] = PrivateAttr(default_factory=dict)
+    # The user's directories, per user: the party's slugs, a search's and the page's
+    # choice of parties read them (a filter lives for one request).
+    _directories: dict[int | None, dict[int, Directory]] = PrivateAttr(default_factory=dict)
 
     status: Status | Literal[""] = Field("", description="the case's status")
     site: int | None = Field(None, ge=1, le=MAX_ID, description="the site's id")
@@ -110,7 +112,7 @@ class CaseFilter(BaseModel):
             else:
                 found = desk.rows() if first is None else desk.first(first)
         if self.q:
-            named = party_slugs_named(organizations_for(user), self.q)
+            named = party_slugs_named(self.directories(user).values(), self.q)
             found = search_cases(found, self.q, parties=named)
         return found
 
@@ -153,12 +155,19 @@ class CaseFilter(BaseModel):
             rows = rows.filter(**{f"{prefix}site_id": self.site})
         return rows
 
+    def directories(self, user: AnyUser) -> dict[int, Directory]:
+        """The directory of each of the user's organizations (`directories_of`), read once
+        per user for the filter's request."""
+        if user.pk not in self._directories:
+            self._directories[user.pk] = directories_of(user)
+        return self._directories[user.pk]
+
     def party_slugs(self, user: AnyUser) -> frozenset[str]:
         """The slugs `party` stands for: itself, and every party it names (ドコモ →
         docomo-hikari), resolved once per user so the rows are filtered by their indexed
         slugs."""
         if user.pk not in self._slugs:
-            named = party_slugs_named(organizations_for(user), self.party)
+            named = party_slugs_named(self.directories(user).values(), self.party)
             self._slugs[user.pk] = frozenset({self.party} | named)
         return self._slugs[user.pk]
 

@@ -16,8 +16,7 @@ from madoguchi.cases import rows
 from madoguchi.cases.filters import CaseFilter, awaited_pairs
 from madoguchi.cases.models import Case, Promise, PromiseQuerySet, TimelineEntry
 from madoguchi.contracts.models import Site
-from madoguchi.directory.selectors import Directory, parties_for
-from madoguchi.orgs.models import Organization
+from madoguchi.directory.selectors import Directory
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
 from madoguchi.server.prepared import prepared_reads
@@ -332,14 +331,6 @@ def site_choices(user: AnyUser, chosen: int | None = None) -> list[tuple[int, st
     if chosen is not None and all(pk != chosen for pk, _name in listed):
         listed += list(sites.filter(pk=chosen).values_list("pk", "name"))
     return listed
-
-
-def directories_of(user: AnyUser) -> dict[int, Directory]:
-    """The directory of each of the user's organizations (cached: one small query each)."""
-    return {
-        organization.pk: parties_for(organization)
-        for organization in Organization.objects.filter(pk__in=organization_ids(user))
-    }
 
 
 def party_choices(directories: Mapping[int, Directory], lang: str) -> list[tuple[str, str]]:

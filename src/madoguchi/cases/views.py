@@ -120,7 +120,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             request.user, now, filters, case_page, overdue_page
         )
     lang = engine_lang()
-    directories = selectors.directories_of(request.user)
+    directories = filters.directories(request.user)
     return render(
         request,
         "cases/dashboard.html",

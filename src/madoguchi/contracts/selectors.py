@@ -10,10 +10,9 @@ from django.shortcuts import get_object_or_404
 
 from madoguchi.contracts.models import Contract, Site
 from madoguchi.contracts.records import site_directory
-from madoguchi.directory.selectors import party_slugs_named
+from madoguchi.directory.selectors import directories_of, party_slugs_named
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import PartyStatus
-from madoguchi.orgs.selectors import organizations_for
 from madoguchi.orgs.types import AnyUser
 
 # What a search word is looked up in: a site is found by any of them.
@@ -38,7 +37,7 @@ def searched_sites(user: AnyUser, *, q: str = "", organization: str = "") -> Que
             match |= Q(**{f"{field}__icontains": query})
         contracts = Contract.objects.for_user(user)
         match |= Q(pk__in=contracts.filter(ids__icontains=query).values("site_id"))
-        if slugs := party_slugs_named(organizations_for(user), query):
+        if slugs := party_slugs_named(directories_of(user).values(), query):
             held = contracts.filter(party__in=sorted(slugs))
             match |= Q(pk__in=held.values("site_id"))
         sites = sites.filter(match)

@@ -18,7 +18,7 @@ from madoguchi.engine import Catalog, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.catalog import match_parties, party_aliases
 from madoguchi.orgs.models import Organization
-from madoguchi.orgs.selectors import organizations_for
+from madoguchi.orgs.selectors import organization_ids, organizations_for
 from madoguchi.orgs.types import AnyUser
 
 Directory = dict[str, engine.Party]
@@ -241,16 +241,34 @@ def find_parties(
     east → NTT東日本; ソネット → So-net 光), compared without width, case, spaces, hyphens
     or the word for fiber (engine.catalog.match_parties). One small query (the cached
     directory's stamps)."""
-    aliases = {slug: party_aliases(p) for slug, p in load_catalog().parties.items()}
     return match_parties(
-        parties_for(organization).values(), text, aliases=aliases, region=region or None
+        parties_for(organization).values(), text, aliases=_aliases(), region=region or None
     )
 
 
-def party_slugs_named(organizations: Iterable[Organization], text: str) -> set[str]:
-    """Slugs of the parties `text` names in any of `organizations` (a user's), so a search
-    can filter stored slugs with an index instead of reading names row by row."""
-    return {p.slug for org in organizations for p in find_parties(org, text)}
+def _aliases() -> dict[str, list[str]]:
+    return {slug: party_aliases(p) for slug, p in load_catalog().parties.items()}
+
+
+def directories_of(user: AnyUser) -> dict[int, Directory]:
+    """The directory of each of the user's organizations, by organization id (cached: one
+    query for the organizations, one small one for each directory's stamps)."""
+    return {
+        organization.pk: parties_for(organization)
+        for organization in Organization.objects.filter(pk__in=organization_ids(user))
+    }
+
+
+def party_slugs_named(directories: Iterable[Directory], text: str) -> set[str]:
+    """Slugs of the parties `text` names in any of `directories` (a user's:
+    `directories_of`), as `find_parties` finds them, so a search can filter stored slugs
+    with an index instead of reading names row by row."""
+    aliases = _aliases()
+    return {
+        party.slug
+        for directory in directories
+        for party in match_parties(directory.values(), text, aliases=aliases)
+    }
 
 
 def visible_parties(user: AnyUser) -> QuerySet[Party]:
