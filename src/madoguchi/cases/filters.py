@@ -5,13 +5,13 @@ web is found through the API with the same words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Expression, F, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -247,6 +247,44 @@ def awaited_pairs(rows: list[tuple[Any, Any]]) -> list[tuple[int, bool]]:
     return [(pk, bool(late)) for pk, late in rows]
 
 
+class AmongIds(Expression):
+    """`column IN (ids)`, where `ids` is a query of ids; on PostgreSQL spelled
+    `column = ANY(ARRAY(ids))`, which says the same.
+
+    Why: for the promises taken by a party's cases, PostgreSQL planned `IN (…)` as a hash
+    join over every awaited promise of the database (150,000 index entries at 10⁶ cases,
+    28 ms for a common party), as it expects few matches. The array is read first (the
+    party's open cases, from their indexes) and then looked up id by id in the by-case index
+    of awaited promises (8 ms). SQLite has no arrays, and already probes its index by id."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str | Expression, ids: QuerySet[Any] | Expression) -> None:
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.ids = Subquery(ids) if isinstance(ids, QuerySet) else ids
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column, self.ids]
+
+    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
+        self.column, self.ids = expressions
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        return self._sql(compiler, "{column} IN {ids}")
+
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        return self._sql(compiler, "{column} = ANY(ARRAY{ids})")
+
+    def _sql(self, compiler: Any, template: str) -> tuple[str, tuple[Any, ...]]:
+        column, column_params = compiler.compile(self.column)
+        ids, ids_params = compiler.compile(self.ids)
+        return template.format(column=column, ids=ids), (*column_params, *ids_params)
+
+
 def party_desk(
     model: type[Case] | type[Promise],
     user: AnyUser,
@@ -277,7 +315,8 @@ def party_desk(
       condition SQLite read each promise row to test it, and for the promises due soon it
       walked the organization's promises of the day by due instead of the by-case index
       (9 → 2.5 ms for a common party, 6 → 0.02 ms for a sparse one). Every other side is
-      built from the user's rows.
+      built from the user's rows. PostgreSQL reads them through an array (`AmongIds` says
+      why).
     - Why `first`: for a common party (~2,900 open cases of a desk) reading every match to
       sort it and keep a page cost 8 ms; the union of the sides' (id, key) pairs is sorted
       and cut before any row is read. The cut is on the union, not inside each side: SQLite
@@ -298,5 +337,5 @@ def party_desk(
         )
     cases = Case.objects.for_user(user).active().order_by().values("pk")
     cases = cases.filter(first_party__in=ordered).union(cases.filter(waiting_on__in=ordered))
-    by_case = conditions(model._default_manager.all()).filter(case__in=cases)
+    by_case = conditions(model._default_manager.all()).filter(AmongIds("case_id", cases))
     return PartyDesk(model, (scoped.filter(by__in=ordered), by_case))
