@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.catalog import Catalog
 from madoguchi.engine.dialling import desk_for
@@ -111,7 +111,9 @@ class Context:
         default_factory=dict, repr=False
     )
     # Answers worked out once per assessment though several rules ask (by the asker's key).
-    memo: dict[object, object] = field(default_factory=dict, repr=False)
+    # Values are typed where they are read (`known: T | None = ctx.memo.get(key)`), not
+    # through typing.cast: a call per read, and the rules read it a hundred times.
+    memo: dict[object, Any] = field(default_factory=dict, repr=False)
     _party_names: dict[str, str] = field(default_factory=dict, repr=False)
     _desks: dict[tuple[object, ...], Desk | None] = field(default_factory=dict, repr=False)
 

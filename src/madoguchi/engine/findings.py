@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
@@ -82,9 +82,10 @@ def _desk_text(
 ) -> str:
     """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
     key = ("desk-text", party, purposes, service)
-    if (known := ctx.memo.get(key)) is None:  # most findings name one of a few desks
+    known: str | None = ctx.memo.get(key)
+    if known is None:  # most findings name one of a few desks
         known = ctx.memo[key] = _words_for_desk(ctx, party, purposes, service)
-    return cast(str, known)
+    return known
 
 
 def _words_for_desk(
@@ -177,10 +178,12 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     ]
     since = _switch_month(ctx)
     billed: dict[str, list[BillLine]] = defaultdict(list)
-    for bill in ctx.site.bills:
-        option = _left_over_option(ctx, bill)
-        if option is not None and (since is None or bill.month >= since):
-            billed[option].append(bill)
+    options = _left_over_options(ctx)
+    if any(option is not None for option in options.values()):
+        for bill in ctx.site.bills:
+            option = options[(bill.party, bill.item, bill.service, bill.contract)]
+            if option is not None and (since is None or bill.month >= since):
+                billed[option].append(bill)
     if not left and not billed:
         return
     party = left[0].party if left else next(iter(billed.values()))[0].party
@@ -202,13 +205,17 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
-    """The catalog option a wholesaler's bill line pays for when no contract on record
-    does (the option left behind, not an unknown charge): its slug, else None."""
-    key = ("left-over-option", bill.party, bill.item, bill.service, bill.contract)
-    if key not in ctx.memo:  # lines repeat month after month: each kind is asked once
-        ctx.memo[key] = _option_left_over(ctx, bill)
-    return cast("str | None", ctx.memo[key])
+def _left_over_options(ctx: Context) -> dict[tuple[object, ...], str | None]:
+    """For each kind of bill line (its key in `_bill_groups`), the catalog option it pays
+    for when no contract on record does (the option left behind, not an unknown charge):
+    its slug, else None. Lines repeat month after month, so each kind is asked once per
+    assessment, and the rules look the answer up by the line's kind."""
+    known: dict[tuple[object, ...], str | None] | None = ctx.memo.get("left-over-options")
+    if known is None:
+        known = ctx.memo["left-over-options"] = {
+            kind: _option_left_over(ctx, lines[0]) for kind, lines in _bill_groups(ctx).items()
+        }
+    return known
 
 
 def _option_left_over(ctx: Context, bill: BillLine) -> str | None:
@@ -237,13 +244,14 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
     lines_by_key: dict[checks.BillKey, list[BillLine]] = defaultdict(list)
-    for lines in _bill_groups(ctx).values():
+    left_over = _left_over_options(ctx)
+    for kind, lines in _bill_groups(ctx).items():
         first = lines[0]
         matched = checks.matching_contracts(ctx, first)
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
         common: _BillValues = {"party_name": ctx.party_name(first.party), "item": what}
         if not matched:
-            if _left_over_option(ctx, first) is None:  # else residual-wholesaler-option's
+            if left_over[kind] is None:  # else residual-wholesaler-option's
                 yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
             continue
         ends = [c.end for c in matched]
@@ -433,11 +441,12 @@ def _is_switch(ctx: Context, contract: Contract) -> bool:
 def _switches(ctx: Context) -> tuple[frozenset[str | None], list[Contract]]:
     """The refs of contracts a switch event names, and the contracts with an end (once per
     assessment: every active contract asks)."""
-    if (known := ctx.memo.get("switches")) is None:
+    known: tuple[frozenset[str | None], list[Contract]] | None = ctx.memo.get("switches")
+    if known is None:
         switched = frozenset(e.contract for e in ctx.site.events if e.kind in SWITCH_EVENTS)
         ended = [c for c in ctx.site.contracts if c.end is not None]
         known = ctx.memo["switches"] = (switched, ended)
-    return cast("tuple[frozenset[str | None], list[Contract]]", known)
+    return known
 
 
 def unwanted_option(ctx: Context) -> Iterator[Finding]:
@@ -467,8 +476,9 @@ def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> l
 def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
     """The bill lines that pay for one contract alone, by its ref, a kind of line after
     another (worked out once per assessment: several rules ask; they add the lines up)."""
-    if (known := ctx.memo.get("sole-payments")) is not None:
-        return cast("dict[str, list[BillLine]]", known)
+    known: dict[str, list[BillLine]] | None = ctx.memo.get("sole-payments")
+    if known is not None:
+        return known
     sole: dict[str, list[BillLine]] = {}
     for lines in _bill_groups(ctx).values():
         matched = checks.matching_contracts(ctx, lines[0])
@@ -481,12 +491,13 @@ def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
 def _bill_groups(ctx: Context) -> dict[tuple[object, ...], list[BillLine]]:
     """The bill lines by what they are (party, item, service, contract), each kind in the
     file's order: lines repeat month after month and are matched once per kind."""
-    if (known := ctx.memo.get("bill-groups")) is None:
+    known: dict[tuple[object, ...], list[BillLine]] | None = ctx.memo.get("bill-groups")
+    if known is None:
         groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
         for bill in ctx.site.bills:
             groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
         known = ctx.memo["bill-groups"] = groups
-    return cast("dict[tuple[object, ...], list[BillLine]]", known)
+    return known
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -512,7 +523,8 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     """The party's bill lines for the fee of a way of paying: their items name it in one of
     the words the catalog lists for it (払込票発行手数料, …)."""
     key = ("fee-lines", payment)
-    if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
+    known: list[BillLine] | None = ctx.memo.get(key)
+    if known is None:  # each party of the payment asks
         words = ctx.catalog.payment_fee_words(payment)
         lines: list[BillLine] = []
         for group in _bill_groups(ctx).values():  # a kind of line at a time
@@ -520,7 +532,7 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
             if item and any(w in normalize(item) for w in words):
                 lines.extend(group)
         known = ctx.memo[key] = lines
-    return [b for b in cast("list[BillLine]", known) if b.party == party]
+    return [b for b in known if b.party == party]
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:

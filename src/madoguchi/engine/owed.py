@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Holder, Service
@@ -94,9 +94,10 @@ def outages(ctx: Context) -> list[Outage]:
     """For every case and every party holding a contract of a service that was out (active
     when the outage started, or today without a start), that party's side of the outage
     (worked out once per assessment: three rules ask)."""
-    if (known := ctx.memo.get("outages")) is None:
+    known: list[Outage] | None = ctx.memo.get("outages")
+    if known is None:
         known = ctx.memo["outages"] = _outages(ctx)
-    return list(cast(list[Outage], known))
+    return list(known)
 
 
 def _outages(ctx: Context) -> list[Outage]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.calls import call_note, is_free
 from madoguchi.engine.context import FAULT_PURPOSES, Context
@@ -40,9 +40,10 @@ def contact(
     status = UNKNOWN
     if desk is not None:  # several routes and findings reach the same desk: ask once
         key = ("desk-status", desk.hours)
-        if (known := ctx.memo.get(key)) is None:
+        known: DeskStatus | None = ctx.memo.get(key)
+        if known is None:
             known = ctx.memo[key] = desk_status(desk.hours, ctx.now)
-        status = cast(DeskStatus, known)
+        status = known
     return Contact(desk=desk, status=status)
 
 
