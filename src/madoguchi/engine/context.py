@@ -16,6 +16,7 @@ from madoguchi.engine.catalog import Catalog
 from madoguchi.engine.dialling import desk_for
 from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def desk_label(lang: str, desk: Desk) -> str:
     return desk.name or say(lang, "desk.unnamed")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Lamps:
     """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""

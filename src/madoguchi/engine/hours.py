@@ -15,9 +15,11 @@ from typing import Literal
 
 import opening_hours
 
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DeskStatus:
     """open_now is None when the hours are unknown (no expression, or an 'unknown' rule)."""

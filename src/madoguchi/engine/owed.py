@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Holder, Service
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 DAYS_PER_MONTH = 30  # the 約款's daily share of a monthly charge (an estimate: see SITE-FILE.md)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outage:
     """One party's side of a case's outage: its contracts for the services that were out."""
@@ -146,6 +148,7 @@ def unreported_outages(ctx: Context) -> list[Outage]:
     return [o for o in outages(ctx) if o.reported is None and o.ended is None]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FeeOverCap:
     contract: Contract

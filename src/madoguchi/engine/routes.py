@@ -12,12 +12,14 @@ from madoguchi.engine.dialling import Caller, caller_at, dialling
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.kinds import Purpose, Service
 from madoguchi.engine.messages import label, say
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import Contract, Desk
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Contact:
     desk: Desk | None
