@@ -257,7 +257,8 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         ends = [c.end for c in matched]
         if all(ends):
             last = max(e for e in ends if e)
-            late = [b for b in lines if b.month > last.strftime("%Y-%m")]
+            last_month = last.strftime("%Y-%m")
+            late = [b for b in lines if b.month > last_month]
             if late:
                 refs = [c.ref for c in matched]
                 common["end"] = last.isoformat()

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable
+from functools import lru_cache
 
 from madoguchi.engine.timezone import TOKYO
 
@@ -677,19 +678,28 @@ def _readable(lang: str, value: object) -> object:
         # skips the three patterns (a third of an assessment's time was spent in them).
         if len(value) < 7 or value[4] != "-" or not value[:4].isdigit():
             return value
-        try:
-            if _ISO_DATE.fullmatch(value):
-                return day_text(lang, dt.date.fromisoformat(value))
-            if _ISO_TIME.fullmatch(value):
-                return time_text(lang, dt.datetime.fromisoformat(value))
-        except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
-            return value
-        if _ISO_MONTH.fullmatch(value):
-            return month_text(lang, value)
+        return _readable_text(lang, value)
     elif isinstance(value, dt.datetime):
         return time_text(lang, value)
     elif isinstance(value, dt.date):
         return day_text(lang, value)
+    return value
+
+
+# The same few days, months and times are said in every assessment of a site (its
+# contracts' starts, its bill months, a promise's time): each text is read once per process.
+@lru_cache(maxsize=4096)
+def _readable_text(lang: str, value: str) -> str:
+    """A text that may be an ISO date, time or month, as people read it (else as it is)."""
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return day_text(lang, dt.date.fromisoformat(value))
+        if _ISO_TIME.fullmatch(value):
+            return time_text(lang, dt.datetime.fromisoformat(value))
+    except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
+        return value
+    if _ISO_MONTH.fullmatch(value):
+        return month_text(lang, value)
     return value
 
 
@@ -718,6 +728,7 @@ def case_name_text(lang: str, started: dt.datetime | None) -> str:
     return f"{started.month}月{started.day}日からの障害"
 
 
+@lru_cache(maxsize=4096)  # a bill's months, said for every finding about its lines
 def month_text(lang: str, value: str) -> str:
     """2026年2月, or Feb 2026, for a bill month '2026-02'."""
     first = dt.date.fromisoformat(f"{value}-01")
