@@ -55,6 +55,15 @@ def desk_label(lang: str, desk: Desk) -> str:
     return desk.name or say(lang, "desk.unnamed")
 
 
+def party_label(lang: str, party: Party | None, slug: str) -> str:
+    """The party's name in `lang`; its slug when it is not on record."""
+    if party is None:
+        return slug
+    if lang == "en" and party.name_en:
+        return party.name_en
+    return party.name
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Lamps:
@@ -254,12 +263,7 @@ class Context:
         return name
 
     def _party_name(self, slug: str) -> str:
-        party = self.parties.get(slug)
-        if party is None:
-            return slug
-        if self.lang == "en" and party.name_en:
-            return party.name_en
-        return party.name
+        return party_label(self.lang, self.parties.get(slug), slug)
 
     def contract_name(self, contract: Contract, *, quoted: bool = True) -> str:
         """A contract as people know it, quoted: 「ドコモ光 1ギガ」, 「フレッツ・ウイルスクリア」 or
