@@ -17,15 +17,16 @@ from madoguchi.engine.context import (
     SWITCH_EVENTS,
     Context,
     desk_label,
+    party_label,
 )
-from madoguchi.engine.dialling import number_in_words
+from madoguchi.engine.dialling import desk_for, number_in_words
 from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
 from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import BillLine, Contract, Desk
+    from madoguchi.engine.model import BillLine, Contract, Desk, Party
 
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -54,8 +55,8 @@ def _finding(
 ) -> Finding:
     """A finding whose sentences are `key`.why and `key`.action (or `action`), naming the
     party's desk for the first of `purposes` that handles `desk_service`."""
-    desk = ctx.desk_for(party, purposes, desk_service) if party else None
-    kw.setdefault("desk", _desk_text(ctx, party, purposes, desk_service))
+    desk, words = _finding_desk(ctx, party, purposes, desk_service)
+    kw.setdefault("desk", words)
     if case is not None:
         kw.setdefault("case", case)
     return Finding(
@@ -74,39 +75,38 @@ def _finding(
     )
 
 
-def _desk_text(
+def _finding_desk(
     ctx: Context,
     party: str | None,
     purposes: tuple[Purpose, ...],
     service: Service | None = None,
-) -> str:
-    """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
-    key = ("desk-text", party, purposes, service)
-    known: str | None = ctx.memo.get(key)
-    if known is None:  # most findings name one of a few desks
-        known = ctx.memo[key] = _words_for_desk(ctx, party, purposes, service)
-    return known
+) -> tuple[Desk | None, str]:
+    """The party's desk for the first of `purposes` that handles `service`, and the words
+    that name it inside an action sentence: 'So-net サポートデスク (0120-80-7761)'."""
+    if not party:
+        return None, "?"
+    return _desk_named(ctx.parties.get(party), party, purposes, service, ctx.lang)
 
 
-def _words_for_desk(
-    ctx: Context,
-    party: str | None,
+@per_record
+def _desk_named(
+    record: Party | None,
+    slug: str,
     purposes: tuple[Purpose, ...],
     service: Service | None,
-) -> str:
-    desk = ctx.desk_for(party, purposes, service) if party else None
-    name = ctx.party_name(party) if party else "?"
+    lang: str,
+) -> tuple[Desk | None, str]:
+    """Kept per party record (memo.per_record): most findings of every assessment name one
+    of the same few catalog desks, and a party is a frozen record."""
+    desk = desk_for(record, purposes, service)
+    name = party_label(lang, record, slug)
     if desk is None:
-        return name
-    return name + _desk_words(desk, ctx.lang)
-
-
-@per_record  # a fact of the desk: the same words in every assessment that names it
-def _desk_words(desk: Desk, lang: str) -> str:
-    """' サポートデスク (0120-80-7761)': the desk's name and number after its party's."""
+        return None, name
     desk_name = desk_label(lang, desk)
     number = number_in_words(lang, desk) or desk.url
-    return f" {desk_name}" + (f" ({number})" if number and number not in desk_name else "")
+    return desk, f"{name} {desk_name}" + (
+        f" ({number})" if number and number not in desk_name else ""
+    )
 
 
 def _contract_label(ctx: Context, contract: Contract) -> str:
@@ -641,10 +641,13 @@ def holder_ceased(ctx: Context) -> Iterator[Finding]:
         party = ctx.parties.get(contract.party)
         if party is not None and party.status == PartyStatus.CEASED:
             by_party[contract.party].append(contract)
+    if not by_party:
+        return
     advice = ctx.catalog.ceased_holder
     where = [s for s in (advice.desks if advice else ()) if s in ctx.parties]
     turn_to = join(
-        ctx.lang, [_desk_text(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY)) for slug in where]
+        ctx.lang,
+        [_finding_desk(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY))[1] for slug in where],
     )
     for slug, contracts in by_party.items():
         yield _finding(

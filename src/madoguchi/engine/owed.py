@@ -110,9 +110,10 @@ def _outages(ctx: Context) -> list[Outage]:
             continue
         started = case.outage_started
         day = (started or ctx.now).astimezone(TOKYO).date()
+        out = frozenset(services)
         by_party: dict[str, list[Contract]] = {}
-        for contract in ctx.site.contracts:
-            if contract.is_active(day) and any(contract.holds(s) for s in services):
+        for contract in ctx.site.contracts:  # a contract holds exactly its `services`
+            if contract.is_active(day) and not out.isdisjoint(contract.services):
                 by_party.setdefault(contract.party, []).append(contract)
         for party, contracts in by_party.items():
             rule = ctx.catalog.outage_rule(party)
@@ -121,7 +122,8 @@ def _outages(ctx: Context) -> list[Outage]:
             reports = [r.at for r in case.reports if r.party == party]
             reported = min(reports) if reports else None
             start = None if reported is None else max(reported, started or reported)
-            held = tuple(s for s in services if any(c.holds(s) for c in contracts))
+            holds = {s for c in contracts for s in c.services}
+            held = tuple(s for s in services if s in holds)
             found.append(
                 Outage(
                     case=case,
