@@ -266,8 +266,9 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         for key in checks.bill_keys(ctx, first, matched):
             refs_by_key[key].update(c.ref for c in matched)
             lines_by_key[key].extend(lines)
+            by_month = billers[key]
             for bill in lines:
-                billers[key][bill.month].add(bill.party)
+                by_month[bill.month].add(bill.party)
     for key, months in billers.items():
         doubled = sorted(m for m, parties in months.items() if len(parties) > 1)
         if not doubled:
@@ -530,7 +531,10 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
         lines: list[BillLine] = []
         for group in _bill_groups(ctx).values():  # a kind of line at a time
             item = group[0].item
-            if item and any(w in normalize(item) for w in words):
+            if not item:
+                continue
+            text = normalize(item)  # once per kind, not once per word
+            if any(w in text for w in words):
                 lines.extend(group)
         known = ctx.memo[key] = lines
     return [b for b in known if b.party == party]

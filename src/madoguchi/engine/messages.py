@@ -703,6 +703,9 @@ def _readable_text(lang: str, value: str) -> str:
     return value
 
 
+# Pure functions of the language and the value, asked again for the same days and times of
+# a site in every assessment (a promise's due time, an outage's start): kept per process.
+@lru_cache(maxsize=4096)
 def day_text(lang: str, value: dt.date) -> str:
     """2026年1月31日(土), or Sat 31 Jan 2026."""
     if lang == "en":
@@ -710,6 +713,7 @@ def day_text(lang: str, value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日({_WEEKDAYS_JA[value.weekday()]})"
 
 
+@lru_cache(maxsize=4096)
 def time_text(lang: str, value: dt.datetime) -> str:
     """2026年1月31日(土) 09:05, in Tokyo time (a naive time is taken as written)."""
     if value.tzinfo is not None:
@@ -717,6 +721,7 @@ def time_text(lang: str, value: dt.datetime) -> str:
     return f"{day_text(lang, value.date())} {value:%H:%M}"
 
 
+@lru_cache(maxsize=4096)
 def case_name_text(lang: str, started: dt.datetime | None) -> str:
     """A case as people name it in a sentence (11月20日からの障害), never by its ref."""
     if started is None:
