@@ -178,12 +178,9 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     ]
     since = _switch_month(ctx)
     billed: dict[str, list[BillLine]] = defaultdict(list)
-    options = _left_over_options(ctx)
-    if any(option is not None for option in options.values()):
-        for bill in ctx.site.bills:
-            option = options[(bill.party, bill.item, bill.service, bill.contract)]
-            if option is not None and (since is None or bill.month >= since):
-                billed[option].append(bill)
+    for bill, option in _left_over_lines(ctx):
+        if since is None or bill.month >= since:
+            billed[option].append(bill)
     if not left and not billed:
         return
     party = left[0].party if left else next(iter(billed.values()))[0].party
@@ -216,6 +213,20 @@ def _left_over_options(ctx: Context) -> dict[tuple[object, ...], str | None]:
             kind: _option_left_over(ctx, lines[0]) for kind, lines in _bill_groups(ctx).items()
         }
     return known
+
+
+def _left_over_lines(ctx: Context) -> list[tuple[BillLine, str]]:
+    """The bill lines that pay for a left-over option, with its slug, in the file's order:
+    only the kinds of line that have one are walked, a kind at a time."""
+    groups = _bill_groups(ctx)
+    kinds = [
+        (kind, option) for kind, option in _left_over_options(ctx).items() if option is not None
+    ]
+    lines = [(bill, option) for kind, option in kinds for bill in groups[kind]]
+    if len(kinds) > 1:  # each kind is in the file's order; several are put back into it
+        position = {id(bill): index for index, bill in enumerate(ctx.site.bills)}
+        lines.sort(key=lambda pair: position[id(pair[0])])
+    return lines
 
 
 def _option_left_over(ctx: Context, bill: BillLine) -> str | None:
