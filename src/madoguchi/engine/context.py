@@ -116,7 +116,6 @@ class Context:
     catalog: Catalog
     now: dt.datetime
     lang: str = "ja"
-    _holders: dict[Service, Contract | None] = field(default_factory=dict, repr=False)
     # checks.matching_contracts by (party, item, service, contract): bill lines repeat.
     _matches: dict[tuple[object, ...], tuple[Contract, ...]] = field(
         default_factory=dict, repr=False
@@ -210,19 +209,25 @@ class Context:
         the service itself beats an access set that includes the ISP (the customer signed
         for that ISP separately); among equals, the latest start wins.
         """
-        if service not in self._holders:
-            candidates = [c for c in self.active if c.holds(service)]
-            denied = self.said_no_contract
-            candidates.sort(
-                key=lambda c: (
-                    c.party not in denied,
-                    c.service == service,
-                    c.start or dt.date.min,
-                ),
-                reverse=True,
+        return self._holding.get(service)
+
+    @cached_property
+    def _holding(self) -> dict[Service, Contract]:
+        """`holding_contract` for every service held, in one pass over the active contracts
+        (a contract holds exactly its `services`); the first of the best, in the file's
+        order, as a stable sort from the best would put first."""
+        candidates: dict[Service, list[Contract]] = {}
+        for contract in self.active:
+            for service in contract.services:
+                candidates.setdefault(service, []).append(contract)
+        denied = self.said_no_contract
+        return {
+            service: max(
+                contracts,
+                key=lambda c: (c.party not in denied, c.service == service, c.start or dt.date.min),
             )
-            self._holders[service] = candidates[0] if candidates else None
-        return self._holders[service]
+            for service, contracts in candidates.items()
+        }
 
     def ended_contract(self, service: Service) -> Contract | None:
         """The last contract of a service that has ended, when no active one holds it: its
