@@ -54,6 +54,33 @@ def test_residual_wholesaler_option_fires_on_an_ntt_bill_after_tenyo() -> None:
     assert "residual-wholesaler-option" in codes(run(data).findings)
 
 
+def test_left_over_options_are_named_in_the_order_their_lines_are_billed_since_the_switch() -> None:
+    """Lines are walked a kind at a time (findings._left_over_lines): two kinds of line are
+    put back into the file's order, so a line from before the switch does not put its
+    option first."""
+    data = fiber_site(
+        bills=[
+            {
+                "party": "ntt-east",
+                "month": "2020-01",
+                "item": "フレッツ・ウイルスクリア",
+                "yen": 400,
+            },
+            {"party": "ntt-east", "month": "2026-01", "item": "フレッツ・スポット", "yen": 220},
+            {
+                "party": "ntt-east",
+                "month": "2026-02",
+                "item": "フレッツ・ウイルスクリア",
+                "yen": 440,
+            },
+            {"party": "ntt-east", "month": "2026-02", "item": "フレッツ・スポット", "yen": 220},
+        ]
+    )
+    found = finding(run(data), "residual-wholesaler-option")
+    assert "「フレッツ・スポット」、「フレッツ・ウイルスクリア」" in found.why
+    assert found.yearly_yen == 12 * (440 + 220)
+
+
 def test_residual_wholesaler_option_absent_while_the_line_is_still_ntt() -> None:
     data = site(contracts=[contract("line", "access", "ntt-east"), VIRUS_CLEAR])
     assert "residual-wholesaler-option" not in codes(run(data).findings)

@@ -98,6 +98,32 @@ def test_a_site_party_overrides_the_catalog_entry_with_the_same_slug() -> None:
     assert route(run(data), "isp").phone == "03-0000-0000"
 
 
+def test_a_desk_kept_for_the_catalog_party_is_not_given_to_a_site_party_of_its_slug() -> None:
+    """Routes, the first call and the ladder name and dial a desk kept per party record
+    (routes.reach): a site's own party with a catalog slug is a record of its own."""
+    mine = {
+        "slug": "so-net",
+        "name": "So-net (自社登録)",
+        "name_en": "So-net (own entry)",
+        "kind": "isp",
+        "desks": [{"slug": "my-sonet", "purposes": ["fault"], "phone": "03-0000-0000"}],
+    }
+    plain = site(contracts=[contract("isp", "isp", "so-net")], symptoms=["slow"])
+    own = site(parties=[mine], contracts=[contract("isp", "isp", "so-net")], symptoms=["slow"])
+    for lang in ("ja", "en", "ja"):
+        for data, name, desk in ((plain, None, "so-net-support"), (own, mine, "my-sonet")):
+            result = run(data, lang=lang)
+            named = route(result, "isp")
+            assert named.desk == desk
+            if name is not None:
+                assert named.party_name == (name["name_en"] if lang == "en" else name["name"])
+                assert named.dial == "03-0000-0000"
+            assert result.escalation[0].desk == desk
+            assert result.escalation[0].party_name == named.party_name
+            if result.first_call is not None:
+                assert result.first_call.desk == desk
+
+
 def test_a_separate_isp_contract_beats_the_included_isp() -> None:
     data = fiber_site(symptoms=["internet-down"])
     data["contracts"].append(contract("isp", "isp", "biglobe", start="2025-01-01"))

@@ -14,6 +14,7 @@ from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Building, Service
 from madoguchi.engine.messages import label
+from madoguchi.engine.records import quick_init
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import BillLine, Contract
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 BillKey = tuple[Service, str | None]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CourseMismatch:
     detail: str

@@ -10,12 +10,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.catalog import Catalog
 from madoguchi.engine.dialling import desk_for
 from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -54,6 +55,16 @@ def desk_label(lang: str, desk: Desk) -> str:
     return desk.name or say(lang, "desk.unnamed")
 
 
+def party_label(lang: str, party: Party | None, slug: str) -> str:
+    """The party's name in `lang`; its slug when it is not on record."""
+    if party is None:
+        return slug
+    if lang == "en" and party.name_en:
+        return party.name_en
+    return party.name
+
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Lamps:
     """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""
@@ -105,13 +116,14 @@ class Context:
     catalog: Catalog
     now: dt.datetime
     lang: str = "ja"
-    _holders: dict[Service, Contract | None] = field(default_factory=dict, repr=False)
     # checks.matching_contracts by (party, item, service, contract): bill lines repeat.
     _matches: dict[tuple[object, ...], tuple[Contract, ...]] = field(
         default_factory=dict, repr=False
     )
     # Answers worked out once per assessment though several rules ask (by the asker's key).
-    memo: dict[object, object] = field(default_factory=dict, repr=False)
+    # Values are typed where they are read (`known: T | None = ctx.memo.get(key)`), not
+    # through typing.cast: a call per read, and the rules read it a hundred times.
+    memo: dict[object, Any] = field(default_factory=dict, repr=False)
     _party_names: dict[str, str] = field(default_factory=dict, repr=False)
     _desks: dict[tuple[object, ...], Desk | None] = field(default_factory=dict, repr=False)
 
@@ -197,19 +209,25 @@ class Context:
         the service itself beats an access set that includes the ISP (the customer signed
         for that ISP separately); among equals, the latest start wins.
         """
-        if service not in self._holders:
-            candidates = [c for c in self.active if c.holds(service)]
-            denied = self.said_no_contract
-            candidates.sort(
-                key=lambda c: (
-                    c.party not in denied,
-                    c.service == service,
-                    c.start or dt.date.min,
-                ),
-                reverse=True,
+        return self._holding.get(service)
+
+    @cached_property
+    def _holding(self) -> dict[Service, Contract]:
+        """`holding_contract` for every service held, in one pass over the active contracts
+        (a contract holds exactly its `services`); the first of the best, in the file's
+        order, as a stable sort from the best would put first."""
+        candidates: dict[Service, list[Contract]] = {}
+        for contract in self.active:
+            for service in contract.services:
+                candidates.setdefault(service, []).append(contract)
+        denied = self.said_no_contract
+        return {
+            service: max(
+                contracts,
+                key=lambda c: (c.party not in denied, c.service == service, c.start or dt.date.min),
             )
-            self._holders[service] = candidates[0] if candidates else None
-        return self._holders[service]
+            for service, contracts in candidates.items()
+        }
 
     def ended_contract(self, service: Service) -> Contract | None:
         """The last contract of a service that has ended, when no active one holds it: its
@@ -250,12 +268,7 @@ class Context:
         return name
 
     def _party_name(self, slug: str) -> str:
-        party = self.parties.get(slug)
-        if party is None:
-            return slug
-        if self.lang == "en" and party.name_en:
-            return party.name_en
-        return party.name
+        return party_label(self.lang, self.parties.get(slug), slug)
 
     def contract_name(self, contract: Contract, *, quoted: bool = True) -> str:
         """A contract as people know it, quoted: 「ドコモ光 1ギガ」, 「フレッツ・ウイルスクリア」 or

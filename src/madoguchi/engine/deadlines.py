@@ -30,14 +30,14 @@ def initial_cancellation(ctx: Context) -> Iterator[Deadline]:
 
 
 def consent_number(ctx: Context) -> Iterator[Deadline]:
+    switches = [e for e in ctx.site.events if e.kind in SWITCH_EVENTS]  # once, not per number
     for issued in ctx.site.events:
         if issued.kind != EventKind.CONSENT_NUMBER_ISSUED:
             continue
         used = any(
-            e.kind in SWITCH_EVENTS
-            and e.date >= issued.date
+            e.date >= issued.date
             and (issued.contract is None or e.contract in (None, issued.contract))
-            for e in ctx.site.events
+            for e in switches
         )
         if used:
             continue

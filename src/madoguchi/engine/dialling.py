@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from madoguchi.engine.kinds import PhoneFrom, Purpose, Service
 from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import say
+from madoguchi.engine.records import quick_init
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import Desk, Party
@@ -147,6 +148,7 @@ def _number_to_dial(desk: Desk, caller: PhoneFrom) -> str | None:
     return None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Caller:
     """The phone a person at the site is told to call from, decided once per assessment."""
@@ -159,6 +161,7 @@ class Caller:
         return self.phone in MOBILES
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Dialling:
     """What a route, first call or rung carries: the number to dial now, every number of

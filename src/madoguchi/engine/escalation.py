@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from madoguchi.engine.calls import call_note
 from madoguchi.engine.context import FAULT_PURPOSES, Context
-from madoguchi.engine.dialling import Caller, dialling
+from madoguchi.engine.dialling import Caller, desk_numbers
 from madoguchi.engine.kinds import Acquired, EventKind, Purpose, Service
 from madoguchi.engine.messages import say
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, FirstCall, Step
-from madoguchi.engine.routes import caller_for, contact
+from madoguchi.engine.routes import caller_for, next_open_text, reach, status_now
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import Desk
@@ -63,26 +62,27 @@ def ladder(
 
     steps: list[Step] = []
     for number, (party, purposes, key, about) in enumerate(rungs, start=1):
-        reach = contact(ctx, party, purposes, about)
-        dial = dialling(ctx.lang, reach.desk, caller, ctx.party_name(party))
-        why = say(ctx.lang, key, party=ctx.party_name(party))
-        if dial.why_none:
-            why = f"{why}{say(ctx.lang, 'sentence.gap')}{dial.why_none}"
+        found = reach(ctx, party, purposes, about, caller)
+        desk = found.desk
+        status = status_now(ctx, desk)
+        why = say(ctx.lang, key, party=found.party_name)
+        if found.why_none:
+            why = f"{why}{say(ctx.lang, 'sentence.gap')}{found.why_none}"
         steps.append(
             Step(
                 step=number,
                 party=party,
-                desk=reach.desk.slug if reach.desk else None,
-                phone=reach.desk.phone if reach.desk else None,
+                desk=desk.slug if desk else None,
+                phone=desk.phone if desk else None,
                 why=why,
-                party_name=ctx.party_name(party),
-                desk_name=ctx.desk_name(reach.desk),
-                open_now=reach.status.open_now,
-                next_open=reach.next_open,
-                call_note=call_note(ctx.lang, reach.desk),
-                verified=_verified(ctx, party, reach.desk),
-                dial=dial.dial,
-                numbers=dial.numbers,
+                party_name=found.party_name,
+                desk_name=found.desk_name,
+                open_now=status.open_now,
+                next_open=next_open_text(status),
+                call_note=found.call_note,
+                verified=_verified(ctx, party, desk),
+                dial=found.dial,
+                numbers=desk_numbers(desk),
             )
         )
     return steps

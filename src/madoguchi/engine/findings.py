@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
@@ -17,15 +17,16 @@ from madoguchi.engine.context import (
     SWITCH_EVENTS,
     Context,
     desk_label,
+    party_label,
 )
-from madoguchi.engine.dialling import number_in_words
+from madoguchi.engine.dialling import desk_for, number_in_words
 from madoguchi.engine.kinds import EventKind, PartyStatus, Payment, Purpose, Service
 from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import case_name_text, join, label, month_text, say, yen
 from madoguchi.engine.results import SEVERITY_ORDER, Finding, Severity
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import BillLine, Contract, Desk
+    from madoguchi.engine.model import BillLine, Contract, Desk, Party
 
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -54,8 +55,8 @@ def _finding(
 ) -> Finding:
     """A finding whose sentences are `key`.why and `key`.action (or `action`), naming the
     party's desk for the first of `purposes` that handles `desk_service`."""
-    desk = ctx.desk_for(party, purposes, desk_service) if party else None
-    kw.setdefault("desk", _desk_text(ctx, party, purposes, desk_service))
+    desk, words = _finding_desk(ctx, party, purposes, desk_service)
+    kw.setdefault("desk", words)
     if case is not None:
         kw.setdefault("case", case)
     return Finding(
@@ -74,38 +75,38 @@ def _finding(
     )
 
 
-def _desk_text(
+def _finding_desk(
     ctx: Context,
     party: str | None,
     purposes: tuple[Purpose, ...],
     service: Service | None = None,
-) -> str:
-    """'So-net サポートデスク (0120-80-7761)' for use inside an action sentence."""
-    key = ("desk-text", party, purposes, service)
-    if (known := ctx.memo.get(key)) is None:  # most findings name one of a few desks
-        known = ctx.memo[key] = _words_for_desk(ctx, party, purposes, service)
-    return cast(str, known)
+) -> tuple[Desk | None, str]:
+    """The party's desk for the first of `purposes` that handles `service`, and the words
+    that name it inside an action sentence: 'So-net サポートデスク (0120-80-7761)'."""
+    if not party:
+        return None, "?"
+    return _desk_named(ctx.parties.get(party), party, purposes, service, ctx.lang)
 
 
-def _words_for_desk(
-    ctx: Context,
-    party: str | None,
+@per_record
+def _desk_named(
+    record: Party | None,
+    slug: str,
     purposes: tuple[Purpose, ...],
     service: Service | None,
-) -> str:
-    desk = ctx.desk_for(party, purposes, service) if party else None
-    name = ctx.party_name(party) if party else "?"
+    lang: str,
+) -> tuple[Desk | None, str]:
+    """Kept per party record (memo.per_record): most findings of every assessment name one
+    of the same few catalog desks, and a party is a frozen record."""
+    desk = desk_for(record, purposes, service)
+    name = party_label(lang, record, slug)
     if desk is None:
-        return name
-    return name + _desk_words(desk, ctx.lang)
-
-
-@per_record  # a fact of the desk: the same words in every assessment that names it
-def _desk_words(desk: Desk, lang: str) -> str:
-    """' サポートデスク (0120-80-7761)': the desk's name and number after its party's."""
+        return None, name
     desk_name = desk_label(lang, desk)
     number = number_in_words(lang, desk) or desk.url
-    return f" {desk_name}" + (f" ({number})" if number and number not in desk_name else "")
+    return desk, f"{name} {desk_name}" + (
+        f" ({number})" if number and number not in desk_name else ""
+    )
 
 
 def _contract_label(ctx: Context, contract: Contract) -> str:
@@ -177,9 +178,8 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     ]
     since = _switch_month(ctx)
     billed: dict[str, list[BillLine]] = defaultdict(list)
-    for bill in ctx.site.bills:
-        option = _left_over_option(ctx, bill)
-        if option is not None and (since is None or bill.month >= since):
+    for bill, option in _left_over_lines(ctx):
+        if since is None or bill.month >= since:
             billed[option].append(bill)
     if not left and not billed:
         return
@@ -202,13 +202,31 @@ def residual_wholesaler_option(ctx: Context) -> Iterator[Finding]:
     )
 
 
-def _left_over_option(ctx: Context, bill: BillLine) -> str | None:
-    """The catalog option a wholesaler's bill line pays for when no contract on record
-    does (the option left behind, not an unknown charge): its slug, else None."""
-    key = ("left-over-option", bill.party, bill.item, bill.service, bill.contract)
-    if key not in ctx.memo:  # lines repeat month after month: each kind is asked once
-        ctx.memo[key] = _option_left_over(ctx, bill)
-    return cast("str | None", ctx.memo[key])
+def _left_over_options(ctx: Context) -> dict[tuple[object, ...], str | None]:
+    """For each kind of bill line (its key in `_bill_groups`), the catalog option it pays
+    for when no contract on record does (the option left behind, not an unknown charge):
+    its slug, else None. Lines repeat month after month, so each kind is asked once per
+    assessment, and the rules look the answer up by the line's kind."""
+    known: dict[tuple[object, ...], str | None] | None = ctx.memo.get("left-over-options")
+    if known is None:
+        known = ctx.memo["left-over-options"] = {
+            kind: _option_left_over(ctx, lines[0]) for kind, lines in _bill_groups(ctx).items()
+        }
+    return known
+
+
+def _left_over_lines(ctx: Context) -> list[tuple[BillLine, str]]:
+    """The bill lines that pay for a left-over option, with its slug, in the file's order:
+    only the kinds of line that have one are walked, a kind at a time."""
+    groups = _bill_groups(ctx)
+    kinds = [
+        (kind, option) for kind, option in _left_over_options(ctx).items() if option is not None
+    ]
+    lines = [(bill, option) for kind, option in kinds for bill in groups[kind]]
+    if len(kinds) > 1:  # each kind is in the file's order; several are put back into it
+        position = {id(bill): index for index, bill in enumerate(ctx.site.bills)}
+        lines.sort(key=lambda pair: position[id(pair[0])])
+    return lines
 
 
 def _option_left_over(ctx: Context, bill: BillLine) -> str | None:
@@ -237,19 +255,21 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
     billers: dict[checks.BillKey, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     refs_by_key: dict[checks.BillKey, set[str]] = defaultdict(set)
     lines_by_key: dict[checks.BillKey, list[BillLine]] = defaultdict(list)
-    for lines in _bill_groups(ctx).values():
+    left_over = _left_over_options(ctx)
+    for kind, lines in _bill_groups(ctx).items():
         first = lines[0]
         matched = checks.matching_contracts(ctx, first)
         what = first.item or (label(ctx.lang, first.service) if first.service else "?")
         common: _BillValues = {"party_name": ctx.party_name(first.party), "item": what}
         if not matched:
-            if _left_over_option(ctx, first) is None:  # else residual-wholesaler-option's
+            if left_over[kind] is None:  # else residual-wholesaler-option's
                 yield _bill_finding(ctx, "unknown-charge", first.party, [], lines, common)
             continue
         ends = [c.end for c in matched]
         if all(ends):
             last = max(e for e in ends if e)
-            late = [b for b in lines if b.month > last.strftime("%Y-%m")]
+            last_month = last.strftime("%Y-%m")
+            late = [b for b in lines if b.month > last_month]
             if late:
                 refs = [c.ref for c in matched]
                 common["end"] = last.isoformat()
@@ -257,8 +277,9 @@ def bill_findings(ctx: Context) -> Iterator[Finding]:
         for key in checks.bill_keys(ctx, first, matched):
             refs_by_key[key].update(c.ref for c in matched)
             lines_by_key[key].extend(lines)
+            by_month = billers[key]
             for bill in lines:
-                billers[key][bill.month].add(bill.party)
+                by_month[bill.month].add(bill.party)
     for key, months in billers.items():
         doubled = sorted(m for m, parties in months.items() if len(parties) > 1)
         if not doubled:
@@ -433,11 +454,12 @@ def _is_switch(ctx: Context, contract: Contract) -> bool:
 def _switches(ctx: Context) -> tuple[frozenset[str | None], list[Contract]]:
     """The refs of contracts a switch event names, and the contracts with an end (once per
     assessment: every active contract asks)."""
-    if (known := ctx.memo.get("switches")) is None:
+    known: tuple[frozenset[str | None], list[Contract]] | None = ctx.memo.get("switches")
+    if known is None:
         switched = frozenset(e.contract for e in ctx.site.events if e.kind in SWITCH_EVENTS)
         ended = [c for c in ctx.site.contracts if c.end is not None]
         known = ctx.memo["switches"] = (switched, ended)
-    return cast("tuple[frozenset[str | None], list[Contract]]", known)
+    return known
 
 
 def unwanted_option(ctx: Context) -> Iterator[Finding]:
@@ -467,8 +489,9 @@ def _billed_for(ctx: Context, contract: Contract, since: str | None = None) -> l
 def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
     """The bill lines that pay for one contract alone, by its ref, a kind of line after
     another (worked out once per assessment: several rules ask; they add the lines up)."""
-    if (known := ctx.memo.get("sole-payments")) is not None:
-        return cast("dict[str, list[BillLine]]", known)
+    known: dict[str, list[BillLine]] | None = ctx.memo.get("sole-payments")
+    if known is not None:
+        return known
     sole: dict[str, list[BillLine]] = {}
     for lines in _bill_groups(ctx).values():
         matched = checks.matching_contracts(ctx, lines[0])
@@ -481,12 +504,13 @@ def _sole_payments(ctx: Context) -> dict[str, list[BillLine]]:
 def _bill_groups(ctx: Context) -> dict[tuple[object, ...], list[BillLine]]:
     """The bill lines by what they are (party, item, service, contract), each kind in the
     file's order: lines repeat month after month and are matched once per kind."""
-    if (known := ctx.memo.get("bill-groups")) is None:
+    known: dict[tuple[object, ...], list[BillLine]] | None = ctx.memo.get("bill-groups")
+    if known is None:
         groups: dict[tuple[object, ...], list[BillLine]] = defaultdict(list)
         for bill in ctx.site.bills:
             groups[(bill.party, bill.item, bill.service, bill.contract)].append(bill)
         known = ctx.memo["bill-groups"] = groups
-    return cast("dict[tuple[object, ...], list[BillLine]]", known)
+    return known
 
 
 def convenience_store_fee(ctx: Context) -> Iterator[Finding]:
@@ -512,15 +536,19 @@ def _fee_lines(ctx: Context, party: str, payment: Payment) -> list[BillLine]:
     """The party's bill lines for the fee of a way of paying: their items name it in one of
     the words the catalog lists for it (払込票発行手数料, …)."""
     key = ("fee-lines", payment)
-    if (known := ctx.memo.get(key)) is None:  # each party of the payment asks
+    known: list[BillLine] | None = ctx.memo.get(key)
+    if known is None:  # each party of the payment asks
         words = ctx.catalog.payment_fee_words(payment)
         lines: list[BillLine] = []
         for group in _bill_groups(ctx).values():  # a kind of line at a time
             item = group[0].item
-            if item and any(w in normalize(item) for w in words):
+            if not item:
+                continue
+            text = normalize(item)  # once per kind, not once per word
+            if any(w in text for w in words):
                 lines.extend(group)
         known = ctx.memo[key] = lines
-    return [b for b in cast("list[BillLine]", known) if b.party == party]
+    return [b for b in known if b.party == party]
 
 
 def initial_cancellation_due(ctx: Context, contract: Contract) -> dt.date | None:
@@ -628,10 +656,13 @@ def holder_ceased(ctx: Context) -> Iterator[Finding]:
         party = ctx.parties.get(contract.party)
         if party is not None and party.status == PartyStatus.CEASED:
             by_party[contract.party].append(contract)
+    if not by_party:
+        return
     advice = ctx.catalog.ceased_holder
     where = [s for s in (advice.desks if advice else ()) if s in ctx.parties]
     turn_to = join(
-        ctx.lang, [_desk_text(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY)) for slug in where]
+        ctx.lang,
+        [_finding_desk(ctx, slug, (Purpose.COMPLAINT, Purpose.INQUIRY))[1] for slug in where],
     )
     for slug, contracts in by_party.items():
         yield _finding(

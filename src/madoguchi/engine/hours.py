@@ -11,12 +11,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import opening_hours
 
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DeskStatus:
     """open_now is None when the hours are unknown (no expression, or an 'unknown' rule)."""
@@ -48,21 +51,52 @@ def hours_problem(expression: str) -> str | None:
 
 
 def desk_status(expression: str | None, now: dt.datetime) -> DeskStatus:
-    """Whether a desk is open at `now` and, when closed, when it next opens."""
+    """Whether a desk is open at `now` and, when closed, when it next opens.
+
+    Why the spans: every assessment asks this of its few desks, and evaluating an
+    expression (holidays included) was the dearest single step of an assessment, while the
+    answer stays the same from one change of the desk's state to the next (all morning, all
+    night). So each expression keeps the last few spans it was asked about, from the time
+    asked to its next change, and a time inside one gets that span's answer."""
     if not expression:
         return UNKNOWN
-    hours = _parse(expression)
     at = now.astimezone(TOKYO)
+    spans = _SPANS.get(expression, ())
+    for start, end, known in spans:
+        if start <= at and (end is None or at < end):
+            return known
+    status, until = _status_until(_parse(expression), at)
+    if until is not False:  # else an answer that depends on the horizon: not kept
+        if len(_SPANS) >= _SPAN_EXPRESSIONS:
+            _SPANS.clear()
+        # A new list, never one changed in place: another thread may be reading the old one.
+        _SPANS[expression] = [(at, until, status), *spans[: _SPANS_KEPT - 1]]
+    return status
+
+
+# Per expression, the latest spans (from, until the next change or None: never) over which
+# its status is known, newest first; at most this many spans and expressions.
+_SPANS: dict[str, list[tuple[dt.datetime, dt.datetime | None, DeskStatus]]] = {}
+_SPANS_KEPT = 4
+_SPAN_EXPRESSIONS = 512
+
+
+def _status_until(
+    hours: opening_hours.OpeningHours, at: dt.datetime
+) -> tuple[DeskStatus, dt.datetime | Literal[False] | None]:
+    """The status at `at` and the time it may next change (None: never; False: the answer
+    depends on the horizon, so holds for `at` alone)."""
     state, _comment = hours.state(at)
+    until = hours.next_change(at)
     if state == opening_hours.State.OPEN:
-        return DeskStatus(open_now=True, next_open=None)
+        return DeskStatus(open_now=True, next_open=None), until
     if state == opening_hours.State.UNKNOWN:
-        return UNKNOWN
+        return UNKNOWN, until
     limit = at + _HORIZON
     for start, _end, interval_state, _c in hours.intervals(at, limit):
         if interval_state == opening_hours.State.OPEN:
-            return DeskStatus(open_now=False, next_open=start.astimezone(TOKYO))
-    return DeskStatus(open_now=False, next_open=None)
+            return DeskStatus(open_now=False, next_open=start.astimezone(TOKYO)), until
+    return DeskStatus(open_now=False, next_open=None), False
 
 
 # opening_hours weekday names, Monday first (Python's weekday() order).

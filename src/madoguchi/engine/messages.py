@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import string
 from collections.abc import Iterable
+from functools import lru_cache
 
 from madoguchi.engine.timezone import TOKYO
 
@@ -677,15 +678,7 @@ def _readable(lang: str, value: object) -> object:
         # skips the three patterns (a third of an assessment's time was spent in them).
         if len(value) < 7 or value[4] != "-" or not value[:4].isdigit():
             return value
-        try:
-            if _ISO_DATE.fullmatch(value):
-                return day_text(lang, dt.date.fromisoformat(value))
-            if _ISO_TIME.fullmatch(value):
-                return time_text(lang, dt.datetime.fromisoformat(value))
-        except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
-            return value
-        if _ISO_MONTH.fullmatch(value):
-            return month_text(lang, value)
+        return _readable_text(lang, value)
     elif isinstance(value, dt.datetime):
         return time_text(lang, value)
     elif isinstance(value, dt.date):
@@ -693,6 +686,26 @@ def _readable(lang: str, value: object) -> object:
     return value
 
 
+# The same few days, months and times are said in every assessment of a site (its
+# contracts' starts, its bill months, a promise's time): each text is read once per process.
+@lru_cache(maxsize=4096)
+def _readable_text(lang: str, value: str) -> str:
+    """A text that may be an ISO date, time or month, as people read it (else as it is)."""
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return day_text(lang, dt.date.fromisoformat(value))
+        if _ISO_TIME.fullmatch(value):
+            return time_text(lang, dt.datetime.fromisoformat(value))
+    except ValueError:  # looks like a date but is none (a bill item "2026-02-30")
+        return value
+    if _ISO_MONTH.fullmatch(value):
+        return month_text(lang, value)
+    return value
+
+
+# Pure functions of the language and the value, asked again for the same days and times of
+# a site in every assessment (a promise's due time, an outage's start): kept per process.
+@lru_cache(maxsize=4096)
 def day_text(lang: str, value: dt.date) -> str:
     """2026年1月31日(土), or Sat 31 Jan 2026."""
     if lang == "en":
@@ -700,6 +713,7 @@ def day_text(lang: str, value: dt.date) -> str:
     return f"{value.year}年{value.month}月{value.day}日({_WEEKDAYS_JA[value.weekday()]})"
 
 
+@lru_cache(maxsize=4096)
 def time_text(lang: str, value: dt.datetime) -> str:
     """2026年1月31日(土) 09:05, in Tokyo time (a naive time is taken as written)."""
     if value.tzinfo is not None:
@@ -707,6 +721,7 @@ def time_text(lang: str, value: dt.datetime) -> str:
     return f"{day_text(lang, value.date())} {value:%H:%M}"
 
 
+@lru_cache(maxsize=4096)
 def case_name_text(lang: str, started: dt.datetime | None) -> str:
     """A case as people name it in a sentence (11月20日からの障害), never by its ref."""
     if started is None:
@@ -718,6 +733,7 @@ def case_name_text(lang: str, started: dt.datetime | None) -> str:
     return f"{started.month}月{started.day}日からの障害"
 
 
+@lru_cache(maxsize=4096)  # a bill's months, said for every finding about its lines
 def month_text(lang: str, value: str) -> str:
     """2026年2月, or Feb 2026, for a bill month '2026-02'."""
     first = dt.date.fromisoformat(f"{value}-01")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Holder, Service
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 DAYS_PER_MONTH = 30  # the 約款's daily share of a monthly charge (an estimate: see SITE-FILE.md)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Outage:
     """One party's side of a case's outage: its contracts for the services that were out."""
@@ -94,9 +96,10 @@ def outages(ctx: Context) -> list[Outage]:
     """For every case and every party holding a contract of a service that was out (active
     when the outage started, or today without a start), that party's side of the outage
     (worked out once per assessment: three rules ask)."""
-    if (known := ctx.memo.get("outages")) is None:
+    known: list[Outage] | None = ctx.memo.get("outages")
+    if known is None:
         known = ctx.memo["outages"] = _outages(ctx)
-    return list(cast(list[Outage], known))
+    return list(known)
 
 
 def _outages(ctx: Context) -> list[Outage]:
@@ -107,9 +110,10 @@ def _outages(ctx: Context) -> list[Outage]:
             continue
         started = case.outage_started
         day = (started or ctx.now).astimezone(TOKYO).date()
+        out = frozenset(services)
         by_party: dict[str, list[Contract]] = {}
-        for contract in ctx.site.contracts:
-            if contract.is_active(day) and any(contract.holds(s) for s in services):
+        for contract in ctx.site.contracts:  # a contract holds exactly its `services`
+            if contract.is_active(day) and not out.isdisjoint(contract.services):
                 by_party.setdefault(contract.party, []).append(contract)
         for party, contracts in by_party.items():
             rule = ctx.catalog.outage_rule(party)
@@ -118,7 +122,8 @@ def _outages(ctx: Context) -> list[Outage]:
             reports = [r.at for r in case.reports if r.party == party]
             reported = min(reports) if reports else None
             start = None if reported is None else max(reported, started or reported)
-            held = tuple(s for s in services if any(c.holds(s) for c in contracts))
+            holds = {s for c in contracts for s in c.services}
+            held = tuple(s for s in services if s in holds)
             found.append(
                 Outage(
                     case=case,
@@ -145,6 +150,7 @@ def unreported_outages(ctx: Context) -> list[Outage]:
     return [o for o in outages(ctx) if o.reported is None and o.ended is None]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FeeOverCap:
     contract: Contract

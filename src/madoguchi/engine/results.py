@@ -8,6 +8,7 @@ from enum import Enum, StrEnum
 from typing import Any, cast
 
 from madoguchi.engine.kinds import Service
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.timezone import TOKYO
 
 
@@ -20,6 +21,7 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Route:
     service: str
@@ -48,6 +50,7 @@ class Route:
     ended: str | None = None  # YYYY-MM-DD: routed to the holder of a contract that ended
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Hypothesis:
     code: str
@@ -56,6 +59,7 @@ class Hypothesis:
     service: Service | None = None  # the service whose holder the cause points at
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -75,6 +79,7 @@ class Finding:
     yearly_basis: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Deadline:
     code: str
@@ -92,6 +97,7 @@ class Deadline:
         return dt.datetime.fromisoformat(self.due)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Step:
     step: int
@@ -109,6 +115,7 @@ class Step:
     numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class FirstCall:
     party: str
@@ -126,6 +133,7 @@ class FirstCall:
     fixed_phone_out: bool = False  # dial is a number for mobiles because of it
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Assessment:
     site: str

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from madoguchi.engine.calls import call_note, is_free
-from madoguchi.engine.context import FAULT_PURPOSES, Context
-from madoguchi.engine.dialling import Caller, caller_at, dialling
+from madoguchi.engine.context import FAULT_PURPOSES, Context, desk_label, party_label
+from madoguchi.engine.dialling import Caller, caller_at, desk_for, desk_numbers, dialling
 from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.kinds import Purpose, Service
+from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import label, say
+from madoguchi.engine.records import quick_init
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
 
 if TYPE_CHECKING:
-    from madoguchi.engine.model import Contract, Desk
+    from madoguchi.engine.model import Contract, Desk, Party
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Contact:
     desk: Desk | None
@@ -25,8 +28,7 @@ class Contact:
 
     @property
     def next_open(self) -> str | None:
-        at = self.status.next_open
-        return at.isoformat() if at else None
+        return next_open_text(self.status)
 
 
 def contact(
@@ -37,13 +39,76 @@ def contact(
 ) -> Contact:
     """The party's desk for the first of `purposes` it has, among those handling `service`."""
     desk = ctx.desk_for(party, purposes, service)
-    status = UNKNOWN
-    if desk is not None:  # several routes and findings reach the same desk: ask once
-        key = ("desk-status", desk.hours)
-        if (known := ctx.memo.get(key)) is None:
-            known = ctx.memo[key] = desk_status(desk.hours, ctx.now)
-        status = cast(DeskStatus, known)
-    return Contact(desk=desk, status=status)
+    return Contact(desk=desk, status=status_now(ctx, desk))
+
+
+def status_now(ctx: Context, desk: Desk | None) -> DeskStatus:
+    """Whether the desk is open at the assessment's time, and when it next opens."""
+    if desk is None:
+        return UNKNOWN
+    key = ("desk-status", desk.hours)
+    known: DeskStatus | None = ctx.memo.get(key)
+    if known is None:  # several routes and rungs reach the same desk: ask once
+        known = ctx.memo[key] = desk_status(desk.hours, ctx.now)
+    return known
+
+
+def next_open_text(status: DeskStatus) -> str | None:
+    """When a closed desk next opens, as an ISO time (None: open, unknown or never)."""
+    return status.next_open.isoformat() if status.next_open else None
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """A party's desk as a route, the first call and a rung of the ladder name and dial it:
+    all but whether it is open now (`status_now`), which depends on the time."""
+
+    desk: Desk | None
+    party_name: str
+    desk_name: str | None
+    call_note: str | None
+    dial: str | None  # the number to dial from the caller's phone (dialling.dialling)
+    why_none: str | None  # why there is none to dial
+
+
+def reach(
+    ctx: Context,
+    party: str,
+    purposes: tuple[Purpose, ...],
+    service: Service | None,
+    caller: Caller,
+) -> Reach:
+    """The party's desk for the first of `purposes` it has, among those handling `service`,
+    named and dialled from `caller`'s phone."""
+    return _reach(ctx.parties.get(party), party, purposes, service, ctx.lang, caller)
+
+
+@per_record
+def _reach(
+    record: Party | None,
+    slug: str,
+    purposes: tuple[Purpose, ...],
+    service: Service | None,
+    lang: str,
+    caller: Caller,
+) -> Reach:
+    """Kept per party record (memo.per_record): every assessment asks the same few catalog
+    desks again (its routes, its first call, the ladder's public rungs), and naming and
+    dialling one took a dozen calls each time. A party is a frozen record, so the answer
+    holds as long as it lives; the numbers themselves are handed out as new lists by the
+    caller (`desk_numbers`), since a result owns its lists."""
+    desk = desk_for(record, purposes, service)
+    name = party_label(lang, record, slug)
+    dial = dialling(lang, desk, caller, name)
+    return Reach(
+        desk=desk,
+        party_name=name,
+        desk_name=None if desk is None else desk_label(lang, desk),
+        call_note=call_note(lang, desk),
+        dial=dial.dial,
+        why_none=dial.why_none,
+    )
 
 
 def caller_for(ctx: Context, ranked: list[Hypothesis] | None = None) -> Caller:
@@ -89,8 +154,9 @@ def route_for(
             ),
         )
     assert contract is not None
-    reach = contact(ctx, party, FAULT_PURPOSES, service)
-    desk = reach.desk
+    found = reach(ctx, party, FAULT_PURPOSES, service, caller)
+    desk = found.desk
+    status = status_now(ctx, desk)
     if ended is not None:
         key = "route.ended" if desk else "route.ended-no-desk"
     else:
@@ -99,24 +165,23 @@ def route_for(
         ctx.lang,
         key,
         service=label(ctx.lang, service),
-        party=ctx.party_name(party),
+        party=found.party_name,
         ref=ctx.contract_name(contract),
-        desk=ctx.desk_name(desk) or "",
+        desk=found.desk_name or "",
         end=ended.end if ended else "",
     )
-    dial = dialling(ctx.lang, desk, caller, ctx.party_name(party))
-    if dial.why_none:
-        why = f"{why}{say(ctx.lang, 'sentence.gap')}{dial.why_none}"
+    if found.why_none:
+        why = f"{why}{say(ctx.lang, 'sentence.gap')}{found.why_none}"
     return Route(
         service=service.value,
         party=party,
         desk=desk.slug if desk else None,
         phone=desk.phone if desk else None,
-        open_now=reach.status.open_now,
-        next_open=reach.next_open,
+        open_now=status.open_now,
+        next_open=next_open_text(status),
         why=why,
-        party_name=ctx.party_name(party),
-        desk_name=ctx.desk_name(desk),
+        party_name=found.party_name,
+        desk_name=found.desk_name,
         url=(desk.url if desk else None) or ctx.parties[party].url,
         hours=desk.hours if desk else None,
         verified=ctx.parties[party].verified and (desk.verified if desk else False),
@@ -125,9 +190,9 @@ def route_for(
         answers=desk.answers.value if desk and desk.answers else None,
         repair_hours=desk.repair_hours if desk else None,
         free_call=is_free(desk) if desk and desk.phone else None,
-        call_note=call_note(ctx.lang, desk),
-        dial=dial.dial,
-        numbers=dial.numbers,
+        call_note=found.call_note,
+        dial=found.dial,
+        numbers=desk_numbers(desk),
         ended=ended.end.isoformat() if ended and ended.end else None,
     )
 
@@ -153,21 +218,22 @@ def first_call(
     party = ctx.last_holder(service)
     if party is None:
         return None
-    reach = contact(ctx, party, FAULT_PURPOSES, service)
-    dial = dialling(ctx.lang, reach.desk, caller, ctx.party_name(party))
+    found = reach(ctx, party, FAULT_PURPOSES, service, caller)
+    desk = found.desk
+    status = status_now(ctx, desk)
     return FirstCall(
         party=party,
-        desk=reach.desk.slug if reach.desk else None,
-        phone=reach.desk.phone if reach.desk else None,
-        open_now=reach.status.open_now,
-        next_open=reach.next_open,
+        desk=desk.slug if desk else None,
+        phone=desk.phone if desk else None,
+        open_now=status.open_now,
+        next_open=next_open_text(status),
         service=service.value,
-        party_name=ctx.party_name(party),
-        desk_name=ctx.desk_name(reach.desk),
-        call_note=call_note(ctx.lang, reach.desk),
-        dial=dial.dial,
-        numbers=dial.numbers,
-        why=dial.why_none,
+        party_name=found.party_name,
+        desk_name=found.desk_name,
+        call_note=found.call_note,
+        dial=found.dial,
+        numbers=desk_numbers(desk),
+        why=found.why_none,
         fixed_phone_out=caller.fixed_phone_out,
     )
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.messages import say, yen
+from madoguchi.engine.records import quick_init
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import BillLine
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 MONTHS = 12
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Yearly:
     yen: int
