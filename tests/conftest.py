@@ -49,6 +49,7 @@ ENGINE_SENSITIVE = {
     "cases/test_lock_order",
     "cases/test_party_filter",
     "cases/test_reimport",
+    "cases/test_search",
     "directory/test_desk_slugs",
     "directory/test_party_search",
     "incidents/test_outage_history",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from madoguchi.cases.models import Case, Promise, Status
 from madoguchi.cases.search import search_cases
 from madoguchi.directory.selectors import Directory, directories_of, party_slugs_named
+from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
 
 MAX_ID = 2**63 - 1  # the largest id the database holds (larger ones match nothing anyway)
@@ -113,7 +114,9 @@ class CaseFilter(BaseModel):
                 found = desk.rows() if first is None else desk.first(first)
         if self.q:
             named = party_slugs_named(self.directories(user).values(), self.q)
-            found = search_cases(found, self.q, parties=named)
+            found = search_cases(
+                found, self.q, parties=named, organizations=organization_ids(user)
+            )
         return found
 
     def promises(self, user: AnyUser, conditions: Conditions) -> QuerySet[Promise]:

@@ -29,9 +29,14 @@ EXACT_MATCHES = 200
 
 
 def search_cases(
-    cases: QuerySet[Case], query: str, parties: Collection[str] = ()
+    cases: QuerySet[Case],
+    query: str,
+    parties: Collection[str] = (),
+    *,
+    organizations: Collection[int],
 ) -> QuerySet[Case]:
     """The cases among `cases` (already scoped to the user) that `query` finds, unordered.
+    `organizations`: the user's, which scope the trigram candidates as well.
 
     `parties` are the slugs of the parties `query` names (directory.selectors
     .party_slugs_named, resolved by the caller): cases first with or waiting on one of them
@@ -56,21 +61,21 @@ def search_cases(
     exact = _exact_matches(cases, query)
     if exact:
         return cases.filter(pk__in=exact)
-    found = _text_matches(cases, query)
+    found = _text_matches(cases, query, sorted(organizations))
     if parties:
         slugs = sorted(parties)
         return found | cases.filter(Q(first_party__in=slugs) | Q(waiting_on__in=slugs))
     return found
 
 
-def _text_matches(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
+def _text_matches(cases: QuerySet[Case], query: str, organizations: list[int]) -> QuerySet[Case]:
     """Cases whose title or site name contains `query`, by the cheapest plan (above)."""
     contains = Q(title__icontains=query) | Q(site__name__icontains=query)
     newest_first_walk = cases.filter(contains)
     if _common_among_newest(cases, contains):
         return newest_first_walk
     limit = SEARCH_CANDIDATES + 1
-    candidates = _trigram_candidates(cases, query, limit)
+    candidates = _trigram_candidates(cases, query, organizations, limit)
     if candidates is None:
         return newest_first_walk
     by_title, by_site = candidates
@@ -96,27 +101,33 @@ def _common_among_newest(cases: QuerySet[Case], contains: Q) -> bool:
 
 
 def _trigram_candidates(
-    cases: QuerySet[Case], query: str, limit: int
+    cases: QuerySet[Case], query: str, organizations: list[int], limit: int
 ) -> tuple[list[int], list[int]] | None:
-    """Case and site ids whose title or name contains `query`, found through a trigram
-    index (pg_trgm on PostgreSQL, FTS5 on SQLite); None where no such index can answer.
+    """Case and site ids of `organizations` whose title or name contains `query`, found
+    through a trigram index (pg_trgm on PostgreSQL, FTS5 on SQLite); None where no such
+    index can answer. Scoped like every read: another organization's sites neither count
+    toward the limit nor decide the plan.
 
     The FTS5 tables (`cases_case_fts`, `sites_site_fts`) are kept by triggers (see the
     migrations); they are read with raw SQL because Django has no FTS5 lookup."""
+    if not organizations:
+        return [], []
     if connection.vendor == "postgresql":
         by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
-        by_site = list(
-            Site.objects.filter(name__icontains=query).values_list("id", flat=True)[:limit]
-        )
+        sites = Site.objects.filter(organization_id__in=organizations, name__icontains=query)
+        by_site = list(sites.values_list("id", flat=True)[:limit])
         return by_title, by_site
     if connection.vendor != "sqlite" or len(query) < 3 or not _sqlite_fts_ready():
         return None
     phrase = '"' + query.replace('"', '""') + '"'
+    marks = ", ".join(["%s"] * len(organizations))
     with connection.cursor() as cursor:
         found = []
-        for fts in ("cases_case_fts", "sites_site_fts"):
+        for fts, table in (("cases_case_fts", "cases_case"), ("sites_site_fts", "sites_site")):
             cursor.execute(
-                f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s LIMIT %s", [phrase, limit]
+                f"SELECT {fts}.rowid FROM {fts} JOIN {table} ON {table}.id = {fts}.rowid "
+                f"WHERE {fts} MATCH %s AND {table}.organization_id IN ({marks}) LIMIT %s",
+                [phrase, *organizations, limit],
             )
             found.append([row[0] for row in cursor.fetchall()])
     return found[0], found[1]
