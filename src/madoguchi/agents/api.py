@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator
@@ -16,7 +15,7 @@ from madoguchi.agents.models import Agent
 from madoguchi.agents.selectors import Similar, agents_for, searched_agents, similar_agents
 from madoguchi.agents.texts import similar_line
 from madoguchi.engine import bounds
-from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.orgs.api import owned_row, target_organization
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.server.api_common import (
@@ -153,10 +152,7 @@ def agents_for_agent(agent: Agent) -> Agent:
 
 
 def _own_agent(request: HttpRequest, pk: int, *, write: bool = False) -> Agent:
-    agent = get_object_or_404(agents_for(request.user), pk=pk)
-    if write:
-        require_write(request, agent.organization_id)
-    return agent
+    return owned_row(request, agents_for(request.user), pk, write=write)
 
 
 @router.get("/agents", response=answers(200, list[AgentOut]))

@@ -31,7 +31,7 @@ from madoguchi.cases.services import (
 )
 from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
-from madoguchi.orgs.api import require_write
+from madoguchi.orgs.api import owned_row
 from madoguchi.server.api_common import (
     ERRORS,
     MAX_INT,
@@ -215,10 +215,7 @@ class PromiseOut(Schema):
 
 
 def _case(request: HttpRequest, pk: int, *, write: bool = False) -> Case:
-    case = get_object_or_404(Case.objects.for_user(request.user), pk=pk)
-    if write:
-        require_write(request, case.organization_id)
-    return case
+    return owned_row(request, Case.objects.for_user(request.user), pk, write=write)
 
 
 def _refused(exc: CaseError) -> HttpError:
@@ -235,8 +232,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilter]) -> QuerySet[Cas
 
 @router.post("/sites/{site_id}/cases", response=answers(201, CaseOut))
 def create_case(request: HttpRequest, site_id: PathId, payload: CaseIn) -> Status[Case]:
-    site = get_object_or_404(Site.objects.for_user(request.user), pk=site_id)
-    require_write(request, site.organization_id)
+    site = owned_row(request, Site.objects.for_user(request.user), site_id, write=True)
     return Status(
         201,
         open_case(

@@ -114,9 +114,7 @@ class CaseFilter(BaseModel):
                 found = desk.rows() if first is None else desk.first(first)
         if self.q:
             named = party_slugs_named(self.directories(user).values(), self.q)
-            found = search_cases(
-                found, self.q, parties=named, organizations=organization_ids(user)
-            )
+            found = search_cases(found, self.q, parties=named, organizations=organization_ids(user))
         return found
 
     def promises(self, user: AnyUser, conditions: Conditions) -> QuerySet[Promise]:

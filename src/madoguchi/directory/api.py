@@ -19,7 +19,7 @@ from madoguchi.directory.forms import DeskForm, PartyForm
 from madoguchi.directory.models import Desk, DeskOverride, Party
 from madoguchi.engine import bounds
 from madoguchi.engine import model as engine
-from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.orgs.api import owned_row, target_organization
 from madoguchi.server.api_bodies import derive, list_of
 from madoguchi.server.api_common import Pages, PathId, Slug, answers, as_422
 
@@ -140,7 +140,6 @@ def get_desk_override(request: HttpRequest, override_id: PathId) -> DeskOverride
 
 @router.delete("/desk-overrides/{override_id}", response=answers(204, None))
 def withdraw_desk_override(request: HttpRequest, override_id: PathId) -> Status[None]:
-    row = get_object_or_404(_overrides(request), pk=override_id)
-    require_write(request, row.organization_id)
+    row = owned_row(request, _overrides(request), override_id, write=True)
     services.withdraw_override(row)
     return Status(204, None)

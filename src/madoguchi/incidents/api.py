@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -19,7 +18,7 @@ from madoguchi.engine.model import Service
 from madoguchi.incidents import selectors, services
 from madoguchi.incidents.models import Incident
 from madoguchi.incidents.outcomes import site_outcomes
-from madoguchi.orgs.api import require_write
+from madoguchi.orgs.api import owned_row, require_write
 from madoguchi.server.api_common import (
     MAX_ID,
     MaybeSlug,
@@ -117,10 +116,7 @@ class StatusLinkOut(Schema):
 
 
 def _incident(request: HttpRequest, pk: int, *, write: bool = False) -> Incident:
-    incident = get_object_or_404(selectors.incidents_for(request.user), pk=pk)
-    if write:
-        require_write(request, incident.organization_id)
-    return incident
+    return owned_row(request, selectors.incidents_for(request.user), pk, write=write)
 
 
 def _refused(exc: Exception) -> HttpError:

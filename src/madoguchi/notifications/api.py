@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from madoguchi.contracts.models import Site
 from madoguchi.notifications import selectors, services
 from madoguchi.notifications.models import Channel, ChannelKind, Delivery, EventKind, SiteContact
-from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.orgs.api import owned_row, target_organization
 from madoguchi.orgs.selectors import organizations_for
 from madoguchi.server.api_common import Invalid, MaybeSlug, Pages, PathId, answers
 
@@ -184,8 +184,7 @@ def list_contacts(request: HttpRequest, site_id: PathId) -> QuerySet[SiteContact
 
 @router.post("/sites/{site_id}/contacts", response=answers(201, ContactOut))
 def create_contact(request: HttpRequest, site_id: PathId, payload: ContactIn) -> Status[Any]:
-    site = get_object_or_404(Site.objects.for_user(request.user), pk=site_id)
-    require_write(request, site.organization_id)
+    site = owned_row(request, Site.objects.for_user(request.user), site_id, write=True)
     try:
         contact = services.add_contact(request.user, site, **payload.dict())
     except services.NotificationError as exc:
@@ -195,8 +194,7 @@ def create_contact(request: HttpRequest, site_id: PathId, payload: ContactIn) ->
 
 @router.delete("/contacts/{contact_id}", response=answers(204, None))
 def delete_contact(request: HttpRequest, contact_id: PathId) -> Status[None]:
-    contact = get_object_or_404(selectors.contacts_for(request.user), pk=contact_id)
-    require_write(request, contact.organization_id)
+    contact = owned_row(request, selectors.contacts_for(request.user), contact_id, write=True)
     services.remove_contact(request.user, contact)
     return Status(204, None)
 

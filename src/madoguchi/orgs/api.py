@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
 
@@ -28,6 +30,18 @@ class TokenAuth(HttpBearer):
 
 
 AUTH = [TokenAuth(), django_auth]
+
+
+def owned_row[M: Model](
+    request: HttpRequest, rows: QuerySet[M], pk: int, *, write: bool = False
+) -> M:
+    """Row `pk` among `rows` (the user's, scoped already): 404 when it is not one of them
+    (another organization's row looks like no row), 403 when `write` and the user's role in
+    the row's organization cannot change it."""
+    row = get_object_or_404(rows, pk=pk)
+    if write:
+        require_write(request, row.organization_id)  # type: ignore[attr-defined]
+    return row
 
 
 def require_write(request: HttpRequest, organization_id: int) -> None:

@@ -16,7 +16,7 @@ from madoguchi.agents.models import Agent
 from madoguchi.cases.models import Case
 from madoguchi.contracts.models import Site
 from madoguchi.engine import bounds
-from madoguchi.orgs.api import require_write
+from madoguchi.orgs.api import owned_row, require_write
 from madoguchi.receivables import selectors
 from madoguchi.receivables.letter import letter_pdf, letter_text
 from madoguchi.receivables.models import Receivable
@@ -239,8 +239,7 @@ def add_payment(
     request: HttpRequest, receivable_id: PathId, payload: PaymentIn
 ) -> Status[dict[str, Any]]:
     """Money received for the receivable, with what the payer deducted (振込手数料, other)."""
-    row = get_object_or_404(Receivable.objects.for_user(request.user), pk=receivable_id)
-    require_write(request, row.organization_id)
+    row = owned_row(request, Receivable.objects.for_user(request.user), receivable_id, write=True)
     try:
         record_payment(
             row,

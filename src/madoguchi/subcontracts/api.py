@@ -15,7 +15,7 @@ from madoguchi.contracts.integrity import SiteWouldBreak
 from madoguchi.contracts.models import Customer
 from madoguchi.directory.selectors import parties_for
 from madoguchi.engine import bounds
-from madoguchi.orgs.api import require_write, target_organization
+from madoguchi.orgs.api import owned_row, target_organization
 from madoguchi.server.api_common import (
     MAX_ID,
     Date,
@@ -165,10 +165,7 @@ class RequestFilter(Schema):
 
 
 def _request(request: HttpRequest, pk: int, *, write: bool = False) -> SubcontractRequest:
-    row = get_object_or_404(selectors.requests_for(request.user), pk=pk)
-    if write:
-        require_write(request, row.organization_id)
-    return row
+    return owned_row(request, selectors.requests_for(request.user), pk, write=write)
 
 
 @router.get("/subcontracts", response=answers(200, list[RequestRowOut]))
@@ -259,7 +256,6 @@ def create_link(request: HttpRequest, payload: LinkIn) -> Status[dict[str, Any]]
 @router.delete("/intake-links/{link_id}", response=answers(204, None))
 def revoke_link(request: HttpRequest, link_id: PathId) -> Status[None]:
     """The link stops working at once; its row stays, marked revoked."""
-    link = get_object_or_404(IntakeLink.objects.for_user(request.user), pk=link_id)
-    require_write(request, link.organization_id)
+    link = owned_row(request, IntakeLink.objects.for_user(request.user), link_id, write=True)
     services.revoke_intake_link(link)
     return Status(204, None)
