@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from madoguchi.contracts.models import CardPrint
+from madoguchi.contracts.services import save_row
 from madoguchi.orgs.models import Role
 from madoguchi.sitefiles.siteio import import_site_text
 from tests.browser.conftest import CHROMIUM
@@ -36,7 +37,9 @@ def test_print_the_card_and_see_it_go_out_of_date(live_server: Any, phone: Any) 
         page.click("#emergency-card button[value=a6]")
     assert download.value.suggested_filename.endswith("-a6.pdf")
     assert CardPrint.objects.filter(site=site).count() == 1
-    site.contracts.update(ids={"customer_id": "CAF0000099"})
+    # A changed contract, through the service the contract's page and the API use.
+    for contract in site.contracts.all():
+        save_row(contract, values={"ids": {"customer_id": "CAF0000099"}})
     page.reload()
     assert "印刷したカードは古くなっています" in page.inner_text("#emergency-card")
     no_sideways_scroll(page)
