@@ -1,5 +1,5 @@
 """What an organization answered about statement payees (the rest of an import is BillLine
-rows on sites.models)."""
+rows on contracts.models)."""
 
 from __future__ import annotations
 

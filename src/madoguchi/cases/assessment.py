@@ -2,12 +2,12 @@
 
 The page, the API and the export all go through `site_document`, and the server's
 assessment is `madoguchi assess` run on that document with the shipped catalog. The site's
-own rows convert in sites.records; this module adds its open cases and their promises.
+own rows convert in contracts.records; this module adds its open cases and their promises.
 Parties resolve catalog → the organization's own → the site's own (its file's `parties:`),
 and the document carries every one that differs from the shipped catalog. So exporting
 a site and assessing the file gives the same answer as the site page, by construction.
 The writes to a site's cases keep it a valid site file with `keeping_site_file_valid`
-(those to its own rows with sites.integrity.keeping_site_valid).
+(those to its own rows with contracts.integrity.keeping_site_valid).
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def stored_site(
     frozen and shared as they are, where unpickling one cost a tenth of a page.
 
     Why it is never stale: the key holds the site's `version`, which every write raises in
-    its own transaction (`sites.changes.bump_version` says why a document cached under a
+    its own transaction (`contracts.changes.bump_version` says why a document cached under a
     version is never older than it), and the directory's key (`directory_with_key`), which
     every change to a party or desk replaces. `site` must be read in this request (its
     `version` with it), after any write of the request.
@@ -255,7 +255,7 @@ def stored_site(
 
 def site_file_problems(site_id: int) -> list[Problem]:
     """What is wrong with a stored site read as a whole site file, its open cases included
-    (empty when it is valid or gone); sites.integrity.site_problems reads its own rows only."""
+    (empty when it is valid or gone); contracts.integrity.site_problems reads its own rows only."""
     site = with_site_file_rows(Site.objects.filter(pk=site_id)).first()
     if site is None:
         return []
@@ -265,7 +265,7 @@ def site_file_problems(site_id: int) -> list[Problem]:
 
 @contextmanager
 def keeping_site_file_valid(site_id: int) -> Iterator[None]:
-    """sites.integrity.keeping_site_valid over the whole file: for the writes to a site's
+    """contracts.integrity.keeping_site_valid over the whole file: for the writes to a site's
     cases (a promise or a call names a party, which the site must know)."""
     with integrity.keeping_site_valid(site_id, site_file_problems):
         yield

@@ -72,7 +72,7 @@ def _next_ref(site: Site) -> str:
 
 
 def _lock_site(site: Site) -> None:
-    """Serialize the writers of one site's cases (sites.services.lock_site: the site's row
+    """Serialize the writers of one site's cases (contracts.services.lock_site: the site's row
     is always locked before any case or promise row)."""
     lock_site(site.pk)
 

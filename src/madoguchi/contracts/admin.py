@@ -1,4 +1,4 @@
-"""Site data is read-only here: every write goes through sites.services (or the site-file
+"""Site data is read-only here: every write goes through contracts.services (or the site-file
 import), which keeps a stored site a valid site file; the admin is for looking."""
 
 from typing import Any

@@ -2,7 +2,7 @@
 
 Pages that list many sites by what their assessment finds (the money ranking) cannot assess
 every site when they load: they read a summary stored per site. Every write that can change
-what a site's checks find calls `site_changed` (sites.integrity.keeping_site_valid covers the
+what a site's checks find calls `site_changed` (contracts.integrity.keeping_site_valid covers the
 row forms, the API and the site-file import; bills and cases call it for their writes), which
 stamps the site's `changed`. This app sits below what is derived from a site, so it tells
 no one: the apps above read the stamp and refresh what is older than it (money.tasks)."""
@@ -22,7 +22,7 @@ def bump_version(site_id: int) -> None:
     In the write's own transaction, so the new version is seen exactly when the write is: a
     reader that finds the old version may cache a document read before the write (or just
     after it), never one read before a version it has not seen. Every writer calls this
-    (through `site_changed` or `sites.services.lock_site`), so a document cached under a
+    (through `site_changed` or `contracts.services.lock_site`), so a document cached under a
     version is never older than that version's rows."""
     Site.objects.filter(pk=site_id).update(version=F("version") + 1)
 

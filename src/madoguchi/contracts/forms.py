@@ -60,7 +60,7 @@ def _message(error: Any) -> str:
 class RecordForm(BoundedForm, forms.ModelForm):
     """A form for a kind of a site's rows whose fields are its engine record's, and whose
     values are checked by that record: a row the form accepts is a valid site-file record
-    (the rules that span records run when it is saved, sites.integrity)."""
+    (the rules that span records run when it is saved, contracts.integrity)."""
 
     kind: ClassVar[RowKind]
 

@@ -1,7 +1,7 @@
 """A stored site must always convert back to a valid site file: its page, case pages, export
-and assessment all read it as one. Every write to a site's rows (sites.services) runs inside
+and assessment all read it as one. Every write to a site's rows (contracts.services) runs inside
 `keeping_site_valid`, which refuses (and rolls back) a change that adds a problem, and says
-the site changed (sites.changes) when it is kept.
+the site changed (contracts.changes) when it is kept.
 
 The check reads the site's own rows and parties only: a write to them cannot add a problem
 to its cases (cases.assessment.keeping_site_file_valid checks the whole file where a case

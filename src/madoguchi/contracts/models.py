@@ -70,11 +70,11 @@ class Site(OrgOwned):
     sender_phone = models.CharField(_("your phone number"), max_length=bounds.PHONE, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # When a write last changed what the site's checks can find (sites.changes): what is
+    # When a write last changed what the site's checks can find (contracts.changes): what is
     # derived from the site and stored (money.SiteMoney) is stale when older.
     changed = models.DateTimeField(null=True, blank=True, editable=False)
     # Raised by every write to the site's rows, its cases or their promises, inside the
-    # write's transaction (sites.changes.site_changed, sites.services.lock_site): the key of
+    # write's transaction (contracts.changes.site_changed, contracts.services.lock_site): the key of
     # the site's cached document (cases.assessment.stored_site).
     version = models.PositiveBigIntegerField(default=0, editable=False)
 
@@ -140,7 +140,7 @@ class Contract(SiteChild):
         constraints = [
             models.UniqueConstraint(fields=["site", "ref"], name="contract_ref_unique_per_site")
         ]
-        # The site search finds the contracts a party holds by its slug (sites.selectors).
+        # The site search finds the contracts a party holds by its slug (contracts.selectors).
         indexes = [models.Index(fields=["organization", "party"], name="contract_party_idx")]
 
     def __str__(self) -> str:

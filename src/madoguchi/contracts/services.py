@@ -2,7 +2,7 @@
 
 Views, the API and the site-file import (madoguchi.sitefiles) call these; each runs in one
 transaction, and a write that would leave the site unreadable as a site file is refused
-with SiteWouldBreak (sites.integrity) and rolled back."""
+with SiteWouldBreak (contracts.integrity) and rolled back."""
 
 from __future__ import annotations
 

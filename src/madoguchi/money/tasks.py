@@ -1,7 +1,7 @@
 """Money summaries as tasks: the refresh of a site a write changed runs on the worker, not
 in the web request that wrote; the nightly recomputation too.
 
-A write stamps its site (sites.changes); `enqueue_changed` finds the sites whose summary is
+A write stamps its site (contracts.changes); `enqueue_changed` finds the sites whose summary is
 older than their stamp and enqueues their refresh. The ranking calls it as it loads, and the
 timer with `recompute_money --changed`, so nothing below this app has to know of it."""
 
