@@ -3,12 +3,11 @@ readable on a phone, and in print, where the legend and the numbers carry it).""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
-from madoguchi.bills.selectors import months_back
+from madoguchi.bills.selectors import monthly_totals, months_back
 from madoguchi.contracts.models import BillLine, Site
 
 MONTHS = 24
@@ -42,22 +41,11 @@ def monthly_chart(
     lines: Iterable[BillLine] | None = None,
 ) -> Chart | None:
     """The site's bill lines per month and party, stacked; None without bill lines.
-    `lines`: the site's bill lines when the caller holds them already; else they are read
-    here, a chunk at a time."""
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    latest = ""
-    rows: Iterable[tuple[str, str, int]] = (
-        BillLine.objects.filter(site=site)
-        .values_list("party", "month", "yen")
-        .iterator(chunk_size=2_000)
-        if lines is None
-        else ((line.party, line.month, line.yen) for line in lines)
-    )
-    for party, month, amount in rows:
-        totals[party][month] += amount
-        latest = max(latest, month)
-    if not latest:
+    `lines`: as for `monthly_totals`."""
+    totals = monthly_totals(site, lines)
+    if not totals:
         return None
+    latest = max(month for months in totals.values() for month in months)
     months = list(reversed(months_back(latest, MONTHS)))
     ranked = sorted(totals, key=lambda p: -sum(totals[p].get(m, 0) for m in months))
     shown = ranked[: len(COLOURS) - 1]

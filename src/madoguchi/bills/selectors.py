@@ -32,6 +32,25 @@ class Recurring:
     monthly_yen: int
 
 
+def monthly_totals(
+    site: Site, lines: Iterable[BillLine] | None = None
+) -> dict[str, dict[str, int]]:
+    """The site's billed yen by party and month (YYYY-MM). `lines`: the site's bill lines
+    when the caller holds them already (the site page's prefetched rows); else they are read
+    here, a chunk at a time."""
+    rows: Iterable[tuple[str, str, int]] = (
+        BillLine.objects.filter(site=site)
+        .values_list("party", "month", "yen")
+        .iterator(chunk_size=2_000)
+        if lines is None
+        else ((line.party, line.month, line.yen) for line in lines)
+    )
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for party, month, yen in rows:
+        totals[party][month] += yen
+    return totals
+
+
 def recurring_without_contract(
     site: Site, lines: Iterable[BillLine] | None = None
 ) -> list[Recurring]:
@@ -39,14 +58,7 @@ def recurring_without_contract(
     no contract of it: contracts to add ("NTT東日本から毎月 1,320円"). `lines`: the site's
     bill lines when the caller holds them already (the site page's prefetched rows), with
     its contracts; else both are read here."""
-    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows: Iterable[tuple[str, str, int]] = (
-        BillLine.objects.filter(site=site).values_list("party", "month", "yen")
-        if lines is None
-        else ((line.party, line.month, line.yen) for line in lines)
-    )
-    for party, month, yen in rows:
-        totals[party][month] += yen
+    totals = monthly_totals(site, lines)
     if not totals:
         return []
     latest = max(m for months in totals.values() for m in months)
