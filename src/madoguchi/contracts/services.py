@@ -80,7 +80,6 @@ def delete_site(site: Site) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def save_trouble(site: Site, *, symptoms: list[str], lamps: dict[str, str]) -> Site:
     """Set the symptoms and the lamp readings in `lamps` ("" clears one); a lamp not named
     keeps its stored reading (e.g. an imported `ppp: red` the form did not change)."""
