@@ -88,7 +88,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     routes = {route.service: route for route in assessment.routes}
     first_route = routes.get(assessment.first_call.service) if assessment.first_call else None
     contract_map = site_map(record, lang=engine_lang())
-    bill_lines = site.bills.all()  # prefetched with the site file's rows
+    bill_lines = site.bills.all()  # prefetched with the site's rows (user_site)
     copies = staleness(site, directory, record=record)
     return render(
         request,
