@@ -42,3 +42,10 @@ def test_server_settings_ignore_pytest_and_the_test_database(tmp_path: object) -
     assert run.returncode == 0, run.stderr
     # Django's default hashers (PBKDF2 first), SQLite in the data dir, no test file.
     assert json.loads(run.stdout) == {"hasher": "", "test_name": None, "host": None}
+
+
+def test_sqlite_keeps_each_threads_connection_between_requests() -> None:
+    from madoguchi.server.settings import database
+
+    assert database(None)["CONN_MAX_AGE"] == 600
+    assert database("postgres://u@127.0.0.1:5432/db")["CONN_MAX_AGE"] == 60
