@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from madoguchi.directory import selectors
 from madoguchi.directory.models import Desk, DirectoryStamp, Party
 from madoguchi.directory.selectors import parties_for
 from madoguchi.directory.services import save_party, sync_catalog
@@ -91,3 +93,27 @@ def test_a_sync_restores_a_catalog_desk_edited_by_hand(world: World) -> None:
     desk.save()
     assert sync_catalog() == (1, 0)
     assert _phone(world.org_a, desk.party.slug) == shipped_phone
+
+
+def test_a_second_read_in_the_same_process_unpickles_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = parties_for(world.org_a)
+    shared_reads: list[str] = []
+    real_get = selectors.cache.get
+    monkeypatch.setattr(
+        selectors.cache, "get", lambda key, *a, **k: shared_reads.append(key) or real_get(key)
+    )
+    assert parties_for(world.org_a) is first
+    assert shared_reads == []
+
+
+def test_a_change_is_seen_in_the_process_that_kept_the_directory(world: World) -> None:
+    _own_party(world.org_a)
+    assert _phone(world.org_a, "local-isp") == "03-0000-0001"
+    record = parties_for(world.org_a)["local-isp"]
+    changed = record.model_copy(
+        update={"desks": [record.desks[0].model_copy(update={"phone": "03-1111-2222"})]}
+    )
+    save_party(world.org_a, changed)
+    assert _phone(world.org_a, "local-isp") == "03-1111-2222"
