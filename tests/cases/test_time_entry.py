@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from madoguchi.cases.forms import LogForm, OpenCaseForm, OutageForm, blank_log_form
+from madoguchi.cases.forms import LogForm, OpenCaseForm, OutageForm, blank_log_form, outage_form
 from madoguchi.cases.models import Case
 from tests.conftest import World
 
@@ -102,3 +102,23 @@ def test_the_site_page_asks_since_when(world: World) -> None:
     text = page.content.decode()
     assert "いつから？" in text
     assert 'name="since_time"' in text
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_outage_form_is_written_as_the_form_writes_it(language: str) -> None:
+    started = dt.datetime(2026, 6, 10, 12, 0, 59, tzinfo=TOKYO)
+    ended = dt.datetime(2026, 6, 10, 18, 30, tzinfo=TOKYO)
+    with translation.override(language):
+        expected = OutageForm(initial={"outage_started": started, "outage_ended": ended}).as_p()
+        assert outage_form(started, ended) == expected
+        assert outage_form(started, None) != expected  # each pair of times its own
+
+
+def test_the_outage_form_speaks_the_pages_language() -> None:
+    started = dt.datetime(2026, 6, 10, 12, 0, tzinfo=TOKYO)
+    with translation.override("ja"):
+        japanese = outage_form(started, None)
+    with translation.override("en"):
+        english = outage_form(started, None)
+    assert "障害発生" in japanese
+    assert "outage started" in english

@@ -26,6 +26,7 @@ from madoguchi.cases.forms import (
     SenderForm,
     SettleForm,
     blank_log_form,
+    outage_form,
     party_choices,
 )
 from madoguchi.cases.ladder import ladder_progress, what_to_say
@@ -244,7 +245,7 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
             "now_minute": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M"),
             "now": now,
             "can_write": can_write_case,
-            "members": members_of(case.organization_id) if can_write_case else [],
+            "member_choices": _member_choices(case) if can_write_case else [],
             "log_form": log_form_html,
             "statuses": Status.choices,
             "ladder": ladder,
@@ -267,15 +268,18 @@ def _case_page(request: HttpRequest, case: Case, log_form: LogForm | None = None
                     "sender_phone": site.sender_phone,
                 }
             ),
-            "outage_form": OutageForm(
-                initial={
-                    "outage_started": case.outage_started or now,
-                    "outage_ended": case.outage_ended,
-                }
-            ),
+            "outage_form": outage_form(case.outage_started or now, case.outage_ended),
         },
         status=200 if log_form is None else 400,
     )
+
+
+def _member_choices(case: Case) -> list[tuple[int, str]]:
+    """Who the case can be assigned to, as (id, name) for the assignee picker."""
+    return [
+        (person.pk, person.get_full_name() or person.username)
+        for person in members_of(case.organization_id)
+    ]
 
 
 @login_required
