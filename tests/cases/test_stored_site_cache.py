@@ -137,3 +137,55 @@ def test_a_resolved_case_has_its_own_document_with_the_case_in_it(world: World) 
     with_case = stored_site(case.site, case)
     assert case.ref not in {c.ref for c in plain.record.cases}
     assert case.ref in {c.ref for c in with_case.record.cases}
+
+
+SHARED = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "stored_sites": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stored-sites-test",
+    },
+}
+
+
+@pytest.fixture
+def _shared_between_workers(settings: Any) -> Any:
+    """The team server's setup: workers share records through a cache (Redis there)."""
+    settings.CACHES = {**settings.CACHES, **SHARED}
+    from django.core.cache import caches
+
+    caches["stored_sites"].clear()
+    yield caches["stored_sites"]
+    caches["stored_sites"].clear()
+
+
+@pytest.mark.usefixtures("_shared_between_workers")
+def test_a_worker_takes_a_site_another_worker_read_without_reading_its_rows(
+    world: World,
+) -> None:
+    first = stored_site(_site(world))
+    assessment._STORED.clear()  # another worker: nothing of its own yet
+    site = _site(world)
+    with CaptureQueriesContext(connection) as queries:
+        again = stored_site(site)
+    assert len(queries) == 1  # the directory's stamps; no row of the site
+    assert again.record == first.record
+
+
+@pytest.mark.usefixtures("_shared_between_workers")
+@pytest.mark.parametrize("write", ["a call with a promise", "a contract's note"])
+def test_a_write_in_one_worker_is_seen_by_another(world: World, write: str) -> None:
+    stored_site(_site(world))  # in the shared cache under the version before the write
+    WRITES[write](world)
+    assessment._STORED.clear()
+    assert stored_site(_site(world)).record.model_dump(mode="json") == _fresh_document(world)
+
+
+def test_without_a_shared_cache_each_worker_reads_the_rows(world: World, settings: Any) -> None:
+    settings.CACHES = {k: v for k, v in settings.CACHES.items() if k != "stored_sites"}
+    stored_site(_site(world))
+    assessment._STORED.clear()
+    site = _site(world)
+    with CaptureQueriesContext(connection) as queries:
+        stored_site(site)
+    assert len(queries) > 1

@@ -320,6 +320,14 @@ if REDIS_URL := os.environ.get("MADOGUCHI_REDIS_URL"):
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
+    # Stored sites' validated records, shared by the workers (cases.assessment.stored_site
+    # says why); without Redis each worker keeps its own only.
+    CACHES["stored_sites"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "madoguchi",
+        "TIMEOUT": 24 * 3600,
+    }
 
 # --- Background work: Django's tasks framework on the database (django-tasks-db) ----------
 # Bill imports and previews, card batches, reminders and money summaries run as tasks
