@@ -1,6 +1,6 @@
-"""The dashboard's rows rendered in Python (`overdue_rows`, `due_soon_rows`,
-`open_case_rows` in the madoguchi tag library) give the markup the template loops gave,
-character for character, in both languages, with rows and without."""
+"""The desk's rows rendered in Python (`overdue_rows`, `due_soon_rows`, `open_case_rows`
+and the all-cases page's `case_list_rows` in the madoguchi tag library) give the markup the
+template loops gave, character for character, in both languages, with rows and without."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ CASES_LOOP = """{% load i18n madoguchi %}    {% for c in cases %}
       <tr><td class="main"><a href="{{ c.url }}">{{ c }}</a></td><td data-label="{% translate 'Site' %}">{{ c.site_name }}</td><td data-label="{% translate 'Status' %}">{{ c.status_label }}{% include "cases/_waits_on.html" with waiting_on=c.waiting_on finding_holder=c.finding_holder parties=None %}</td>
           <td data-label="{% translate 'Opened' %}">{% blocktranslate with age=c.created|age:now %}{{ age }} ago{% endblocktranslate %}</td><td data-label="{% translate 'Outage' %}">{{ c.outage_started|age:now }}</td><td data-label="{% translate 'Assignee' %}">{{ c.assignee_name|default:"—" }}</td></tr>
     {% empty %}<tr><td colspan="6">{% translate "No open cases." %}</td></tr>{% endfor %}"""  # noqa: E501
+# The all-cases page's loop as list.html had it before `case_list_rows`.
+LIST_LOOP = """{% load i18n madoguchi %}{% for c in cases %}
+    <tr><td class="main"><a href="{{ c.url }}">{{ c }}</a></td><td data-label="{% translate 'Site' %}">{{ c.site_name }}</td><td data-label="{% translate 'Status' %}">{{ c.status_label }}{% include "cases/_waits_on.html" with waiting_on=c.waiting_on finding_holder=c.finding_holder parties=None %}</td><td data-label="{% translate 'Opened' %}">{{ c.created|when }}</td><td data-label="{% translate 'Assignee' %}">{{ c.assignee_name|default:"—" }}</td></tr>
+  {% empty %}<tr><td colspan="5">{% translate "No cases." %}</td></tr>{% endfor %}"""  # noqa: E501
 
 NOW = dt.datetime(2026, 3, 4, 10, 0, tzinfo=TOKYO)
 
@@ -87,8 +91,9 @@ PROMISES = [
         (OVERDUE_LOOP, "{% overdue_rows overdue now %}"),
         (SOON_LOOP, "{% due_soon_rows due_soon %}"),
         (CASES_LOOP, "    {% open_case_rows cases now %}"),
+        (LIST_LOOP, "{% case_list_rows cases %}"),
     ],
-    ids=["overdue", "due soon", "open cases"],
+    ids=["overdue", "due soon", "open cases", "all cases"],
 )
 def test_a_tag_renders_what_its_loop_rendered(lang: str, empty: bool, loop: str, tag: str) -> None:
     context = {

@@ -362,3 +362,30 @@ def open_case_rows(cases: Iterable[Any], now: dt.datetime) -> SafeString:
         empty = _e(gettext("No open cases."))
         return SafeString(f'<tr><td colspan="6">{empty}</td></tr>')
     return SafeString("".join(parts))
+
+
+@register.simple_tag
+def case_list_rows(cases: Iterable[Any]) -> SafeString:
+    """The all-cases page's rows (CaseRow), newest first, as table rows: the search's
+    results, written as the dashboard's are (above says why)."""
+    site, status, opened = gettext("Site"), gettext("Status"), gettext("Opened")
+    assignee = _e(gettext("Assignee"))
+    holder = _e(gettext("next: find who holds the line"))
+    parts = []
+    for c in cases:
+        if c.finding_holder:
+            waits = f' <span class="waits-on">({holder})</span>'
+        elif c.waiting_on:
+            waits = f' <span class="waits-on">({_e(party_name(c.waiting_on))})</span>'
+        else:
+            waits = ""
+        parts.append(
+            f'\n    <tr><td class="main"><a href="{_e(c.url)}">{_e(c)}</a></td>'
+            f'<td data-label="{_e(site)}">{_e(c.site_name)}</td>'
+            f'<td data-label="{_e(status)}">{_e(c.status_label)}{waits}</td>'
+            f'<td data-label="{_e(opened)}">{_e(when(c.created))}</td>'
+            f'<td data-label="{assignee}">{_e(c.assignee_name or "—")}</td></tr>\n  '
+        )
+    if not parts:
+        return SafeString(f'<tr><td colspan="5">{_e(gettext("No cases."))}</td></tr>')
+    return SafeString("".join(parts))
