@@ -198,11 +198,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     Bind, workers and threads come from the options or MADOGUCHI_BIND, MADOGUCHI_WORKERS and
     MADOGUCHI_THREADS; anything after `--` goes to gunicorn as it is (GUNICORN_CMD_ARGS too).
+
+    By default one worker per CPU and one more, each serving one request at a time
+    (gunicorn's sync workers), behind the proxy that buffers slow clients. Why: a page is
+    CPU work under one interpreter lock per process, so threads only took turns, and a
+    kept-alive connection stayed with the worker that accepted it, however busy; with each
+    request taken from the one queue by whichever worker is free, the load test served
+    ~25 % more pages and its slowest 1 % took 2 × the median instead of 3–7 × (issue 26,
+    bench/README.md). MADOGUCHI_WORKERS is the knob for a database on another host, where
+    a worker waits longer on each query.
     """
     if args.workers is None:
-        args.workers = _env_int("MADOGUCHI_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+        args.workers = _env_int("MADOGUCHI_WORKERS", (os.cpu_count() or 1) + 1)
     if args.threads is None:
-        args.threads = _env_int("MADOGUCHI_THREADS", 4)
+        args.threads = _env_int("MADOGUCHI_THREADS", 1)
     if args.workers < 1 or args.threads < 1:
         raise UsageError("--workers and --threads must be at least 1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.server.settings")
@@ -300,13 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=None,
-        help="worker processes (default: MADOGUCHI_WORKERS or 2 per CPU + 1)",
+        help="worker processes (default: MADOGUCHI_WORKERS or 1 per CPU + 1)",
     )
     serve.add_argument(
         "--threads",
         type=int,
         default=None,
-        help="threads per worker (default: MADOGUCHI_THREADS or 4)",
+        help="threads per worker (default: MADOGUCHI_THREADS or 1: one request at a time)",
     )
     serve.add_argument(
         "--no-migrate", action="store_true", help="start without migrating or syncing the catalog"
