@@ -154,13 +154,14 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
         _promise(more, timezone.now() - dt.timedelta(hours=2))
         _promise(more, timezone.now() + dt.timedelta(hours=2))
     assert count() == few
-    # (session), user, memberships; overdue page, open cases page, both counts; due soon;
+    # (session), the user with their memberships (one query); overdue page, open cases
+    # page, both counts; due soon;
     # the colleagues, the sites (one query) and the parties (the organizations, their
     # directory stamps) to filter by, whose cached directories also give the overdue rows
     # their numbers to dial. (13 before the incident suggestions (2 queries) and the
     # receivables panel's totals (1) became fragments of their own apps, loaded after the
     # page: /incidents/suggestions/, /receivables/panel/.)
-    assert few == session_queries() + 10
+    assert few == session_queries() + 9
 
 
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
@@ -177,13 +178,14 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
     for _ in range(10):
         _promise(case, timezone.now() + dt.timedelta(hours=3))
     assert count() == few
-    # (session), user, memberships; the case, its promises; the site's contracts, events,
-    # bills, open cases, their promises and their calls (the reports); the directory's stamps
-    # (the directory itself is cached); the timeline; the colleagues a writer can assign to.
+    # (session), the user with their memberships (one query); the case, its promises; the
+    # site's contracts, events, bills, open cases, their promises and their calls (the
+    # reports); the directory's stamps (the directory itself is cached); the timeline; the
+    # colleagues a writer can assign to.
     # (16 before the case's incident, else the incident suggested for it (the recent open
     # cases and their sites' contracts), became the incidents app's fragment, loaded after
     # the page: /incidents/cases/<pk>/panel/.)
-    assert few == session_queries() + 13
+    assert few == session_queries() + 12
     # Again while the site is unchanged: its document comes from `stored_site`, without the
     # six reads of its rows.
     assert count(site_cached=True) == few - 6

@@ -439,13 +439,13 @@ def test_the_agent_requests_panel_counts_and_flags(world: World) -> None:
 def test_the_agent_requests_panel_reads_a_fixed_number_of_queries(
     world: World, django_assert_num_queries: Any
 ) -> None:
-    """The user, the user's organizations, the agent among them, then three: the counts by
-    status, the latest rows, the troubles at the sites of the jobs taken."""
+    """The user with their organizations (one query), the agent among them, then three: the
+    counts by status, the latest rows, the troubles at the sites of the jobs taken."""
     request = _receive(world)
     for i in range(6):
         _receive(world, customer_name=f"依頼{i}")
     agent = Agent.objects.get(pk=request.agent_id)
-    with django_assert_num_queries(6 + session_queries()):
+    with django_assert_num_queries(5 + session_queries()):
         _agent_panel(world, agent)
 
 

@@ -213,21 +213,21 @@ def test_the_panels_only_read(world: World, agent: Agent) -> None:
 # --- queries --------------------------------------------------------------------------------
 
 
-# Beyond the session: the user and the user's organizations (memberships), then the panel's own
-# reads. The suggestions: the recent open cases and their sites' contracts; the case: the
-# case, its incident link, and the suggestions' two reads when it has none; the figures:
-# three (counts, medians, promises); the desk's receivables: one aggregate; an agent's
-# record: the agent and one aggregate; its requests: the agent, the counts, the latest rows,
-# the troubles at the jobs' sites.
+# Beyond the session: the user with their organizations (one query:
+# orgs.selectors.user_with_roles), then the panel's own reads. The suggestions: the recent
+# open cases and their sites' contracts; the case: the case, its incident link, and the
+# suggestions' two reads when it has none; the figures: three (counts, medians, promises);
+# the desk's receivables: one aggregate; an agent's record: the agent and one aggregate; its
+# requests: the agent, the counts, the latest rows, the troubles at the jobs' sites.
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        ("incidents:suggestions-panel", 4),
-        ("incidents:case-panel", 6),
-        ("incidents:figures-panel", 5),
-        ("receivables:panel", 3),
-        ("receivables:agent-panel", 4),
-        ("subcontracts:agent-panel", 6),
+        ("incidents:suggestions-panel", 3),
+        ("incidents:case-panel", 5),
+        ("incidents:figures-panel", 4),
+        ("receivables:panel", 2),
+        ("receivables:agent-panel", 3),
+        ("subcontracts:agent-panel", 5),
     ],
 )
 def test_each_panel_reads_a_fixed_number_of_queries(

@@ -37,6 +37,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from madoguchi.orgs.selectors import user_with_roles
+
 FORGET_AFTER = 24 * 60 * 60  # seconds after the last failure that a count is kept
 
 
@@ -111,7 +113,12 @@ def record_success(address: str, username: str) -> None:
 
 
 class BackoffBackend(ModelBackend):
-    """Django's password check, refused while the attempt's wait runs and counted after."""
+    """Django's password check, refused while the attempt's wait runs and counted after;
+    the logged-in user read with their roles (`orgs.selectors.user_with_roles`)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        user = user_with_roles(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self,

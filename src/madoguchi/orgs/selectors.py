@@ -33,6 +33,26 @@ def roles_of(user: AnyUser) -> dict[int, str]:
     return roles
 
 
+def user_with_roles(user_id: Any) -> Any:
+    """The user with this id, their roles already read (`roles_of` then asks nothing), or
+    None: what the session's login costs on every request, in one query for a member.
+
+    Why: every page asked for the user, then for their memberships, two queries and two
+    compilations before any of its own work (~1 ms of a page's CPU; issue 26). The
+    memberships carry their user, so one read gives both; a user without a membership (an
+    administrator) is read on their own.
+    """
+    memberships = list(Membership.objects.filter(user_id=user_id).select_related("user"))
+    if not memberships:
+        user = get_user_model()._default_manager.filter(pk=user_id).first()
+        if user is not None:
+            setattr(user, _ROLES_MEMO, {})
+        return user
+    user = memberships[0].user
+    setattr(user, _ROLES_MEMO, {m.organization_id: m.role for m in memberships})
+    return user
+
+
 def organization_ids(user: AnyUser) -> list[int]:
     """The user's organization ids.
 
