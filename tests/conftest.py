@@ -71,6 +71,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.database)
 
 
+def forget_stored_sites() -> None:
+    """Every worker forgets the stored sites it has read (cases.assessment.stored_site): its
+    own records and, on a team server's setup, those the workers share through Redis."""
+    from django.core.cache import caches
+
+    from madoguchi.cases import assessment
+
+    assessment._STORED.clear()
+    if "stored_sites" not in settings.CACHES:
+        return
+    shared = caches["stored_sites"]
+    redis = getattr(shared, "_cache", None)
+    if not hasattr(redis, "get_client"):
+        shared.clear()
+        return
+    client = redis.get_client(write=True)  # its records only, not the sessions beside them
+    for key in client.scan_iter(match="*:madoguchi:stored-site:*"):
+        client.delete(key)
+
+
 def session_queries() -> int:
     """Queries a request spends reading its session: none where Redis serves sessions."""
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1

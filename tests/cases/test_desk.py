@@ -12,7 +12,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from madoguchi.cases import assessment
 from madoguchi.cases.models import Case, EntryKind, Promise, Status
 from madoguchi.cases.reminders import send_reminders
 from madoguchi.cases.rows import capped_counts
@@ -24,7 +23,7 @@ from madoguchi.cases.services import (
     open_case,
 )
 from madoguchi.server.i18n import duration_text
-from tests.conftest import World, session_queries
+from tests.conftest import World, forget_stored_sites, session_queries
 from tests.factories import ContractFactory, PromiseFactory, SiteFactory
 
 
@@ -167,7 +166,7 @@ def test_the_dashboard_queries_do_not_grow_with_cases(world: World, alice) -> No
 def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case: Case) -> None:
     def count(*, site_cached: bool = False) -> int:
         if not site_cached:
-            assessment._STORED.clear()  # the site's document read from its rows
+            forget_stored_sites()  # the site's document read from its rows
         with CaptureQueriesContext(connection) as captured:
             assert world.clients["alice"].get(f"/cases/{case.pk}/").status_code == 200
         return len(captured)

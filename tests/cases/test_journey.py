@@ -13,7 +13,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from madoguchi.cases import assessment
 from madoguchi.cases.assessment import assess_site, load_site_file_rows
 from madoguchi.cases.ladder import ladder_progress
 from madoguchi.cases.models import Case, EntryKind, Outcome, Promise, PromiseKind, Status
@@ -29,7 +28,7 @@ from madoguchi.cases.services import (
 )
 from madoguchi.contracts.models import Site
 from madoguchi.engine.model import TOKYO
-from tests.conftest import World
+from tests.conftest import World, forget_stored_sites
 from tests.factories import ContractFactory, EventFactory, SiteFactory
 
 CUT = dt.datetime(2009, 1, 31, 9, 0, tzinfo=TOKYO)
@@ -223,7 +222,7 @@ def test_the_case_page_reads_a_flat_number_of_queries(sonet: Case, world: World)
     url = reverse("cases:detail", args=[sonet.pk])
     client = world.clients["alice"]
     client.get(url)
-    assessment._STORED.clear()  # each read below takes the site's document from its rows
+    forget_stored_sites()  # each read below takes the site's document from its rows
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for minute in range(6):

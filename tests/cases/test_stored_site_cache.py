@@ -22,16 +22,16 @@ from madoguchi.cases.services import PromiseSpec
 from madoguchi.contracts import services as site_services
 from madoguchi.contracts.models import Contract, Site
 from madoguchi.directory.selectors import parties_for
-from tests.conftest import World
+from tests.conftest import World, forget_stored_sites
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     cache.clear()
-    assessment._STORED.clear()
+    forget_stored_sites()
     yield
     cache.clear()
-    assessment._STORED.clear()
+    forget_stored_sites()
 
 
 def _site(world: World) -> Site:
