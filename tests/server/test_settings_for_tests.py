@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 
@@ -49,3 +50,14 @@ def test_sqlite_keeps_each_threads_connection_between_requests() -> None:
 
     assert database(None)["CONN_MAX_AGE"] == 600
     assert database("postgres://u@127.0.0.1:5432/db")["CONN_MAX_AGE"] == 60
+
+
+def test_postgresql_prepares_the_statements_a_connection_repeats(monkeypatch: Any) -> None:
+    from madoguchi.server.settings import database
+
+    url = "postgres://u@127.0.0.1:5432/db"
+    options = database(url)["OPTIONS"]
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+    monkeypatch.setenv("MADOGUCHI_PG_PREPARED", "0")
+    assert "prepare_threshold" not in database(url).get("OPTIONS", {})

@@ -8,9 +8,11 @@ MADOGUCHI_DEBUG      "1" for Django's debug pages (default: off, so no traceback
 MADOGUCHI_ALLOWED_HOSTS  comma-separated (default: 127.0.0.1,localhost)
 MADOGUCHI_TEST_DATABASE_URL  the database the test suite uses instead (CI: PostgreSQL);
                      the suite runs with test_settings.py, which reads it
-MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions and the login
-                     wait's counts are then kept in Redis, shared by every worker (default:
-                     in the database)
+MADOGUCHI_REDIS_URL  e.g. redis://127.0.0.1:6379/0 on a team server: sessions, the login
+                     wait's counts and stored sites' records are then kept in Redis, shared
+                     by every worker (default: in the database; records in each worker)
+MADOGUCHI_PG_PREPARED  "0" behind a pooler that cannot keep prepared statements (default:
+                     PostgreSQL keeps each connection's repeated statements prepared)
 MADOGUCHI_BILLS_BATCH_PAUSE  seconds a long bill import pauses after each committed batch
                      so other writers get SQLite's lock (default: 0.02 on SQLite, 0 otherwise)
 
@@ -213,11 +215,22 @@ SQLITE_OPTIONS = {
 }
 
 
+# PostgreSQL: values sent apart from the SQL, and a statement a connection has run twice kept
+# prepared on the server (psycopg's prepare_threshold), so each page's queries are parsed and
+# planned once per connection instead of on every request: 12–22 % more pages a second from
+# the team server (issue 26, bench/README.md). MADOGUCHI_PG_PREPARED=0 turns it off behind a
+# pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
+POSTGRESQL = "django.db.backends.postgresql"
+POSTGRESQL_PREPARED = {"server_side_binding": True, "prepare_threshold": 2}
+
+
 def database(url: str | None) -> dict[str, Any]:
     """The database at `url`, or SQLite in the data dir; SQLite gets SQLITE_OPTIONS.
     test_settings.py builds the test database with it too."""
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if config["ENGINE"] == POSTGRESQL and env_bool("MADOGUCHI_PG_PREPARED", True):
+            config["OPTIONS"] = {**POSTGRESQL_PREPARED, **config.get("OPTIONS", {})}
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
