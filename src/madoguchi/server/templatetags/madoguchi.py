@@ -335,20 +335,25 @@ def due_soon_rows(promises: Iterable[Any]) -> SafeString:
     return SafeString("".join(parts))
 
 
+def _waits_on(case: Any, holder: str) -> str:
+    """What cases/_waits_on.html writes after a row's status (`holder`: its escaped
+    sentence for a case still finding who holds the line)."""
+    if case.finding_holder:
+        return f' <span class="waits-on">({holder})</span>'
+    if case.waiting_on:
+        return f' <span class="waits-on">({_e(party_name(case.waiting_on))})</span>'
+    return ""
+
+
 @register.simple_tag
 def open_case_rows(cases: Iterable[Any], now: dt.datetime) -> SafeString:
     """The dashboard's open cases (CaseRow) as table rows."""
     site, status, opened = gettext("Site"), gettext("Status"), gettext("Opened")
     outage, assignee = gettext("Outage"), gettext("Assignee")
     holder = _e(gettext("next: find who holds the line"))
-    parts = []
+    parts: list[str] = []
     for c in cases:
-        if c.finding_holder:
-            waits = f' <span class="waits-on">({holder})</span>'
-        elif c.waiting_on:
-            waits = f' <span class="waits-on">({_e(party_name(c.waiting_on))})</span>'
-        else:
-            waits = ""
+        waits = _waits_on(c, holder)
         ago = gettext("%(age)s ago") % {"age": _e(age(c.created, now))}
         parts.append(
             f'\n      <tr><td class="main"><a href="{_e(c.url)}">{_e(c)}</a></td>'
@@ -371,14 +376,9 @@ def case_list_rows(cases: Iterable[Any]) -> SafeString:
     site, status, opened = gettext("Site"), gettext("Status"), gettext("Opened")
     assignee = _e(gettext("Assignee"))
     holder = _e(gettext("next: find who holds the line"))
-    parts = []
+    parts: list[str] = []
     for c in cases:
-        if c.finding_holder:
-            waits = f' <span class="waits-on">({holder})</span>'
-        elif c.waiting_on:
-            waits = f' <span class="waits-on">({_e(party_name(c.waiting_on))})</span>'
-        else:
-            waits = ""
+        waits = _waits_on(c, holder)
         parts.append(
             f'\n    <tr><td class="main"><a href="{_e(c.url)}">{_e(c)}</a></td>'
             f'<td data-label="{_e(site)}">{_e(c.site_name)}</td>'
