@@ -86,9 +86,10 @@ def _free_port() -> int:
 
 
 def test_serve_migrates_and_serves_through_gunicorn(tmp_path: Path) -> None:
+    """With the default worker kind: one request at a time per worker (`cmd_serve` says why)."""
     port = _free_port()
     server = subprocess.Popen(
-        [MADOGUCHI, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
+        [MADOGUCHI, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         env=_env(tmp_path, MADOGUCHI_ALLOWED_HOSTS="127.0.0.1"),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -109,8 +110,10 @@ def test_serve_migrates_and_serves_through_gunicorn(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log = server.stdout.read() if server.stdout else ""
         if server.stdout:
             server.stdout.close()
+    assert "Using worker: sync" in log
 
 
 def _slugs(database: Path) -> list[str]:
