@@ -21,7 +21,8 @@ def roles_of(user: AnyUser) -> dict[int, str]:
     Every scoped query, every permission check and every page asks this several times per
     request; the answer is kept on the user object (which lives for one request, or one
     command), so the memberships are read by one query instead of one per question. A change
-    of membership is seen on the next request. This is the only place that memo is kept.
+    of membership is seen on the next request. Only this function and `user_with_roles`
+    (which reads the memberships with the user) keep that memo.
     """
     if not user.is_authenticated:
         return {}
@@ -43,13 +44,13 @@ def user_with_roles(user_id: Any) -> Any:
     administrator) is read on their own.
     """
     memberships = list(Membership.objects.filter(user_id=user_id).select_related("user"))
-    if not memberships:
-        user = get_user_model()._default_manager.filter(pk=user_id).first()
-        if user is not None:
-            setattr(user, _ROLES_MEMO, {})
-        return user
-    user = memberships[0].user
-    setattr(user, _ROLES_MEMO, {m.organization_id: m.role for m in memberships})
+    user = (
+        memberships[0].user
+        if memberships
+        else get_user_model()._default_manager.filter(pk=user_id).first()
+    )
+    if user is not None:
+        setattr(user, _ROLES_MEMO, {m.organization_id: m.role for m in memberships})
     return user
 
 
