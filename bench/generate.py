@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 
 from madoguchi.cases.models import Case, Promise, TimelineEntry  # noqa: E402
 from madoguchi.contracts.models import Contract, Site  # noqa: E402
+from madoguchi.engine.kinds import Lamp, Symptom  # noqa: E402
 from madoguchi.orgs.models import Membership, Organization, Role  # noqa: E402
 
 PARTIES = ["docomo-hikari", "softbank-hikari", "so-net", "ntt-east", "ntt-west", "biglobe", "ocn"]
@@ -117,8 +118,11 @@ def generate(total: int, orgs: int, seed: int) -> None:
                         outage_ended=ended,
                         created=opened,
                         assignee=user,
-                        symptoms=["no-internet", "no-phone"],
-                        observations={"onu": {"pon": "on", "los": "blink"}, "said_no_contract": []},
+                        symptoms=[Symptom.INTERNET_DOWN, Symptom.PHONE_DOWN],
+                        observations={
+                            "onu": {"power": Lamp.ON, "optical": Lamp.RED},
+                            "said_no_contract": [],
+                        },
                         assessment=snapshot,
                     )
                 )
