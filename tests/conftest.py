@@ -54,6 +54,8 @@ ENGINE_SENSITIVE = {
     "directory/test_party_search",
     "incidents/test_outage_history",
     "ops/test_commands",
+    "orgs/test_session_user",
+    "server/test_sessions",
     "server/test_settings_for_tests",
     "walks/test_panels",
     "walks/test_queries",

@@ -2,7 +2,8 @@
 
 `prepared_reads` says why and how; the dashboard uses it for its lists
 (`cases.selectors.desk_lists`), its site picker (`cases.selectors.site_choices`) and its
-receivables panel (`receivables.selectors.organization_totals`).
+receivables panel (`receivables.selectors.organization_totals`); every request for its
+session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ Values = Mapping[str, Any]
 
 # Values no request passes (no row has such an id; no date of the desk is in 1901),
 # compiled in place of the request's so their positions among the parameters can be found.
-_PLACEHOLDER_ID = 7_391_000_000_000
+# The ids stay within a 32-bit integer column's range (auth's users): Django compiles a
+# filter on a larger value to "no row" on PostgreSQL, without a parameter to find.
+_PLACEHOLDER_ID = 2_147_000_000
 _PLACEHOLDER_DAY = dt.datetime(1901, 2, 3, tzinfo=dt.UTC)
 _PLACEHOLDER_TEXT = "\x1fmadoguchi-placeholder-{}"  # no slug or name holds a control character
 # At most this many shapes are kept (a shape is a combination of the filters, the number
@@ -47,7 +50,11 @@ _UNPREPARED: Any = object()
 
 
 def prepared_reads(
-    shape: tuple[Any, ...], build: Callable[[Values], Sequence[Read]], values: Values
+    shape: tuple[Any, ...],
+    build: Callable[[Values], Sequence[Read]],
+    values: Values,
+    *,
+    scope: str = "organization",
 ) -> list[list[Any]] | None:
     """Run the reads `build(values)` makes, from statements compiled once per process,
     database and `shape`; None when they cannot be prepared (the caller reads as usual).
@@ -66,18 +73,20 @@ def prepared_reads(
     Tenancy: `values["organization"]` are the user's organization ids; a shape is only
     prepared when every statement holds each organization placeholder, and every placeholder
     is found somewhere, so each statement is scoped by the request's own ids (a statement
-    the placeholders cannot be told apart in is never used: None).
+    the placeholders cannot be told apart in is never used: None). A read that is not an
+    organization's (the request's session, the logged-in user) names the value that scopes
+    it instead (`scope`), under the same rule.
 
     `shape` must name everything else the statements depend on: anything in `values` is a
     placeholder, nothing outside it may vary.
     """
     lengths = tuple(len(v) for v in values.values() if isinstance(v, list | tuple))
-    key = (connection.alias, lengths, *values, *shape)
+    key = (connection.alias, lengths, scope, *values, *shape)
     statements = _PREPARED.get(key, _UNPREPARED)  # one lookup: another thread may clear it
     if statements is _UNPREPARED:
         if len(_PREPARED) >= _MAX_SHAPES:
             _PREPARED.clear()
-        statements = _PREPARED[key] = _prepare(build, values)
+        statements = _PREPARED[key] = _prepare(build, values, scope)
     if statements is None:
         return None
     return [_run(statement, values) for statement in statements]
@@ -117,8 +126,11 @@ def _adapted(value: Any) -> Any:
     return value
 
 
-def _prepare(build: Callable[[Values], Sequence[Read]], values: Values) -> list[_Statement] | None:
+def _prepare(
+    build: Callable[[Values], Sequence[Read]], values: Values, scope: str
+) -> list[_Statement] | None:
     placeholders = _placeholders(values)
+    scopes = values[scope] if isinstance(values[scope], list | tuple) else [values[scope]]
     where: dict[Any, tuple[str, int]] = {}
     for name, value in placeholders.items():
         for index, one in enumerate(value if isinstance(value, list) else [value]):
@@ -145,9 +157,9 @@ def _prepare(build: Callable[[Values], Sequence[Read]], values: Values) -> list[
             for position, value in enumerate(params)
             if _hashable(value) and value in where
         }
-        organizations = {index for name, index in slots.values() if name == "organization"}
-        if organizations != set(range(len(values["organization"]))):
-            return None  # a statement not scoped by every organization placeholder
+        scoped = {index for name, index in slots.values() if name == scope}
+        if scoped != set(range(len(scopes))):
+            return None  # a statement not scoped by every placeholder of the scope
         found.update(slots.values())
         statements.append(_Statement(sql, tuple(params), slots, names, columns))
     return statements if found == set(where.values()) else None

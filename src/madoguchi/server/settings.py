@@ -312,7 +312,8 @@ CACHES: dict[str, dict[str, object]] = {
 # Sessions are read on every request. With Redis they come from memory shared by all the
 # workers (a session ended by one worker is ended for all) and are written through to the
 # database; a per-process cache could not promise that, so without Redis they stay in the
-# database.
+# database (Django's store, read from a statement compiled once: server.sessions says why).
+SESSION_ENGINE = "madoguchi.server.sessions"
 # What every worker process must agree on (the login wait's counts): Redis on a team server,
 # else a table in the database (`madoguchi_cache`, made by orgs' migration 0003).
 CACHES["shared"] = {
