@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -52,3 +54,37 @@ def test_a_deactivated_user_is_logged_out_on_the_next_request(world: World) -> N
     response = client.get(reverse("cases:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_once_prepared_the_user_is_read_without_building_a_query(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = Membership.objects.get(organization=world.org_a, role=Role.OWNER).user
+    user_with_roles(alice.pk)
+
+    def no_query_built(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the user was read through the ORM")
+
+    monkeypatch.setattr(QuerySet, "filter", no_query_built)
+    user = user_with_roles(alice.pk)
+    assert (user.pk, user.username, user.is_active, user.password) == (
+        alice.pk,
+        alice.username,
+        alice.is_active,
+        alice.password,
+    )
+    assert roles_of(user) == {world.org_a.pk: Role.OWNER}
+
+
+def test_a_member_of_two_organizations_has_both_roles(world: World) -> None:
+    alice = Membership.objects.get(organization=world.org_a, role=Role.OWNER).user
+    Membership.objects.create(organization=world.org_b, user=alice, role=Role.VIEWER)
+    assert roles_of(user_with_roles(alice.pk)) == {
+        world.org_a.pk: Role.OWNER,
+        world.org_b.pk: Role.VIEWER,
+    }
+
+
+def test_the_session_s_user_id_as_text_is_the_same_user(world: World) -> None:
+    alice = Membership.objects.get(organization=world.org_a, role=Role.OWNER).user
+    assert user_with_roles(str(alice.pk)) == alice
