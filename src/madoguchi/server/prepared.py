@@ -42,7 +42,10 @@ class _Statement:
     params: tuple[Any, ...]
     slots: dict[int, tuple[str, int]]  # parameter position → (name, index in a list)
     names: tuple[str, ...] | None  # of a values queryset's columns; None: raw SQL
-    columns: tuple[Any, ...]  # the selected expressions (their converters)
+    # (column index, its converters, the selected expression): found once, as the ORM finds
+    # them on every read. They depend on the database's engine and settings only, the same
+    # for every connection to it (the statement is kept per database alias).
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
 
 
 _PREPARED: dict[tuple[Any, ...], list[_Statement] | None] = {}
@@ -161,8 +164,17 @@ def _prepare(
         if scoped != set(range(len(scopes))):
             return None  # a statement not scoped by every placeholder of the scope
         found.update(slots.values())
-        statements.append(_Statement(sql, tuple(params), slots, names, columns))
+        statements.append(_Statement(sql, tuple(params), slots, names, _converters(columns)))
     return statements if found == set(where.values()) else None
+
+
+def _converters(columns: Sequence[Any]) -> tuple[tuple[int, tuple[Any, ...], Any], ...]:
+    found = []
+    for index, column in enumerate(columns):
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            found.append((index, tuple(functions), column))
+    return tuple(found)
 
 
 def _hashable(value: Any) -> bool:
@@ -183,11 +195,7 @@ def _run(statement: _Statement, values: Values) -> list[Any]:
         rows = cursor.fetchall()
     if statement.names is None:
         return rows
-    converters = []
-    for index, column in enumerate(statement.columns):
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if functions:
-            converters.append((index, functions, column))
+    converters = statement.converters
     names = statement.names
     answer = []
     for row in rows:
