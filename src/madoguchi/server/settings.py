@@ -186,6 +186,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # Django's {% url %}, each address reversed once (the module says why).
+            "builtins": ["madoguchi.server.templatetags.urls"],
         },
     },
 ]
