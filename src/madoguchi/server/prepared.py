@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
 # A read as the builder gives it: a `.values()` queryset (rows come back as dicts, through
-# the fields' converters) or raw SQL with its parameters (one row, as a tuple).
-Read = QuerySet[Any, dict[str, Any]] | tuple[str, Sequence[Any]]
+# the fields' converters), a model queryset (instances, with what it selects related, as
+# the ORM makes them; no prefetch) or raw SQL with its parameters (one row, as a tuple).
+Read = QuerySet[Any, Any] | tuple[str, Sequence[Any]]
 # What the builder is given, by name: organization ids under "organization" (a list), every
 # other value by its own name: a datetime, a date, an int, a str, or a list of those (each
 # element its own placeholder; the lists' lengths are part of the shape).
@@ -46,6 +48,28 @@ class _Statement:
     # them on every read. They depend on the database's engine and settings only, the same
     # for every connection to it (the statement is kept per database alias).
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+    instances: _Instances | None = None  # of a model queryset: how rows become instances
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """How a model queryset's rows become instances: what Django's ModelIterable finds
+    from the compiled query on every read, found once."""
+
+    model: type[Model]
+    start: int  # the model's own columns in a row: row[start:end]
+    end: int
+    init_list: tuple[str, ...]
+    populators: tuple[Any, ...]  # select_related's, each filling its object from the row
+    annotations: tuple[tuple[str, int], ...]
+
+    def make(self, row: Sequence[Any]) -> Model:
+        instance = self.model.from_db(connection.alias, self.init_list, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
 
 
 _PREPARED: dict[tuple[Any, ...], list[_Statement] | None] = {}
@@ -146,15 +170,18 @@ def _prepare(
             sql, params = compiler.as_sql()
             columns = tuple(column for column, _sql, _alias in compiler.select)
             query = read.query
-            names: tuple[str, ...] | None = (
-                *query.extra_select,
-                *query.values_select,
-                *query.annotation_select,
-            )
-            if names is not None and len(names) != len(columns):
+            selected = (*query.extra_select, *query.values_select, *query.annotation_select)
+            names: tuple[str, ...] | None = selected
+            instances = None
+            if read._iterable_class is ModelIterable:
+                after = read._prefetch_related_lookups or read._known_related_objects  # type: ignore[attr-defined]
+                if after:
+                    return None  # what the ORM adds after the read: not here
+                instances, names = _instances(read, compiler), None
+            elif len(selected) != len(columns):
                 return None
         else:
-            (sql, params), names, columns = read, None, ()
+            (sql, params), names, columns, instances = read, None, (), None
         slots = {
             position: where[value]
             for position, value in enumerate(params)
@@ -164,8 +191,26 @@ def _prepare(
         if scoped != set(range(len(scopes))):
             return None  # a statement not scoped by every placeholder of the scope
         found.update(slots.values())
-        statements.append(_Statement(sql, tuple(params), slots, names, _converters(columns)))
+        statements.append(
+            _Statement(sql, tuple(params), slots, names, _converters(columns), instances)
+        )
     return statements if found == set(where.values()) else None
+
+
+def _instances(read: QuerySet[Any], compiler: Any) -> _Instances:
+    """As ModelIterable reads them from the compiler (after `as_sql`)."""
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    return _Instances(
+        model=klass_info["model"],
+        start=start,
+        end=end,
+        init_list=tuple(column[0].target.attname for column in select[start:end]),
+        # (django-stubs describe a later Django, with a fetch mode.)
+        populators=tuple(get_related_populators(klass_info, select, read.db)),  # type: ignore[call-arg]
+        annotations=tuple((compiler.annotation_col_map or {}).items()),
+    )
 
 
 def _converters(columns: Sequence[Any]) -> tuple[tuple[int, tuple[Any, ...], Any], ...]:
@@ -193,10 +238,10 @@ def _run(statement: _Statement, values: Values) -> list[Any]:
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         rows = cursor.fetchall()
-    if statement.names is None:
+    names, instances = statement.names, statement.instances
+    if names is None and instances is None:
         return rows
     converters = statement.converters
-    names = statement.names
     answer = []
     for row in rows:
         if converters:
@@ -206,5 +251,8 @@ def _run(statement: _Statement, values: Values) -> list[Any]:
                 for function in functions:
                     value = function(value, column, connection)
                 row[index] = value
-        answer.append(dict(zip(names, row, strict=True)))
+        if instances is not None:
+            answer.append(instances.make(row))
+        else:
+            answer.append(dict(zip(names, row, strict=True)))  # type: ignore[arg-type]
     return answer
