@@ -62,10 +62,11 @@ def _orm(user: Any, filters: CaseFilter, now: dt.datetime, page: int) -> selecto
     )
 
 
-def _organizations_statements() -> list[tuple[object, ...]]:
-    """The prepared shapes scoped by organizations (the session's and the user's reads,
-    scoped by their own keys, are prepared by every logged-in request too)."""
-    return [key for key in prepared._PREPARED if key[2] == "organization"]
+def _desk_statements() -> list[tuple[object, ...]]:
+    """The prepared shapes of the desk's lists and site picker (a request prepares others: its
+    session's, its user's, the directory's stamps)."""
+    desk = {"desk lists", "party desk lists", "promise rows by id", "site choices"}
+    return [key for key in prepared._PREPARED if desk & set(key)]
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_a_prepared_statement_is_filled_with_each_users_organizations(world: Wor
     _desk(world.site_b, mallory, now)
     mine = selectors.desk_lists(alice, CaseFilter(), now, 1, 1, SIZE)
     theirs = selectors.desk_lists(mallory, CaseFilter(), now, 1, 1, SIZE)  # the same shape
-    assert len(_organizations_statements()) == 1  # one statement set served both
+    assert len(_desk_statements()) == 1  # one statement set served both
     assert mine is not None
     assert theirs is not None
     assert mine == _orm(alice, CaseFilter(), now, 1)
@@ -173,7 +174,7 @@ def test_a_prepared_party_statement_is_filled_with_each_users_organizations(
     party = CaseFilter(party="docomo-hikari")
     mine = selectors.desk_lists(alice, party, now, 1, 1, SIZE)
     theirs = selectors.desk_lists(mallory, CaseFilter(party="docomo-hikari"), now, 1, 1, SIZE)
-    assert len(_organizations_statements()) == 2  # the lists' and the promise rows': one set each
+    assert len(_desk_statements()) == 2  # the lists' and the promise rows': one set each
     assert mine is not None
     assert theirs is not None
     assert mine == _orm_party(alice, CaseFilter(party="docomo-hikari"), now, 1)
@@ -194,6 +195,6 @@ def test_the_site_picker_lists_each_users_own_sites(world: World) -> None:
     mallory = world.org_b.memberships.get(role="owner").user
     mine = selectors.site_choices(alice)
     theirs = selectors.site_choices(mallory)  # the statement prepared for alice's shape
-    assert len(_organizations_statements()) == 1
+    assert len(_desk_statements()) == 1
     assert mine == [(world.site_a.pk, world.site_a.name)]
     assert theirs == [(world.site_b.pk, world.site_b.name)]

@@ -113,21 +113,33 @@ def organizations_for(user: AnyUser, *, write: bool = False) -> QuerySet[Organiz
     return Organization.objects.filter(id__in=memberships.values("organization_id"))
 
 
-def colleagues(user: AnyUser) -> QuerySet:
+def colleagues(user: AnyUser) -> list[Any]:
     """Members of the user's organizations (the user included): whom the desk can be
     filtered by."""
     return members_of(*organization_ids(user))
 
 
-def members_of(*organization_ids: int) -> QuerySet:
-    """Users of these organizations, by name: who a case can be assigned to."""
-    members = Membership.objects.filter(organization_id__in=organization_ids)
-    return (
+def members_of(*organization_ids: int) -> list[Any]:
+    """Users of these organizations, by name (their id, username and names only): who a case
+    can be assigned to.
+
+    Read from a statement compiled once per process (`prepared_reads`): the dashboard and
+    the case page ask on every request (issue 26)."""
+    ids = list(organization_ids)
+    read = prepared_reads(("members",), _members_read, {"organization": ids}) if ids else None
+    if read is None:
+        return list(_members_read({"organization": ids})[0])
+    return list(read[0])
+
+
+def _members_read(values: Values) -> list[Any]:
+    members = Membership.objects.filter(organization_id__in=values["organization"])
+    return [
         get_user_model()
         .objects.filter(pk__in=members.values("user"))
         .order_by("username")
         .only("id", "username", "first_name", "last_name")
-    )
+    ]
 
 
 def token_row(token: str) -> ApiToken | None:
