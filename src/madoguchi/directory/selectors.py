@@ -20,6 +20,7 @@ from madoguchi.engine.catalog import match_parties, party_aliases
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organization_ids, organizations_for
 from madoguchi.orgs.types import AnyUser
+from madoguchi.server.prepared import Values, prepared_reads
 
 Directory = dict[str, engine.Party]
 
@@ -210,16 +211,13 @@ def _cached_with_key(
     from Django's cache (0.7 ms of every page, issue 26): the records are frozen and every
     caller copies the dict before adding to it (`site_directory`, the engine's context).
     """
-    scope = Q(organization_id=organization_id) | Q(organization__isnull=True)
-    stamps: dict[int | None, uuid.UUID] = dict(
-        DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp")
-    )
+    stamps = _stamps(organization_id)
     if len(stamps) < 2:
         DirectoryStamp.objects.bulk_create(
             [DirectoryStamp(organization_id=pk) for pk in (organization_id, None)],
             ignore_conflicts=True,
         )
-        stamps = dict(DirectoryStamp.objects.filter(scope).values_list("organization_id", "stamp"))
+        stamps = _stamps(organization_id)
     key = f"madoguchi:directory:v2:{organization_id}:{stamps[organization_id]}:{stamps[None]}"
     directory = _IN_PROCESS.get(key)
     if directory is None:
@@ -231,6 +229,20 @@ def _cached_with_key(
             _IN_PROCESS.clear()
         _IN_PROCESS[key] = directory
     return directory, key
+
+
+def _stamps(organization_id: int) -> dict[int | None, uuid.UUID]:
+    """The organization's directory stamp and the catalog's (by None), as they are: read on
+    every page that shows a party, from a statement compiled once (`prepared_reads`)."""
+    read = prepared_reads(("directory stamps",), _stamps_read, {"organization": [organization_id]})
+    found = read[0] if read is not None else _stamps_read({"organization": [organization_id]})[0]
+    return {row["organization_id"]: row["stamp"] for row in found}
+
+
+def _stamps_read(values: Values) -> list[Any]:
+    (organization_id,) = values["organization"]
+    scope = Q(organization_id=organization_id) | Q(organization__isnull=True)
+    return [DirectoryStamp.objects.filter(scope).values("organization_id", "stamp")]
 
 
 def catalog_for(organization: Organization) -> Catalog:
