@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from madoguchi.cases.models import Case, EntryKind
@@ -284,3 +285,20 @@ def test_a_case_is_added_from_the_incident_page(world: World, outage: dict[str, 
         f"/incidents/{incident.pk}/cases/", {"case": [outage["stranger"].pk]}
     )
     assert not IncidentCase.objects.filter(case=outage["stranger"]).exists()
+
+
+def test_once_prepared_only_the_contracts_read_is_compiled(
+    world: World, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _alice(world)
+    first = selectors.suggestions(user, outage["now"])
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(self.query.model.__name__)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    assert selectors.suggestions(user, outage["now"]) == first
+    assert compiled == ["Contract"]  # the recent cases: from the prepared statement
