@@ -5,13 +5,13 @@ web is found through the API with the same words."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import BooleanField, Expression, F, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -20,6 +20,7 @@ from madoguchi.cases.search import search_cases
 from madoguchi.directory.selectors import Directory, directories_of, party_slugs_named
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
+from madoguchi.server.expressions import AmongIds
 
 MAX_ID = 2**63 - 1  # the largest id the database holds (larger ones match nothing anyway)
 
@@ -246,44 +247,6 @@ class PartyDesk:
 def awaited_pairs(rows: list[tuple[Any, Any]]) -> list[tuple[int, bool]]:
     """`PartyDesk.awaited`'s rows as (id, overdue): SQLite says 0/1, PostgreSQL a boolean."""
     return [(pk, bool(late)) for pk, late in rows]
-
-
-class AmongIds(Expression):
-    """`column IN (ids)`, where `ids` is a query of ids; on PostgreSQL spelled
-    `column = ANY(ARRAY(ids))`, which says the same.
-
-    Why: for the promises taken by a party's cases, PostgreSQL planned `IN (…)` as a hash
-    join over every awaited promise of the database (150,000 index entries at 10⁶ cases,
-    28 ms for a common party), as it expects few matches. The array is read first (the
-    party's open cases, from their indexes) and then looked up id by id in the by-case index
-    of awaited promises (8 ms). SQLite has no arrays, and already probes its index by id."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column: str | Expression, ids: QuerySet[Any] | Expression) -> None:
-        super().__init__()
-        self.column = F(column) if isinstance(column, str) else column
-        self.ids = Subquery(ids) if isinstance(ids, QuerySet) else ids
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column, self.ids]
-
-    def set_source_expressions(self, expressions: Sequence[Any]) -> None:
-        self.column, self.ids = expressions
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
-        return self._sql(compiler, "{column} IN {ids}")
-
-    def as_postgresql(
-        self, compiler: Any, connection: Any, **extra: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        return self._sql(compiler, "{column} = ANY(ARRAY{ids})")
-
-    def _sql(self, compiler: Any, template: str) -> tuple[str, tuple[Any, ...]]:
-        column, column_params = compiler.compile(self.column)
-        ids, ids_params = compiler.compile(self.ids)
-        return template.format(column=column, ids=ids), (*column_params, *ids_params)
 
 
 def party_desk(

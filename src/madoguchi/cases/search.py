@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from madoguchi.cases.models import Case
 from madoguchi.contracts.models import Site
+from madoguchi.server.expressions import AmongIds
 
 # More candidates than this from the trigram index and the word is not rare after all: the
 # newest-first walk pages faster than filtering on a thousand ids.
@@ -95,8 +96,11 @@ def _exact_matches(cases: QuerySet[Case], query: str) -> set[int]:
 
 
 def _common_among_newest(cases: QuerySet[Case], contains: Q) -> bool:
+    # Among the newest ids as an array on PostgreSQL (AmongIds): with `IN (…)` it hashed
+    # every case of the organization to find the newest (3.2 ms of its CPU at 10⁵ for a
+    # rare word), where looking up each of them by id is 0.3 ms.
     newest = cases.order_by("-created", "-id").values("id")[:SAMPLE_NEWEST]
-    hits = cases.filter(pk__in=newest).filter(contains).order_by()[:SAMPLE_HITS]
+    hits = cases.filter(AmongIds("pk", newest)).filter(contains).order_by()[:SAMPLE_HITS]
     return hits.count() >= SAMPLE_HITS
 
 
