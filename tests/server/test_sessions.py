@@ -74,3 +74,11 @@ def test_an_expired_session_is_logged_out_on_the_next_request(world: World) -> N
         expire_date=timezone.now() - dt.timedelta(seconds=1)
     )
     assert client.get(reverse("cases:dashboard")).status_code == 302
+
+
+def test_the_session_read_carries_its_expiry(world: World) -> None:
+    _client, key = _logged_in(world)
+    store = SessionStore(key)
+    found = store._get_session_from_db()
+    assert found is not None
+    assert found.expire_date == Session.objects.get(session_key=key).expire_date

@@ -16,9 +16,9 @@ from madoguchi.server.prepared import Values, prepared_reads
 
 
 def _session_read(values: Values) -> list[Any]:
-    # Django's own read (db.SessionStore._get_session_from_db), its data column only.
+    # Django's own read (db.SessionStore._get_session_from_db), the columns a store reads.
     live = Session.objects.filter(session_key=values["session"], expire_date__gt=values["now"])
-    return [live.values("session_data")]
+    return [live.values("session_data", "expire_date")]
 
 
 class SessionStore(DatabaseSessionStore):
@@ -44,4 +44,4 @@ class SessionStore(DatabaseSessionStore):
         if not rows:
             self._session_key = None  # as Django: a fresh session from here on
             return None
-        return Session(session_key=key, session_data=rows[0]["session_data"])
+        return Session(session_key=key, **rows[0])
