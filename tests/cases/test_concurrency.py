@@ -45,6 +45,13 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db: Any) -> None:
     assert connection.transaction_mode == "IMMEDIATE"
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's read settings")
+def test_sqlite_reads_through_a_memory_map_with_a_larger_page_cache(db: Any) -> None:
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA mmap_size").fetchone()[0] == 256 * 1024 * 1024
+        assert cursor.execute("PRAGMA cache_size").fetchone()[0] == -32_000  # KiB
+
+
 def test_a_token_is_stamped_at_most_once_a_minute(world: World) -> None:
     def read() -> None:
         assert world.api("get", "/api/v1/sites").status_code == 200
