@@ -302,3 +302,32 @@ def test_once_prepared_only_the_contracts_read_is_compiled(
     monkeypatch.setattr(SQLCompiler, "as_sql", counted)
     assert selectors.suggestions(user, outage["now"]) == first
     assert compiled == ["Contract"]  # the recent cases: from the prepared statement
+
+
+def test_once_prepared_a_case_panel_compiles_only_the_contracts_read(
+    world: World, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user, case = _alice(world), outage["cases"][0]
+    first = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(self.query.model.__name__)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    found = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
+    assert found == first
+    assert compiled == ["Contract"]
+
+
+def test_a_case_panel_names_the_cases_incident_and_not_another_organizations(
+    world: World, outage: dict[str, Any]
+) -> None:
+    incident = _confirm(world, outage)
+    case = outage["cases"][0]
+    assert selectors.open_incident_of_case(_alice(world), case.pk) == incident
+    assert selectors.open_incident_of_case(_mallory(world), case.pk) is None
+    with pytest.raises(Case.DoesNotExist):
+        selectors.case_for_panel(_mallory(world), case.pk)

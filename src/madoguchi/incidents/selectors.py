@@ -204,14 +204,23 @@ def incident_by_status_token(token: str) -> Incident | None:
 
 
 def open_incident_of_case(user: AnyUser, case_id: int) -> Incident | None:
-    link = (
-        IncidentCase.objects.for_user(user)
-        .filter(case_id=case_id)
-        .exclude(incident__state=State.DISMISSED)
-        .select_related("incident")
-        .first()
+    """The incident the user's case is part of (not a dismissed one), or None; from a
+    statement compiled once (`prepared_reads`): every case page's panel asks."""
+    ids = organization_ids(user)
+    if not ids:
+        return None
+    values = {"organization": ids, "case": case_id}
+    read = prepared_reads(("incident of a case",), _incident_link_read, values)
+    links = read[0] if read is not None else _incident_link_read(values)[0]
+    return links[0].incident if links else None
+
+
+def _incident_link_read(values: Values) -> list[Any]:
+    links = IncidentCase.objects.filter(
+        organization_id__in=values["organization"], case_id=values["case"]
     )
-    return link.incident if link else None
+    live = links.exclude(incident__state=State.DISMISSED).select_related("incident")
+    return [live.order_by("linked", "id")[:1]]
 
 
 # --- Outage history ---------------------------------------------------------------------
@@ -305,7 +314,19 @@ def incident_figures(user: AnyUser, now: dt.datetime) -> list[AreaFigures]:
 def case_for_panel(user: AnyUser, case_id: int) -> Case:
     """The user's case, only what its panel needs (Case.DoesNotExist for another
     organization's): read before anything else about it."""
-    return Case.objects.for_user(user).only("id", "organization_id", "status").get(pk=case_id)
+    ids = organization_ids(user)
+    values = {"organization": ids, "case": case_id}
+    read = prepared_reads(("case for a panel",), _case_for_panel_read, values) if ids else None
+    if read is None:
+        return Case.objects.for_user(user).only("id", "organization_id", "status").get(pk=case_id)
+    if not read[0]:
+        raise Case.DoesNotExist
+    return read[0][0]
+
+
+def _case_for_panel_read(values: Values) -> list[Any]:
+    cases = Case.objects.filter(organization_id__in=values["organization"], pk=values["case"])
+    return [cases.only("id", "organization_id", "status")]
 
 
 def case_panel(
