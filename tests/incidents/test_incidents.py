@@ -287,11 +287,8 @@ def test_a_case_is_added_from_the_incident_page(world: World, outage: dict[str, 
     assert not IncidentCase.objects.filter(case=outage["stranger"]).exists()
 
 
-def test_once_prepared_only_the_contracts_read_is_compiled(
-    world: World, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    user = _alice(world)
-    first = selectors.suggestions(user, outage["now"])
+def _compiled_models(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From here on, the model of every query the ORM compiles, in order."""
     compiled: list[str] = []
     as_sql = SQLCompiler.as_sql
 
@@ -300,6 +297,15 @@ def test_once_prepared_only_the_contracts_read_is_compiled(
         return as_sql(self, *args, **kwargs)
 
     monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return compiled
+
+
+def test_once_prepared_only_the_contracts_read_is_compiled(
+    world: World, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _alice(world)
+    first = selectors.suggestions(user, outage["now"])
+    compiled = _compiled_models(monkeypatch)
     assert selectors.suggestions(user, outage["now"]) == first
     assert compiled == ["Contract"]  # the recent cases: from the prepared statement
 
@@ -309,14 +315,7 @@ def test_once_prepared_a_case_panel_compiles_only_the_contracts_read(
 ) -> None:
     user, case = _alice(world), outage["cases"][0]
     first = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        compiled.append(self.query.model.__name__)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    compiled = _compiled_models(monkeypatch)
     found = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
     assert found == first
     assert compiled == ["Contract"]
