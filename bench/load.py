@@ -12,12 +12,18 @@ incident), on the same connection; they are counted as requests of their own ("p
 not as pages. It stops by itself after --seconds (and --max-requests), and
 prints requests/s, p50/p99 per page and overall, and the errors (any status but 200, or a
 failed connection). Only for 127.0.0.1/localhost: it refuses any other host.
+
+On Linux it also prints the server's CPU a page: the user and system time of the gunicorn
+processes serving the port (from /proc) over the run, divided by the pages (their panels
+included). It moves less than pages a second when other work shares the machine, so two
+versions run in turns compare better by it.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import re
 import statistics
@@ -27,6 +33,7 @@ import time
 import urllib.parse
 from collections import defaultdict
 from http.cookies import SimpleCookie
+from pathlib import Path
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 PANEL = re.compile(r'data-panel="([^"]+)"')
@@ -146,6 +153,29 @@ def worker(
         errors.extend(failed)
 
 
+def server_cpu_seconds(port: int) -> tuple[float, int] | None:
+    """User + system CPU seconds so far of the gunicorn processes whose command line names
+    `:port` (the master and its workers), and how many; None without /proc or such a
+    process."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    mark, ticks, found = f":{port}".encode(), 0, 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            if mark not in command or b"gunicorn" not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (stat's 14th and 15th)
+        found += 1
+    return (ticks / os.sysconf("SC_CLK_TCK"), found) if found else None
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -182,6 +212,7 @@ def main() -> None:
     errors: list[str] = []
     lock = threading.Lock()
     budget = [args.max_requests]
+    cpu_before = server_cpu_seconds(port)
     started = time.monotonic()
     deadline = started + args.seconds
     threads = [
@@ -196,6 +227,7 @@ def main() -> None:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    cpu_after = server_cpu_seconds(port)
     pages = [t for name, values in times.items() if name != "panels" for t in values]
     everything = [t for values in times.values() for t in values]
     print(f"{args.users} users, {elapsed:.0f} s, {len(ids)} case pages sampled")
@@ -206,6 +238,12 @@ def main() -> None:
                 f"p50 {statistics.median(values) * 1000:7.1f} ms  "
                 f"p99 {percentile(values, 0.99):7.1f} ms"
             )
+    if cpu_before and cpu_after and pages:
+        spent = cpu_after[0] - cpu_before[0]
+        print(
+            f"server CPU {spent * 1000 / len(pages):.2f} ms a page, panels included "
+            f"({cpu_after[1]} gunicorn processes on :{port})"
+        )
     print(f"errors: {len(errors)}")
     for line in errors[:10]:
         print("  " + line)
