@@ -135,3 +135,12 @@ def test_a_model_read_with_a_prefetch_is_not_prepared(world: World) -> None:
         prepared.prepared_reads(("test prefetch",), build, {"organization": [world.org_a.pk]})
         is None
     )
+
+
+def test_a_user_of_no_organization_finds_no_case_without_reading_cases(world: World) -> None:
+    nobody = UserFactory()
+    with CaptureQueriesContext(connection) as captured, pytest.raises(Case.DoesNotExist):
+        selectors.case_for_page(nobody, world.case_a.pk)
+    assert [q["sql"] for q in captured if "orgs_membership" not in q["sql"]] == []
+    assert members_of() == []
+    assert prepared.prepared_reads(("test nobody",), lambda v: [], {"organization": []}) is None

@@ -19,7 +19,7 @@ from madoguchi.contracts.models import Site
 from madoguchi.directory.selectors import Directory
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
-from madoguchi.server.prepared import prepared_reads
+from madoguchi.server.prepared import prepared_or_built, prepared_reads
 
 # The dashboard's "due soon" list: promises falling due within a day (the reminder mail's
 # lead time is another figure, `reminders.REMINDER_LEAD_TIME`).
@@ -289,22 +289,12 @@ def case_for_page(user: AnyUser, pk: int) -> Case:
     compiling this read (71 columns over three joins, then the promises) was the largest
     part of the case page's CPU after its rendering (issue 26). The promises are read only
     for a case found among the user's organizations."""
-    ids = organization_ids(user)
-    values = {"organization": ids, "case": pk}
-    read = prepared_reads(("case page",), _case_page_read, values) if ids else None
-    if read is None:
-        case = (
-            Case.objects.for_user(user)
-            .select_related("site", "organization", "assignee")
-            .prefetch_related("promises")
-            .get(pk=pk)
-        )
-    else:
-        (found,) = read
-        if not found:
-            raise Case.DoesNotExist
-        case = found[0]
-        _with_promises(case)
+    values = {"organization": organization_ids(user), "case": pk}
+    (found,) = prepared_or_built(("case page",), _case_page_read, values)
+    if not found:
+        raise Case.DoesNotExist
+    case = found[0]
+    _with_promises(case)
     # The site's organization is the case's: joined once, not twice. Each joined table adds
     # to PostgreSQL's planning (0.7 ms for this query with five joins, 0.5 with three).
     if case.site.organization_id == case.organization_id:
@@ -324,8 +314,9 @@ def _promises_read(ph: Mapping[str, Any]) -> list[Any]:
 def _with_promises(case: Case) -> None:
     """The case's promises read and kept as `prefetch_related("promises")` keeps them
     (`case.promises.all()` then asks nothing), each holding its case."""
-    read = prepared_reads(("case promises",), _promises_read, {"case": case.pk}, scope="case")
-    promises = list(read[0]) if read is not None else list(Promise.objects.filter(case=case))
+    (promises,) = prepared_or_built(
+        ("case promises",), _promises_read, {"case": case.pk}, scope="case"
+    )
     for promise in promises:
         Promise.case.field.set_cached_value(promise, case)
     kept = case.promises.get_queryset()  # the related manager's: filtered to the case
@@ -340,11 +331,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
     A correction corrects an entry of the same timeline, so that entry is taken from the
     list rather than joined again for every row. Read from a statement compiled once
     (`prepared_reads`), for a case already found among the user's."""
-    read = prepared_reads(("timeline",), _timeline_read, {"case": case.pk}, scope="case")
-    if read is None:
-        entries = list(case.entries.select_related("author").order_by("at", "id"))
-    else:
-        entries = list(read[0])
+    (entries,) = prepared_or_built(("timeline",), _timeline_read, {"case": case.pk}, scope="case")
     by_pk = {entry.pk: entry for entry in entries}
     for entry in entries:
         TimelineEntry.case.field.set_cached_value(entry, case)

@@ -20,7 +20,7 @@ from madoguchi.engine.catalog import match_parties, party_aliases
 from madoguchi.orgs.models import Organization
 from madoguchi.orgs.selectors import organization_ids, organizations_for
 from madoguchi.orgs.types import AnyUser
-from madoguchi.server.prepared import Values, prepared_reads
+from madoguchi.server.prepared import Values, prepared_or_built
 
 Directory = dict[str, engine.Party]
 
@@ -234,8 +234,8 @@ def _cached_with_key(
 def _stamps(organization_id: int) -> dict[int | None, uuid.UUID]:
     """The organization's directory stamp and the catalog's (by None), as they are: read on
     every page that shows a party, from a statement compiled once (`prepared_reads`)."""
-    read = prepared_reads(("directory stamps",), _stamps_read, {"organization": [organization_id]})
-    found = read[0] if read is not None else _stamps_read({"organization": [organization_id]})[0]
+    values = {"organization": [organization_id]}
+    (found,) = prepared_or_built(("directory stamps",), _stamps_read, values)
     return {row["organization_id"]: row["stamp"] for row in found}
 
 
@@ -281,12 +281,8 @@ def directories_of(user: AnyUser) -> dict[int, Directory]:
     """The directory of each of the user's organizations, by organization id (cached: one
     query for the organizations, one small one for each directory's stamps; both from
     statements compiled once, as the desk and every search ask)."""
-    ids = organization_ids(user)
-    if not ids:
-        return {}
-    values = {"organization": ids}
-    read = prepared_reads(("user's organizations",), _organizations_read, values)
-    organizations = read[0] if read is not None else _organizations_read(values)[0]
+    values = {"organization": organization_ids(user)}
+    (organizations,) = prepared_or_built(("user's organizations",), _organizations_read, values)
     return {organization.pk: parties_for(organization) for organization in organizations}
 
 

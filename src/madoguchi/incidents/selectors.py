@@ -26,7 +26,7 @@ from madoguchi.incidents.holders import ContractRow, holder_of, service_out
 from madoguchi.incidents.models import Incident, IncidentCase, IncidentUpdate, State
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
-from madoguchi.server.prepared import Values, prepared_reads
+from madoguchi.server.prepared import Values, prepared_or_built
 
 # Cases opened within this span of each other at sites on the same holder and area are
 # suggested as one outage ("five customers called within an hour").
@@ -75,12 +75,8 @@ def suggestions(user: AnyUser, now: dt.datetime) -> list[Suggestion]:
     organization whose service out has the same holder, in the same area, started within
     SUGGESTION_WINDOW of the group's first. Two queries, the first (the recent cases) from a
     statement compiled once (`prepared_reads`): the dashboard asks on every visit."""
-    ids = organization_ids(user)
-    if not ids:
-        return []
-    values = {"organization": ids, "since": now - SUGGESTION_LOOKBACK}
-    read = prepared_reads(("incident suggestions",), _recent_cases_read, values)
-    rows = list(read[0] if read is not None else _recent_cases_read(values)[0])
+    values = {"organization": organization_ids(user), "since": now - SUGGESTION_LOOKBACK}
+    (rows,) = prepared_or_built(("incident suggestions",), _recent_cases_read, values)
     contracts: dict[int, list[ContractRow]] = defaultdict(list)
     site_ids = {row["site_id"] for row in rows}
     for c in (
@@ -206,12 +202,8 @@ def incident_by_status_token(token: str) -> Incident | None:
 def open_incident_of_case(user: AnyUser, case_id: int) -> Incident | None:
     """The incident the user's case is part of (not a dismissed one), or None; from a
     statement compiled once (`prepared_reads`): every case page's panel asks."""
-    ids = organization_ids(user)
-    if not ids:
-        return None
-    values = {"organization": ids, "case": case_id}
-    read = prepared_reads(("incident of a case",), _incident_link_read, values)
-    links = read[0] if read is not None else _incident_link_read(values)[0]
+    values = {"organization": organization_ids(user), "case": case_id}
+    (links,) = prepared_or_built(("incident of a case",), _incident_link_read, values)
     return links[0].incident if links else None
 
 
@@ -314,14 +306,11 @@ def incident_figures(user: AnyUser, now: dt.datetime) -> list[AreaFigures]:
 def case_for_panel(user: AnyUser, case_id: int) -> Case:
     """The user's case, only what its panel needs (Case.DoesNotExist for another
     organization's): read before anything else about it."""
-    ids = organization_ids(user)
-    values = {"organization": ids, "case": case_id}
-    read = prepared_reads(("case for a panel",), _case_for_panel_read, values) if ids else None
-    if read is None:
-        return Case.objects.for_user(user).only("id", "organization_id", "status").get(pk=case_id)
-    if not read[0]:
+    values = {"organization": organization_ids(user), "case": case_id}
+    (found,) = prepared_or_built(("case for a panel",), _case_for_panel_read, values)
+    if not found:
         raise Case.DoesNotExist
-    return read[0][0]
+    return found[0]
 
 
 def _case_for_panel_read(values: Values) -> list[Any]:

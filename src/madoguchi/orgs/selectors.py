@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from madoguchi.orgs.models import WRITE_ROLES, ApiToken, CalendarFeed, Membership, Organization
 from madoguchi.orgs.types import AnyUser
-from madoguchi.server.prepared import Values, prepared_reads
+from madoguchi.server.prepared import Values, prepared_or_built
 
 # The attribute that keeps a user's roles for the rest of the request (see roles_of).
 _ROLES_MEMO = "_madoguchi_roles"
@@ -49,30 +49,19 @@ def user_with_roles(user_id: Any) -> Any:
     model = get_user_model()
     if not isinstance(user_id, int):
         user_id = model._meta.pk.to_python(user_id)
-    read = prepared_reads(
+    (rows,) = prepared_or_built(
         ("user with roles",), _user_with_roles_read, {"user": user_id}, scope="user"
     )
-    if read is None:  # the placeholders could not be told apart: read through the ORM
-        memberships = list(Membership.objects.filter(user_id=user_id).select_related("user"))
-        user = (
-            memberships[0].user
-            if memberships
-            else model._default_manager.filter(pk=user_id).first()
-        )
-        roles = {m.organization_id: m.role for m in memberships}
-    else:
-        (rows,) = read
-        if not rows:
-            return None
-        names = _user_columns()
-        user = model.from_db(connection.alias, names, [rows[0][name] for name in names])
-        roles = {
-            row[_MEMBER_ORGANIZATION]: row[_MEMBER_ROLE]
-            for row in rows
-            if row[_MEMBER_ORGANIZATION] is not None
-        }
-    if user is not None:
-        setattr(user, _ROLES_MEMO, roles)
+    if not rows:
+        return None
+    names = _user_columns()
+    user = model.from_db(connection.alias, names, [rows[0][name] for name in names])
+    roles = {
+        row[_MEMBER_ORGANIZATION]: row[_MEMBER_ROLE]
+        for row in rows
+        if row[_MEMBER_ORGANIZATION] is not None
+    }
+    setattr(user, _ROLES_MEMO, roles)
     return user
 
 
@@ -125,11 +114,10 @@ def members_of(*organization_ids: int) -> list[Any]:
 
     Read from a statement compiled once per process (`prepared_reads`): the dashboard and
     the case page ask on every request (issue 26)."""
-    ids = list(organization_ids)
-    read = prepared_reads(("members",), _members_read, {"organization": ids}) if ids else None
-    if read is None:
-        return list(_members_read({"organization": ids})[0])
-    return list(read[0])
+    (members,) = prepared_or_built(
+        ("members",), _members_read, {"organization": list(organization_ids)}
+    )
+    return members
 
 
 def _members_read(values: Values) -> list[Any]:

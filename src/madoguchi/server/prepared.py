@@ -3,7 +3,8 @@
 `prepared_reads` says why and how; the dashboard uses it for its lists
 (`cases.selectors.desk_lists`), its site picker (`cases.selectors.site_choices`) and its
 receivables panel (`receivables.selectors.organization_totals`); every request for its
-session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`).
+session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`); the case page
+and its panels through `prepared_or_built`.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def prepared_reads(
     `shape` must name everything else the statements depend on: anything in `values` is a
     placeholder, nothing outside it may vary.
     """
+    if not _scopes(values, scope):
+        return None  # nothing to scope the statements by (a user of no organization)
     lengths = tuple(len(v) for v in values.values() if isinstance(v, list | tuple))
     key = (connection.alias, lengths, scope, *values, *shape)
     statements = _PREPARED.get(key, _UNPREPARED)  # one lookup: another thread may clear it
@@ -117,6 +120,25 @@ def prepared_reads(
     if statements is None:
         return None
     return [_run(statement, values) for statement in statements]
+
+
+def prepared_or_built(
+    shape: tuple[Any, ...],
+    build: Callable[[Values], Sequence[QuerySet[Any, Any]]],
+    values: Values,
+    *,
+    scope: str = "organization",
+) -> list[list[Any]]:
+    """The rows of `prepared_reads`, or, when its reads cannot be prepared (or nothing
+    scopes them), of the same querysets `build(values)` makes, read through the ORM: the same
+    rows either way, so a caller has one path."""
+    read = prepared_reads(shape, build, values, scope=scope)
+    return read if read is not None else [list(queryset) for queryset in build(values)]
+
+
+def _scopes(values: Values, scope: str) -> list[Any]:
+    value = values[scope]
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _placeholders(values: Values) -> dict[str, Any]:
@@ -157,7 +179,7 @@ def _prepare(
     build: Callable[[Values], Sequence[Read]], values: Values, scope: str
 ) -> list[_Statement] | None:
     placeholders = _placeholders(values)
-    scopes = values[scope] if isinstance(values[scope], list | tuple) else [values[scope]]
+    scopes = _scopes(values, scope)
     where: dict[Any, tuple[str, int]] = {}
     for name, value in placeholders.items():
         for index, one in enumerate(value if isinstance(value, list) else [value]):

@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from madoguchi.server.prepared import Values, prepared_reads
+from madoguchi.server.prepared import Values, prepared_or_built
 
 
 def _session_read(values: Values) -> list[Any]:
@@ -36,11 +36,7 @@ class SessionStore(DatabaseSessionStore):
         if key is None:  # Django asks only with a key; nothing to read without one
             return None
         values = {"session": key, "now": timezone.now()}
-        read = prepared_reads(("session",), _session_read, values, scope="session")
-        if read is None:  # the placeholders could not be told apart: read as Django does
-            found: Session | None = super()._get_session_from_db()  # type: ignore[misc]
-            return found
-        (rows,) = read
+        (rows,) = prepared_or_built(("session",), _session_read, values, scope="session")
         if not rows:
             self._session_key = None  # as Django: a fresh session from here on
             return None
