@@ -51,6 +51,7 @@ ENGINE_SENSITIVE = {
     "cases/test_party_filter",
     "cases/test_reimport",
     "cases/test_search",
+    "cases/test_site_file_rows",
     "directory/test_desk_slugs",
     "directory/test_party_search",
     "incidents/test_outage_history",

@@ -13,20 +13,28 @@ The writes to a site's cases keep it a valid site file with `keeping_site_file_v
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet
 from pydantic import ValidationError
 
-from madoguchi.cases.models import CASE_SNAPSHOT_FIELDS, Case, EntryKind, Promise, TimelineEntry
+from madoguchi.cases.models import (
+    ACTIVE_STATUSES,
+    CASE_SNAPSHOT_FIELDS,
+    Case,
+    EntryKind,
+    Promise,
+    TimelineEntry,
+)
 from madoguchi.contracts import integrity
 from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.contracts.records import (
+    ROW_KINDS,
     SITE_ROW_PREFETCHES,
     file_fields,
     file_value,
@@ -39,10 +47,28 @@ from madoguchi.directory.selectors import Directory, catalog_for, directory_with
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.sitefile import Problem, document_problems
+from madoguchi.server.prepared import keep_prefetched, prepared_or_built
 
 # Timeline entries that tell a party of the trouble: a call to it, or from it (a party cannot
 # call about a trouble it does not know of).
 CALL_KINDS = (EntryKind.CALL_OUT, EntryKind.CALL_IN)
+
+
+def _calls(entries: QuerySet[TimelineEntry]) -> QuerySet[TimelineEntry]:
+    """The calls among `entries` (a call with a party tells it of the trouble: its first one
+    is a report), as `case_reports` reads them."""
+    return (
+        entries.filter(kind__in=CALL_KINDS)
+        .exclude(party="")
+        .only("id", "case_id", "party", "at")
+        .order_by("at", "id")
+    )
+
+
+def _awaited(promises: QuerySet[Promise]) -> QuerySet[Promise]:
+    """The promises among `promises` still awaited (a broken one is not), by due time."""
+    return promises.filter(broken__isnull=True).order_by("due", "id")
+
 
 # What `site_document` reads besides the site's own columns; a fixed number of queries.
 SITE_FILE_PREFETCHES: tuple[str | Prefetch, ...] = (
@@ -53,19 +79,8 @@ SITE_FILE_PREFETCHES: tuple[str | Prefetch, ...] = (
         queryset=Case.objects.active()
         .defer(*CASE_SNAPSHOT_FIELDS)
         .prefetch_related(
-            Prefetch(
-                "promises",
-                queryset=Promise.objects.filter(broken__isnull=True).order_by("due", "id"),
-            ),
-            # A call with a party tells it of the trouble: its first one is a report.
-            Prefetch(
-                "entries",
-                queryset=TimelineEntry.objects.filter(kind__in=CALL_KINDS)
-                .exclude(party="")
-                .only("id", "case_id", "party", "at")
-                .order_by("at", "id"),
-                to_attr="calls",
-            ),
+            Prefetch("promises", queryset=_awaited(Promise.objects.all())),
+            Prefetch("entries", queryset=_calls(TimelineEntry.objects.all()), to_attr="calls"),
         ),
     ),
 )
@@ -79,20 +94,66 @@ def with_site_file_rows(queryset: QuerySet[Site]) -> QuerySet[Site]:
 
 
 def load_site_file_rows(site: Site) -> Site:
-    """Fetch what `site_document` reads for a site already in hand."""
-    prefetch_related_objects([site], *SITE_FILE_PREFETCHES)
+    """Fetch what `site_document` reads for a site already in hand, kept as
+    `with_site_file_rows` keeps it: its own rows, its open cases, their awaited promises and
+    their calls (`calls`).
+
+    Six reads from statements compiled once (`server.prepared.prepared_or_built`), each
+    scoped by the site. Why: a site's first look in a worker reads them (the case page and
+    the site page assess the site), and building the same six queries through the ORM's
+    prefetches cost about 4 ms of CPU, more than the reads and the validation together
+    (issue 26: the case page side by side with django-helpdesk's ticket page). The rows are
+    the prefetches' (tests/cases/test_site_file_rows.py compares the documents)."""
+    if "cases" in getattr(site, "_prefetched_objects_cache", {}):
+        return site  # read with `with_site_file_rows` already
+    *own, cases, promises, calls = prepared_or_built(
+        ("site file rows",), _site_file_reads, {"site": site.pk}, scope="site"
+    )
+    for section, rows in zip(SITE_ROW_PREFETCHES, own, strict=True):
+        keep_prefetched(site, section, rows)
+    keep_prefetched(site, "cases", cases)
+    awaited, told = _by_case(promises), _by_case(calls)
+    for case in cases:
+        keep_prefetched(case, "promises", awaited.get(case.pk, []))
+        calls_of_case = told.get(case.pk, [])
+        for entry in calls_of_case:
+            TimelineEntry.case.field.set_cached_value(entry, case)
+        case.calls = calls_of_case  # as the prefetch's to_attr
     return site
 
 
-def case_reports(case: Case) -> list[dict[str, str]]:
+def _site_file_reads(ph: Mapping[str, Any]) -> list[QuerySet[Any]]:
+    """`SITE_FILE_PREFETCHES` as one read each, by the site: its rows (each kind's own
+    order), its open cases, their awaited promises, their calls."""
+    site = ph["site"]
+    open_cases = {"case__site_id": site, "case__status__in": ACTIVE_STATUSES}
+    return [
+        *(kind.model._default_manager.filter(site_id=site) for kind in ROW_KINDS),
+        Case.objects.active().defer(*CASE_SNAPSHOT_FIELDS).filter(site_id=site),
+        _awaited(Promise.objects.filter(**open_cases)),
+        _calls(TimelineEntry.objects.filter(**open_cases)),
+    ]
+
+
+def _by_case(rows: list[Any]) -> dict[int, list[Any]]:
+    """Rows grouped by their case, each group in the rows' order."""
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.case_id, []).append(row)
+    return grouped
+
+
+def case_reports(case: Case, calls: list[TimelineEntry] | None = None) -> list[dict[str, str]]:
     """When each party was first told of the case's trouble: the reports stored on the case
-    (from an imported file) and the first call with each party in its timeline (prefetched as
-    `calls`), the earliest per party winning; in the order they were told."""
+    (from an imported file) and the first call with each party in its timeline (`calls`, or
+    as prefetched in `calls`, or read here), the earliest per party winning; in the order
+    they were told."""
     first: dict[str, dt.datetime] = {}
     told = [(r.get("party"), r.get("at")) for r in case.reports if isinstance(r, dict)]
-    calls = getattr(case, "calls", None)  # prefetched by SITE_FILE_PREFETCHES
     if calls is None:
-        calls = list(case.entries.filter(kind__in=CALL_KINDS).exclude(party=""))
+        calls = getattr(case, "calls", None)  # prefetched by SITE_FILE_PREFETCHES
+    if calls is None:
+        calls = list(_calls(case.entries.all()))
     told += [(entry.party, entry.at) for entry in calls]
     for party, at in told:
         when = _time(at)
@@ -139,14 +200,25 @@ def site_document(site: Site, directory: dict[str, engine.Party] | None = None) 
 
 
 def case_section(case: Case) -> dict[str, Any]:
-    """One case as the file's `cases:` item, with its reports and awaited promises."""
+    """One case as the file's `cases:` item, with its reports and awaited promises (two
+    reads compiled once, by the case: `load_site_file_rows` says why)."""
+    promises, calls = prepared_or_built(
+        ("case file rows",), _case_file_reads, {"case": case.pk}, scope="case"
+    )
     section = file_fields(case, engine.Case, exclude=("reports", "promises"))
-    if reports := case_reports(case):
+    if reports := case_reports(case, calls):
         section["reports"] = reports
-    awaited = case.promises.filter(broken__isnull=True).order_by("due", "id")
-    if promises := [file_fields(p, engine.Promise) for p in awaited]:
+    if promises := [file_fields(p, engine.Promise) for p in promises]:
         section["promises"] = promises
     return section
+
+
+def _case_file_reads(ph: Mapping[str, Any]) -> list[QuerySet[Any]]:
+    """A case's awaited promises and its calls, as `_site_file_reads` reads an open case's."""
+    return [
+        _awaited(Promise.objects.filter(case_id=ph["case"])),
+        _calls(TimelineEntry.objects.filter(case_id=ph["case"])),
+    ]
 
 
 class StoredSiteInvalid(ValueError):

@@ -19,7 +19,7 @@ from madoguchi.contracts.models import Site
 from madoguchi.directory.selectors import Directory
 from madoguchi.orgs.selectors import organization_ids
 from madoguchi.orgs.types import AnyUser
-from madoguchi.server.prepared import prepared_or_built, prepared_reads
+from madoguchi.server.prepared import keep_prefetched, prepared_or_built, prepared_reads
 
 # The dashboard's "due soon" list: promises falling due within a day (the reminder mail's
 # lead time is another figure, `reminders.REMINDER_LEAD_TIME`).
@@ -317,12 +317,7 @@ def _with_promises(case: Case) -> None:
     (promises,) = prepared_or_built(
         ("case promises",), _promises_read, {"case": case.pk}, scope="case"
     )
-    for promise in promises:
-        Promise.case.field.set_cached_value(promise, case)
-    kept = case.promises.get_queryset()  # the related manager's: filtered to the case
-    kept._result_cache = promises
-    kept._prefetch_done = True  # type: ignore[attr-defined]
-    case._prefetched_objects_cache = {"promises": kept}  # type: ignore[attr-defined]
+    keep_prefetched(case, "promises", promises)
 
 
 def timeline(case: Case) -> list[TimelineEntry]:

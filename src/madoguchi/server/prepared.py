@@ -3,8 +3,9 @@
 `prepared_reads` says why and how; the dashboard uses it for its lists
 (`cases.selectors.desk_lists`), its site picker (`cases.selectors.site_choices`) and its
 receivables panel (`receivables.selectors.organization_totals`); every request for its
-session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`); the case page
-and its panels through `prepared_or_built`.
+session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`); the case page,
+its panels and a site's first look (`cases.assessment.load_site_file_rows`) through
+`prepared_or_built`.
 """
 
 from __future__ import annotations
@@ -134,6 +135,19 @@ def prepared_or_built(
     rows either way, so a caller has one path."""
     read = prepared_reads(shape, build, values, scope=scope)
     return read if read is not None else [list(queryset) for queryset in build(values)]
+
+
+def keep_prefetched(instance: Model, name: str, rows: list[Any]) -> None:
+    """`rows` kept on `instance` as `prefetch_related(name)` keeps a reverse foreign key's
+    rows: `instance.<name>.all()` then asks nothing, and each row holds `instance`. For the
+    rows of `prepared_or_built`, which refuses a prefetch (what the ORM adds after a read)."""
+    manager = getattr(instance, name)
+    for row in rows:
+        manager.field.set_cached_value(row, instance)
+    kept = manager.get_queryset()  # the related manager's: filtered to the instance
+    kept._result_cache = rows
+    kept._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kept
 
 
 def _scopes(values: Values, scope: str) -> list[Any]:
