@@ -204,6 +204,11 @@ def _aggregates() -> dict[str, Any]:
     }
 
 
+# `_aggregates`' names, in the statement's order: the prepared read's columns (building the
+# twelve expressions only for their names was ~0.3 ms of every desk panel).
+_AGGREGATE_NAMES = tuple(_aggregates())
+
+
 def organization_totals(organization_ids: list[int], on: dt.date) -> dict[str, int]:
     """`totals` of the organizations' receivables (the desk's panel), from a statement
     compiled once per process and database (`server.prepared.prepared_reads`).
@@ -219,7 +224,7 @@ def organization_totals(organization_ids: list[int], on: dt.date) -> dict[str, i
     )
     if read is None:  # the placeholders could not be told apart: build it as usual
         return totals(Receivable.objects.filter(organization_id__in=organization_ids), on)
-    answer = dict(zip(_aggregates(), read[0][0], strict=True))
+    answer = dict(zip(_AGGREGATE_NAMES, read[0][0], strict=True))
     answer["judged"] = answer["all"] - answer["not_due"]
     return answer
 
