@@ -82,7 +82,9 @@ class Site(OrgOwned):
         ordering = ["name", "id"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
-        indexes = [models.Index(fields=["organization", "name"])]
+        # In the order of `ordering` within an organization: the dashboard's site picker (its
+        # first 300 by name) is read in order, without sorting the organization's sites.
+        indexes = [models.Index(fields=["organization", "name", "id"])]
 
     def __str__(self) -> str:
         return self.name
