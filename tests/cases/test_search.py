@@ -22,3 +22,27 @@ def test_rare_word_candidates_are_read_from_the_users_organizations_only(world: 
     assert [row.pk for row in response.context["cases"]] == [case.pk]
     site_reads = [q["sql"] for q in captured.captured_queries if 'FROM "sites_site"' in q["sql"]]
     assert all("organization_id" in sql for sql in site_reads)
+
+
+def test_the_trigram_index_is_read_before_the_organizations_rows(world: World) -> None:
+    """SQLite: each trigram table is scanned once and its rows looked up in the table, never
+    the organization's rows each running the whole match (the order a new index on the
+    sites made SQLite choose without statistics: 21–115 ms at 10⁵ cases)."""
+    import pytest
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's trigram tables (PostgreSQL reads pg_trgm through the ORM)")
+    for number in range(20):
+        SiteFactory(organization=world.org_a, name=f"拠点 {number:04}")
+    with CaptureQueriesContext(connection) as captured:
+        world.clients["alice"].get("/cases/all/", {"q": "受付 4321"})
+    reads = [q["sql"] for q in captured.captured_queries if "_fts MATCH" in q["sql"]]
+    assert len(reads) == 2
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            first = cursor.fetchall()[0][3]
+            assert first.startswith("SCAN"), first
+            assert "_fts VIRTUAL TABLE" in first, first

@@ -113,7 +113,11 @@ def _trigram_candidates(
     toward the limit nor decide the plan.
 
     The FTS5 tables (`cases_case_fts`, `sites_site_fts`) are kept by triggers (see the
-    migrations); they are read with raw SQL because Django has no FTS5 lookup."""
+    migrations); they are read with raw SQL because Django has no FTS5 lookup. The index is
+    read first and each of its rows looked up in the table (`CROSS JOIN` fixes SQLite's
+    order): from the organization's rows first, SQLite runs the whole match once per row,
+    which a new index on the sites made it choose (a rare word: 21 → 0.1 ms; a site's name:
+    115 → 0.2 ms at 10⁵ cases, issue 26)."""
     if not organizations:
         return [], []
     if connection.vendor == "postgresql":
@@ -129,7 +133,7 @@ def _trigram_candidates(
         found = []
         for fts, table in (("cases_case_fts", "cases_case"), ("sites_site_fts", "sites_site")):
             cursor.execute(
-                f"SELECT {fts}.rowid FROM {fts} JOIN {table} ON {table}.id = {fts}.rowid "
+                f"SELECT {fts}.rowid FROM {fts} CROSS JOIN {table} ON {table}.id = {fts}.rowid "
                 f"WHERE {fts} MATCH %s AND {table}.organization_id IN ({marks}) LIMIT %s",
                 [phrase, *organizations, limit],
             )
