@@ -243,10 +243,8 @@ def _promise_rows_by_ids(
         return [rows.promise_rows(promises_by_ids(stand_in, ph["shown"]))]
 
     values = {"organization": organization, "shown": shown}
-    read = prepared_reads(("promise rows by id",), build, values)
-    if read is None:
-        return list(rows.promise_rows(promises_by_ids(user, shown)))
-    return list(read[0])
+    (found,) = prepared_or_built(("promise rows by id",), build, values)
+    return list(found)
 
 
 def promises_by_ids(user: AnyUser, ids: list[int]) -> QuerySet[Promise]:
@@ -351,19 +349,16 @@ SITE_CHOICES_MAX = 300
 def site_choices(user: AnyUser, chosen: int | None = None) -> list[tuple[int, str]]:
     """The user's sites as (id, name) for a picker, by name; the chosen one always in it."""
     ids = organization_ids(user)
-    sites = Site.objects.filter(organization_id__in=ids).order_by("name", "id")
 
     def build(ph: Mapping[str, Any]) -> list[Any]:
         mine = Site.objects.filter(organization_id__in=ph["organization"]).order_by("name", "id")
         return [mine.values("pk", "name")[:SITE_CHOICES_MAX]]
 
-    read = prepared_reads(("site choices",), build, {"organization": ids}) if ids else None
-    if read is None:
-        listed = list(sites.values_list("pk", "name")[:SITE_CHOICES_MAX])
-    else:  # compiled once (prepared_reads says why)
-        listed = [(row["pk"], row["name"]) for row in read[0]]
+    (read,) = prepared_or_built(("site choices",), build, {"organization": ids})
+    listed = [(row["pk"], row["name"]) for row in read]
     if chosen is not None and all(pk != chosen for pk, _name in listed):
-        listed += list(sites.filter(pk=chosen).values_list("pk", "name"))
+        sites = Site.objects.filter(organization_id__in=ids, pk=chosen)
+        listed += list(sites.values_list("pk", "name"))
     return listed
 
 
