@@ -17,9 +17,9 @@ again, 90 ms of 210 (cProfile: 32 `compile` calls).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import resource
-import datetime as dt
 import statistics
 import subprocess
 import sys

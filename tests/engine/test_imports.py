@@ -95,12 +95,24 @@ def test_engine_imports_nothing_from_django_or_the_apps(module: str) -> None:
     assert outside == set()
 
 
-def test_assess_does_not_load_django() -> None:
+# What `madoguchi assess` of a file without links never loads, and why: every module is
+# start-up time of a command that must answer within 150 ms (issue 26).
+NOT_LOADED_BY_ASSESS = {
+    "django": "the server's; the engine is a leaf",
+    "ninja": "the API's",
+    "rich": "--json prints no table",
+    "shutil": "argparse asks it for the terminal's width unless told (cli._HelpFormatter)",
+    "urllib": "only a link needs it (kinds.link_problem)",
+}
+
+
+def test_assess_does_not_load_django_or_what_it_does_not_need() -> None:
+    unwanted = sorted(NOT_LOADED_BY_ASSESS)
     code = (
         "import sys\n"
         "from madoguchi.cli import main\n"
         f"code = main(['assess', {str(EXAMPLE)!r}, '--json'])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja')))\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {unwanted}))\n"
         "sys.exit(code)\n"
     )
     run = subprocess.run(
@@ -108,3 +120,16 @@ def test_assess_does_not_load_django() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[-1] == "[]"
+
+
+def test_help_is_as_wide_as_the_terminal_says() -> None:
+    """As argparse's own formatter: $COLUMNS (then the terminal's width) wraps the text."""
+    from madoguchi.cli import build_parser
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLUMNS", "40")
+        narrow = build_parser().format_help()
+        patch.setenv("COLUMNS", "200")
+        wide = build_parser().format_help()
+    assert "Who to call when the fiber line, ひかり電話 or FAX dies." in wide
+    assert "Who to call when the fiber line, ひかり電話 or FAX dies." not in narrow
