@@ -58,6 +58,7 @@ ENGINE_SENSITIVE = {
     "ops/test_commands",
     "orgs/test_session_user",
     "server/test_sessions",
+    "server/test_expressions",
     "server/test_settings_for_tests",
     "sites/test_site_search",
     "walks/test_panels",

@@ -86,3 +86,18 @@ def test_the_sites_page_counts_and_lists_a_search_in_fixed_queries(world: World)
         ContractFactory(site=site, ids={"customer_id": f"本社-{n}"})
     assert queries("本社") == few
     assert "本社 4" in client.get("/sites/?q=本社").content.decode()
+
+
+def test_the_ids_a_search_finds_are_planned_for_the_word_each_time(world: World) -> None:
+    """On PostgreSQL the connection prepares what it runs twice; the search's union must
+    not be (a plan for any word reads every contract's IDs), and the setting comes back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(4):
+        assert _found(world, "本社") == [world.site_a]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not [sql for sql in prepared if "UNION" in sql]
+    assert [sql for sql in prepared if "ANY(" in sql]  # the page itself is prepared
+    assert connection.connection.prepare_threshold == 2

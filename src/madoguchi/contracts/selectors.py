@@ -16,15 +16,23 @@ from madoguchi.engine import load_catalog
 from madoguchi.engine import model as engine
 from madoguchi.engine.model import PartyStatus
 from madoguchi.orgs.types import AnyUser
+from madoguchi.server.expressions import AmongIds
+from madoguchi.server.prepared import planned_for_its_values
 
 
 def searched_sites(user: AnyUser, *, q: str = "", organization: str = "") -> QuerySet[Site]:
     """The user's sites whose name, customer, prefecture or a contract ID contains `q`, or
     with a contract held by a party `q` names (ドコモ, So-net 光, a local shop's name: see
-    directory.selectors.find_parties), in `organization` (a slug) when given; by name."""
-    sites = Site.objects.for_user(user).select_related("customer", "organization")
+    directory.selectors.find_parties), in `organization` (a slug) when given; by name.
+
+    With `q`, the ids of the sites it finds are read first (`_ids_found`, planned for this
+    word: `planned_for_its_values`), and the page and its count look them up by id. The
+    organizations come in a read of their own: joined to a few thousand sites found by id,
+    PostgreSQL expected one row and read the organizations' table again for each site (12 ms
+    at 10⁶ cases)."""
+    sites = Site.objects.for_user(user).select_related("customer").prefetch_related("organization")
     if query := q.strip():
-        sites = sites.filter(pk__in=_ids_found(user, query))
+        sites = sites.filter(AmongIds("pk", planned_for_its_values(_ids_found(user, query))))
     if organization:
         sites = sites.filter(organization__slug=organization)
     return sites.order_by("name", "id")
@@ -44,15 +52,16 @@ def _ids_found(user: AnyUser, query: str) -> QuerySet[Any]:
     mine = Site.objects.for_user(user).order_by()
     contracts = Contract.objects.for_user(user).order_by()
     parts = [
-        mine.filter(name__icontains=query).values("pk"),
-        mine.filter(customer__name__icontains=query).values("pk"),
-        contracts.filter(ids__icontains=query).values("site_id"),
+        mine.filter(name__icontains=query).values_list("pk", flat=True),
+        mine.filter(customer__name__icontains=query).values_list("pk", flat=True),
+        contracts.filter(ids__icontains=query).values_list("site_id", flat=True),
     ]
     folded = query.casefold()
     if any(folded in name.casefold() for name in load_catalog().prefecture_names()):
-        parts.append(mine.filter(prefecture__icontains=query).values("pk"))
+        parts.append(mine.filter(prefecture__icontains=query).values_list("pk", flat=True))
     if slugs := party_slugs_named(directories_of(user).values(), query):
-        parts.append(contracts.filter(party__in=sorted(slugs)).values("site_id"))
+        held = contracts.filter(party__in=sorted(slugs))
+        parts.append(held.values_list("site_id", flat=True))
     first, *rest = parts
     return first.union(*rest)
 
