@@ -6,6 +6,9 @@ receivables panel (`receivables.selectors.organization_totals`); every request f
 session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`); the case page,
 its panels and a site's first look (`cases.assessment.load_site_file_rows`) through
 `prepared_or_built`.
+
+`planned_for_its_values` is the other way round: one read PostgreSQL must plan for each run's
+values, never keep prepared (the site search's ids, `contracts.selectors`).
 """
 
 from __future__ import annotations
