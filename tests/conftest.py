@@ -59,6 +59,7 @@ ENGINE_SENSITIVE = {
     "orgs/test_session_user",
     "server/test_sessions",
     "server/test_expressions",
+    "server/test_postgresql_backend",
     "server/test_settings_for_tests",
     "sites/test_site_search",
     "walks/test_panels",

@@ -231,6 +231,8 @@ SQLITE_OPTIONS = {
 # pooler that cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
 POSTGRESQL = "django.db.backends.postgresql"
 POSTGRESQL_PREPARED = {"server_side_binding": True, "prepare_threshold": 2}
+# Django's backend, reading timestamps with psycopg's C loader (the module says why).
+MADOGUCHI_POSTGRESQL = "madoguchi.server.postgresql"
 
 
 def database(url: str | None) -> dict[str, Any]:
@@ -238,8 +240,10 @@ def database(url: str | None) -> dict[str, Any]:
     test_settings.py builds the test database with it too."""
     if url:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
-        if config["ENGINE"] == POSTGRESQL and env_bool("MADOGUCHI_PG_PREPARED", True):
-            config["OPTIONS"] = {**POSTGRESQL_PREPARED, **config.get("OPTIONS", {})}
+        if config["ENGINE"] == POSTGRESQL:
+            config["ENGINE"] = MADOGUCHI_POSTGRESQL
+            if env_bool("MADOGUCHI_PG_PREPARED", True):
+                config["OPTIONS"] = {**POSTGRESQL_PREPARED, **config.get("OPTIONS", {})}
     else:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "madoguchi.sqlite3"}
