@@ -73,17 +73,12 @@ class Suggestion:
 def suggestions(user: AnyUser, now: dt.datetime) -> list[Suggestion]:
     """Two or more open cases, not linked to an incident, at different sites of one
     organization whose service out has the same holder, in the same area, started within
-    SUGGESTION_WINDOW of the group's first. Two queries, the first (the recent cases) from a
-    statement compiled once (`prepared_reads`): the dashboard asks on every visit."""
+    SUGGESTION_WINDOW of the group's first. Two queries from statements compiled once
+    (`prepared_or_built`): the dashboard asks on every visit."""
     values = {"organization": organization_ids(user), "since": now - SUGGESTION_LOOKBACK}
-    (rows,) = prepared_or_built(("incident suggestions",), _recent_cases_read, values)
+    rows, contract_rows = prepared_or_built(("incident suggestions",), _suggestion_reads, values)
     contracts: dict[int, list[ContractRow]] = defaultdict(list)
-    site_ids = {row["site_id"] for row in rows}
-    for c in (
-        Contract.objects.filter(site_id__in=site_ids)
-        .order_by("site_id", "position", "id")
-        .values("site_id", "service", "party", "start", "end")
-    ):
+    for c in contract_rows:
         contracts[c["site_id"]].append(ContractRow(**c))
     groups: dict[tuple[int, str, str, str, str], list[SuggestedCase]] = defaultdict(list)
     for row in rows:
@@ -109,13 +104,19 @@ def suggestions(user: AnyUser, now: dt.datetime) -> list[Suggestion]:
     return sorted(found, key=lambda s: s.started, reverse=True)
 
 
-def _recent_cases_read(values: Values) -> list[Any]:
-    """The open cases not linked to an incident, created since `since`, newest first."""
-    recent = Case.objects.filter(organization_id__in=values["organization"]).active()
+def _suggestion_reads(values: Values) -> list[QuerySet[Any]]:
+    """The open cases not linked to an incident, created since `since`, newest first (at
+    most SUGGESTION_CASES), and the contracts of their sites, by site in the sites' order.
+    The contracts are found through the same cases as a subquery, not by the sites' ids:
+    then the statement is the same whatever the cases are, and is compiled once."""
+    recent = (
+        Case.objects.filter(organization_id__in=values["organization"])
+        .active()
+        .filter(incident_link__isnull=True, created__gte=values["since"])
+        .order_by("-created", "-id")[:SUGGESTION_CASES]
+    )
     return [
-        recent.filter(incident_link__isnull=True, created__gte=values["since"])
-        .order_by("-created", "-id")
-        .values(
+        recent.values(
             "id",
             "title",
             "services",
@@ -126,7 +127,12 @@ def _recent_cases_read(values: Values) -> list[Any]:
             "site_id",
             "site__name",
             "site__prefecture",
-        )[:SUGGESTION_CASES]
+        ),
+        Contract.objects.filter(
+            organization_id__in=values["organization"], site_id__in=recent.values("site_id")
+        )
+        .order_by("site_id", "position", "id")
+        .values("site_id", "service", "party", "start", "end"),
     ]
 
 
