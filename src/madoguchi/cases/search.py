@@ -8,6 +8,7 @@ the organization; each step below exists because it avoids that for one kind of 
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -15,6 +16,7 @@ from django.db.models import Q, QuerySet
 from madoguchi.cases.models import Case
 from madoguchi.contracts.models import Site
 from madoguchi.server.expressions import AmongIds
+from madoguchi.server.prepared import Values, prepared_or_built
 
 # More candidates than this from the trigram index and the word is not rare after all: the
 # newest-first walk pages faster than filtering on a thousand ids.
@@ -37,7 +39,7 @@ def search_cases(
     organizations: Collection[int],
 ) -> QuerySet[Case]:
     """The cases among `cases` (already scoped to the user) that `query` finds, unordered.
-    `organizations`: the user's, which scope the trigram candidates as well.
+    `organizations`: the user's, which scope the reads that choose the plan.
 
     `parties` are the slugs of the parties `query` names (directory.selectors
     .party_slugs_named, resolved by the caller): cases first with or waiting on one of them
@@ -45,8 +47,10 @@ def search_cases(
 
     1. Exact matches first: a case's ref or a timeline entry's reference number (what people
        read out on the phone) equal to `query`. Two indexed lookups, 244 → 6 ms at 10⁶
-       against the substring search. Reference numbers are looked up among `cases` only, so
-       another organization's number neither matches nor turns the search away from titles.
+       against the substring search. Reference numbers are looked up among the user's
+       organizations only, so another organization's number neither matches nor turns the
+       search away from titles; one found outside `cases` (another status, say) does not
+       either.
     2. Otherwise, titles and site names that contain `query`. Whether the word is common or
        rare decides the plan, so a sample of the newest cases tells them apart:
        - common (`_common_among_newest`): walking the cases newest first fills a page
@@ -57,60 +61,84 @@ def search_cases(
          294 → 27 and 262 → 21 ms) and only those cases are paged;
        - neither index available (another database, or fewer than three characters on
          SQLite) or too many candidates: the walk.
+
+    The reads that choose among these (the exact matches, the sample, the candidates) are of
+    the user's organizations and the word alone, whatever else narrows `cases`, so each is
+    compiled once (`server.prepared`): building them per search was about a third of a
+    search's CPU (issue 26). They only choose the plan; the page is `cases` narrowed by it.
     """
     query = query.strip()
-    exact = _exact_matches(cases, query)
-    if exact:
+    values = {"organization": sorted(organizations), "query": query}
+    if not values["organization"]:
+        return cases.none()
+    exact = _exact_matches(values)
+    if exact and cases.filter(pk__in=exact).exists():
         return cases.filter(pk__in=exact)
-    found = _text_matches(cases, query, sorted(organizations))
+    found = _text_matches(cases, values)
     if parties:
         slugs = sorted(parties)
         return found | cases.filter(Q(first_party__in=slugs) | Q(waiting_on__in=slugs))
     return found
 
 
-def _text_matches(cases: QuerySet[Case], query: str, organizations: list[int]) -> QuerySet[Case]:
-    """Cases whose title or site name contains `query`, by the cheapest plan (above)."""
-    contains = Q(title__icontains=query) | Q(site__name__icontains=query)
-    newest_first_walk = cases.filter(contains)
-    if _common_among_newest(cases, contains):
+def _text_matches(cases: QuerySet[Case], values: Values) -> QuerySet[Case]:
+    """Cases whose title or site name contains the word, by the cheapest plan (above)."""
+    query = values["query"]
+    newest_first_walk = cases.filter(Q(title__icontains=query) | Q(site__name__icontains=query))
+    if _common_among_newest(values):
         return newest_first_walk
-    limit = SEARCH_CANDIDATES + 1
-    candidates = _trigram_candidates(cases, query, organizations, limit)
+    candidates = _trigram_candidates(values)
     if candidates is None:
         return newest_first_walk
     by_title, by_site = candidates
+    limit = SEARCH_CANDIDATES + 1
     if len(by_title) < limit and len(by_site) < limit:
         return cases.filter(Q(pk__in=by_title) | Q(site_id__in=by_site))
     return newest_first_walk
 
 
-def _exact_matches(cases: QuerySet[Case], query: str) -> set[int]:
-    """Ids of cases whose ref, or one of whose reference numbers, is `query`."""
+def _exact_matches(values: Values) -> set[int]:
+    """Ids of the organizations' cases whose ref, or one of whose reference numbers, is the
+    word."""
+    by_reference, by_ref = prepared_or_built(("case search: exact",), _exact_reads, values)
+    return {row["id"] for row in by_reference} | {row["id"] for row in by_ref}
+
+
+def _exact_reads(values: Values) -> list[QuerySet[Any]]:
     # A join, not `case__in=<the user's cases>`: the planner then starts from the reference
     # index instead of listing every case of the organization (16 → 0.3 ms at 10⁶ on SQLite).
-    by_reference = cases.filter(entries__reference=query).order_by()
-    ids = set(by_reference.values_list("id", flat=True)[:EXACT_MATCHES])
-    ids |= set(cases.filter(ref=query).order_by().values_list("id", flat=True)[:EXACT_MATCHES])
-    return ids
+    cases = Case.objects.filter(organization_id__in=values["organization"]).order_by()
+    return [
+        cases.filter(entries__reference=values["query"]).values("id")[:EXACT_MATCHES],
+        cases.filter(ref=values["query"]).values("id")[:EXACT_MATCHES],
+    ]
 
 
-def _common_among_newest(cases: QuerySet[Case], contains: Q) -> bool:
+def _common_among_newest(values: Values) -> bool:
+    (hits,) = prepared_or_built(("case search: sample",), _sample_reads, values)
+    return len(hits) >= SAMPLE_HITS
+
+
+def _sample_reads(values: Values) -> list[QuerySet[Any]]:
     # Among the newest ids as an array on PostgreSQL (AmongIds): with `IN (…)` it hashed
     # every case of the organization to find the newest (3.2 ms of its CPU at 10⁵ for a
     # rare word), where looking up each of them by id is 0.3 ms.
+    cases = Case.objects.filter(organization_id__in=values["organization"])
     newest = cases.order_by("-created", "-id").values("id")[:SAMPLE_NEWEST]
-    hits = cases.filter(AmongIds("pk", newest)).filter(contains).order_by()[:SAMPLE_HITS]
-    return hits.count() >= SAMPLE_HITS
+    contains = Q(title__icontains=values["query"]) | Q(site__name__icontains=values["query"])
+    return [
+        cases.filter(AmongIds("pk", newest)).filter(contains).order_by().values("id")[:SAMPLE_HITS]
+    ]
 
 
-def _trigram_candidates(
-    cases: QuerySet[Case], query: str, organizations: list[int], limit: int
-) -> tuple[list[int], list[int]] | None:
-    """Case and site ids of `organizations` whose title or name contains `query`, found
-    through a trigram index (pg_trgm on PostgreSQL, FTS5 on SQLite); None where no such
-    index can answer. Scoped like every read: another organization's sites neither count
-    toward the limit nor decide the plan.
+def _trigram_candidates(values: Values) -> tuple[list[int], list[int]] | None:
+    """Case and site ids of the organizations whose title or name contains the word, found
+    through a trigram index (pg_trgm on PostgreSQL, FTS5 on SQLite), at most
+    SEARCH_CANDIDATES + 1 of each; None where no such index can answer. Scoped like every
+    read: another organization's sites neither count toward the limit nor decide the plan.
+
+    On PostgreSQL the statements are planned for each word (`server.prepared.unprepared`):
+    a plan for any word cannot know that its trigrams are rare.
 
     The FTS5 tables (`cases_case_fts`, `sites_site_fts`) are kept by triggers (see the
     migrations); they are read with raw SQL because Django has no FTS5 lookup. The index is
@@ -118,13 +146,13 @@ def _trigram_candidates(
     order): from the organization's rows first, SQLite runs the whole match once per row,
     which a new index on the sites made it choose (a rare word: 21 → 0.1 ms; a site's name:
     115 → 0.2 ms at 10⁵ cases, issue 26)."""
-    if not organizations:
-        return [], []
+    query, organizations = values["query"], values["organization"]
+    limit = SEARCH_CANDIDATES + 1
     if connection.vendor == "postgresql":
-        by_title = list(cases.filter(title__icontains=query).values_list("id", flat=True)[:limit])
-        sites = Site.objects.filter(organization_id__in=organizations, name__icontains=query)
-        by_site = list(sites.values_list("id", flat=True)[:limit])
-        return by_title, by_site
+        by_title, by_site = prepared_or_built(
+            ("case search: candidates",), _candidate_reads, values, planned_each_run=True
+        )
+        return [row["id"] for row in by_title], [row["id"] for row in by_site]
     if connection.vendor != "sqlite" or len(query) < 3 or not _sqlite_fts_ready():
         return None
     phrase = '"' + query.replace('"', '""') + '"'
@@ -139,6 +167,14 @@ def _trigram_candidates(
             )
             found.append([row[0] for row in cursor.fetchall()])
     return found[0], found[1]
+
+
+def _candidate_reads(values: Values) -> list[QuerySet[Any]]:
+    limit = SEARCH_CANDIDATES + 1
+    organization = values["organization"]
+    titles = Case.objects.filter(organization_id__in=organization, title__icontains=values["query"])
+    sites = Site.objects.filter(organization_id__in=organization, name__icontains=values["query"])
+    return [titles.values("id")[:limit], sites.values("id")[:limit]]
 
 
 def _sqlite_fts_ready() -> bool:

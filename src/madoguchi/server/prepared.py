@@ -5,16 +5,19 @@
 receivables panel (`receivables.selectors.organization_totals`); every request for its
 session (`server.sessions`) and its user (`orgs.selectors.user_with_roles`); the case page,
 its panels and a site's first look (`cases.assessment.load_site_file_rows`) through
-`prepared_or_built`.
+`prepared_or_built`; the case search for the reads that choose its plan (`cases.search`),
+where a word also stands inside LIKE's patterns.
 
-`planned_for_its_values` is the other way round: one read PostgreSQL must plan for each run's
-values, never keep prepared (the site search's ids, `contracts.selectors`).
+`unprepared` is the other way round: reads PostgreSQL must plan for each run's values, never
+keep prepared (the site search's ids, `contracts.selectors`, through `planned_for_its_values`;
+the case search's trigram candidates, through `planned_each_run`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +51,9 @@ class _Statement:
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, tuple[str, int]]  # parameter position → (name, index in a list)
+    # A text value inside a pattern of LIKE (`contains`, `icontains`): position → its name
+    # and the wildcards around it, "%" or "" on each side.
+    patterns: dict[int, tuple[str, str, str]]
     names: tuple[str, ...] | None  # of a values queryset's columns; None: raw SQL
     # (column index, its converters, the selected expression): found once, as the ORM finds
     # them on every read. They depend on the database's engine and settings only, the same
@@ -87,9 +93,11 @@ def prepared_reads(
     values: Values,
     *,
     scope: str = "organization",
+    planned_each_run: bool = False,
 ) -> list[list[Any]] | None:
     """Run the reads `build(values)` makes, from statements compiled once per process,
     database and `shape`; None when they cannot be prepared (the caller reads as usual).
+    `planned_each_run`: PostgreSQL plans them for each run's values (`unprepared` says when).
 
     Why: the dashboard's lists (open cases, overdue promises, those due soon and their
     counts) are a few indexed reads (well under a millisecond of SQL at 10⁵ cases), but
@@ -123,7 +131,8 @@ def prepared_reads(
         statements = _PREPARED[key] = _prepare(build, values, scope)
     if statements is None:
         return None
-    return [_run(statement, values) for statement in statements]
+    with unprepared() if planned_each_run else nullcontext():
+        return [_run(statement, values) for statement in statements]
 
 
 def prepared_or_built(
@@ -132,12 +141,16 @@ def prepared_or_built(
     values: Values,
     *,
     scope: str = "organization",
+    planned_each_run: bool = False,
 ) -> list[list[Any]]:
     """The rows of `prepared_reads`, or, when its reads cannot be prepared (or nothing
     scopes them), of the same querysets `build(values)` makes, read through the ORM: the same
     rows either way, so a caller has one path."""
-    read = prepared_reads(shape, build, values, scope=scope)
-    return read if read is not None else [list(queryset) for queryset in build(values)]
+    read = prepared_reads(shape, build, values, scope=scope, planned_each_run=planned_each_run)
+    if read is not None:
+        return read
+    with unprepared() if planned_each_run else nullcontext():
+        return [list(queryset) for queryset in build(values)]
 
 
 def keep_prefetched(instance: Model, name: str, rows: list[Any]) -> None:
@@ -201,6 +214,8 @@ def _prepare(
     for name, value in placeholders.items():
         for index, one in enumerate(value if isinstance(value, list) else [value]):
             where[_adapted(one)] = (name, index)
+    # A text value (not in a list) may also stand inside a pattern (`_patterns`).
+    texts = {one: name for name, one in placeholders.items() if isinstance(one, str)}
     statements = []
     found: set[tuple[str, int]] = set()
     for read in build(placeholders):
@@ -226,14 +241,32 @@ def _prepare(
             for position, value in enumerate(params)
             if _hashable(value) and value in where
         }
+        patterns = _patterns(params, texts)
         scoped = {index for name, index in slots.values() if name == scope}
         if scoped != set(range(len(scopes))):
             return None  # a statement not scoped by every placeholder of the scope
         found.update(slots.values())
+        found.update((name, 0) for name, _before, _after in patterns.values())
         statements.append(
-            _Statement(sql, tuple(params), slots, names, _converters(columns), instances)
+            _Statement(sql, tuple(params), slots, patterns, names, _converters(columns), instances)
         )
     return statements if found == set(where.values()) else None
+
+
+def _patterns(params: Sequence[Any], texts: Mapping[str, str]) -> dict[int, tuple[str, str, str]]:
+    """The parameters that are a text placeholder (`texts`: placeholder → its value's name)
+    with LIKE's wildcards around it. Django passes `title__icontains=word` as the pattern
+    "%word%", the word escaped for LIKE (`prep_for_like_query`), so the placeholder is found
+    inside it and each run's word is escaped the same way. Only "%" may surround it."""
+    found = {}
+    for position, value in enumerate(params):
+        if not isinstance(value, str) or value in texts:
+            continue
+        core = value.strip("%")
+        if core in texts:
+            start = value.index(core)
+            found[position] = (texts[core], value[:start], value[start + len(core) :])
+    return found
 
 
 def _instances(read: QuerySet[Any], compiler: Any) -> _Instances:
@@ -274,6 +307,8 @@ def _run(statement: _Statement, values: Values) -> list[Any]:
     for position, (name, index) in statement.slots.items():
         value = values[name][index] if isinstance(values[name], list | tuple) else values[name]
         params[position] = _adapted(value)
+    for position, (name, before, after) in statement.patterns.items():
+        params[position] = before + connection.ops.prep_for_like_query(values[name]) + after
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         rows = cursor.fetchall()
@@ -298,22 +333,31 @@ def _run(statement: _Statement, values: Values) -> list[Any]:
 
 
 def planned_for_its_values(queryset: QuerySet[Any, Any]) -> list[Any]:
-    """The rows of `queryset`, its statement planned for the values it is run with.
+    """The rows of `queryset`, its statement planned for the values it is run with
+    (`unprepared` says why)."""
+    with unprepared():
+        return list(queryset)
+
+
+@contextmanager
+def unprepared() -> Iterator[None]:
+    """On PostgreSQL, statements run here are planned for their values each time.
 
     Why: on PostgreSQL the connection keeps a statement it has run twice prepared
     (settings.POSTGRESQL_PREPARED), and after five runs PostgreSQL may keep one plan for any
     values. A plan made for any search word cannot know that the word's trigrams are rare:
     the site search's union then read every contract of the organization for its IDs (5 ms
     at 10⁶ cases, and 11 → 30 ms for the page) instead of asking their trigram index (0.05
-    ms). Here the statement is sent unprepared, so it is planned each time (about 0.3 ms).
-    Elsewhere the rows are read as usual."""
+    ms). Here the statements are sent unprepared, so each is planned each time (about 0.3
+    ms). Elsewhere nothing changes."""
     if connection.vendor != "postgresql":
-        return list(queryset)
+        yield
+        return
     connection.ensure_connection()
     driver = connection.connection
     threshold = driver.prepare_threshold
     driver.prepare_threshold = None  # psycopg: prepare nothing, use nothing prepared
     try:
-        return list(queryset)
+        yield
     finally:
         driver.prepare_threshold = threshold
