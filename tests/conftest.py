@@ -103,6 +103,31 @@ def session_queries() -> int:
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 
+def compiled_models(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From here on, the model of every query the ORM compiles, in order (a statement of
+    `server.prepared` run again is not compiled)."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(self.query.model.__name__)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    return compiled
+
+
+def postgresql_prepared_statements() -> list[str]:
+    """The SQL of the statements the test's PostgreSQL connection keeps prepared."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.fixture
 def shipped_catalog(db: Any) -> None:
     """The shipped catalog's parties and desks in the test database: each app's folder starts

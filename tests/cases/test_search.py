@@ -3,11 +3,9 @@ the reads that choose its plan are compiled once."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.conftest import World
+from tests.conftest import World, compiled_models, postgresql_prepared_statements
 from tests.factories import CaseFactory, SiteFactory
 
 
@@ -77,8 +75,6 @@ def test_the_reads_that_choose_the_plan_are_compiled_once(
 ) -> None:
     """After a first search of each kind, another word compiles none of them: only the page
     (and, after an exact match, the check that the filter keeps it)."""
-    from django.db.models.sql.compiler import SQLCompiler
-
     from madoguchi.cases.models import Case
     from madoguchi.cases.search import search_cases
 
@@ -88,14 +84,7 @@ def test_the_reads_that_choose_the_plan_are_compiled_once(
     cases = Case.objects.filter(organization_id=world.org_a.pk)
     for words in ("不通", "めったにない語", world.case_a.ref):
         search_cases(cases, words, organizations=organizations)
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        compiled.append(self.query.model.__name__)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    compiled = compiled_models(monkeypatch)
     found = search_cases(cases, "回線", organizations=organizations)
     assert compiled == []
     assert found.count() == 12
@@ -129,9 +118,7 @@ def test_the_candidates_are_planned_for_each_word(world: World) -> None:
     rare = CaseFactory(site=world.site_a, title="めったにない語の件")
     for _ in range(4):
         assert _search(world, "めったにない語") == [rare.pk]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
+    prepared = postgresql_prepared_statements()
     assert not [sql for sql in prepared if "LIMIT 1001" in sql]
     assert [sql for sql in prepared if "LIMIT 9" in sql]  # the sample is prepared
     assert connection.connection.prepare_threshold == 2

@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from madoguchi.cases.models import Case, EntryKind
 from madoguchi.incidents import selectors, services
 from madoguchi.incidents.models import Incident, IncidentCase, State
-from tests.conftest import World
+from tests.conftest import World, compiled_models
 from tests.factories import CaseFactory, ContractFactory, SiteFactory
 
 T0 = dt.datetime(2026, 12, 6, 1, 0, tzinfo=dt.UTC)  # 10:00 in Tokyo
@@ -287,26 +286,13 @@ def test_a_case_is_added_from_the_incident_page(world: World, outage: dict[str, 
     assert not IncidentCase.objects.filter(case=outage["stranger"]).exists()
 
 
-def _compiled_models(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """From here on, the model of every query the ORM compiles, in order."""
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
-        compiled.append(self.query.model.__name__)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    return compiled
-
-
 def test_once_prepared_the_suggestions_compile_no_query(
     world: World, outage: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = _alice(world)
     first = selectors.suggestions(user, outage["now"])
     assert first  # the outage's cases are suggested
-    compiled = _compiled_models(monkeypatch)
+    compiled = compiled_models(monkeypatch)
     assert selectors.suggestions(user, outage["now"]) == first
     assert compiled == []  # the recent cases and their sites' contracts: prepared
 
@@ -316,7 +302,7 @@ def test_once_prepared_a_case_panel_compiles_no_query(
 ) -> None:
     user, case = _alice(world), outage["cases"][0]
     first = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
-    compiled = _compiled_models(monkeypatch)
+    compiled = compiled_models(monkeypatch)
     found = selectors.case_panel(user, selectors.case_for_panel(user, case.pk), outage["now"])
     assert found == first
     assert compiled == []

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from madoguchi.contracts.models import Customer, Site
 from madoguchi.contracts.selectors import searched_sites
-from tests.conftest import World
+from tests.conftest import World, postgresql_prepared_statements
 from tests.factories import ContractFactory, SiteFactory
 
 
@@ -95,9 +95,7 @@ def test_the_ids_a_search_finds_are_planned_for_the_word_each_time(world: World)
         pytest.skip("prepared statements are PostgreSQL's")
     for _ in range(4):
         assert _found(world, "本社") == [world.site_a]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
+    prepared = postgresql_prepared_statements()
     assert not [sql for sql in prepared if "UNION" in sql]
     assert [sql for sql in prepared if "ANY(" in sql]  # the page itself is prepared
     assert connection.connection.prepare_threshold == 2
