@@ -423,6 +423,16 @@ def test_a_common_word_pages_through_every_match_newest_first(world: World, alic
     assert not second["more"]
 
 
+def test_the_case_list_shows_pages_only_when_there_are_several(world: World, alice) -> None:  # type: ignore[no-untyped-def]
+    """A lone "1" under "no cases" tells a person nothing: the pager is for two pages or more."""
+    for n in range(21):
+        open_case(world.site_a, user=alice, title=f"共通の不具合 {n}")
+    pages = '<nav class="pages"'
+    assert pages not in world.clients["alice"].get("/cases/all/?q=見つからない語").content.decode()
+    assert pages in world.clients["alice"].get("/cases/all/?q=共通の不具合").content.decode()
+    assert pages in world.clients["alice"].get("/cases/all/?q=共通の不具合&page=2").content.decode()
+
+
 def test_a_case_is_handed_to_a_colleague_from_its_page(world: World, case: Case) -> None:
     bob = world.org_a.memberships.get(role="staff").user
     page = world.clients["alice"].get(f"/cases/{case.pk}/").content.decode()
