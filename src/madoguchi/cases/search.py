@@ -21,6 +21,7 @@ from madoguchi.server.prepared import Values, prepared_or_built
 # More candidates than this from the trigram index and the word is not rare after all: the
 # newest-first walk pages faster than filtering on a thousand ids.
 SEARCH_CANDIDATES = 1000
+_CANDIDATES_READ = SEARCH_CANDIDATES + 1  # one more tells "too many"
 # A word found this often among the newest cases (here 1 in 22 or more) fills a page by
 # walking them: the walk is then the cheap path, and the trigram index (which collects every
 # match before any LIMIT) the expensive one. The sample costs a lookup per case: 500 took
@@ -91,8 +92,7 @@ def _text_matches(cases: QuerySet[Case], values: Values) -> QuerySet[Case]:
     if candidates is None:
         return newest_first_walk
     by_title, by_site = candidates
-    limit = SEARCH_CANDIDATES + 1
-    if len(by_title) < limit and len(by_site) < limit:
+    if len(by_title) < _CANDIDATES_READ and len(by_site) < _CANDIDATES_READ:
         return cases.filter(Q(pk__in=by_title) | Q(site_id__in=by_site))
     return newest_first_walk
 
@@ -147,7 +147,6 @@ def _trigram_candidates(values: Values) -> tuple[list[int], list[int]] | None:
     which a new index on the sites made it choose (a rare word: 21 → 0.1 ms; a site's name:
     115 → 0.2 ms at 10⁵ cases, issue 26)."""
     query, organizations = values["query"], values["organization"]
-    limit = SEARCH_CANDIDATES + 1
     if connection.vendor == "postgresql":
         by_title, by_site = prepared_or_built(
             ("case search: candidates",), _candidate_reads, values, planned_each_run=True
@@ -163,18 +162,17 @@ def _trigram_candidates(values: Values) -> tuple[list[int], list[int]] | None:
             cursor.execute(
                 f"SELECT {fts}.rowid FROM {fts} CROSS JOIN {table} ON {table}.id = {fts}.rowid "
                 f"WHERE {fts} MATCH %s AND {table}.organization_id IN ({marks}) LIMIT %s",
-                [phrase, *organizations, limit],
+                [phrase, *organizations, _CANDIDATES_READ],
             )
             found.append([row[0] for row in cursor.fetchall()])
     return found[0], found[1]
 
 
 def _candidate_reads(values: Values) -> list[QuerySet[Any]]:
-    limit = SEARCH_CANDIDATES + 1
     organization = values["organization"]
     titles = Case.objects.filter(organization_id__in=organization, title__icontains=values["query"])
     sites = Site.objects.filter(organization_id__in=organization, name__icontains=values["query"])
-    return [titles.values("id")[:limit], sites.values("id")[:limit]]
+    return [titles.values("id")[:_CANDIDATES_READ], sites.values("id")[:_CANDIDATES_READ]]
 
 
 def _sqlite_fts_ready() -> bool:
