@@ -7,10 +7,14 @@ way views, the API and commands read it, so a query cannot forget the scope.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Self
+from functools import cache
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields import Field
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine import bounds
@@ -91,6 +95,22 @@ class OrgOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: Field[Any, Any]) -> str:
+        """`get_<field>_display()`, with the field's labels looked up in `choice_labels`.
+
+        Why: Django rebuilds a dict of every choice on each call, hashing each lazy label
+        (a translation apiece): 20 µs for a timeline entry's kind, 7 on a case page."""
+        value = getattr(self, field.attname)
+        label = choice_labels(field).get(make_hashable(value), value)
+        return force_str(label, strings_only=True)
+
+
+@cache
+def choice_labels(field: Field[Any, Any]) -> dict[Any, Any]:
+    """A field's choices as {value: label}, the labels still lazy (translated when shown, in
+    the language then active). A field's choices are fixed when its model is defined."""
+    return dict(make_hashable(field.flatchoices))
 
 
 class ApiToken(models.Model):
