@@ -17,6 +17,13 @@ On Linux it also prints the server's CPU a page: the user and system time of the
 processes serving the port (from /proc) over the run, divided by the pages (their panels
 included). It moves less than pages a second when other work shares the machine, so two
 versions run in turns compare better by it.
+
+And the machine's own steadiness over the same seconds: a second process runs the reference
+loop (bench/reference.py) every 0.2 s, in CPU time, and its p99/p50 is printed beside the
+pages'. Why: the goal at 32 users is p99/p50 ≤ 1.5 from queueing alone, and a host whose
+speed swings by half within a second (seen here: the loop's median 6.8 ms in one second,
+12.7 in the next) spreads every response by as much, whatever the server does. The probe
+costs about 4 % of one core.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import os
 import random
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -176,6 +184,37 @@ def server_cpu_seconds(port: int) -> tuple[float, int] | None:
     return (ticks / os.sysconf("SC_CLK_TCK"), found) if found else None
 
 
+# The probe: the reference loop in CPU time every 0.2 s until its stdin closes, then the
+# times, one a line. A process of its own, so the client's threads and their GIL stay out.
+PROBE = """
+import sys, threading, time
+from reference import reference_loop
+done = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+times = []
+while not done.wait(0.2):
+    start = time.process_time()
+    reference_loop()
+    times.append(time.process_time() - start)
+print("\\n".join(map(str, times)))
+"""
+
+
+def start_probe() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", PROBE],
+        cwd=Path(__file__).resolve().parent,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def probe_times(probe: subprocess.Popen[str]) -> list[float]:
+    out, _ = probe.communicate("")
+    return [float(line) for line in out.split()]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -213,6 +252,7 @@ def main() -> None:
     lock = threading.Lock()
     budget = [args.max_requests]
     cpu_before = server_cpu_seconds(port)
+    probe = start_probe()
     started = time.monotonic()
     deadline = started + args.seconds
     threads = [
@@ -228,6 +268,7 @@ def main() -> None:
         thread.join()
     elapsed = time.monotonic() - started
     cpu_after = server_cpu_seconds(port)
+    machine = probe_times(probe)
     pages = [t for name, values in times.items() if name != "panels" for t in values]
     everything = [t for values in times.values() for t in values]
     print(f"{args.users} users, {elapsed:.0f} s, {len(ids)} case pages sampled")
@@ -243,6 +284,14 @@ def main() -> None:
         print(
             f"server CPU {spent * 1000 / len(pages):.2f} ms a page, panels included "
             f"({cpu_after[1]} gunicorn processes on :{port})"
+        )
+    if pages:
+        print(f"pages p99/p50 {percentile(pages, 0.99) / percentile(pages, 0.5):.2f}")
+    if len(machine) >= 10:
+        print(
+            f"the machine: reference loop p50 {percentile(machine, 0.5):.1f} ms, "
+            f"p99/p50 {percentile(machine, 0.99) / percentile(machine, 0.5):.2f} "
+            f"({len(machine)} runs)"
         )
     print(f"errors: {len(errors)}")
     for line in errors[:10]:
