@@ -54,12 +54,16 @@ class CardCall:
 
 @dataclass(frozen=True, slots=True)
 class CardLine:
+    """One symptom's section of the card, with its calls in the order to make them."""
+
     symptom: str  # a card.* message key: インターネット, 電話・FAX, テレビ, メール
     calls: list[CardCall]
 
 
 @dataclass(frozen=True, slots=True)
 class Card:
+    """The card of one site: a section per symptom and the public desks, in `lang`."""
+
     site: str
     lines: list[CardLine]
     public: list[CardCall]

@@ -100,6 +100,9 @@ def match_parties(
 
 @dataclass(frozen=True)
 class Catalog:
+    """The shipped facts the engine assesses with: parties and their desks, options,
+    prefectures and the legal rules, each entry with its source (catalog_data/*.yaml)."""
+
     parties: dict[str, Party]
     options: dict[str, CatalogOption]
     prefectures: tuple[Prefecture, ...]

@@ -27,6 +27,8 @@ BillKey = tuple[Service, str | None]
 @quick_init
 @dataclass(frozen=True, slots=True)
 class CourseMismatch:
+    """The building, the line's course and the ISP's course disagree (`course_mismatch`)."""
+
     detail: str
     contracts: list[str]
 

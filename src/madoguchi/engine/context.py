@@ -112,6 +112,9 @@ class Lamps:
 
 @dataclass
 class Context:
+    """One assessment's site, catalog, time and language, with what its rules look up
+    more than once kept for the run."""
+
     site: SiteFile
     catalog: Catalog
     now: dt.datetime

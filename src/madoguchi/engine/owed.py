@@ -153,6 +153,8 @@ def unreported_outages(ctx: Context) -> list[Outage]:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class FeeOverCap:
+    """A contract's fee above the legal cap for its kind (`excess` is what is owed)."""
+
     contract: Contract
     fee: int
     cap: int

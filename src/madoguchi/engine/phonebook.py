@@ -33,6 +33,8 @@ class Number:
 
 @dataclass(frozen=True, slots=True)
 class RouteNumbers:
+    """A desk's numbers, and the one to dial from the phone the entry is read on."""
+
     dial: str | None  # the number to dial now; None: no number of the desk fits
     numbers: list[Number]
 
@@ -50,6 +52,8 @@ def contact_numbers(route: Route, desk: Desk | None) -> RouteNumbers:
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """A time a desk is open, from `start` to `end`."""
+
     start: str  # ISO 8601, Tokyo
     end: str
 

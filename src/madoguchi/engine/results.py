@@ -24,6 +24,8 @@ SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.WARN: 1, Severity.INFO: 2}
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Route:
+    """Who to call for one service that is out: the company, its desk and number, and why."""
+
     service: str
     party: str | None
     desk: str | None
@@ -53,6 +55,9 @@ class Route:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Hypothesis:
+    """A likely cause of the trouble, with a confidence (an ordinal judgement, higher first)
+    and why."""
+
     code: str
     confidence: float
     why: str
@@ -62,6 +67,9 @@ class Hypothesis:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One check's result: a trap found in the contracts or bills, what to do, and what
+    the customer is owed or pays for it."""
+
     code: str
     severity: Severity
     contracts: list[str]
@@ -82,6 +90,9 @@ class Finding:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Deadline:
+    """A date that matters (the end of a cooling-off period, a consent number's expiry, a promise
+    due, a contract's end, a claim's limit), and whether it has passed."""
+
     code: str
     due: str  # YYYY-MM-DD or an ISO 8601 time
     why: str
@@ -100,6 +111,8 @@ class Deadline:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One rung of the escalation ladder: the next desk to go to when one fails."""
+
     step: int
     party: str
     desk: str | None
@@ -118,6 +131,8 @@ class Step:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class FirstCall:
+    """The one call to make first, with the number to dial from the phone in hand."""
+
     party: str
     desk: str | None
     phone: str | None
@@ -136,6 +151,9 @@ class FirstCall:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Assessment:
+    """What `assess` says of a site: who to call, the likely causes, the findings, the
+    deadlines and the escalation ladder (the JSON of `madoguchi assess`, SITE-FILE.md)."""
+
     site: str
     now: str
     region: str | None
@@ -189,4 +207,6 @@ def asdict_value(value: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _Box:
+    """A value wrapped in a dataclass, for `asdict_value`."""
+
     value: Any

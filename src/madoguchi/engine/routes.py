@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """The desk to call for a route and whether it is open now."""
+
     desk: Desk | None
     status: DeskStatus
 

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong with a site file: where (`path`, e.g. contracts[2].start) and what."""
+
     path: str
     message: str
 
@@ -64,6 +66,8 @@ class SiteFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LoadedSite:
+    """A valid site file, with what was read but ignored (`warnings`)."""
+
     site: SiteFile
     warnings: list[Problem]
 

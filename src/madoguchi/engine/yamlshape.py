@@ -41,6 +41,8 @@ class ShapeError(ValueError):
 
 @dataclass(frozen=True)
 class Shape:
+    """How deep a YAML text nests and how many aliases it uses."""
+
     depth: int
     aliases: int
 

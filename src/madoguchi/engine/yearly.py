@@ -35,6 +35,8 @@ MONTHS = 12
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Yearly:
+    """What a finding costs a year (`yen`) and how that was worked out, in words."""
+
     yen: int
     basis: str  # how it was computed, in words
 
