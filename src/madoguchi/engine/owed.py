@@ -153,7 +153,7 @@ def unreported_outages(ctx: Context) -> list[Outage]:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class FeeOverCap:
-    """A contract's fee above the legal cap for its kind (`excess` is what is owed)."""
+    """A contract whose cancellation fee is above the legal cap (`excess`: the part above it)."""
 
     contract: Contract
     fee: int
