@@ -143,7 +143,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 def _stale(args: argparse.Namespace) -> int:
     """`catalog --stale`: the facts whose `checked` date is more than a year old."""
     import datetime as dt
-    from dataclasses import asdict
+
+    from msgspec.structs import asdict
 
     from madoguchi.engine import load_catalog
     from madoguchi.engine.catalog import stale_facts
@@ -163,7 +164,7 @@ def _stale(args: argparse.Namespace) -> int:
 
 def _unverified(args: argparse.Namespace) -> int:
     """`catalog --unverified`: the facts that say 要確認, each with its source and date."""
-    from dataclasses import asdict
+    from msgspec.structs import asdict
 
     from madoguchi.engine import load_catalog
     from madoguchi.engine.catalog import normalize, unverified_facts

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
 from typing import Any
+
+import msgspec
+from msgspec import field
 
 from madoguchi.engine.assess import resolve_now
 from madoguchi.engine.catalog import Catalog, load_catalog
@@ -21,6 +23,7 @@ from madoguchi.engine.dialling import dialling
 from madoguchi.engine.escalation import HOTLINE, PUBLIC_PURPOSES, SOUMU
 from madoguchi.engine.hours import hours_words
 from madoguchi.engine.model import Observations, SiteFile, Symptom
+from madoguchi.engine.records import Record
 from madoguchi.engine.routes import caller_for, contact, routes
 
 # The symptoms as people name them, each with the site-file symptoms it stands for.
@@ -33,8 +36,7 @@ CARD_SYMPTOMS: tuple[tuple[str, tuple[Symptom, ...]], ...] = (
 LAMPS = ("power", "optical", "auth", "uni")
 
 
-@dataclass(frozen=True, slots=True)
-class CardCall:
+class CardCall(Record, frozen=True):
     """One desk to call: the company, its desk, the number, the hours in words (None when
     unknown) and the IDs to read out (name → value, as the contract gives them)."""
 
@@ -52,16 +54,14 @@ class CardCall:
     numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class CardLine:
+class CardLine(Record, frozen=True):
     """One symptom's section of the card, with its calls in the order to make them."""
 
     symptom: str  # a card.* message key: インターネット, 電話・FAX, テレビ, メール
     calls: list[CardCall]
 
 
-@dataclass(frozen=True, slots=True)
-class Card:
+class Card(Record, frozen=True):
     """The card of one site: a section per symptom and the public desks, in `lang`."""
 
     site: str
@@ -77,7 +77,7 @@ class Card:
     def fingerprint(self) -> str:
         """A digest of every fact on the card: it changes when a contract, a holder, a desk,
         a number, hours or an ID changes, and only then (not with the clock)."""
-        text = json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        text = json.dumps(msgspec.to_builtins(self), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

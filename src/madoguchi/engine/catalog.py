@@ -12,12 +12,14 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from msgspec import field
+
 from madoguchi.engine.kinds import Payment
+from madoguchi.engine.records import Record
 
 if TYPE_CHECKING:
     from madoguchi.engine.catalogfile import (
@@ -98,10 +100,13 @@ def match_parties(
     return next((tier for tier in tiers if tier), [])
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(Record, frozen=True, dict=True):
     """The shipped facts the engine assesses with: parties and their desks, options,
-    prefectures and the legal rules, each entry with its source (catalog_data/*.yaml)."""
+    prefectures and the legal rules, each entry with its source (catalog_data/*.yaml).
+
+    Its indexes are cached properties (hence `dict=True`), built on first use: a pickled
+    catalog is built again from its fields, and an index kept as a field would be built
+    twice into the same list (`records.Record` says why)."""
 
     parties: dict[str, Party]
     options: dict[str, CatalogOption]
@@ -113,19 +118,27 @@ class Catalog:
     payment_fees: dict[Payment, PaymentFee] = field(default_factory=dict)
     changelog: tuple[DeskChange, ...] = ()
     ceased_holder: CeasedHolderAdvice | None = None
-    _prefecture_index: dict[str, Prefecture] = field(default_factory=dict, repr=False)
-    _option_names: list[tuple[str, CatalogOption]] = field(default_factory=list, repr=False)
-    _options_by_item: dict[str, CatalogOption | None] = field(default_factory=dict, repr=False)
 
-    def __post_init__(self) -> None:
-        for option in self.options.values():
-            self._option_names.extend(
-                (normalize(n), option) for n in (option.name, *option.aliases)
-            )
+    @cached_property
+    def _option_names(self) -> list[tuple[str, CatalogOption]]:
+        return [
+            (normalize(n), option)
+            for option in self.options.values()
+            for n in (option.name, *option.aliases)
+        ]
+
+    @cached_property
+    def _prefecture_index(self) -> dict[str, Prefecture]:
+        index: dict[str, Prefecture] = {}
         for pref in self.prefectures:
             short = pref.name[:-1] if pref.name[-1] in "都府県" else pref.name
             for key in (pref.name, short, pref.romaji):
-                self._prefecture_index.setdefault(normalize(key), pref)
+                index.setdefault(normalize(key), pref)
+        return index
+
+    @cached_property
+    def _options_by_item(self) -> dict[str, CatalogOption | None]:
+        return {}
 
     def prefecture(self, name: str) -> Prefecture | None:
         """Find a prefecture by its name, its name without 都/府/県, or its romaji."""
@@ -187,8 +200,7 @@ class Catalog:
         return parties, options
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(Record, frozen=True):
     """One sourced fact of the catalog, as the facts page and `catalog --unverified` list it.
 
     `key` names it for an organization's confirmation: `party:<slug>`, `desk:<party>/<desk>`,
@@ -490,8 +502,7 @@ def load_catalog() -> Catalog:
     return catalog
 
 
-@dataclass(frozen=True)
-class LightCatalog:
+class LightCatalog(Record, frozen=True):
     """The catalog as light records, with the reader whose record classes they are (the CLI's
     light path: `sitefile.read_site_light`)."""
 

@@ -7,14 +7,13 @@ Keeping them here gives each trap one definition: the `course-mismatch` finding 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.catalog import normalize
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Building, Service
 from madoguchi.engine.messages import label
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import BillLine, Contract
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
 BillKey = tuple[Service, str | None]
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class CourseMismatch:
+class CourseMismatch(Record, frozen=True):
     """The building, the line's course and the ISP's course disagree (`course_mismatch`)."""
 
     detail: str

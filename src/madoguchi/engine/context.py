@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import field
 
 from madoguchi.engine.catalog import Catalog
 from madoguchi.engine.dialling import desk_for
 from madoguchi.engine.kinds import EventKind, Lamp, PartyKind, Purpose, Region, Service, Symptom
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -64,9 +66,7 @@ def party_label(lang: str, party: Party | None, slug: str) -> str:
     return party.name
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Lamps:
+class Lamps(Record, frozen=True):
     """The ONU/HGW lamps read as line and session states (DOMAIN-FACTS §6)."""
 
     power: Lamp | None
@@ -110,25 +110,23 @@ class Lamps:
         return self.line_up and not self.session_failed and self.uni != Lamp.OFF
 
 
-@dataclass
-class Context:
+class Context(msgspec.Struct, dict=True):
     """One assessment's site, catalog, time and language, with what its rules look up
-    more than once kept for the run."""
+    more than once kept for the run (a mutable struct, `dict=True` for the cached
+    properties)."""
 
     site: SiteFile
     catalog: Catalog
     now: dt.datetime
     lang: str = "ja"
     # checks.matching_contracts by (party, item, service, contract): bill lines repeat.
-    _matches: dict[tuple[object, ...], tuple[Contract, ...]] = field(
-        default_factory=dict, repr=False
-    )
+    _matches: dict[tuple[object, ...], tuple[Contract, ...]] = field(default_factory=dict)
     # Answers worked out once per assessment though several rules ask (by the asker's key).
     # Values are typed where they are read (`known: T | None = ctx.memo.get(key)`), not
     # through typing.cast: a call per read, and the rules read it a hundred times.
-    memo: dict[object, Any] = field(default_factory=dict, repr=False)
-    _party_names: dict[str, str] = field(default_factory=dict, repr=False)
-    _desks: dict[tuple[object, ...], Desk | None] = field(default_factory=dict, repr=False)
+    memo: dict[object, Any] = field(default_factory=dict)
+    _party_names: dict[str, str] = field(default_factory=dict)
+    _desks: dict[tuple[object, ...], Desk | None] = field(default_factory=dict)
 
     @cached_property
     def today(self) -> dt.date:

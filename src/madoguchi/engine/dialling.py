@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.kinds import PhoneFrom, Purpose, Service
 from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import say
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import Desk, Party
@@ -148,9 +147,7 @@ def _number_to_dial(desk: Desk, caller: PhoneFrom) -> str | None:
     return None
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Caller:
+class Caller(Record, frozen=True):
     """The phone a person at the site is told to call from, decided once per assessment."""
 
     phone: PhoneFrom
@@ -161,9 +158,7 @@ class Caller:
         return self.phone in MOBILES
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Dialling:
+class Dialling(Record, frozen=True):
     """What a route, first call or rung carries: the number to dial now, every number of
     the desk, and why there is none to dial (None when there is)."""
 
@@ -210,8 +205,7 @@ def _desk_for(party: Party, purposes: tuple[Purpose, ...], service: Service | No
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class DeskCall:
+class DeskCall(Record, frozen=True):
     """A desk to call outside an assessment (the dashboard, a letter, a calendar event, a
     reminder e-mail): the person reads it away from the site, so the number is the one
     that reaches the desk from a mobile of any carrier (never a short code alone)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypedDict
+
+from msgspec.structs import replace
 
 from madoguchi.engine import checks, owed, yearly
 from madoguchi.engine.catalog import normalize
@@ -816,5 +817,5 @@ def _once_each(found: list[Finding]) -> list[Finding]:
             merged[key] = finding
         else:
             contracts = list(dict.fromkeys([*first.contracts, *finding.contracts]))
-            merged[key] = dataclasses.replace(first, contracts=contracts)
+            merged[key] = replace(first, contracts=contracts)
     return list(merged.values())

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 import opening_hours
 
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 from madoguchi.engine.timezone import TOKYO
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class DeskStatus:
+class DeskStatus(Record, frozen=True):
     """open_now is None when the hours are unknown (no expression, or an 'unknown' rule)."""
 
     open_now: bool | None

@@ -9,12 +9,11 @@ catalog data (catalog_data/owed.yaml), each with its source and whether it is ve
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.context import Context
 from madoguchi.engine.kinds import Holder, Service
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 from madoguchi.engine.timezone import TOKYO
 
 if TYPE_CHECKING:
@@ -25,9 +24,7 @@ if TYPE_CHECKING:
 DAYS_PER_MONTH = 30  # the 約款's daily share of a monthly charge (an estimate: see SITE-FILE.md)
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Outage:
+class Outage(Record, frozen=True):
     """One party's side of a case's outage: its contracts for the services that were out."""
 
     case: Case
@@ -150,9 +147,7 @@ def unreported_outages(ctx: Context) -> list[Outage]:
     return [o for o in outages(ctx) if o.reported is None and o.ended is None]
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class FeeOverCap:
+class FeeOverCap(Record, frozen=True):
     """A contract whose cancellation fee is above the legal cap (`excess`: the part above it)."""
 
     contract: Contract

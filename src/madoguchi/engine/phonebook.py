@@ -9,7 +9,9 @@ itself; the server turns entries into a vCard file or a saved page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+
+from msgspec import field
+from msgspec.structs import replace
 
 from madoguchi.engine.assess import resolve_now
 from madoguchi.engine.catalog import Catalog, load_catalog
@@ -18,12 +20,12 @@ from madoguchi.engine.dialling import desk_numbers, number_to_dial
 from madoguchi.engine.hours import hours_words, open_intervals
 from madoguchi.engine.messages import say
 from madoguchi.engine.model import Desk, Observations, PhoneFrom, Purpose, SiteFile
+from madoguchi.engine.records import Record
 from madoguchi.engine.results import Route
 from madoguchi.engine.routes import contract_map
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
+class Number(Record, frozen=True):
     """A number of a desk and the phones it reaches the desk from (None: any phone), in the
     words of the format's `phone_from`: fixed, hikari-denwa, mobile, docomo-mobile, …"""
 
@@ -31,8 +33,7 @@ class Number:
     works_from: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RouteNumbers:
+class RouteNumbers(Record, frozen=True):
     """A desk's numbers, and the one to dial from the phone the entry is read on."""
 
     dial: str | None  # the number to dial now; None: no number of the desk fits
@@ -50,16 +51,14 @@ def contact_numbers(route: Route, desk: Desk | None) -> RouteNumbers:
     return RouteNumbers(dial=number_to_dial(desk, PhoneFrom.MOBILE), numbers=numbers)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Record, frozen=True):
     """A time a desk is open, from `start` to `end`."""
 
     start: str  # ISO 8601, Tokyo
     end: str
 
 
-@dataclass(frozen=True, slots=True)
-class PhonebookEntry:
+class PhonebookEntry(Record, frozen=True):
     """One company's desk for one purpose, as a contact: `name` is how the phone lists it
     (ドコモ光 故障 (石田家))."""
 

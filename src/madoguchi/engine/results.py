@@ -1,14 +1,16 @@
-"""The assessment's parts, as plain dataclasses that serialise to the public JSON."""
+"""The assessment's parts, as plain records (`records.Record`) that serialise to the public
+JSON."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import Enum, StrEnum
 from typing import Any, cast
 
+from msgspec import Struct, field
+
 from madoguchi.engine.kinds import Service
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 from madoguchi.engine.timezone import TOKYO
 
 
@@ -21,9 +23,7 @@ class Severity(StrEnum):
 SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(Record, frozen=True):
     """Who to call for one service that is out: the company, its desk and number, and why."""
 
     service: str
@@ -52,9 +52,7 @@ class Route:
     ended: str | None = None  # YYYY-MM-DD: routed to the holder of a contract that ended
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Hypothesis:
+class Hypothesis(Record, frozen=True):
     """A likely cause of the trouble, with a confidence (an ordinal judgement, higher first)
     and why."""
 
@@ -64,9 +62,7 @@ class Hypothesis:
     service: Service | None = None  # the service whose holder the cause points at
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Record, frozen=True):
     """One check's result: a trap found in the contracts or bills, what to do, and what
     the customer is owed or pays for it."""
 
@@ -87,9 +83,7 @@ class Finding:
     yearly_basis: str | None = None
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(Record, frozen=True):
     """A date that matters (the end of a cooling-off period, a consent number's expiry, a promise
     due, a contract's end, a claim's limit), and whether it has passed."""
 
@@ -108,9 +102,7 @@ class Deadline:
         return dt.datetime.fromisoformat(self.due)
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record, frozen=True):
     """One rung of the escalation ladder: the next desk to go to when one fails."""
 
     step: int
@@ -128,9 +120,7 @@ class Step:
     numbers: list[dict[str, Any]] = field(default_factory=list)
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class FirstCall:
+class FirstCall(Record, frozen=True):
     """The one call to make first, with the number to dial from the phone in hand."""
 
     party: str
@@ -148,9 +138,7 @@ class FirstCall:
     fixed_phone_out: bool = False  # dial is a number for mobiles because of it
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Assessment:
+class Assessment(Record, frozen=True):
     """What `assess` says of a site: who to call, the likely causes, the findings, the
     deadlines and the escalation ladder (the JSON of `madoguchi assess`, SITE-FILE.md)."""
 
@@ -167,16 +155,13 @@ class Assessment:
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """What `dataclasses.asdict` gives (new lists and dicts all the way down), without
-        its generic walk: the CLI and the server turn every assessment into JSON."""
+        """The assessment as plain data (new lists and dicts all the way down, each record
+        a dict of its fields in order, enumeration members kept): the CLI and the server
+        turn every assessment into JSON."""
         data = _plain(self)
         for hyp in data["hypotheses"]:
             hyp["service"] = str(hyp["service"]) if hyp["service"] else None
         return cast(dict[str, Any], data)
-
-
-# Each result class's field names, in order (asdict's keys).
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -187,26 +172,15 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if kind is dict:
         return {_plain(key): _plain(item) for key, item in value.items()}
-    names = _FIELDS.get(kind)
-    if names is None:
-        if not is_dataclass(value) or isinstance(value, type):
-            # An enumeration member (copying it gives the member); a tuple or another
-            # container the results never hold is left to asdict's own rules.
-            return value if isinstance(value, Enum) else asdict_value(value)
-        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, tuple):
+        return tuple(_plain(item) for item in value)
+    import copy  # a value the results never hold: a copy, so the data shares nothing
+
+    return copy.deepcopy(value)
 
 
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
-
-
-def asdict_value(value: Any) -> Any:
-    """`asdict`'s answer for a value that is not a dataclass (wrapped in one to ask)."""
-    return asdict(_Box(value))["value"]
-
-
-@dataclass(frozen=True, slots=True)
-class _Box:
-    """A value wrapped in a dataclass, for `asdict_value`."""
-
-    value: Any

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.calls import call_note, is_free
@@ -13,16 +12,14 @@ from madoguchi.engine.hours import UNKNOWN, DeskStatus, desk_status
 from madoguchi.engine.kinds import Purpose, Service
 from madoguchi.engine.memo import per_record
 from madoguchi.engine.messages import label, say
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 from madoguchi.engine.results import FirstCall, Hypothesis, Route
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import Contract, Desk, Party
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(Record, frozen=True):
     """The desk to call for a route and whether it is open now."""
 
     desk: Desk | None
@@ -60,9 +57,7 @@ def next_open_text(status: DeskStatus) -> str | None:
     return status.next_open.isoformat() if status.next_open else None
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Reach:
+class Reach(Record, frozen=True):
     """A party's desk as a route, the first call and a rung of the ladder name and dial it:
     all but whether it is open now (`status_now`), which depends on the time."""
 

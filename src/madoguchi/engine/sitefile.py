@@ -17,7 +17,6 @@ import copy
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from madoguchi.engine.catalog import Catalog
@@ -33,6 +32,7 @@ from madoguchi.engine.limits import (
     record_problems,
     size_problem,
 )
+from madoguchi.engine.records import Record
 from madoguchi.engine.yamlload import YamlError, YamlLimitError, load_yaml
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ if TYPE_CHECKING:
 # top: `madoguchi assess` reads a valid file on the light path (`read_site_light`) without.
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Record, frozen=True):
     """One thing wrong with a site file: where (`path`, e.g. contracts[2].start) and what."""
 
     path: str
@@ -64,8 +63,7 @@ class SiteFileError(ValueError):
         self.problems = problems
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSite:
+class LoadedSite(Record, frozen=True):
     """A valid site file, with what was read but ignored (`warnings`)."""
 
     site: SiteFile

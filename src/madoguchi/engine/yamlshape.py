@@ -18,7 +18,8 @@ The scan is linear and never recursive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from madoguchi.engine.records import Record
 
 #: The characters that can change the state inside a flow collection.
 _FLOW_SIGNIFICANT = re.compile(r"[\[\]{}'\"#*,:?]")
@@ -39,8 +40,7 @@ class ShapeError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(Record, frozen=True):
     """How deep a YAML text nests and how many aliases it uses."""
 
     depth: int

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from madoguchi.engine.messages import say, yen
-from madoguchi.engine.records import quick_init
+from madoguchi.engine.records import Record
 
 if TYPE_CHECKING:
     from madoguchi.engine.model import BillLine
@@ -32,9 +31,7 @@ if TYPE_CHECKING:
 MONTHS = 12
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Yearly:
+class Yearly(Record, frozen=True):
     """What a finding costs a year (`yen`) and how that was worked out, in words."""
 
     yen: int

@@ -8,12 +8,13 @@ catalog reaches the card as it reaches the page."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import segno
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from msgspec.structs import replace
 
 from madoguchi.cases.assessment import site_record
 from madoguchi.contracts.models import CardPrint, Site

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict
 
+import msgspec
 import vobject
 from django.utils import timezone, translation
 
@@ -108,7 +108,7 @@ def vcard_file(sites: list[tuple[Site, list[PhonebookEntry]]]) -> bytes:
 
 def phonebook_fingerprint(entries: list[PhonebookEntry]) -> str:
     """A digest of the contacts' facts (not of the clock: the open spans move with it)."""
-    facts = [{**asdict(e), "open_spans": None} for e in entries]
+    facts = [{**msgspec.to_builtins(e), "open_spans": None} for e in entries]
     text = json.dumps(facts, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import transaction
@@ -19,8 +18,7 @@ from madoguchi.engine.sitefile import LoadedSite, Problem
 from madoguchi.orgs.models import Organization
 
 
-@dataclass(frozen=True, slots=True)
-class PartyReplaced(Problem):
+class PartyReplaced(Problem, frozen=True):
     """A warning: the file's party at `path` replaces the directory's `name` for its site."""
 
     name: str = ""
