@@ -453,7 +453,15 @@ def _cache_dir() -> Path:
 
 
 # The code that defines the cached records is part of a cache's key, not only the data.
-_CODE = ("catalog.py", "catalogfile.py", "model.py", "kinds.py", "light.py", "lightspec.py")
+_CODE = (
+    "catalog.py",
+    "catalogfile.py",
+    "model.py",
+    "kinds.py",
+    "light.py",
+    "lightspec.py",
+    "records.py",
+)
 
 
 def _cache_file(kind: str, files: list[tuple[str, str]]) -> Path:

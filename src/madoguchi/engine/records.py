@@ -2,11 +2,13 @@
 
 Why msgspec's structs and not dataclasses: `madoguchi assess` creates the engine's 26 record
 classes each time it starts, and `dataclass()` writes each class's methods as source and
-compiles them as the class is created (0.5–1.8 ms a class here, about 20 ms of a CLI run of
-90, and `inspect` imported for it), where a struct class is made in C in about 15 µs. An
-assessment also builds about seventy records (findings, routes, rungs, deadlines, the
-desks' statuses), and a struct is built in a fifth of a frozen dataclass's time (issue 26:
-the CLI and the engine's goals).
+compiles them as the class is created (0.5–1.8 ms a class here, 21 ms in all), where a
+struct class is made in C in about 15 µs. msgspec's own import takes back about half of
+that (it loads typing_extensions, and with it inspect), so a run of the CLI is about 6 ms
+shorter (85–95 → 78–88 ms). An assessment builds about seventy records (findings, routes,
+rungs, deadlines, the desks' statuses), and a struct is built in a fifth of a frozen
+dataclass's time: the engine alone went from 2,540–2,710 to 2,870–2,930 assessments a second
+(issue 26, bench/README.md).
 
 What a record is, as before: its fields in order with their defaults, built positionally or
 by keyword, compared and hashed by value, printed with its fields, pickled, and frozen
