@@ -21,6 +21,7 @@ from madoguchi.cases.assessment import (
 from madoguchi.cases.models import Case, EntryKind, Status, TimelineEntry
 from madoguchi.cases.services import PromiseSpec, log_entry
 from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import with_site_rows
 from tests.conftest import World
 from tests.factories import (
     BillLineFactory,
@@ -108,6 +109,20 @@ def test_six_reads_then_nothing_compiled(world: World, monkeypatch: pytest.Monke
     with CaptureQueriesContext(connection) as captured:
         load_site_file_rows(site)
     assert len(captured) == 6
+
+
+def test_a_site_with_its_own_rows_read_reads_only_its_cases(world: World) -> None:
+    """The site page reads the site's rows to list them; its first look adds the cases."""
+    site = _busy_site(world)
+    expected = site_document(with_site_file_rows(Site.objects.filter(pk=site.pk)).get())
+    listed = with_site_rows(Site.objects.filter(pk=site.pk)).get()
+    contracts = site.contracts.all()
+    with CaptureQueriesContext(connection) as captured:
+        load_site_file_rows(listed)
+    assert len(captured) == 3
+    assert not any("sites_contract" in query["sql"] for query in captured.captured_queries)
+    assert site_document(listed) == expected
+    assert list(listed.contracts.all()) == list(contracts)
 
 
 def _refused(*args: object, **kwargs: object) -> None:

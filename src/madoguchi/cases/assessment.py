@@ -99,18 +99,26 @@ def load_site_file_rows(site: Site) -> Site:
     their calls (`calls`).
 
     Six reads from statements compiled once (`server.prepared.prepared_or_built`), each
-    scoped by the site. Why: a site's first look in a worker reads them (the case page and
-    the site page assess the site), and building the same six queries through the ORM's
-    prefetches cost about 4 ms of CPU, more than the reads and the validation together
-    (issue 26: the case page side by side with django-helpdesk's ticket page). The rows are
-    the prefetches' (tests/cases/test_site_file_rows.py compares the documents)."""
-    if "cases" in getattr(site, "_prefetched_objects_cache", {}):
+    scoped by the site; three when its own rows are prefetched already (the site page lists
+    them: reading them again was half of a first look's reads). Why: a site's first look in
+    a worker reads them (the case page and the site page assess the site), and building the
+    same six queries through the ORM's prefetches cost about 4 ms of CPU, more than the
+    reads and the validation together (issue 26: the case page side by side with
+    django-helpdesk's ticket page). The rows are the prefetches'
+    (tests/cases/test_site_file_rows.py compares the documents)."""
+    prefetched = getattr(site, "_prefetched_objects_cache", {})
+    if "cases" in prefetched:
         return site  # read with `with_site_file_rows` already
-    *own, cases, promises, calls = prepared_or_built(
-        ("site file rows",), _site_file_reads, {"site": site.pk}, scope="site"
-    )
-    for section, rows in zip(SITE_ROW_PREFETCHES, own, strict=True):
-        keep_prefetched(site, section, rows)
+    if all(section in prefetched for section in SITE_ROW_PREFETCHES):
+        cases, promises, calls = prepared_or_built(
+            ("site file cases",), _site_case_reads, {"site": site.pk}, scope="site"
+        )
+    else:
+        *own, cases, promises, calls = prepared_or_built(
+            ("site file rows",), _site_file_reads, {"site": site.pk}, scope="site"
+        )
+        for section, rows in zip(SITE_ROW_PREFETCHES, own, strict=True):
+            keep_prefetched(site, section, rows)
     keep_prefetched(site, "cases", cases)
     awaited, told = _by_case(promises), _by_case(calls)
     for case in cases:
@@ -124,11 +132,19 @@ def load_site_file_rows(site: Site) -> Site:
 
 def _site_file_reads(ph: Mapping[str, Any]) -> list[QuerySet[Any]]:
     """`SITE_FILE_PREFETCHES` as one read each, by the site: its rows (each kind's own
-    order), its open cases, their awaited promises, their calls."""
+    order), then `_site_case_reads`."""
+    site = ph["site"]
+    return [
+        *(kind.model._default_manager.filter(site_id=site) for kind in ROW_KINDS),
+        *_site_case_reads(ph),
+    ]
+
+
+def _site_case_reads(ph: Mapping[str, Any]) -> list[QuerySet[Any]]:
+    """A site's open cases, their awaited promises and their calls, by the site."""
     site = ph["site"]
     open_cases = {"case__site_id": site, "case__status__in": ACTIVE_STATUSES}
     return [
-        *(kind.model._default_manager.filter(site_id=site) for kind in ROW_KINDS),
         Case.objects.active().defer(*CASE_SNAPSHOT_FIELDS).filter(site_id=site),
         _awaited(Promise.objects.filter(**open_cases)),
         _calls(TimelineEntry.objects.filter(**open_cases)),
