@@ -23,7 +23,9 @@ loop (bench/reference.py) every 0.2 s, in CPU time, and its p99/p50 is printed b
 pages'. Why: the goal at 32 users is p99/p50 ≤ 1.5 from queueing alone, and a host whose
 speed swings by half within a second (seen here: the loop's median 6.8 ms in one second,
 12.7 in the next) spreads every response by as much, whatever the server does. The probe
-costs about 4 % of one core.
+costs about 4 % of one core. The probe samples 7 ms in every 200, so the pages also say
+when their slowest 1 % came: spread over the run (queueing) or mostly in a second or two
+in which every page was slower and fewer were served (the machine).
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ def worker(
     budget: list[int],
     lock: threading.Lock,
     times: dict[str, list[float]],
+    spans: list[tuple[float, float]],
     errors: list[str],
     seed: int,
 ) -> None:
@@ -116,6 +119,7 @@ def worker(
     names = list(paths)
     turn = seed
     mine: dict[str, list[float]] = defaultdict(list)
+    when: list[tuple[float, float]] = []  # (start, seconds) of each page, for `by_half_second`
     failed: list[str] = []
     while time.monotonic() < deadline:
         with lock:
@@ -137,6 +141,7 @@ def worker(
             conn = http.client.HTTPConnection(host, port, timeout=60)
             continue
         mine[name].append(time.perf_counter() - start)
+        when.append((start, mine[name][-1]))
         if status != 200:
             failed.append(f"{path}: HTTP {status}")
             continue
@@ -158,6 +163,7 @@ def worker(
     with lock:
         for name, values in mine.items():
             times[name].extend(values)
+        spans.extend(when)
         errors.extend(failed)
 
 
@@ -215,6 +221,37 @@ def probe_times(probe: subprocess.Popen[str]) -> list[float]:
     return [float(line) for line in out.split()]
 
 
+def by_half_second(spans: list[tuple[float, float]]) -> list[str]:
+    """Whether the slowest pages came alone or together: the pages' median and count in each
+    half-second of the run (by when each page was asked for), and how many of the slowest
+    1 % fell in the worst few half-seconds.
+
+    Why: queueing alone spreads the slowest 1 % over the whole run; when most of them fall
+    in a second or two in which every page was slower and fewer were served, something
+    slowed the whole machine then (seen here with the probe's loop steady: it runs 7 ms in
+    every 200, and misses what lasts less)."""
+    if len(spans) < 200:
+        return []
+    first = min(start for start, _ in spans)
+    bins: dict[int, list[float]] = defaultdict(list)
+    for start, seconds in spans:
+        bins[int((start - first) / 0.5)].append(seconds)
+    whole = sorted(bins)[1:-1]  # the first and last half-seconds are partly empty
+    if len(whole) < 4:
+        return []
+    medians = [statistics.median(bins[b]) * 1000 for b in whole]
+    counts = [len(bins[b]) for b in whole]
+    slow = percentile([seconds for _, seconds in spans], 0.99) / 1000
+    slow_in = sorted((sum(t >= slow for t in bins[b]) for b in bins), reverse=True)
+    worst = 3
+    return [
+        f"pages by half-second: median {min(medians):.0f}–{max(medians):.0f} ms, "
+        f"{min(counts)}–{max(counts)} pages ({len(whole)} whole half-seconds)",
+        f"the slowest 1 % of pages ({sum(slow_in)}): in {sum(1 for n in slow_in if n)} of "
+        f"{len(bins)} half-seconds, {sum(slow_in[:worst])} of them in the worst {worst}",
+    ]
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -248,6 +285,7 @@ def main() -> None:
         ],
     }
     times: dict[str, list[float]] = defaultdict(list)
+    spans: list[tuple[float, float]] = []
     errors: list[str] = []
     lock = threading.Lock()
     budget = [args.max_requests]
@@ -258,7 +296,7 @@ def main() -> None:
     threads = [
         threading.Thread(
             target=worker,
-            args=(host, port, cookie, paths, deadline, budget, lock, times, errors, n),
+            args=(host, port, cookie, paths, deadline, budget, lock, times, spans, errors, n),
         )
         for n in range(args.users)
     ]
@@ -287,6 +325,8 @@ def main() -> None:
         )
     if pages:
         print(f"pages p99/p50 {percentile(pages, 0.99) / percentile(pages, 0.5):.2f}")
+    for line in by_half_second(spans):
+        print(line)
     if len(machine) >= 10:
         print(
             f"the machine: reference loop p50 {percentile(machine, 0.5):.1f} ms, "
