@@ -242,13 +242,17 @@ def by_half_second(spans: list[tuple[float, float]]) -> list[str]:
     medians = [statistics.median(bins[b]) * 1000 for b in whole]
     counts = [len(bins[b]) for b in whole]
     slow = percentile([seconds for _, seconds in spans], 0.99) / 1000
-    slow_in = sorted((sum(t >= slow for t in bins[b]) for b in bins), reverse=True)
-    worst = 3
+    slow_in = sorted(
+        ((sum(t >= slow for t in bins[b]), b) for b in bins), key=lambda nb: (-nb[0], nb[1])
+    )
+    worst = slow_in[:3]
+    at = ", ".join(f"{b / 2:g}" for _, b in sorted(worst, key=lambda nb: nb[1]))
     return [
         f"pages by half-second: median {min(medians):.0f}–{max(medians):.0f} ms, "
         f"{min(counts)}–{max(counts)} pages ({len(whole)} whole half-seconds)",
-        f"the slowest 1 % of pages ({sum(slow_in)}): in {sum(1 for n in slow_in if n)} of "
-        f"{len(bins)} half-seconds, {sum(slow_in[:worst])} of them in the worst {worst}",
+        f"the slowest 1 % of pages ({sum(n for n, _ in slow_in)}): in "
+        f"{sum(1 for n, _ in slow_in if n)} of {len(bins)} half-seconds, "
+        f"{sum(n for n, _ in worst)} of them in the worst {len(worst)} (from {at} s)",
     ]
 
 
