@@ -4,10 +4,10 @@ JSON."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any, cast
 
-from msgspec import Struct, field
+from msgspec import field, to_builtins
 
 from madoguchi.engine.kinds import Service
 from madoguchi.engine.records import Record
@@ -155,32 +155,7 @@ class Assessment(Record, frozen=True):
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """The assessment as plain data (new lists and dicts all the way down, each record
-        a dict of its fields in order, enumeration members kept): the CLI and the server
-        turn every assessment into JSON."""
-        data = _plain(self)
-        for hyp in data["hypotheses"]:
-            hyp["service"] = str(hyp["service"]) if hyp["service"] else None
-        return cast(dict[str, Any], data)
-
-
-def _plain(value: Any) -> Any:
-    kind = type(value)
-    if kind in _ATOMIC:  # most values: strings, numbers, None
-        return value
-    if kind is list:
-        return [_plain(item) for item in value]
-    if kind is dict:
-        return {_plain(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, Struct):
-        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
-    if isinstance(value, Enum):
-        return value
-    if isinstance(value, tuple):
-        return tuple(_plain(item) for item in value)
-    import copy  # a value the results never hold: a copy, so the data shares nothing
-
-    return copy.deepcopy(value)
-
-
-_ATOMIC = frozenset({str, int, float, bool, type(None)})
+        """The assessment as plain JSON data (new lists and dicts all the way down, each
+        record a dict of its fields in order, each enumeration member its value): the CLI,
+        the API and a case's snapshot all print or store this."""
+        return cast(dict[str, Any], to_builtins(self))
