@@ -5,7 +5,7 @@ classes each time it starts, and `dataclass()` writes each class's methods as so
 compiles them as the class is created (0.5–1.8 ms a class here, 21 ms in all), where a
 struct class is made in C in about 15 µs. msgspec's own import takes back about half of
 that (it loads typing_extensions, and with it inspect), so a run of the CLI is about 6 ms
-shorter (85–95 → 78–88 ms). An assessment builds about seventy records (findings, routes,
+shorter (85–97 → 77–88 ms). An assessment builds about seventy records (findings, routes,
 rungs, deadlines, the desks' statuses), and a struct is built in a fifth of a frozen
 dataclass's time: the engine alone went from 2,540–2,710 to 2,870–2,930 assessments a second
 (issue 26, bench/README.md).
