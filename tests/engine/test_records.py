@@ -15,7 +15,7 @@ from madoguchi.engine.records import Record
 from madoguchi.engine.results import Finding, Severity
 
 
-class _Record(Record):
+class _Record(Record, frozen=True):
     """A record of the shapes the engine's have: required, defaulted and list fields."""
 
     name: str
