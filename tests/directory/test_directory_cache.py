@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from madoguchi.directory import selectors
@@ -117,3 +117,20 @@ def test_a_change_is_seen_in_the_process_that_kept_the_directory(world: World) -
     )
     save_party(world.org_a, changed)
     assert _phone(world.org_a, "local-isp") == "03-1111-2222"
+
+
+def test_organizations_read_first_share_one_catalog_stamp(world: World) -> None:
+    # Each organization's first read creates the stamps it lacks; the catalog's must stay one
+    # row, or the key of every organization's directory flips between its copies.
+    DirectoryStamp.objects.all().delete()
+    keys = [selectors.directory_with_key(o)[2] for o in (world.org_a, world.org_b)]
+    assert DirectoryStamp.objects.filter(organization__isnull=True).count() == 1
+    assert keys[0].rsplit(":", 1)[1] == keys[1].rsplit(":", 1)[1]
+    assert selectors.directory_with_key(world.org_a)[2] == keys[0]
+
+
+def test_a_second_catalog_stamp_is_refused(world: World) -> None:
+    DirectoryStamp.objects.all().delete()
+    DirectoryStamp.objects.create(organization=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DirectoryStamp.objects.create(organization=None)

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from madoguchi.engine import bounds
@@ -219,10 +220,10 @@ class DirectoryStamp(models.Model):
 
     class Meta:
         constraints = [
+            # One row per scope, the catalog's included: a unique index lets NULLs repeat, so
+            # the catalog's scope is indexed as 0 (no organization has that id).
             models.UniqueConstraint(
-                fields=["organization"],
-                condition=Q(organization__isnull=True),
-                name="one_catalog_directory_stamp",
+                Coalesce("organization", Value(0)), name="one_directory_stamp_per_scope"
             )
         ]
 
