@@ -22,6 +22,7 @@ from madoguchi.cases.services import (
     log_entry,
     open_case,
 )
+from madoguchi.cases.stored_records import refresh_records
 from madoguchi.server.i18n import duration_text
 from tests.conftest import World, forget_stored_sites, session_queries
 from tests.factories import ContractFactory, PromiseFactory, SiteFactory
@@ -178,16 +179,20 @@ def test_the_case_page_queries_do_not_grow_with_the_timeline(world: World, case:
         _promise(case, timezone.now() + dt.timedelta(hours=3))
     assert count() == few
     # (session), the user with their memberships (one query); the case, its promises; the
-    # site's contracts, events, bills, open cases, their promises and their calls (the
-    # reports); the directory's stamps (the directory itself is cached); the timeline; the
-    # colleagues a writer can assign to.
+    # directory's stamps (the directory itself is cached); the site's kept record (none
+    # here: the worker's sweep has not run), so the site's contracts, events, bills, open
+    # cases, their promises and their calls (the reports); the timeline; the colleagues a
+    # writer can assign to.
     # (16 before the case's incident, else the incident suggested for it (the recent open
     # cases and their sites' contracts), became the incidents app's fragment, loaded after
     # the page: /incidents/cases/<pk>/panel/.)
-    assert few == session_queries() + 12
-    # Again while the site is unchanged: its document comes from `stored_site`, without the
-    # six reads of its rows.
-    assert count(site_cached=True) == few - 6
+    assert few == session_queries() + 13
+    # Again while the site is unchanged: its record comes from `stored_site`, without the
+    # six reads of its rows or the kept one.
+    assert count(site_cached=True) == few - 7
+    # A first look once the worker has kept the site's record: that one read, no rows.
+    refresh_records()
+    assert count() == few - 6
 
 
 def test_a_correction_names_the_entry_it_corrects_without_a_query_more(

@@ -13,9 +13,13 @@ The writes to a site's cases keep it a valid site file with `keeping_site_file_v
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,9 +33,11 @@ from madoguchi.cases.models import (
     Case,
     EntryKind,
     Promise,
+    StoredRecord,
     TimelineEntry,
 )
 from madoguchi.contracts import integrity
+from madoguchi.contracts import records as contracts_records
 from madoguchi.contracts.models import BillLine, Contract, Event, Site
 from madoguchi.contracts.records import (
     ROW_KINDS,
@@ -46,6 +52,7 @@ from madoguchi.contracts.records import (
 from madoguchi.directory.selectors import Directory, catalog_for, directory_with_key
 from madoguchi.engine import Assessment, assess, load_catalog
 from madoguchi.engine import model as engine
+from madoguchi.engine.catalog import catalog_key
 from madoguchi.engine.sitefile import Problem, document_problems
 from madoguchi.server.prepared import keep_prefetched, prepared_or_built
 
@@ -253,12 +260,13 @@ def site_record(
 ) -> engine.SiteFile:
     """The site as the engine's record, validated once (raises StoredSiteInvalid).
 
-    With `case`, that case is in the record even when it is resolved or closed (a site file
-    speaks of open cases only): its page and letter still say what it is owed."""
-    document = site_document(site, directory)
-    cases = document.setdefault("cases", [])
-    if case is not None and all(c.get("ref") != case.ref for c in cases):
-        cases.append(case_section(case))
+    With `case`, that case is in the record even when it is resolved or closed (`with_case`)."""
+    record = _validated(site, site_document(site, directory))
+    return record if case is None else with_case(site, record, case, directory)
+
+
+def _validated(site: Site, document: dict[str, Any]) -> engine.SiteFile:
+    """`document` as the engine's record, or StoredSiteInvalid naming its problems."""
     # The engine assesses with the shipped catalog and the file's own parties: every party
     # the site names must be one of them (no query: the directory is cached).
     known = set(load_catalog().parties) | {p["slug"] for p in document.get("parties", [])}
@@ -270,6 +278,36 @@ def site_record(
         catalog = catalog_for(site.organization)
         raise StoredSiteInvalid(site, document_problems(document, catalog))
     return record
+
+
+def with_case(
+    site: Site,
+    record: engine.SiteFile,
+    case: Case,
+    directory: dict[str, engine.Party] | None = None,
+) -> engine.SiteFile:
+    """`record` (the site's, with its open cases) with `case` in it even when it is resolved
+    or closed, as the file's last case: a site file speaks of open cases only, and its page
+    and letter still say what it is owed. Raises StoredSiteInvalid as `site_record` does.
+
+    The case alone is validated, as it would be within the whole document: the site file's
+    model checks nothing across its sections (`sitefile.document_problems` does, and names
+    them when the case is refused), and the parties it may name are the record's own and
+    the shipped catalog's, as for the whole document. So a record read once (or kept by the
+    task queue: `stored_site`) serves every closed case of the site."""
+    if any(c.ref == case.ref for c in record.cases):
+        return record
+    section = case_section(case)
+    known = set(load_catalog().parties) | {p.slug for p in record.parties}
+    try:
+        added = engine.Case.model_validate(section)
+    except ValidationError:
+        added = None
+    if added is None or not referenced_parties({"cases": [section]}) <= known:
+        document = site_document(load_site_file_rows(site), directory)
+        document.setdefault("cases", []).append(section)
+        raise StoredSiteInvalid(site, document_problems(document, catalog_for(site.organization)))
+    return record.model_copy(update={"cases": [*record.cases, added]})
 
 
 def assess_site(
@@ -306,21 +344,27 @@ def stored_site(
     site: Site, case: Case | None = None, *, directory: tuple[Directory, str] | None = None
 ) -> StoredSite:
     """`site_record` and `site_directory` of a site as read with its version (and `case`,
-    as for `site_record`), from the cache when the site has not changed since.
+    as for `site_record`), without reading the site's rows when its record is kept.
 
     Why: the case page and the site page assess the site on every request, and reading its
-    rows (ten prefetch queries) and validating them as a site file cost about a third of the
-    case page's CPU, while a site changes far less often than it is looked at (issue 26: the
-    team server's pages per second). Kept in the process first: the records are frozen and
-    shared as they are, where unpickling one costs 0.3 ms; then, on a team server, in the
-    cache its workers share (`_shared_records`), so a worker that has not seen the site yet
-    takes another's record instead of reading the rows again.
+    rows (six reads) and validating them as a site file cost about a third of the case
+    page's CPU, while a site changes far less often than it is looked at (issue 26: the
+    team server's pages per second, the case page side by side with django-helpdesk's).
+    The record of the site with its open cases is taken, in this order, from:
+    - the process (`_STORED`): the records are frozen and shared as they are;
+    - on a team server, the cache its workers share (`_shared_records`), so a worker that
+      has not seen the site yet takes another's record (unpickling one costs 0.3 ms);
+    - the row the task queue keeps (`kept_record`, cases.stored_records): one read, so a
+      site's first look after a restart or on a laptop is as cheap as a second;
+    - the site's rows, read and validated here (a site changed since the task queue's last
+      sweep, or never swept).
+    A resolved or closed case is added to that record (`with_case`), kept in the process.
 
-    Why it is never stale: the key holds the site's `version`, which every write raises in
-    its own transaction (`contracts.changes.bump_version` says why a document cached under a
-    version is never older than it), and the directory's key (`directory_with_key`), which
-    every change to a party or desk replaces. `site` must be read in this request (its
-    `version` with it), after any write of the request.
+    Why it is never stale: each key holds the site's `version`, which every write raises in
+    its own transaction (`contracts.changes.bump_version` says why a record kept under a
+    version is never older than it), the directory's key (`directory_with_key`), which
+    every change to a party or desk replaces, and `record_format`. `site` must be read in
+    this request (its `version` with it), after any write of the request.
 
     `directory`: the organization's directory and its key, when the caller has read them
     (`directory_with_key`); otherwise they are read here.
@@ -330,24 +374,78 @@ def stored_site(
         organization_directory, _corrections, directory_key = directory_with_key(site.organization)
     else:
         organization_directory, directory_key = directory
-    # An open case is in the site's document already; another is added for its own page.
-    extra = case.pk if case is not None and not case.is_active else ""
-    key = f"madoguchi:stored-site:v1:{site.pk}:{site.version}:{extra}:{directory_key}"
-    record = _STORED.get(key)
-    if record is None:
-        shared = _shared_records()
-        record = shared.get(key) if shared is not None else None
-        if record is None:
-            load_site_file_rows(site)
-            record = site_record(site, organization_directory, case)
-            if shared is not None:
-                shared.set(key, record)
-        if len(_STORED) >= STORED_SITES:
-            _STORED.clear()
-        _STORED[key] = record
+    made_with = f"{directory_key}:{record_format()}"
+    record = _open_cases_record(site, organization_directory, made_with)
+    if case is not None and not case.is_active:
+        key = f"madoguchi:stored-site:v2:{site.pk}:{site.version}:{case.pk}:{made_with}"
+        with_closed = _STORED.get(key)
+        if with_closed is None:
+            with_closed = _keep(key, with_case(site, record, case, organization_directory))
+        record = with_closed
     # From the site's row (its own parties are a column): only the record is cached, the
     # directory being most of the catalog, already cached once per organization.
     return StoredSite(record, site_directory(site, organization_directory))
+
+
+def _open_cases_record(site: Site, directory: Directory, made_with: str) -> engine.SiteFile:
+    """The record of the site with its open cases, from the first of `stored_site`'s
+    places that holds it."""
+    key = f"madoguchi:stored-site:v2:{site.pk}:{site.version}::{made_with}"
+    record = _STORED.get(key)
+    if record is not None:
+        return record
+    shared = _shared_records()
+    record = shared.get(key) if shared is not None else None
+    if record is None:
+        record = kept_record(site, made_with)
+        if record is None:
+            record = site_record(load_site_file_rows(site), directory)
+        if shared is not None:
+            shared.set(key, record)
+    return _keep(key, record)
+
+
+def _keep(key: str, record: engine.SiteFile) -> engine.SiteFile:
+    if len(_STORED) >= STORED_SITES:
+        _STORED.clear()
+    _STORED[key] = record
+    return record
+
+
+@cache
+def record_format() -> str:
+    """What a site's record depends on besides its rows and the organization's directory:
+    the shipped catalog and the engine's code that reads it and defines the records
+    (`engine.catalog.catalog_key`), and the code that writes the document a record is
+    validated from (this module, contracts.records). Part of every key a record is kept
+    under beyond the process, so an upgrade never reads a record an older version made."""
+    crc = zlib.crc32(catalog_key().encode())
+    for module in (__file__, contracts_records.__file__):
+        crc = zlib.crc32(Path(module).read_bytes(), crc)
+    return f"{crc:08x}"
+
+
+def kept_record(site: Site, made_with: str) -> engine.SiteFile | None:
+    """The site's record as the task queue kept it (cases.stored_records), when it was made
+    at the site's current version with `made_with` (`stored_site`); else None. One read,
+    from a statement compiled once."""
+    (rows,) = prepared_or_built(
+        ("kept record",), _kept_record_read, {"site": site.pk}, scope="site"
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if row["version"] != site.version or row["made_with"] != made_with or not row["data"]:
+        return None
+    try:
+        record = pickle.loads(row["data"])
+    except Exception:  # a row no longer readable (unpickled by another version): made again
+        return None
+    return record if isinstance(record, engine.SiteFile) else None
+
+
+def _kept_record_read(ph: Mapping[str, Any]) -> list[QuerySet[Any]]:
+    return [StoredRecord.objects.filter(site_id=ph["site"]).values("version", "made_with", "data")]
 
 
 def _shared_records() -> BaseCache | None:

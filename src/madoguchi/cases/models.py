@@ -381,3 +381,26 @@ class DeadlineReminder(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.key} {self.stage}d"
+
+
+class StoredRecord(OrgOwned):
+    """A site's record as its pages assess it (cases.assessment.stored_site), validated and
+    pickled by the task queue (cases.stored_records), so that a site's first look in a
+    worker reads one row instead of the site's rows and their validation.
+
+    `version` is the site's version the rows were read at and `made_with` what else the
+    record depends on (the organization's directory, the shipped catalog, the code that
+    converts): a page takes the record only when both are what it reads now, so a stale row
+    is never used, only made again. `data` is empty for a site that did not read as a valid
+    site file at that version (its pages name the problems; the sweep does not retry it)."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, primary_key=True, related_name="stored_record"
+    )
+    version = models.PositiveBigIntegerField()
+    made_with = models.CharField(max_length=200)
+    data = models.BinaryField()
+    computed = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"record of site {self.site_id} at version {self.version}"

@@ -479,6 +479,14 @@ def _cache_file(kind: str, files: list[tuple[str, str]]) -> Path:
     return _cache_dir() / f"{kind}-{crc:08x}-{sum(len(text) for _, text in files)}"
 
 
+def catalog_key() -> str:
+    """A name for the shipped catalog as this process reads it: its data, the code that
+    reads it (the records' models among it) and the Python version, as its cache is named.
+    For what is derived from the catalog and kept beyond the process
+    (cases.assessment.record_format)."""
+    return _cache_file("catalog", _read_files()).name
+
+
 def _store(path: Path, content: bytes) -> None:
     """Write a cache whole (another process never reads half of it); a cache that cannot be
     written is simply skipped."""

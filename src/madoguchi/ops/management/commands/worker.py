@@ -15,14 +15,16 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DBWorker
 
 from madoguchi.bills.jobs import recover
+from madoguchi.cases.tasks import periodic_records
 from madoguchi.notifications.tasks import daily_deadlines, periodic_sweep
 from madoguchi.ops.tasks import periodic_reminders
 from madoguchi.server.queue import keep_scheduled
 from madoguchi.sitefiles import card_batches
 
 # The notifications' sweep (every MADOGUCHI_SWEEP_MINUTES), the legal deadlines near (daily),
-# the reminder mails (every 5 minutes): each runs at once when a worker starts, then on.
-PERIODIC = (periodic_sweep, daily_deadlines, periodic_reminders)
+# the reminder mails (every 5 minutes), the sites' kept records (every minute): each runs at
+# once when a worker starts, then on.
+PERIODIC = (periodic_sweep, daily_deadlines, periodic_reminders, periodic_records)
 
 
 def start_periodic() -> list[str]:
