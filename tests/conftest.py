@@ -34,9 +34,10 @@ from tests.factories import (
 
 #: Modules (paths under tests/) whose behaviour depends on the database engine: SQL the ORM
 #: writes differently per database (search, filters on parties, window functions), locking and
-#: concurrent writers, query counts and plans, slugs repaired by migration, the tenancy walk,
-#: and the query-string fuzz (a NUL or a huge number is refused differently by each engine:
-#: PostgreSQL raised on NUL where SQLite did not). CI runs them again on PostgreSQL
+#: concurrent writers, query counts and plans, slugs repaired by migration, upserts and
+#: constraints over expressions (the sites' kept records, the directory's stamps), the
+#: tenancy walk, and the query-string fuzz (a NUL or a huge number is refused differently by
+#: each engine: PostgreSQL raised on NUL where SQLite did not). CI runs them again on PostgreSQL
 #: (`-m database`); the rest runs once, on SQLite, where a second engine would prove nothing
 #: new. (test_deploy's servers and SQLite backups run in child processes on their own SQLite
 #: file whatever the test database is; only its PostgreSQL backup test is marked `database` by
@@ -47,12 +48,14 @@ ENGINE_SENSITIVE = {
     "cases/test_concurrency",
     "cases/test_desk",
     "cases/test_desk_prepared",
+    "cases/test_kept_records",
     "cases/test_lock_order",
     "cases/test_party_filter",
     "cases/test_reimport",
     "cases/test_search",
     "cases/test_site_file_rows",
     "directory/test_desk_slugs",
+    "directory/test_directory_cache",
     "directory/test_party_search",
     "incidents/test_outage_history",
     "ops/test_commands",
