@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from madoguchi.cases import assessment
+from madoguchi.cases import assessment, stored_records
 from madoguchi.cases import services as case_services
 from madoguchi.cases.assessment import (
     StoredSiteInvalid,
@@ -63,7 +63,8 @@ def _kept_versions() -> dict[int, int]:
 
 def test_the_sweep_keeps_a_record_of_every_site_in_its_organization(world: World) -> None:
     sweep = refresh_records()
-    assert sweep.made == Site.objects.count() and not sweep.left
+    assert sweep.made == Site.objects.count()
+    assert not sweep.left
     for kept in StoredRecord.objects.select_related("site"):
         assert kept.organization_id == kept.site.organization_id
         assert kept.version == kept.site.version
@@ -203,3 +204,19 @@ def test_the_task_runs_the_sweep(world: World) -> None:
     made = periodic_records.call()
     assert made == Site.objects.count()
     assert refresh_records().made == 0
+
+
+def test_the_sweep_validates_outside_a_transaction(world: World, monkeypatch: Any) -> None:
+    # On SQLite a transaction holds the database's write lock from its start: validating a
+    # batch inside one would hold every writer back meanwhile.
+    outer = len(connection.atomic_blocks)  # the test's own transaction
+    depths: list[int] = []
+
+    def record(*args: Any, **kwargs: Any) -> Any:
+        depths.append(len(connection.atomic_blocks))
+        return site_record(*args, **kwargs)
+
+    monkeypatch.setattr(stored_records, "site_record", record)
+    refresh_records()
+    assert depths
+    assert set(depths) == {outer}

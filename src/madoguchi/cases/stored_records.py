@@ -79,27 +79,28 @@ def _make(ids: list[int], organization: Organization, directory: Directory, made
     for chunk in batched(ids, BATCH):
         now = timezone.now()
         rows = []
-        with transaction.atomic():
-            # Each site is read before its rows (with_site_file_rows' prefetches), so the
-            # rows are never older than the version the record is kept under.
-            sites = with_site_file_rows(
-                Site.objects.filter(organization=organization, pk__in=chunk)
-            )
-            for site in sites:
-                try:
-                    data = pickle.dumps(site_record(site, directory), pickle.HIGHEST_PROTOCOL)
-                except StoredSiteInvalid:
-                    data = b""  # its pages name the problems; not made again until it changes
-                rows.append(
-                    StoredRecord(
-                        site=site,
-                        organization=organization,
-                        version=site.version,
-                        made_with=made_with,
-                        data=data,
-                        computed=now,
-                    )
+        # Read and validated outside any transaction: on SQLite a transaction takes the
+        # database's write lock as it begins, which would hold every writer back while a
+        # hundred sites are validated. Each site is read before its rows
+        # (with_site_file_rows' prefetches), so the rows are never older than the version
+        # the record is kept under (`bump_version` says why that is enough).
+        sites = with_site_file_rows(Site.objects.filter(organization=organization, pk__in=chunk))
+        for site in sites:
+            try:
+                data = pickle.dumps(site_record(site, directory), pickle.HIGHEST_PROTOCOL)
+            except StoredSiteInvalid:
+                data = b""  # its pages name the problems; not made again until it changes
+            rows.append(
+                StoredRecord(
+                    site=site,
+                    organization=organization,
+                    version=site.version,
+                    made_with=made_with,
+                    data=data,
+                    computed=now,
                 )
+            )
+        with transaction.atomic():
             StoredRecord.objects.bulk_create(
                 rows,
                 update_conflicts=True,
