@@ -2,6 +2,7 @@
 
     MADOGUCHI_DATA_DIR=/tmp/b5 .venv/bin/python bench/instructions.py [--rounds 20]
     PYTHONPATH=/tmp/before/src … bench/instructions.py     # another checkout's code, same data
+    … bench/instructions.py --first-looks --rounds 40       # case pages seen for the first time
 
 A round is what one simulated user of `bench/load.py` asks for in turn: the dashboard with
 the two panels it loads after it, a case page with its panel, and a search (a common word).
@@ -19,6 +20,12 @@ the rounds, is the instructions of one round, start-up and warm-up left out. Few
 instructions is less work, not a time: the load test says what it gives in pages a second.
 Each counted run takes about 2 minutes (the start-up, 50× slower under valgrind, is most of
 it).
+
+`--first-looks`: a round is instead one case page of a case picked at random among
+`bench-0`'s (the same ones run to run), as the first look at its site in this worker: the
+worker's own records are forgotten before each page, so the page takes the site's record
+the task queue keeps (cases.stored_records) or reads the site's rows where none is kept.
+Run it on SQLite: a team server's Redis would hand it the records of the uncounted run.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -41,26 +49,30 @@ COLLECTED = re.compile(r"Collected : (\d+)")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--first-looks", action="store_true", help="case pages of new sites")
     parser.add_argument("--drive", type=int, help=argparse.SUPPRESS)  # the counted process
     args = parser.parse_args()
     if args.drive is not None:
-        drive(args.drive)
+        drive(args.drive, first_looks=args.first_looks)
         return
     if shutil.which("valgrind") is None:
         sys.exit("valgrind not found: apt-get install valgrind")
     # A first run, not counted, leaves what the server caches across processes (a team
     # server's stored sites in Redis) as every counted run then finds it.
-    subprocess.run([sys.executable, __file__, "--drive", "0"], check=True)
-    none, some = counted(0), counted(args.rounds)
+    mode = ["--first-looks"] if args.first_looks else []
+    subprocess.run([sys.executable, __file__, "--drive", "0", *mode], check=True)
+    none, some = counted(0, mode), counted(args.rounds, mode)
     per_round = (some - none) / args.rounds
     print(f"{none:,} instructions to start and warm up; {some:,} with {args.rounds} rounds")
-    print(
-        f"one round (6 requests: dashboard + 2 panels, case page + panel, search): "
-        f"{per_round / 1e6:,.1f} M instructions"
+    what = (
+        "a case page, its site's first look"
+        if args.first_looks
+        else "6 requests: dashboard + 2 panels, case page + panel, search"
     )
+    print(f"one round ({what}): {per_round / 1e6:,.1f} M instructions")
 
 
-def counted(rounds: int) -> int:
+def counted(rounds: int, mode: list[str]) -> int:
     """Instructions of this script driving `rounds` rounds, under callgrind."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same dict orders run to run
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,6 +84,7 @@ def counted(rounds: int) -> int:
             __file__,
             "--drive",
             str(rounds),
+            *mode,
         ]
         run = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     found = COLLECTED.search(run.stderr)
@@ -80,7 +93,7 @@ def counted(rounds: int) -> int:
     return int(found.group(1))
 
 
-def drive(rounds: int) -> None:
+def drive(rounds: int, *, first_looks: bool = False) -> None:
     """Warm every request up, then run `rounds` rounds."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madoguchi.server.settings")
     os.environ.setdefault("MADOGUCHI_ALLOWED_HOSTS", "127.0.0.1")
@@ -92,6 +105,7 @@ def drive(rounds: int) -> None:
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import Client
 
+    from madoguchi.cases import assessment
     from madoguchi.cases.models import Case
 
     user = get_user_model().objects.get(username="bench-0")
@@ -129,6 +143,18 @@ def drive(rounds: int) -> None:
             for panel in PANEL.findall(get(page)):
                 get(panel.replace("&amp;", "&"))
 
+    if first_looks:
+        mine = list(
+            Case.objects.filter(organization__slug="bench-0")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:5000]
+        )
+        pick = random.Random(7)
+        warm, counted_pages = ([pick.choice(mine) for _ in range(n)] for n in (20, rounds))
+        for pk in [*warm, *counted_pages]:
+            assessment._STORED.clear()  # a worker that has not seen the site yet
+            get(f"/cases/{pk}/")
+        return
     for _ in range(5):
         one_round()
     for _ in range(rounds):
