@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from madoguchi.contracts.models import Site
+from madoguchi.contracts.records import party_json
 from madoguchi.directory.models import DirectoryStamp, Party
+from madoguchi.directory.services import save_party
 from madoguchi.engine import assess, load_catalog, parse_site
+from madoguchi.engine import model as engine
 from tests.conftest import World
 
 PLAIN = """\
@@ -109,14 +114,26 @@ def test_an_exported_site_with_its_own_party_assesses_like_the_site_page(world: 
 
 
 def test_a_party_equal_to_the_directorys_is_not_pinned_to_the_site(world: World) -> None:
-    """An export carries the directory's parties; importing it again must leave the site
-    following the directory."""
+    """An export carries the directory's parties that differ from the catalog; importing it
+    again must leave the site following the directory."""
+    shipped = load_catalog().parties["ntt-east"]
+    save_party(world.org_a, engine.Party.model_validate(party_json(shipped) | {"name": "東"}))
     site_id = _import(world, PLAIN)["id"]
     exported = world.api("get", f"/api/v1/sites/{site_id}/export").content.decode()
-    assert "parties:" in exported
+    assert [p["slug"] for p in yaml.safe_load(exported)["parties"]] == ["ntt-east"]
     response = _import(world, exported)
     assert response["warnings"] == []
     assert Site.objects.get(pk=response["id"]).parties == []
+
+
+def test_a_party_the_same_as_the_catalogs_stays_out_of_the_export(world: World) -> None:
+    # The site names two catalog parties the organization has not changed: the file needs
+    # neither, as it assesses the same with the shipped catalog alone.
+    site_id = _import(world, PLAIN)["id"]
+    exported = world.api("get", f"/api/v1/sites/{site_id}/export").content.decode()
+    assert "parties" not in yaml.safe_load(exported)
+    served = world.api("get", f"/api/v1/sites/{site_id}/assessment").json()
+    assert assess(parse_site(exported, load_catalog()).site).to_dict() == served
 
 
 def test_a_contract_may_name_the_sites_own_party(world: World) -> None:

@@ -246,9 +246,33 @@ def with_parties(
     document["parties"] = [
         party_document(directory[slug])
         for slug in sorted(wanted)
-        if slug in directory and (slug in own or directory[slug] != shipped.get(slug))
+        if slug in directory and (slug in own or _differs(directory[slug], shipped.get(slug)))
     ]
     return _compact(document) | {"site": document["site"], "version": 1}
+
+
+# Parties' `party_json`, by the party object (kept alive with it): the catalog's and the
+# organizations' directories are cached per process, so each party is dumped once.
+_PARTY_JSON: dict[int, tuple[engine.Party, dict[str, Any]]] = {}
+PARTY_JSON_KEPT = 4096
+
+
+def _differs(party: engine.Party, shipped: engine.Party | None) -> bool:
+    """Does `party` say anything the shipped catalog's party of its slug does not?
+
+    By what a site file holds of a party (`party_json`): the shipped parties are the catalog
+    file's records, of a subclass with fields of the catalog's own, so a directory's party
+    never compared equal to one, and every document carried every party it named in full."""
+    return shipped is None or _json_of(party) != _json_of(shipped)
+
+
+def _json_of(party: engine.Party) -> dict[str, Any]:
+    kept = _PARTY_JSON.get(id(party))
+    if kept is None or kept[0] is not party:
+        if len(_PARTY_JSON) >= PARTY_JSON_KEPT:
+            _PARTY_JSON.clear()
+        kept = _PARTY_JSON[id(party)] = (party, party_json(party))
+    return kept[1]
 
 
 def own_document(site: Site, directory: dict[str, engine.Party] | None = None) -> dict[str, Any]:
