@@ -374,7 +374,7 @@ def stored_site(
         organization_directory, _corrections, directory_key = directory_with_key(site.organization)
     else:
         organization_directory, directory_key = directory
-    made_with = f"{directory_key}:{record_format()}"
+    made_with = record_made_with(directory_key)
     record = _open_cases_record(site, organization_directory, made_with)
     if case is not None and not case.is_active:
         key = f"madoguchi:stored-site:v2:{site.pk}:{site.version}:{case.pk}:{made_with}"
@@ -410,6 +410,12 @@ def _keep(key: str, record: engine.SiteFile) -> engine.SiteFile:
         _STORED.clear()
     _STORED[key] = record
     return record
+
+
+def record_made_with(directory_key: str) -> str:
+    """What a record made now with the directory of `directory_key` is made with
+    (StoredRecord.made_with): the pages and the task queue's sweep name it alike."""
+    return f"{directory_key}:{record_format()}"
 
 
 @cache

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from madoguchi.cases.assessment import (
     StoredSiteInvalid,
-    record_format,
+    record_made_with,
     site_record,
     with_site_file_rows,
 )
@@ -62,7 +62,7 @@ def refresh_records(*, limit: int | None = None, organization_id: int | None = N
         organizations = organizations.filter(pk=organization_id)
     for organization in organizations:
         directory, _corrections, directory_key = directory_with_key(organization)
-        made_with = f"{directory_key}:{record_format()}"
+        made_with = record_made_with(directory_key)
         stale = out_of_date(organization, made_with).order_by("pk").values_list("pk", flat=True)
         ids = list(stale if room is None else stale[: room + 1])  # one more: any left?
         if room is not None and len(ids) > room:
