@@ -101,6 +101,19 @@ def forget_stored_sites() -> None:
         client.delete(key)
 
 
+@pytest.fixture
+def no_stored_sites() -> Any:
+    """No worker holds a site's record, and Django's cache is empty, before and after the
+    test (for the tests of `stored_site`'s places)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    forget_stored_sites()
+    yield
+    cache.clear()
+    forget_stored_sites()
+
+
 def session_queries() -> int:
     """Queries a request spends reading its session: none where Redis serves sessions."""
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1

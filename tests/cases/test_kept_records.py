@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -36,14 +35,7 @@ from madoguchi.ops.management.commands.worker import PERIODIC
 from tests.conftest import World, forget_stored_sites
 from tests.factories import CaseFactory, SiteFactory
 
-
-@pytest.fixture(autouse=True)
-def _no_record_in_any_worker() -> Any:
-    cache.clear()
-    forget_stored_sites()
-    yield
-    cache.clear()
-    forget_stored_sites()
+pytestmark = pytest.mark.usefixtures("no_stored_sites")
 
 
 def _site(pk: int) -> Site:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,16 +21,9 @@ from madoguchi.cases.services import PromiseSpec
 from madoguchi.contracts import services as site_services
 from madoguchi.contracts.models import Contract, Site
 from madoguchi.directory.selectors import parties_for
-from tests.conftest import World, forget_stored_sites
+from tests.conftest import World
 
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
-    cache.clear()
-    forget_stored_sites()
-    yield
-    cache.clear()
-    forget_stored_sites()
+pytestmark = pytest.mark.usefixtures("no_stored_sites")
 
 
 def _site(world: World) -> Site:
